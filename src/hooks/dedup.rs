@@ -1,0 +1,131 @@
+//! Bounded de-duplication of event hook deliveries by event `uuid`.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+
+/// Remembers the most recently seen event ids, up to a fixed capacity.
+///
+/// Okta delivers event hooks at least once and possibly out of order, so the same System Log
+/// event (same `uuid`) can arrive twice, possibly in different batches. Keep one instance per
+/// receiver and call [`first_time`](Self::first_time) before acting on an event. When full, the
+/// oldest remembered id is forgotten (FIFO), so memory stays bounded; pick a capacity that covers
+/// Okta's retry window at your event rate. State is in memory only: it does not survive restarts
+/// or span several replicas.
+#[derive(Debug)]
+pub struct EventDeduplicator {
+    capacity: usize,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    order: VecDeque<String>,
+    seen: HashSet<String>,
+}
+
+impl EventDeduplicator {
+    /// Default capacity: 10 000 ids (about a megabyte of memory).
+    pub const DEFAULT_CAPACITY: usize = 10_000;
+
+    /// Creates a de-duplicator remembering up to `capacity` ids (a capacity of 0 is raised to 1).
+    pub fn new(capacity: usize) -> Self {
+        let capacity = capacity.max(1);
+        Self {
+            capacity,
+            inner: Mutex::new(Inner {
+                order: VecDeque::with_capacity(capacity.min(1024)),
+                seen: HashSet::with_capacity(capacity.min(1024)),
+            }),
+        }
+    }
+
+    // A poisoned lock only means another thread panicked mid-call; the set/queue pair is
+    // still consistent after every individual operation, so keep using it.
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Returns `true` the first time `uuid` is seen (and remembers it), `false` for a duplicate.
+    ///
+    /// Atomic: when several threads race on the same id, exactly one gets `true`.
+    pub fn first_time(&self, uuid: &str) -> bool {
+        let mut inner = self.lock();
+        if inner.seen.contains(uuid) {
+            return false;
+        }
+        while inner.order.len() >= self.capacity {
+            match inner.order.pop_front() {
+                Some(old) => {
+                    inner.seen.remove(&old);
+                }
+                None => break,
+            }
+        }
+        inner.order.push_back(uuid.to_owned());
+        inner.seen.insert(uuid.to_owned());
+        true
+    }
+
+    /// Whether `uuid` is currently remembered.
+    pub fn contains(&self, uuid: &str) -> bool {
+        self.lock().seen.contains(uuid)
+    }
+
+    /// Forgets `uuid`, e.g. when processing it failed and Okta's redelivery should be handled.
+    /// Returns whether it was remembered.
+    pub fn forget(&self, uuid: &str) -> bool {
+        let mut inner = self.lock();
+        if inner.seen.remove(uuid) {
+            inner.order.retain(|id| id != uuid);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Number of remembered ids.
+    pub fn len(&self) -> usize {
+        self.lock().order.len()
+    }
+
+    /// Whether no id is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Maximum number of remembered ids.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+impl Default for EventDeduplicator {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_CAPACITY)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_and_eviction() {
+        let d = EventDeduplicator::new(2);
+        assert!(d.first_time("a"));
+        assert!(!d.first_time("a"));
+        assert!(d.first_time("b"));
+        assert!(d.first_time("c")); // evicts "a"
+        assert_eq!(d.len(), 2);
+        assert!(!d.contains("a"));
+        assert!(d.first_time("a")); // evicts "b"
+        assert!(!d.first_time("c"));
+        assert!(d.forget("c"));
+        assert!(!d.forget("c"));
+        assert!(d.first_time("c"));
+        assert_eq!(EventDeduplicator::new(0).capacity(), 1);
+    }
+}

@@ -1,0 +1,23 @@
+//! The operation manifest build.rs emits: every operation of Okta's spec and its Rust method.
+
+/// One operation of the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId`, e.g. `listUsers`.
+    pub operation_id: &'static str,
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path template, e.g. `/api/v1/users/{id}`.
+    pub path: &'static str,
+    /// The method on [`crate::Client`], e.g. `list_users`.
+    pub rust_method: &'static str,
+    /// Whether the method is hand-written (operations progenitor cannot express, e.g. multipart uploads).
+    pub hand_written: bool,
+}
+
+include!(concat!(env!("OUT_DIR"), "/okta_manifest.rs"));
+
+/// The media type Okta expects for an operation whose body is sent raw, if any.
+pub fn raw_body_media_type(operation_id: &str) -> Option<&'static str> {
+    RAW_BODY_MEDIA_TYPES.iter().find(|(id, _)| *id == operation_id).map(|(_, media)| *media)
+}

@@ -1,0 +1,61 @@
+//! `tagged_union!`: polymorphic schemas (a base with a `discriminator`) as real tagged types.
+//!
+//! typify ignores discriminators; build.rs emits one of these per discriminated base schema (`Application`,
+//! `Policy`, `UserFactor`, ...). Decoding reads the discriminator property and decodes the whole object into that
+//! subtype, which keeps every subtype field (and, through its `extra` map, every field the spec does not list).
+//! A discriminator value the spec does not map decodes into `Unknown`, which keeps the whole JSON object.
+
+/// Defines a discriminated union over subtype structs plus an `Unknown` variant.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! tagged_union {
+    ($name:ident tag $tag:literal { $($variant:ident($ty:ty) = [$($value:literal),+],)* }) => {
+        #[doc = concat!("`", stringify!($name), "`, discriminated by its `", $tag, "` property.")]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                #[doc = concat!("`", $tag, "` = ", $("`", $value, "` "),+)]
+                $variant($ty),
+            )*
+            /// A discriminator value this version of the spec does not map (or none): the whole object, kept.
+            Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        }
+
+        impl $name {
+            /// The discriminator property's name in JSON.
+            pub const DISCRIMINATOR: &'static str = $tag;
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(inner) => ::serde::Serialize::serialize(inner, serializer),)*
+                    Self::Unknown(object) => ::serde::Serialize::serialize(object, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let object = <::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = object.get($tag).and_then(::serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    $(
+                        $(Some($value))|+ => $crate::tagged_union::decode_variant(object).map(Self::$variant),
+                    )*
+                    _ => Ok(Self::Unknown(object)),
+                }
+                .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    };
+}
+
+/// Decodes an already-parsed object into one variant's type.
+#[doc(hidden)]
+pub fn decode_variant<T: serde::de::DeserializeOwned>(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, serde_json::Error> {
+    serde_json::from_value(serde_json::Value::Object(object))
+}
