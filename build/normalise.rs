@@ -29,6 +29,8 @@ pub struct Normalised {
     pub array_responses: Vec<String>,
     /// Operations that have an `after` query parameter (paged lists).
     pub paged: BTreeSet<String>,
+    /// JSON bodies: (operationId, "request" or the status code, JSON pointer to the schema in the document).
+    pub bodies: Vec<(String, String, String)>,
     /// A line per transformation: (name, count of places touched).
     pub log: Vec<(&'static str, usize)>,
 }
@@ -38,7 +40,7 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
     let mut n = Normalised::default();
     n.operations = list_operations(doc);
     n.paged = paged_operations(doc);
-    let steps: [(&'static str, fn(&mut Value, &mut Normalised) -> usize); 20] = [
+    let steps: [(&'static str, fn(&mut Value, &mut Normalised) -> usize); 21] = [
         ("rename_case_colliding_schemas", rename_case_colliding_schemas),
         ("hoist_inline_hook_payloads", hoist_inline_hook_payloads),
         ("take_out_multipart_operations", take_out_multipart_operations),
@@ -47,6 +49,7 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
         ("error_schema_for_bodyless_errors", error_schema_for_bodyless_errors),
         ("one_success_type_per_operation", one_success_type_per_operation),
         ("require_path_parameters", require_path_parameters),
+        ("name_inline_bodies", name_inline_bodies),
         ("array_response_for_list_operations", array_response_for_list_operations),
         ("comma_separated_expand_parameters", comma_separated_expand_parameters),
         ("relax_validation_constraints", relax_validation_constraints),
@@ -428,6 +431,69 @@ fn one_success_type_per_operation(doc: &mut Value, _: &mut Normalised) -> usize 
 
 fn has_content(response: &Value) -> bool {
     response.get("content").and_then(Value::as_object).is_some_and(|c| !c.is_empty())
+}
+
+/// Inline request and response schemas get typify names nobody can predict; they are named `{Operation}Body`
+/// and `{Operation}Response` (array items: `...Item`) so users and the conformance test can name every type.
+fn name_inline_bodies(doc: &mut Value, n: &mut Normalised) -> usize {
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    let taken: BTreeSet<String> = schemas(doc).keys().cloned().collect();
+    let unique = |name: String, hoisted: &Vec<(String, Value)>| {
+        let mut candidate = name.clone();
+        let mut i = 2;
+        while taken.contains(&candidate) || hoisted.iter().any(|(h, _)| h == &candidate) {
+            candidate = format!("{name}{i}");
+            i += 1;
+        }
+        candidate
+    };
+    let mut bodies = Vec::new();
+    for_each_operation(doc, |id, method, path, op| {
+        let stem = upper_camel(id);
+        let escaped = path.replace('~', "~0").replace('/', "~1");
+        let mut slots: Vec<(String, String, String)> = Vec::new();
+        if op.pointer("/requestBody/content/application~1json/schema").is_some() {
+            slots.push(("request".into(), "/requestBody/content/application~1json/schema".into(), format!("{stem}Body")));
+        }
+        let codes: Vec<String> = op.get("responses").and_then(Value::as_object).map(|r| r.keys().filter(|c| c.starts_with('2')).cloned().collect()).unwrap_or_default();
+        for code in codes {
+            let pointer = format!("/responses/{code}/content/application~1json/schema");
+            if op.pointer(&pointer).is_some() {
+                slots.push((code, pointer, format!("{stem}Response")));
+            }
+        }
+        for (which, pointer, name) in slots {
+            bodies.push((id.to_string(), which, format!("/paths/{escaped}/{method}{pointer}")));
+            let Some(schema) = op.pointer_mut(&pointer) else { continue };
+            let target = match schema.get("type").and_then(Value::as_str) {
+                Some("array") => schema.get_mut("items").map(|items| (items, format!("{name}Item"))),
+                _ => Some((schema, name)),
+            };
+            let Some((target, name)) = target else { continue };
+            if needs_name(target) {
+                let name = unique(name, &hoisted);
+                hoisted.push((name.clone(), target.take()));
+                *target = json!({"$ref": format!("#/components/schemas/{name}")});
+            }
+        }
+    });
+    n.bodies = bodies;
+    let count = hoisted.len();
+    for (name, schema) in hoisted {
+        schemas(doc).insert(name, schema);
+    }
+    count
+}
+
+/// Whether a schema would become a typify-named type (not a reference, a primitive or a list).
+fn needs_name(s: &Value) -> bool {
+    if s.get("$ref").is_some() {
+        return false;
+    }
+    match s.get("type").and_then(Value::as_str) {
+        Some("string" | "integer" | "number" | "boolean" | "array") => s.get("enum").is_some(),
+        _ => s.as_object().is_some_and(|o| o.contains_key("properties") || o.contains_key("allOf") || o.contains_key("oneOf") || o.contains_key("anyOf") || o.contains_key("additionalProperties")),
+    }
 }
 
 /// A path parameter not marked `required` (`getHookKey`'s `id`) panics progenitor; path parameters always are.

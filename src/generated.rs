@@ -8,3 +8,5 @@ include!(concat!(env!("OUT_DIR"), "/okta_generated.rs"));
 pub mod models {
     include!(concat!(env!("OUT_DIR"), "/okta_models.rs"));
 }
+
+include!(concat!(env!("OUT_DIR"), "/okta_paginated.rs"));

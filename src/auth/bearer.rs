@@ -1,0 +1,74 @@
+//! Bearer mode: a fixed access token, or a caller hook that supplies one per request.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use futures::FutureExt as _;
+use http::HeaderValue;
+
+use super::{sensitive_header, AuthError};
+use crate::secret::SecretString;
+
+/// Error type a [`TokenSupplier`] may return.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+type SupplierFn = dyn Fn() -> BoxFuture<'static, Result<SecretString, BoxError>> + Send + Sync;
+
+/// A caller-supplied hook returning the access token to use for a request (Bearer mode).
+/// It is called once per request attempt, so it can implement its own caching/rotation.
+#[derive(Clone)]
+pub struct TokenSupplier(Arc<SupplierFn>);
+
+impl fmt::Debug for TokenSupplier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenSupplier(..)")
+    }
+}
+
+impl TokenSupplier {
+    /// Wraps an async hook.
+    pub fn from_async<F, Fut>(f: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<SecretString, BoxError>> + Send + 'static,
+    {
+        Self(Arc::new(move || f().boxed()))
+    }
+
+    /// Wraps a synchronous hook (must not block for long: it runs on the async executor).
+    pub fn from_fn<F>(f: F) -> Self
+    where
+        F: Fn() -> Result<SecretString, BoxError> + Send + Sync + 'static,
+    {
+        Self(Arc::new(move || futures::future::ready(f()).boxed()))
+    }
+
+    /// Asks the hook for a token.
+    pub async fn token(&self) -> Result<SecretString, BoxError> {
+        (self.0)().await
+    }
+}
+
+pub(crate) struct BearerAuth {
+    token: Option<SecretString>,
+    supplier: Option<TokenSupplier>,
+}
+
+impl BearerAuth {
+    pub(crate) fn new(token: Option<SecretString>, supplier: Option<TokenSupplier>) -> Self {
+        Self { token, supplier }
+    }
+
+    pub(crate) async fn header(&self) -> Result<HeaderValue, AuthError> {
+        match (&self.supplier, &self.token) {
+            (Some(s), _) => {
+                let token = s.token().await.map_err(AuthError::TokenSupplier)?;
+                sensitive_header("Bearer", &token)
+            }
+            (None, Some(t)) => sensitive_header("Bearer", t),
+            (None, None) => Err(AuthError::NoToken),
+        }
+    }
+}

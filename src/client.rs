@@ -1,0 +1,244 @@
+//! `okta_management::Client`: the hand-written client around the generated one.
+
+use crate::auth::Authenticator;
+use crate::config::{AuthorizationMode, Config, ConfigBuilder, ConfigLoader};
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+use crate::secret::SecretString;
+use crate::transport::Runtime;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A client for one Okta org. Every operation of the spec is a method, reached through `Deref` to the
+/// generated client: `client.list_users().limit(200).send().await?`. Cheap to clone; clones share the
+/// connection pool, the token cache and the retry policy.
+#[derive(Clone, Debug)]
+pub struct Client {
+    api: crate::generated::Client,
+}
+
+impl Client {
+    /// Starts a client configured in code only (no environment, no `okta.yaml`), unless
+    /// [`ClientBuilder::with_environment`] is called.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured the way Okta's SDKs are: `OKTA_CLIENT_*` environment variables over `./okta.yaml` over
+    /// `~/.okta/okta.yaml`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().with_environment().build()
+    }
+
+    /// A client from an already loaded configuration.
+    pub fn from_config(config: Config) -> Result<Self, Error> {
+        build_client(&config, None, None)
+    }
+
+    /// The org's base URL, e.g. `https://example.okta.com`.
+    pub fn org_url(&self) -> &str {
+        progenitor_client::ClientInfo::baseurl(&self.api)
+    }
+
+    /// The authorization mode in use.
+    pub fn authorization_mode(&self) -> AuthorizationMode {
+        progenitor_client::ClientInfo::inner(&self.api).auth.mode()
+    }
+
+    /// The generated client (the same methods as through `Deref`).
+    pub fn api(&self) -> &crate::generated::Client {
+        &self.api
+    }
+}
+
+impl Deref for Client {
+    type Target = crate::generated::Client;
+    fn deref(&self) -> &Self::Target {
+        &self.api
+    }
+}
+
+/// Builder of a [`Client`]. Code settings win over the environment and `okta.yaml` when those are enabled.
+#[derive(Debug, Default)]
+#[must_use]
+pub struct ClientBuilder {
+    config: ConfigBuilder,
+    environment: Option<ConfigLoader>,
+    http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+}
+
+impl ClientBuilder {
+    /// Also reads `OKTA_CLIENT_*` variables, `./okta.yaml` and `~/.okta/okta.yaml` (below code settings).
+    pub fn with_environment(mut self) -> Self {
+        self.environment = Some(ConfigLoader::new());
+        self
+    }
+
+    /// Reads configuration from this loader (its environment and files) below the code settings.
+    pub fn with_loader(mut self, loader: ConfigLoader) -> Self {
+        self.environment = Some(loader);
+        self
+    }
+
+    /// Org URL, e.g. `https://example.okta.com` (`https://` required unless `disable_https_check`).
+    pub fn org_url(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.org_url(url);
+        self
+    }
+
+    /// API token for `SSWS` authorization (the default mode).
+    pub fn token(mut self, token: impl Into<SecretString>) -> Self {
+        self.config = self.config.token(token);
+        self
+    }
+
+    /// Authorization mode: `SSWS`, `PrivateKey` (OAuth 2.0 private_key_jwt) or `Bearer`.
+    pub fn authorization_mode(mut self, mode: AuthorizationMode) -> Self {
+        self.config = self.config.authorization_mode(mode);
+        self
+    }
+
+    /// OAuth 2.0 client id (PrivateKey mode).
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.config = self.config.client_id(client_id);
+        self
+    }
+
+    /// OAuth 2.0 scopes (PrivateKey mode), e.g. `["okta.users.read"]`.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config = self.config.scopes(scopes);
+        self
+    }
+
+    /// Private key (PEM PKCS#1/PKCS#8/SEC1, or a JWK) for PrivateKey mode.
+    pub fn private_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.config = self.config.private_key(key);
+        self
+    }
+
+    /// Key id put in the client assertion's header.
+    pub fn kid(mut self, kid: impl Into<String>) -> Self {
+        self.config = self.config.kid(kid);
+        self
+    }
+
+    /// Uses DPoP-bound access tokens (RFC 9449) in PrivateKey mode.
+    pub fn dpop(mut self, enabled: bool) -> Self {
+        self.config = self.config.dpop(enabled);
+        self
+    }
+
+    /// Refreshes OAuth access tokens this long before they expire (default 60 s).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.config = self.config.token_refresh_margin(margin);
+        self
+    }
+
+    /// Supplies Bearer access tokens dynamically (called per request).
+    pub fn token_supplier(mut self, supplier: crate::auth::TokenSupplier) -> Self {
+        self.config = self.config.token_supplier(supplier);
+        self
+    }
+
+    /// TCP connect timeout.
+    pub fn connection_timeout(mut self, timeout: Duration) -> Self {
+        self.config = self.config.connection_timeout(timeout);
+        self
+    }
+
+    /// Timeout of each request attempt.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.config = self.config.request_timeout(timeout);
+        self
+    }
+
+    /// Maximum retries of a rate-limited or failed request (default 2).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.config = self.config.max_retries(retries);
+        self
+    }
+
+    /// The whole retry policy (limits, backoff); `max_retries` and `request_timeout` from the configuration are
+    /// applied on top of it.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Allows `http://` org URLs. For tests against a local server (e.g. the mock org) only.
+    pub fn disable_https_check(mut self, disable: bool) -> Self {
+        self.config = self.config.disable_https_check(disable);
+        self
+    }
+
+    /// Appended to the `User-Agent` header.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.config = self.config.user_agent_suffix(suffix);
+        self
+    }
+
+    /// Uses this `reqwest::Client` (proxies, TLS roots, ...); timeouts and proxy settings of the configuration
+    /// are then the caller's to set on it.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let config = match self.environment {
+            Some(loader) => loader.code(self.config).load()?,
+            None => self.config.build()?,
+        };
+        build_client(&config, self.http, self.retry)
+    }
+}
+
+/// `okta-management-rust/<version> rust/<rustc version> <os>/<arch>`, then the caller's suffix.
+pub fn user_agent(suffix: Option<&str>) -> String {
+    let mut agent = format!(
+        "okta-management-rust/{} rust/{} {}/{}",
+        env!("CARGO_PKG_VERSION"),
+        env!("OKTA_RUSTC_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
+    if let Some(suffix) = suffix.filter(|s| !s.is_empty()) {
+        agent.push(' ');
+        agent.push_str(suffix);
+    }
+    agent
+}
+
+fn build_client(config: &Config, http: Option<reqwest::Client>, retry: Option<RetryPolicy>) -> Result<Client, Error> {
+    let http = match http {
+        Some(http) => http,
+        None => {
+            let mut builder = reqwest::Client::builder().user_agent(user_agent(config.user_agent_suffix()));
+            if let Some(timeout) = config.connection_timeout().filter(|t| !t.is_zero()) {
+                builder = builder.connect_timeout(timeout);
+            }
+            if let Some(proxy) = config.proxy() {
+                builder = builder.proxy(proxy.to_reqwest().map_err(|e| Error::InvalidRequest(format!("invalid proxy configuration: {e}")))?);
+            }
+            builder.build().map_err(Error::Transport)?
+        }
+    };
+    let mut retry = retry.unwrap_or_default();
+    if let Some(max) = config.max_retries() {
+        retry.max_retries = max;
+    }
+    if let Some(timeout) = config.request_timeout() {
+        retry.request_timeout = (!timeout.is_zero()).then_some(timeout);
+    }
+    let auth = Authenticator::new(config, http.clone())?;
+    let base = config.org_url().as_str().trim_end_matches('/').to_string();
+    let runtime = Arc::new(Runtime { auth, retry });
+    Ok(Client { api: crate::generated::Client::new_with_client(&base, http, runtime) })
+}

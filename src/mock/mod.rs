@@ -1,0 +1,686 @@
+//! A stateful mock Okta org served over real HTTP, for tests (feature `mock`).
+//!
+//! [`MockOrg::start`] binds `127.0.0.1:0` and serves Okta-shaped JSON for users, groups,
+//! applications, event hooks, the System Log and the OAuth 2.0 token endpoint, with Okta's
+//! paging `Link` headers, rate-limit headers, error bodies and lifecycle rules. Tests can seed
+//! data, register OAuth clients, inject faults per route, and inspect counters, the request
+//! log and event hook deliveries. The server stops when the handle is dropped.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), okta_management::mock::MockError> {
+//! use okta_management::mock::{Fault, MockOrg};
+//! let org = MockOrg::builder().seed_users(500).start().await?;
+//! org.inject("GET /api/v1/users", Fault::RateLimitEvery(3))?;
+//! let url = org.base_url(); // http://127.0.0.1:PORT/
+//! let token = org.token(); // for `Authorization: SSWS <token>`
+//! # let _ = (url, token); Ok(()) }
+//! ```
+
+mod apps;
+mod event_hooks;
+mod faults;
+mod groups;
+mod logs;
+mod oauth;
+mod query;
+mod respond;
+mod server;
+mod state;
+mod users;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::{Map, Value};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use url::Url;
+
+pub use event_hooks::{DELIVERABLE_EVENTS, HookDelivery};
+pub use faults::Fault;
+
+use state::{
+    CounterSet, Inner, PageLimits, RequestLog, Settings, Store, UserRec, lock, random_alnum, ts,
+};
+
+/// List endpoints whose page size limits can be configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListEndpoint {
+    /// `GET /api/v1/users` (Okta: default 200, max 200).
+    Users,
+    /// `GET /api/v1/groups` (Okta: default 10000, max 10000).
+    Groups,
+    /// `GET /api/v1/groups/{groupId}/users` (Okta: default 1000, max 1000).
+    GroupMembers,
+    /// `GET /api/v1/apps` (here: default 20, max 200).
+    Apps,
+    /// `GET /api/v1/logs` (Okta: default 100, max 1000).
+    Logs,
+}
+
+/// Errors of the mock's own API (not HTTP answers, which are Okta-shaped responses).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MockError {
+    /// The listener could not be bound.
+    #[error("cannot bind the mock org listener: {0}")]
+    Bind(#[source] std::io::Error),
+    /// The HTTP client used for hook calls could not be built.
+    #[error("cannot build the mock org's HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+    /// An argument was rejected (bad route pattern, bad JSON shape, validation failure...).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// Something referenced does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Waiting for hook deliveries timed out.
+    #[error("timed out waiting for {wanted} hook deliveries ({got} completed)")]
+    Timeout {
+        /// Deliveries waited for.
+        wanted: usize,
+        /// Deliveries completed when the wait ended.
+        got: usize,
+    },
+}
+
+/// One received request, as recorded in the bounded request log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// HTTP method.
+    pub method: String,
+    /// Path and query as received.
+    pub path_and_query: String,
+    /// Selected headers (`authorization` reduced to its scheme + `[redacted]`, `dpop` to
+    /// `[present]`, and `user-agent`, `content-type`, `accept`,
+    /// `x-okta-user-agent-extended` as sent), lower-case names.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RequestRecord {
+    /// The value of a recorded header (lower-case name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A snapshot of the org's counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Counters {
+    /// Requests received (routed or not).
+    pub requests_total: u64,
+    /// 429 responses served.
+    pub rate_limited: u64,
+    /// Injected 5xx responses served.
+    pub server_errors_injected: u64,
+    /// Connections dropped by fault injection.
+    pub connections_dropped: u64,
+    /// Requests to `/oauth2/v1/token`.
+    pub token_requests: u64,
+    /// Access tokens issued.
+    pub tokens_issued: u64,
+    /// Users created through the API.
+    pub users_created: u64,
+    /// Users deleted (the second DELETE) through the API.
+    pub users_deleted: u64,
+    /// Groups created through the API.
+    pub groups_created: u64,
+    /// Group memberships added through the API.
+    pub memberships_added: u64,
+    /// Apps created through the API.
+    pub apps_created: u64,
+    /// Event hook verification calls made.
+    pub hook_verifications: u64,
+    /// Hook delivery attempts (first tries and retries).
+    pub hook_attempts: u64,
+    /// Hook deliveries that got a 2xx answer.
+    pub hook_deliveries_ok: u64,
+    /// Hook deliveries that failed after their retry.
+    pub hook_deliveries_failed: u64,
+    /// Requests per route key, e.g. `"GET /api/v1/users/{userId}"` (router patterns, see
+    /// [`MockOrg::route_count`]); unmatched requests count under `"UNMATCHED"`.
+    pub per_route: HashMap<String, u64>,
+}
+
+/// Options for a [`MockOrg`].
+#[derive(Debug, Clone)]
+pub struct MockOrgBuilder {
+    port: u16,
+    users: usize,
+    settings: Settings,
+    request_log_capacity: usize,
+}
+
+impl Default for MockOrgBuilder {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            users: 0,
+            settings: Settings::default(),
+            request_log_capacity: 10_000,
+        }
+    }
+}
+
+impl MockOrgBuilder {
+    /// Port to bind on 127.0.0.1 (default 0: a free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+    /// Number of ACTIVE users to seed (`user{i}@example.com`), default 0.
+    pub fn seed_users(mut self, n: usize) -> Self {
+        self.users = n;
+        self
+    }
+    /// Default and maximum `limit` of a list endpoint (`max` is raised to at least 1).
+    pub fn page_limits(mut self, endpoint: ListEndpoint, default: usize, max: usize) -> Self {
+        let max = max.max(1);
+        self.settings.limits.insert(
+            endpoint,
+            PageLimits {
+                default: default.clamp(1, max),
+                max,
+            },
+        );
+        self
+    }
+    /// Delay announced by `X-Rate-Limit-Reset` on 429s (default 1 s; rounded up to whole
+    /// seconds, zero means "the current second").
+    pub fn rate_limit_reset_delay(mut self, d: Duration) -> Self {
+        self.settings.reset_delay = d;
+        self
+    }
+    /// Value of `X-Rate-Limit-Limit` (default 600 per route per minute; informational).
+    pub fn rate_limit_limit(mut self, n: u64) -> Self {
+        self.settings.rate_limit_limit = n;
+        self
+    }
+    /// How many requests the request log keeps (default 10 000; oldest dropped first).
+    pub fn request_log_capacity(mut self, n: usize) -> Self {
+        self.request_log_capacity = n;
+        self
+    }
+
+    /// Binds, seeds and starts serving.
+    pub async fn start(self) -> Result<MockOrg, MockError> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .map_err(MockError::Bind)?;
+        let addr = listener.local_addr().map_err(MockError::Bind)?;
+        let base = format!("http://127.0.0.1:{}", addr.port());
+        let base_url = Url::parse(&base).map_err(|e| MockError::InvalidInput(e.to_string()))?;
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .map_err(MockError::Http)?;
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let (done_tx, _) = watch::channel(0usize);
+        let store = Store {
+            base: base.clone(),
+            ..Store::default()
+        };
+        let inner = Arc::new(Inner {
+            base_url,
+            base,
+            token: format!("00{}", random_alnum(40)),
+            store: Mutex::new(store),
+            counters: CounterSet::default(),
+            faults: Mutex::new(Vec::new()),
+            oauth: Mutex::new(oauth::OAuthState::default()),
+            reqlog: Mutex::new(RequestLog {
+                cap: self.request_log_capacity,
+                ..RequestLog::default()
+            }),
+            settings: Mutex::new(self.settings),
+            deliveries: Mutex::new(Vec::new()),
+            sent_jobs: Mutex::new(HashMap::new()),
+            deliveries_done: done_tx,
+            rate_windows: Mutex::new(HashMap::new()),
+            http,
+            shutdown: shutdown_rx.clone(),
+        });
+        let mut org = MockOrg {
+            inner: inner.clone(),
+            shutdown_tx,
+            server: None,
+        };
+        org.seed_users(self.users);
+        let app = server::router(inner).into_make_service_with_connect_info::<server::ConnMeta>();
+        let mut graceful = shutdown_rx.clone();
+        let mut hard = shutdown_rx;
+        let serve = axum::serve(server::KillableListener(listener), app).with_graceful_shutdown(
+            async move {
+                let _ = graceful.wait_for(|s| *s).await;
+            },
+        );
+        let handle = tokio::spawn(async move {
+            tokio::select! {
+                _ = serve => {}
+                // Connections still busy a second after shutdown are abandoned.
+                () = async move {
+                    let _ = hard.wait_for(|s| *s).await;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                } => {}
+            }
+        });
+        org.server = Some(handle);
+        Ok(org)
+    }
+}
+
+/// A running mock Okta org. Dropping it shuts the server and its background tasks down.
+pub struct MockOrg {
+    inner: Arc<Inner>,
+    shutdown_tx: watch::Sender<bool>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for MockOrg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token is a secret and is left out.
+        f.debug_struct("MockOrg")
+            .field("base_url", &self.inner.base_url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for MockOrg {
+    fn drop(&mut self) {
+        self.shutdown_tx.send_replace(true);
+    }
+}
+
+impl MockOrg {
+    /// Starts an org with default options.
+    pub async fn start() -> Result<MockOrg, MockError> {
+        MockOrgBuilder::default().start().await
+    }
+
+    /// Options for a new org.
+    pub fn builder() -> MockOrgBuilder {
+        MockOrgBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT/`.
+    pub fn base_url(&self) -> Url {
+        self.inner.base_url.clone()
+    }
+
+    /// The org's API token, for `Authorization: SSWS <token>` (grants every scope).
+    pub fn token(&self) -> &str {
+        &self.inner.token
+    }
+
+    /// Stops serving and waits (at most about a second) for in-flight requests.
+    pub async fn shutdown(mut self) {
+        self.shutdown_tx.send_replace(true);
+        if let Some(h) = self.server.take() {
+            let _ = h.await;
+        }
+    }
+
+    // ----- OAuth -----
+
+    /// Registers an OAuth service app that authenticates with `private_key_jwt` using the keys
+    /// of `public_jwks` (`{"keys": [...]}`, RSA `n`/`e` or EC P-256 `x`/`y`) and may be
+    /// granted `scopes`. Registering the same id again replaces it.
+    pub fn register_oauth_client(
+        &self,
+        client_id: &str,
+        public_jwks: Value,
+        scopes: &[&str],
+    ) -> Result<(), MockError> {
+        let keys = match public_jwks.get("keys") {
+            Some(Value::Array(k)) if !k.is_empty() => k.clone(),
+            _ => {
+                return Err(MockError::InvalidInput(
+                    "public_jwks must be {\"keys\": [..]} with at least one key".into(),
+                ));
+            }
+        };
+        if keys.iter().any(|k| k.get("d").is_some()) {
+            return Err(MockError::InvalidInput(
+                "public_jwks must not contain private keys".into(),
+            ));
+        }
+        let rec = oauth::ClientRec {
+            keys,
+            scopes: scopes.iter().map(|s| (*s).to_string()).collect(),
+        };
+        lock(&self.inner.oauth)
+            .clients
+            .insert(client_id.to_string(), rec);
+        Ok(())
+    }
+
+    /// Requires DPoP: token requests must carry a DPoP proof with the current nonce (else 400
+    /// `use_dpop_nonce` + `DPoP-Nonce`), and DPoP-bound resource calls must carry it too (else
+    /// 401 `WWW-Authenticate: DPoP error="use_dpop_nonce"` + `DPoP-Nonce`).
+    pub fn require_dpop(&self, on: bool) {
+        lock(&self.inner.oauth).require_dpop = on;
+    }
+
+    /// The current DPoP nonce.
+    pub fn dpop_nonce(&self) -> String {
+        lock(&self.inner.oauth).nonce.clone()
+    }
+
+    /// Replaces the DPoP nonce (the old one stops being accepted) and returns the new one.
+    pub fn rotate_dpop_nonce(&self) -> String {
+        let n = random_alnum(32);
+        lock(&self.inner.oauth).nonce = n.clone();
+        n
+    }
+
+    /// Lifetime of access tokens issued from now on (default 1 h).
+    pub fn set_access_token_lifetime(&self, d: Duration) {
+        lock(&self.inner.oauth).lifetime = d;
+    }
+
+    /// Expires every access token issued so far (next use gets 401 E0000011).
+    pub fn expire_access_tokens(&self) {
+        oauth::expire_all(&self.inner);
+    }
+
+    // ----- seeding -----
+
+    /// Adds `n` ACTIVE users (`user{k}@example.com`, with a password), without log events
+    /// or hook deliveries; returns their ids in creation (= listing) order.
+    pub fn seed_users(&self, n: usize) -> Vec<String> {
+        let now = ts(Utc::now());
+        let mut s = lock(&self.inner.store);
+        let mut ids = Vec::with_capacity(n);
+        for _ in 0..n {
+            let id = s.new_id("00u");
+            let k = s.seq;
+            let mut profile = Map::new();
+            profile.insert(
+                "login".into(),
+                Value::String(format!("user{k}@example.com")),
+            );
+            profile.insert(
+                "email".into(),
+                Value::String(format!("user{k}@example.com")),
+            );
+            profile.insert("firstName".into(), Value::String("User".into()));
+            profile.insert("lastName".into(), Value::String(format!("Number{k}")));
+            s.insert_user(UserRec {
+                id: id.clone(),
+                status: "ACTIVE".into(),
+                created: now.clone(),
+                activated: Some(now.clone()),
+                status_changed: Some(now.clone()),
+                last_updated: now.clone(),
+                password_changed: Some(now.clone()),
+                profile,
+                has_password: true,
+                type_id: "otymock000000000000".into(),
+                extra: Map::new(),
+            });
+            ids.push(id);
+        }
+        ids
+    }
+
+    /// Stores a user from raw User JSON: `profile.login` is required; `id` (generated if
+    /// absent), `status` (default ACTIVE) and timestamps are taken when present; other
+    /// top-level fields are returned unchanged by the API. No events. Returns the id.
+    pub fn create_user_raw(&self, user: Value) -> Result<String, MockError> {
+        let Value::Object(mut m) = user else {
+            return Err(MockError::InvalidInput("user must be a JSON object".into()));
+        };
+        let profile = match m.remove("profile") {
+            Some(Value::Object(p)) if p.get("login").is_some_and(Value::is_string) => p,
+            _ => return Err(MockError::InvalidInput("profile.login is required".into())),
+        };
+        let now = ts(Utc::now());
+        let mut take = |k: &str| m.remove(k).and_then(|v| v.as_str().map(str::to_string));
+        let given_id = take("id");
+        let status = take("status").unwrap_or_else(|| "ACTIVE".into());
+        let created = take("created").unwrap_or_else(|| now.clone());
+        let last_updated = take("lastUpdated").unwrap_or_else(|| now.clone());
+        let activated = take("activated");
+        let status_changed = take("statusChanged");
+        let password_changed = take("passwordChanged");
+        for k in ["_links", "credentials", "type", "lastLogin"] {
+            m.remove(k);
+        }
+        let mut s = lock(&self.inner.store);
+        let id = match given_id {
+            Some(i) => i,
+            None => s.new_id("00u"),
+        };
+        let login = profile
+            .get("login")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_lowercase();
+        if s.users.contains_key(&id) || s.logins.contains_key(&login) {
+            return Err(MockError::InvalidInput(format!(
+                "user {id} or login {login} already exists"
+            )));
+        }
+        s.insert_user(UserRec {
+            id: id.clone(),
+            status,
+            created,
+            activated,
+            status_changed,
+            last_updated,
+            password_changed,
+            profile,
+            has_password: false,
+            type_id: "otymock000000000000".into(),
+            extra: m,
+        });
+        Ok(id)
+    }
+
+    /// Creates a group named `name` (with its log event) and returns its id.
+    pub fn seed_group(&self, name: &str) -> Result<String, MockError> {
+        let mut profile = Map::new();
+        profile.insert("name".into(), Value::String(name.to_string()));
+        self.inner
+            .with_store(|s| groups::create_locked(s, profile))
+            .map(|g| g.id)
+            .map_err(|e| MockError::InvalidInput(e.causes.join("; ")))
+    }
+
+    /// Adds a user (id or login) to a group, with its log event and hook deliveries.
+    pub fn add_group_member(&self, group_id: &str, user: &str) -> Result<(), MockError> {
+        self.inner.with_store(|s| {
+            if !s.groups.contains_key(group_id) {
+                return Err(MockError::NotFound(group_id.to_string()));
+            }
+            let uid = s
+                .resolve_user(user)
+                .ok_or_else(|| MockError::NotFound(user.to_string()))?;
+            users::add_member_locked(s, group_id, &uid);
+            Ok(())
+        })
+    }
+
+    /// Creates an app from raw Application JSON (`signOnMode` and `label` required; any other
+    /// field, and any sign-on mode, is kept), ACTIVE; returns its id.
+    pub fn seed_app(&self, app: Value) -> Result<String, MockError> {
+        let Value::Object(m) = app else {
+            return Err(MockError::InvalidInput("app must be a JSON object".into()));
+        };
+        let v = self
+            .inner
+            .with_store(|s| apps::create_locked(s, m, true))
+            .map_err(|e| MockError::InvalidInput(e.causes.join("; ")))?;
+        Ok(v.get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    // ----- inspection -----
+
+    /// A user's current JSON, by id or login.
+    pub fn user(&self, id_or_login: &str) -> Option<Value> {
+        let s = lock(&self.inner.store);
+        s.resolve_user(id_or_login)
+            .and_then(|id| s.users.get(&id))
+            .map(|u| u.to_json(&self.inner.base))
+    }
+
+    /// Number of users stored (any status).
+    pub fn user_count(&self) -> usize {
+        lock(&self.inner.store).users.len()
+    }
+
+    /// Ids of a group's members.
+    pub fn group_members(&self, group_id: &str) -> Vec<String> {
+        lock(&self.inner.store)
+            .members
+            .get(group_id)
+            .map(|m| m.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Every System Log event so far, oldest first.
+    pub fn log_events(&self) -> Vec<Value> {
+        lock(&self.inner.store)
+            .logs
+            .iter()
+            .map(|e| e.event.clone())
+            .collect()
+    }
+
+    /// A snapshot of the counters.
+    pub fn counters(&self) -> Counters {
+        let c = &self.inner.counters;
+        let g = CounterSet::get;
+        Counters {
+            requests_total: g(&c.requests_total),
+            rate_limited: g(&c.rate_limited),
+            server_errors_injected: g(&c.server_errors_injected),
+            connections_dropped: g(&c.connections_dropped),
+            token_requests: g(&c.token_requests),
+            tokens_issued: g(&c.tokens_issued),
+            users_created: g(&c.users_created),
+            users_deleted: g(&c.users_deleted),
+            groups_created: g(&c.groups_created),
+            memberships_added: g(&c.memberships_added),
+            apps_created: g(&c.apps_created),
+            hook_verifications: g(&c.hook_verifications),
+            hook_attempts: g(&c.hook_attempts),
+            hook_deliveries_ok: g(&c.hook_deliveries_ok),
+            hook_deliveries_failed: g(&c.hook_deliveries_failed),
+            per_route: lock(&c.per_route).clone(),
+        }
+    }
+
+    /// Requests served for one route key: method, a space, and the router pattern, e.g.
+    /// `"GET /api/v1/users"`, `"POST /api/v1/users/{userId}/lifecycle/{operation}"`,
+    /// `"PUT /api/v1/groups/{groupId}/users/{userId}"`, `"POST /oauth2/v1/token"`.
+    pub fn route_count(&self, route: &str) -> u64 {
+        lock(&self.inner.counters.per_route)
+            .get(route)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The request log, oldest first (bounded, see [`MockOrgBuilder::request_log_capacity`]).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        lock(&self.inner.reqlog).entries.iter().cloned().collect()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        lock(&self.inner.reqlog).entries.clear();
+    }
+
+    // ----- faults -----
+
+    /// Injects a fault on a route: `"METHOD /path"`, where `{name}` segments match any one
+    /// segment, a final `/*` matches any rest, and method `*` matches any method (e.g.
+    /// `"GET /api/v1/users"`, `"POST /api/v1/users/{id}/lifecycle/{op}"`, `"* /api/v1/*"`).
+    /// Uses: see [`Fault`].
+    pub fn inject(&self, route: &str, fault: Fault) -> Result<(), MockError> {
+        self.push_fault(route, fault, None)
+    }
+
+    /// Injects a fault that applies to the next `times` matching requests (for
+    /// [`Fault::RateLimitEvery`], `times` counts the 429s served).
+    pub fn inject_times(&self, route: &str, fault: Fault, times: u32) -> Result<(), MockError> {
+        self.push_fault(route, fault, Some(times))
+    }
+
+    fn push_fault(&self, route: &str, fault: Fault, times: Option<u32>) -> Result<(), MockError> {
+        let e = faults::FaultEntry::new(route, fault, times).ok_or_else(|| {
+            MockError::InvalidInput(format!(
+                "bad route pattern '{route}' (want \"METHOD /path\")"
+            ))
+        })?;
+        lock(&self.inner.faults).push(e);
+        Ok(())
+    }
+
+    /// Removes every injected fault.
+    pub fn clear_faults(&self) {
+        lock(&self.inner.faults).clear();
+    }
+
+    /// Changes the delay announced by `X-Rate-Limit-Reset` on 429s.
+    pub fn set_rate_limit_reset_delay(&self, d: Duration) {
+        lock(&self.inner.settings).reset_delay = d;
+    }
+
+    /// Changes the default and maximum `limit` of a list endpoint.
+    pub fn set_page_limits(&self, endpoint: ListEndpoint, default: usize, max: usize) {
+        let max = max.max(1);
+        lock(&self.inner.settings).limits.insert(
+            endpoint,
+            PageLimits {
+                default: default.clamp(1, max),
+                max,
+            },
+        );
+    }
+
+    // ----- event hooks -----
+
+    /// Completed hook deliveries so far (each after its retry, if any), in completion order.
+    pub fn hook_deliveries(&self) -> Vec<HookDelivery> {
+        lock(&self.inner.deliveries).clone()
+    }
+
+    /// Waits until at least `n` deliveries have completed (delivered or failed) and returns
+    /// them all, or fails with [`MockError::Timeout`].
+    pub async fn wait_for_deliveries(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Result<Vec<HookDelivery>, MockError> {
+        let mut rx = self.inner.deliveries_done.subscribe();
+        let waited = tokio::time::timeout(timeout, rx.wait_for(|c| *c >= n)).await;
+        match waited {
+            Ok(Ok(_)) => Ok(self.hook_deliveries()),
+            _ => Err(MockError::Timeout {
+                wanted: n,
+                got: lock(&self.inner.deliveries).len(),
+            }),
+        }
+    }
+
+    /// Sends a delivery again with the same envelope (same `eventId`), as Okta may do, waits
+    /// for the outcome and records it (with `redelivery: true`).
+    pub async fn redeliver(&self, event_id: &str) -> Result<HookDelivery, MockError> {
+        let job = lock(&self.inner.sent_jobs).get(event_id).cloned();
+        let job = job.ok_or_else(|| MockError::NotFound(format!("delivery {event_id}")))?;
+        let d = event_hooks::deliver(&self.inner, job, true).await;
+        event_hooks::record(&self.inner, d.clone());
+        Ok(d)
+    }
+}

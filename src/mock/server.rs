@@ -1,0 +1,433 @@
+//! HTTP plumbing: a listener whose connections can be killed, the router, and the layer that
+//! counts, logs, injects faults, authenticates and adds Okta's standard headers.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::serve::{IncomingStream, Listener};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::respond::ApiError;
+use super::state::{CounterSet, Inner, lock, random_alnum};
+use super::{RequestRecord, apps, event_hooks, faults, groups, logs, oauth, users};
+
+/// Per-connection handle that lets a handler kill its own connection.
+#[derive(Debug, Clone)]
+pub(crate) struct ConnMeta {
+    kill: Arc<AtomicBool>,
+}
+
+impl axum::extract::connect_info::Connected<IncomingStream<'_, KillableListener>> for ConnMeta {
+    fn connect_info(stream: IncomingStream<'_, KillableListener>) -> Self {
+        stream.remote_addr().clone()
+    }
+}
+
+/// A TCP stream that fails all I/O once its kill flag is set, so hyper drops the connection
+/// without writing the response.
+pub(crate) struct KillableIo {
+    inner: TcpStream,
+    kill: Arc<AtomicBool>,
+}
+
+fn killed() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "connection dropped by fault injection",
+    )
+}
+
+impl AsyncRead for KillableIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.kill.load(Ordering::SeqCst) {
+            return Poll::Ready(Err(killed()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for KillableIo {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.kill.load(Ordering::SeqCst) {
+            return Poll::Ready(Err(killed()));
+        }
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.kill.load(Ordering::SeqCst) {
+            return Poll::Ready(Err(killed()));
+        }
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// The listener handing out [`KillableIo`] connections.
+pub(crate) struct KillableListener(pub TcpListener);
+
+impl Listener for KillableListener {
+    type Io = KillableIo;
+    type Addr = ConnMeta;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.0.accept().await {
+                Ok((s, _)) => {
+                    let _ = s.set_nodelay(true);
+                    let kill = Arc::new(AtomicBool::new(false));
+                    return (
+                        KillableIo {
+                            inner: s,
+                            kill: kill.clone(),
+                        },
+                        ConnMeta { kill },
+                    );
+                }
+                // Out of file descriptors and similar: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        Ok(ConnMeta {
+            kill: Arc::new(AtomicBool::new(false)),
+        })
+    }
+}
+
+/// The router of the mock org.
+pub(crate) fn router(st: Arc<Inner>) -> Router {
+    let api = Router::new()
+        .route("/api/v1/users", get(users::list).post(users::create))
+        .route(
+            "/api/v1/users/{userId}",
+            get(users::get)
+                .post(users::partial_update)
+                .put(users::full_update)
+                .delete(users::delete),
+        )
+        .route(
+            "/api/v1/users/{userId}/lifecycle/{operation}",
+            post(users::lifecycle),
+        )
+        .route("/api/v1/groups", get(groups::list).post(groups::create))
+        .route(
+            "/api/v1/groups/{groupId}",
+            get(groups::get).delete(groups::delete),
+        )
+        .route("/api/v1/groups/{groupId}/users", get(groups::list_members))
+        .route(
+            "/api/v1/groups/{groupId}/users/{userId}",
+            put(groups::add_member).delete(groups::remove_member),
+        )
+        .route("/api/v1/apps", get(apps::list).post(apps::create))
+        .route("/api/v1/apps/{appId}", get(apps::get))
+        .route(
+            "/api/v1/eventHooks",
+            get(event_hooks::list).post(event_hooks::create),
+        )
+        .route(
+            "/api/v1/eventHooks/{eventHookId}",
+            get(event_hooks::get)
+                .put(event_hooks::replace)
+                .delete(event_hooks::delete),
+        )
+        .route(
+            "/api/v1/eventHooks/{eventHookId}/lifecycle/activate",
+            post(event_hooks::activate),
+        )
+        .route(
+            "/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
+            post(event_hooks::deactivate),
+        )
+        .route(
+            "/api/v1/eventHooks/{eventHookId}/lifecycle/verify",
+            post(event_hooks::verify),
+        )
+        .route("/api/v1/logs", get(logs::list))
+        .route("/oauth2/v1/token", post(oauth::token))
+        .route_layer(middleware::from_fn_with_state(st.clone(), okta_layer))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_allowed);
+    api.with_state(st)
+}
+
+async fn not_found(State(st): State<Arc<Inner>>, req: Request) -> Response {
+    st.count_route("UNMATCHED");
+    let e = ApiError::not_found(req.uri().path());
+    with_request_id(e.into_response())
+}
+
+async fn not_allowed(State(st): State<Arc<Inner>>) -> Response {
+    st.count_route("UNMATCHED");
+    let e = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "E0000022",
+        "The endpoint does not support the provided HTTP method",
+    );
+    with_request_id(e.into_response())
+}
+
+fn with_request_id(mut r: Response) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&random_alnum(20)) {
+        r.headers_mut().insert("x-okta-request-id", v);
+    }
+    r
+}
+
+fn unix_now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// Headers kept in the request log: their values, except credentials, which are reduced to
+/// their scheme.
+const LOGGED: [&str; 6] = [
+    "authorization",
+    "dpop",
+    "user-agent",
+    "content-type",
+    "accept",
+    "x-okta-user-agent-extended",
+];
+
+fn record_request(st: &Inner, req: &Request) {
+    let mut headers = Vec::new();
+    for name in LOGGED {
+        if let Some(v) = req.headers().get(name).and_then(|v| v.to_str().ok()) {
+            let shown = match name {
+                "authorization" => {
+                    format!("{} [redacted]", v.split(' ').next().unwrap_or_default())
+                }
+                "dpop" => "[present]".to_string(),
+                _ => v.to_string(),
+            };
+            headers.push((name.to_string(), shown));
+        }
+    }
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
+    lock(&st.reqlog).push(RequestRecord {
+        method: req.method().to_string(),
+        path_and_query,
+        headers,
+    });
+}
+
+/// The one layer every routed request goes through.
+async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let matched = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| path.clone(), |m| m.as_str().to_string());
+    let route_key = format!("{method} {matched}");
+    st.count_route(&route_key);
+    record_request(&st, &req);
+    let conn = req
+        .extensions()
+        .get::<ConnectInfo<ConnMeta>>()
+        .map(|c| c.0.clone());
+    let applied = faults::apply(&mut lock(&st.faults), method.as_str(), &path);
+
+    if !applied.latency.is_zero() {
+        let mut shutdown = st.shutdown.clone();
+        tokio::select! {
+            () = tokio::time::sleep(applied.latency) => {}
+            _ = shutdown.wait_for(|s| *s) => {}
+        }
+    }
+    let kill = |c: &Option<ConnMeta>| {
+        CounterSet::inc(&st.counters.connections_dropped);
+        if let Some(c) = c {
+            c.kill.store(true, Ordering::SeqCst);
+        }
+    };
+    if applied.drop_before {
+        kill(&conn);
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let mut resp = if applied.rate_limit {
+        CounterSet::inc(&st.counters.rate_limited);
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "E0000047",
+            "API call exceeded rate limit due to too many requests.",
+        )
+        .into_response()
+    } else if let Some(status) = applied.server_error {
+        CounterSet::inc(&st.counters.server_errors_injected);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        ApiError::new(status, "E0000009", "Internal Server Error").into_response()
+    } else {
+        let auth = oauth::scope_for(&method, &path)
+            .map(|scope| oauth::authorize(&st, &method, &path, req.headers(), &scope));
+        match auth {
+            Some(Err(e)) => e.into_response(),
+            _ => next.run(req).await,
+        }
+    };
+    if applied.drop_after {
+        kill(&conn);
+        return resp;
+    }
+    let status = resp.status();
+    if applied.malformed {
+        resp = body_with(
+            resp,
+            Body::from("{\"id\": \"00u\", \"profile\": {\"login\": }"),
+        );
+    }
+    if applied.wrong_content_type {
+        resp = body_with(
+            resp,
+            Body::from("<html><body><h1>Service temporarily unavailable</h1></body></html>"),
+        );
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+    }
+    if applied.truncated {
+        resp = truncate(resp).await;
+    }
+    add_standard_headers(
+        &st,
+        &route_key,
+        &mut resp,
+        status == StatusCode::TOO_MANY_REQUESTS,
+        &applied,
+    );
+    resp
+}
+
+fn body_with(resp: Response, body: Body) -> Response {
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
+}
+
+/// Declares the full length, sends half, pauses so the half is flushed, then fails the body
+/// stream so hyper closes the connection.
+async fn truncate(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let full = bytes.len().max(2);
+    let half = bytes.slice(0..bytes.len() / 2);
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(full));
+    let stream = futures::stream::unfold(0u8, move |step| {
+        let half = half.clone();
+        async move {
+            match step {
+                0 => Some((Ok::<_, io::Error>(half), 1)),
+                1 => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Some((
+                        Err(io::Error::new(
+                            io::ErrorKind::BrokenPipe,
+                            "truncated by fault injection",
+                        )),
+                        2,
+                    ))
+                }
+                _ => None,
+            }
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+fn add_standard_headers(
+    st: &Inner,
+    route_key: &str,
+    resp: &mut Response,
+    limited: bool,
+    a: &faults::Applied,
+) {
+    let now = unix_now();
+    let secs = now.as_secs();
+    let (limit, delay) = {
+        let s = lock(&st.settings);
+        (s.rate_limit_limit, s.reset_delay)
+    };
+    let window = i64::try_from(secs / 60).unwrap_or_default();
+    let used = {
+        let mut w = lock(&st.rate_windows);
+        let e = w.entry(route_key.to_string()).or_insert((window, 0));
+        if e.0 != window {
+            *e = (window, 0);
+        }
+        e.1 += 1;
+        e.1
+    };
+    let (remaining, reset) = if limited {
+        // Whole seconds only (the header's unit): a zero delay resets in the current second.
+        let extra = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+        (0, secs + extra)
+    } else {
+        (limit.saturating_sub(used), (secs / 60 + 1) * 60)
+    };
+    let h = resp.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: String| {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.insert(k, v);
+        }
+    };
+    set(h, "x-okta-request-id", random_alnum(20));
+    set(h, "x-rate-limit-limit", limit.to_string());
+    set(h, "x-rate-limit-remaining", remaining.to_string());
+    set(
+        h,
+        "x-rate-limit-reset",
+        if a.broken_reset {
+            "soon-ish".into()
+        } else {
+            reset.to_string()
+        },
+    );
+    let date = if a.broken_date {
+        "yesterday, around noon".to_string()
+    } else {
+        httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
+    };
+    set(h, "date", date);
+    if a.broken_link {
+        h.remove(header::LINK);
+        set(
+            h,
+            "link",
+            format!("{}/api/v1/users?after=broken; rel=\"next", st.base),
+        );
+    }
+}

@@ -1,0 +1,465 @@
+//! `/api/v1/users`: create, read, update, lifecycle, delete and list.
+
+use std::ops::Bound;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde_json::{Map, Value, json};
+
+use super::ListEndpoint;
+use super::query;
+use super::respond::{
+    ApiError, empty, json_body, json_response, limit, link_headers, page_response, param, params,
+};
+use super::state::{CounterSet, Inner, Store, UserRec, lock, random_alnum, ts, user_target};
+
+type S = State<Arc<Inner>>;
+
+const REQUIRED: [&str; 4] = ["login", "email", "firstName", "lastName"];
+
+/// Checks a full profile as Okta's default user schema does.
+fn validate_profile(
+    st: &Store,
+    profile: &Map<String, Value>,
+    own_id: Option<&str>,
+) -> Result<(), ApiError> {
+    let mut causes = Vec::new();
+    for f in REQUIRED {
+        match profile.get(f) {
+            Some(Value::String(s)) if !s.trim().is_empty() => {}
+            _ => causes.push(format!("{f}: The field cannot be left blank")),
+        }
+    }
+    let login = profile
+        .get("login")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !login.is_empty() && !login.contains('@') {
+        causes.push("login: Username must be in the form of an email address".to_string());
+    }
+    if let Some(email) = profile.get("email").and_then(Value::as_str)
+        && !email.is_empty()
+        && !email.contains('@')
+    {
+        causes.push("email: Does not match required pattern".to_string());
+    }
+    if let Some(existing) = st.logins.get(&login.to_lowercase())
+        && Some(existing.as_str()) != own_id
+    {
+        causes.push(
+            "login: An object with this field already exists in the current organization"
+                .to_string(),
+        );
+    }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        let mut e = ApiError::validation("");
+        e.causes = causes;
+        Err(e)
+    }
+}
+
+fn bool_param(ps: &[(String, String)], name: &str, default: bool) -> bool {
+    param(ps, name).map_or(default, |v| !v.eq_ignore_ascii_case("false"))
+}
+
+/// `POST /api/v1/users`
+pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> Response {
+    let ps = params(q.as_deref());
+    let body = match json_body(&body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let activate = bool_param(&ps, "activate", true);
+    let profile = match body.get("profile") {
+        Some(Value::Object(p)) => p.clone(),
+        _ => {
+            return ApiError::validation("profile: The field cannot be left blank").into_response();
+        }
+    };
+    let has_password = body
+        .get("credentials")
+        .and_then(|c| c.get("password"))
+        .and_then(|p| p.get("value").or_else(|| p.get("hash")))
+        .is_some();
+    let group_ids: Vec<String> = body
+        .get("groupIds")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let type_id = body
+        .get("type")
+        .and_then(|t| t.get("id"))
+        .and_then(Value::as_str)
+        .map_or_else(|| "otymock000000000000".to_string(), str::to_string);
+    let base = st.base.clone();
+    let res = st.with_store(|s| {
+        validate_profile(s, &profile, None)?;
+        for g in &group_ids {
+            if !s.groups.contains_key(g) {
+                return Err(ApiError::validation(format!(
+                    "groupIds: Group {g} does not exist"
+                )));
+            }
+        }
+        let now = ts(Utc::now());
+        let status = match (activate, has_password) {
+            (false, _) => "STAGED",
+            (true, true) => "ACTIVE",
+            (true, false) => "PROVISIONED",
+        };
+        let id = s.new_id("00u");
+        let u = UserRec {
+            id: id.clone(),
+            status: status.to_string(),
+            created: now.clone(),
+            activated: activate.then(|| now.clone()),
+            status_changed: activate.then(|| now.clone()),
+            last_updated: now.clone(),
+            password_changed: has_password.then(|| now.clone()),
+            profile,
+            has_password,
+            type_id,
+            extra: Map::new(),
+        };
+        let target = user_target(&u);
+        s.insert_user(u.clone());
+        s.emit(
+            "user.lifecycle.create",
+            "Create Okta user",
+            vec![target.clone()],
+        );
+        if activate {
+            s.emit(
+                "user.lifecycle.activate",
+                "Activate Okta user",
+                vec![target.clone()],
+            );
+        }
+        for g in &group_ids {
+            add_member_locked(s, g, &id);
+        }
+        Ok(u.to_json(&base))
+    });
+    match res {
+        Ok(v) => {
+            CounterSet::inc(&st.counters.users_created);
+            json_response(StatusCode::OK, &v)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Adds a membership with its event (no-op if already a member).
+pub(crate) fn add_member_locked(s: &mut Store, gid: &str, uid: &str) -> bool {
+    let inserted = s
+        .members
+        .entry(gid.to_string())
+        .or_default()
+        .insert(uid.to_string());
+    if inserted {
+        let now = ts(Utc::now());
+        let mut targets = Vec::new();
+        if let Some(u) = s.users.get(uid) {
+            targets.push(user_target(u));
+        }
+        if let Some(g) = s.groups.get_mut(gid) {
+            g.last_membership_updated = now;
+            targets.push(super::state::group_target(g));
+        }
+        s.emit(
+            "group.user_membership.add",
+            "Add user to group membership",
+            targets,
+        );
+    }
+    inserted
+}
+
+/// `GET /api/v1/users/{userId}` (id or login)
+pub(crate) async fn get(State(st): S, Path(id): Path<String>) -> Response {
+    let s = lock(&st.store);
+    match s.resolve_user(&id).and_then(|i| s.users.get(&i)) {
+        Some(u) => json_response(StatusCode::OK, &u.to_json(&st.base)),
+        None => ApiError::not_found(&id).into_response(),
+    }
+}
+
+/// `POST /api/v1/users/{userId}` (partial) and `PUT /api/v1/users/{userId}` (full).
+async fn update(st: Arc<Inner>, id: String, body: Bytes, partial: bool) -> Response {
+    let body = match json_body(&body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let new_profile = match body.get("profile") {
+        Some(Value::Object(p)) => Some(p.clone()),
+        None if partial => None,
+        _ => {
+            return ApiError::validation("profile: The field cannot be left blank").into_response();
+        }
+    };
+    let new_password = body
+        .get("credentials")
+        .and_then(|c| c.get("password"))
+        .and_then(|p| p.get("value"))
+        .is_some();
+    let base = st.base.clone();
+    let res: Result<Value, ApiError> = st.with_store(|s| {
+        let uid = s
+            .resolve_user(&id)
+            .ok_or_else(|| ApiError::not_found(&id))?;
+        let mut u = s
+            .users
+            .get(&uid)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(&id))?;
+        let old_login = u.login().to_lowercase();
+        if let Some(p) = new_profile {
+            if partial {
+                for (k, v) in p {
+                    u.profile.insert(k, v);
+                }
+            } else {
+                u.profile = p;
+            }
+            validate_profile(s, &u.profile, Some(&uid))?;
+        }
+        let now = ts(Utc::now());
+        if new_password {
+            u.has_password = true;
+            u.password_changed = Some(now.clone());
+        }
+        u.last_updated = now;
+        s.logins.remove(&old_login);
+        let target = user_target(&u);
+        s.insert_user(u.clone());
+        s.emit(
+            "user.account.update_profile",
+            "Update user profile for Okta",
+            vec![target],
+        );
+        Ok(u.to_json(&base))
+    });
+    match res {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /api/v1/users/{userId}`
+pub(crate) async fn partial_update(State(st): S, Path(id): Path<String>, body: Bytes) -> Response {
+    update(st, id, body, true).await
+}
+
+/// `PUT /api/v1/users/{userId}`
+pub(crate) async fn full_update(State(st): S, Path(id): Path<String>, body: Bytes) -> Response {
+    update(st, id, body, false).await
+}
+
+/// `POST /api/v1/users/{userId}/lifecycle/{op}`
+pub(crate) async fn lifecycle(
+    State(st): S,
+    Path((id, op)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let ps = params(q.as_deref());
+    let send_email = bool_param(&ps, "sendEmail", true);
+    let base = st.base.clone();
+    let res = st.with_store(|s| {
+        let uid = s
+            .resolve_user(&id)
+            .ok_or_else(|| ApiError::not_found(&id))?;
+        let u = s
+            .users
+            .get_mut(&uid)
+            .ok_or_else(|| ApiError::not_found(&id))?;
+        let now = ts(Utc::now());
+        let (new_status, event, msg) = match (op.as_str(), u.status.as_str()) {
+            ("activate", "STAGED" | "DEPROVISIONED" | "PROVISIONED") => (
+                if u.has_password {
+                    "ACTIVE"
+                } else {
+                    "PROVISIONED"
+                },
+                "user.lifecycle.activate",
+                "Activate Okta user",
+            ),
+            ("activate", _) => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "E0000016",
+                    "Activation failed because the user is already active",
+                ));
+            }
+            ("deactivate", "DEPROVISIONED") => return Ok(json!({})),
+            ("deactivate", _) => (
+                "DEPROVISIONED",
+                "user.lifecycle.deactivate",
+                "Deactivate Okta user",
+            ),
+            ("suspend", "ACTIVE") => ("SUSPENDED", "user.lifecycle.suspend", "Suspend Okta user"),
+            ("suspend", _) => {
+                return Err(ApiError::validation(
+                    "Cannot suspend a user that is not active",
+                ));
+            }
+            ("unsuspend", "SUSPENDED") => {
+                ("ACTIVE", "user.lifecycle.unsuspend", "Unsuspend Okta user")
+            }
+            ("unsuspend", _) => {
+                return Err(ApiError::validation(
+                    "Cannot unsuspend a user that is not suspended",
+                ));
+            }
+            _ => return Err(ApiError::not_found(&format!("lifecycle/{op}"))),
+        };
+        u.status = new_status.to_string();
+        u.status_changed = Some(now.clone());
+        u.last_updated = now.clone();
+        if op == "activate" {
+            u.activated = Some(now);
+        }
+        let target = user_target(u);
+        s.emit(event, msg, vec![target]);
+        if op == "activate" && !send_email {
+            let token = random_alnum(20);
+            return Ok(json!({
+                "activationUrl": format!("{base}/welcome/{token}"),
+                "activationToken": token,
+            }));
+        }
+        Ok(json!({}))
+    });
+    match res {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `DELETE /api/v1/users/{userId}`: deactivates a user that is not DEPROVISIONED, deletes one
+/// that is, as Okta does.
+pub(crate) async fn delete(State(st): S, Path(id): Path<String>) -> Response {
+    let res: Result<bool, ApiError> = st.with_store(|s| {
+        let uid = s
+            .resolve_user(&id)
+            .ok_or_else(|| ApiError::not_found(&id))?;
+        let u = s
+            .users
+            .get_mut(&uid)
+            .ok_or_else(|| ApiError::not_found(&id))?;
+        let target = user_target(u);
+        if u.status != "DEPROVISIONED" {
+            let now = ts(Utc::now());
+            u.status = "DEPROVISIONED".into();
+            u.status_changed = Some(now.clone());
+            u.last_updated = now;
+            s.emit(
+                "user.lifecycle.deactivate",
+                "Deactivate Okta user",
+                vec![target],
+            );
+            return Ok(false);
+        }
+        let login = u.login().to_lowercase();
+        s.users.remove(&uid);
+        s.logins.remove(&login);
+        for m in s.members.values_mut() {
+            m.remove(&uid);
+        }
+        s.emit(
+            "user.lifecycle.delete.initiated",
+            "Delete Okta user",
+            vec![target],
+        );
+        Ok(true)
+    });
+    match res {
+        Ok(deleted) => {
+            if deleted {
+                CounterSet::inc(&st.counters.users_deleted);
+            }
+            empty(StatusCode::NO_CONTENT)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /api/v1/users`
+pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
+    let ps = params(q.as_deref());
+    let lim = lock(&st.settings).limits(ListEndpoint::Users);
+    let qparam = param(&ps, "q").map(str::to_lowercase);
+    // `q` is not paged and defaults to 10 results, as Okta documents.
+    let default = if qparam.is_some() { 10 } else { lim.default };
+    let n = match limit(&ps, default, lim.max) {
+        Ok(n) => n,
+        Err(e) => return e.into_response(),
+    };
+    let mut exprs = Vec::new();
+    for key in ["search", "filter"] {
+        if let Some(s) = param(&ps, key) {
+            match query::parse(s) {
+                Ok(e) => exprs.push(e),
+                Err(e) => return ApiError::search(&e.0).into_response(),
+            }
+        }
+    }
+    let after = param(&ps, "after").map(str::to_string);
+    let (items, more) = {
+        let s = lock(&st.store);
+        let range = match &after {
+            Some(a) if qparam.is_none() => s
+                .users
+                .range::<str, _>((Bound::Excluded(a.as_str()), Bound::Unbounded)),
+            _ => s
+                .users
+                .range::<str, _>((Bound::Unbounded, Bound::Unbounded)),
+        };
+        let mut items = Vec::with_capacity(n.min(1000));
+        let mut more = false;
+        for u in range.map(|(_, u)| u) {
+            let keep = if let Some(qv) = &qparam {
+                ["firstName", "lastName", "email", "login"].iter().any(|f| {
+                    u.profile
+                        .get(*f)
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| v.to_lowercase().starts_with(qv.as_str()))
+                })
+            } else if exprs.is_empty() {
+                // Without search/filter Okta lists every user but the DEPROVISIONED ones.
+                u.status != "DEPROVISIONED"
+            } else {
+                exprs.iter().all(|e| e.matches(&|p: &str| u.field(p)))
+            };
+            if !keep {
+                continue;
+            }
+            if items.len() == n {
+                more = true;
+                break;
+            }
+            items.push(u);
+        }
+        let next = if more && qparam.is_none() {
+            items.last().map(|u| u.id.clone())
+        } else {
+            None
+        };
+        let json: Vec<Value> = items.iter().map(|u| u.to_json(&st.base)).collect();
+        (json, next)
+    };
+    page_response(
+        &items,
+        link_headers(&st.base, "/api/v1/users", &ps, more.as_deref()),
+    )
+}

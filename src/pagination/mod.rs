@@ -1,0 +1,435 @@
+//! Pagination: following Okta's `Link: <...>; rel="next"` headers, lazily, as `Stream`s.
+//!
+//! Okta pages list results with cursors and tells the client where the next page is in an RFC 8288 `Link`
+//! header. The next URL is followed **as is** (never rebuilt from parameters), so `expand`, `search`, `filter`
+//! and any other query parameters carry over; it is resolved against the page's URL and refused if it points
+//! to another origin (scheme, host and port) than the first page's.
+//!
+//! * [`paginate`] / [`paginate_url`]: a stream of [`Page`]s; [`PagesExt::into_items`] flattens it into items.
+//!   A page is requested only when the consumer has used up the previous one, and each page is dropped once
+//!   consumed, so memory stays flat however many items are listed.
+//! * [`tail`]: the System Log's polling mode, an endless stream that follows Okta's polling `next` link and
+//!   waits [`TailOptions::poll_interval`] after an empty page.
+//!
+//! Each page body is decoded once, straight from the response bytes into `Vec<T>`.
+
+mod link;
+#[cfg(not(test))]
+mod paginated;
+#[cfg(not(test))]
+pub use paginated::Paginated;
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures::stream::{self, Stream, TryStreamExt};
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
+use url::{Origin, Url};
+
+pub use link::{Link, LinkSyntaxError, parse_link_header, parse_links};
+
+use crate::error::{ApiError, Error, Result, excerpt};
+use crate::retry::RateLimitInfo;
+
+/// Longest excerpt of a URL kept in an error.
+const MAX_URL_EXCERPT: usize = 200;
+
+/// Why pagination could not continue.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// A `Link` header is not valid RFC 8288.
+    #[error("malformed Link header ({reason} at byte {offset}): {excerpt}")]
+    MalformedLink {
+        /// What was wrong.
+        reason: LinkSyntaxError,
+        /// Byte offset in the header value where parsing stopped.
+        offset: usize,
+        /// Bounded excerpt of the header value.
+        excerpt: String,
+    },
+    /// The `next` link is not a valid URL reference.
+    #[error("invalid next link {target:?}")]
+    InvalidNextLink {
+        /// Bounded excerpt of the link target.
+        target: String,
+        /// Why it did not parse.
+        #[source]
+        source: url::ParseError,
+    },
+    /// The `next` link points to another origin than the org's; following it could send credentials there.
+    #[error("refusing to follow a next link to {found} (expected {expected})")]
+    CrossOrigin {
+        /// The org's origin (scheme://host:port).
+        expected: String,
+        /// The next link's origin.
+        found: String,
+    },
+    /// The `next` link carries a user name or password.
+    #[error("refusing to follow a next link that carries credentials")]
+    CredentialsInNextLink,
+    /// The `next` link points back to a page already fetched, which would loop forever.
+    #[error("next link points back to a page already fetched ({url}); stopping to avoid a loop")]
+    Loop {
+        /// The repeated URL.
+        url: Url,
+    },
+    /// A System Log polling page with events had no `next` link to continue from.
+    #[error("the polling response has no next link; cannot continue tailing")]
+    MissingNextLink,
+}
+
+/// Finds the `rel="next"` link in the `Link` headers, resolves it against `base` (the URL of the request
+/// that returned the headers) and checks it points to the same origin as `base`.
+///
+/// `Ok(None)` when there is no next link (the last page).
+pub fn next_link(headers: &HeaderMap, base: &Url) -> Result<Option<Url>, PaginationError> {
+    resolve_next(headers, base, &base.origin())
+}
+
+fn resolve_next(
+    headers: &HeaderMap,
+    base: &Url,
+    origin: &Origin,
+) -> Result<Option<Url>, PaginationError> {
+    let links = parse_links(headers)?;
+    let Some(next) = links.iter().find(|l| l.has_rel("next")) else {
+        return Ok(None);
+    };
+    let url = base
+        .join(&next.target)
+        .map_err(|source| PaginationError::InvalidNextLink {
+            target: excerpt(next.target.as_bytes(), MAX_URL_EXCERPT),
+            source,
+        })?;
+    let found = url.origin();
+    if &found != origin {
+        return Err(PaginationError::CrossOrigin {
+            expected: origin.ascii_serialization(),
+            found: found.ascii_serialization(),
+        });
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(PaginationError::CredentialsInNextLink);
+    }
+    Ok(Some(url))
+}
+
+/// One page of a list operation.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The items of the page, in Okta's order.
+    pub items: Vec<T>,
+    /// The response headers (`Link`, `X-Rate-Limit-*`, `X-Okta-Request-Id`, ...).
+    pub headers: HeaderMap,
+    /// The URL the page was fetched from (keep it to resume a listing or a tail later).
+    pub url: Url,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from its parts (e.g. from a response already decoded elsewhere).
+    pub fn new(items: Vec<T>, headers: HeaderMap, url: Url) -> Self {
+        Page {
+            items,
+            headers,
+            url,
+        }
+    }
+
+    /// The next page's URL, resolved against this page's URL and checked to be on the same origin.
+    pub fn next_link(&self) -> Result<Option<Url>, PaginationError> {
+        next_link(&self.headers, &self.url)
+    }
+
+    /// The rate-limit headers of this page's response.
+    pub fn rate_limit(&self) -> RateLimitInfo {
+        RateLimitInfo::from_headers(&self.headers)
+    }
+}
+
+impl<T: DeserializeOwned> Page<T> {
+    /// Reads a list response: a non-success status becomes [`Error::Api`]; the body is decoded once, from
+    /// its bytes, as `Vec<T>`, and a decode failure becomes [`Error::Decode`] with an excerpt of the body.
+    pub async fn from_response(
+        mut resp: reqwest::Response,
+        operation: &'static str,
+    ) -> Result<Page<T>> {
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(ApiError::from_response(resp).await);
+        }
+        let url = resp.url().clone();
+        let headers = std::mem::take(resp.headers_mut());
+        let body = resp.bytes().await.map_err(Error::Transport)?;
+        let items = serde_json::from_slice::<Vec<T>>(&body)
+            .map_err(|e| Error::decode(Some(operation.into()), Some(status), &body, e))?;
+        Ok(Page {
+            items,
+            headers,
+            url,
+        })
+    }
+}
+
+/// Flattening a stream of pages into a stream of items.
+pub trait PagesExt<T>: Stream<Item = Result<Page<T>>> + Sized {
+    /// The items of every page, in order. The next page is requested only when the items of the current one
+    /// have all been consumed.
+    fn into_items(self) -> Items<Self, T> {
+        items(self)
+    }
+}
+
+impl<T, S: Stream<Item = Result<Page<T>>>> PagesExt<T> for S {}
+
+/// The stream returned by [`PagesExt::into_items`].
+pub type Items<S, T> = stream::TryFlatten<stream::MapOk<S, fn(Page<T>) -> PageItems<T>>>;
+
+/// The items of one page, as a stream.
+pub type PageItems<T> = stream::Iter<std::iter::Map<std::vec::IntoIter<T>, fn(T) -> Result<T>>>;
+
+/// Same as [`PagesExt::into_items`], as a function.
+pub fn items<T, S: Stream<Item = Result<Page<T>>>>(pages: S) -> Items<S, T> {
+    fn page_items<T>(page: Page<T>) -> PageItems<T> {
+        stream::iter(page.items.into_iter().map(Ok as fn(T) -> Result<T>))
+    }
+    pages
+        .map_ok(page_items as fn(Page<T>) -> PageItems<T>)
+        .try_flatten()
+}
+
+/// Fetches and checks pages; shared by [`paginate`] and [`tail`].
+struct Walker<F> {
+    fetch: F,
+    operation: &'static str,
+    origin: Option<Origin>,
+}
+
+impl<F, Fut> Walker<F>
+where
+    F: FnMut(Url) -> Fut,
+    Fut: Future<Output = Result<reqwest::Response>>,
+{
+    async fn fetch<T: DeserializeOwned>(&mut self, url: Url) -> Result<Page<T>> {
+        let resp = (self.fetch)(url).await?;
+        Page::from_response(resp, self.operation).await
+    }
+
+    /// The next link of `page`, checked against the first page's origin.
+    fn next_of<T>(
+        &mut self,
+        page: &Page<T>,
+        requested: &Url,
+    ) -> Result<Option<Url>, PaginationError> {
+        let origin = self.origin.get_or_insert_with(|| requested.origin());
+        resolve_next(&page.headers, &page.url, origin)
+    }
+}
+
+enum State<First, F> {
+    First(First, Walker<F>),
+    Fetch {
+        url: Url,
+        previous: Option<Url>,
+        walker: Walker<F>,
+    },
+    Failed(PaginationError),
+    Done,
+}
+
+/// A lazy stream of pages: the first comes from `first` (e.g. a generated operation's response decoded with
+/// [`Page::from_response`]), the following ones from `fetch_next(next_url)`, which should perform an
+/// authenticated, retried `GET` of that exact URL.
+///
+/// The stream ends after the last page (no `next` link), or after yielding the first error. A `next` link to
+/// another origin, with credentials, or pointing back to the current or previous page yields a
+/// [`PaginationError`] (after the page that carried it).
+pub fn paginate<T, First, F, Fut>(
+    operation: &'static str,
+    first: First,
+    fetch_next: F,
+) -> impl Stream<Item = Result<Page<T>>>
+where
+    T: DeserializeOwned,
+    First: Future<Output = Result<Page<T>>>,
+    F: FnMut(Url) -> Fut,
+    Fut: Future<Output = Result<reqwest::Response>>,
+{
+    let walker = Walker {
+        fetch: fetch_next,
+        operation,
+        origin: None,
+    };
+    walk(State::First(first, walker))
+}
+
+/// Like [`paginate`], but the first page too is fetched with `fetch(first_url)`.
+pub fn paginate_url<T, F, Fut>(
+    operation: &'static str,
+    first_url: Url,
+    fetch: F,
+) -> impl Stream<Item = Result<Page<T>>>
+where
+    T: DeserializeOwned,
+    F: FnMut(Url) -> Fut,
+    Fut: Future<Output = Result<reqwest::Response>>,
+{
+    let walker = Walker {
+        fetch,
+        operation,
+        origin: Some(first_url.origin()),
+    };
+    walk::<T, std::future::Ready<Result<Page<T>>>, F, Fut>(State::Fetch {
+        url: first_url,
+        previous: None,
+        walker,
+    })
+}
+
+fn walk<T, First, F, Fut>(initial: State<First, F>) -> impl Stream<Item = Result<Page<T>>>
+where
+    T: DeserializeOwned,
+    First: Future<Output = Result<Page<T>>>,
+    F: FnMut(Url) -> Fut,
+    Fut: Future<Output = Result<reqwest::Response>>,
+{
+    stream::unfold(initial, |state| async move {
+        let (page, requested, previous, mut walker) = match state {
+            State::Done => return None,
+            State::Failed(e) => return Some((Err(e.into()), State::Done)),
+            State::First(first, walker) => match first.await {
+                Ok(page) => {
+                    let url = page.url.clone();
+                    (page, url, None, walker)
+                }
+                Err(e) => return Some((Err(e), State::Done)),
+            },
+            State::Fetch {
+                url,
+                previous,
+                mut walker,
+            } => match walker.fetch(url.clone()).await {
+                Ok(page) => (page, url, previous, walker),
+                Err(e) => return Some((Err(e), State::Done)),
+            },
+        };
+        let next = match walker.next_of(&page, &requested) {
+            Ok(Some(next))
+                if next == requested || next == page.url || Some(&next) == previous.as_ref() =>
+            {
+                State::Failed(PaginationError::Loop { url: next })
+            }
+            Ok(Some(next)) => State::Fetch {
+                url: next,
+                previous: Some(requested),
+                walker,
+            },
+            Ok(None) => State::Done,
+            Err(e) => State::Failed(e),
+        };
+        Some((Ok(page), next))
+    })
+}
+
+/// Options of [`tail`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TailOptions {
+    /// Wait after an empty page before polling again. Default 10 s: new events show up in the System Log
+    /// within seconds, and six idle polls a minute stay far below the `/api/v1/logs` rate limit.
+    pub poll_interval: Duration,
+}
+
+impl Default for TailOptions {
+    fn default() -> Self {
+        TailOptions {
+            poll_interval: Duration::from_secs(10),
+        }
+    }
+}
+
+impl TailOptions {
+    /// Sets [`TailOptions::poll_interval`].
+    pub fn with_poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+}
+
+struct TailState<F> {
+    url: Url,
+    wait_first: bool,
+    walker: Walker<F>,
+}
+
+/// Tails the System Log (or any polling list): an endless stream of pages starting at `first_url` (e.g.
+/// `/api/v1/logs?since=...`), following Okta's polling `next` link, which Okta returns even for an empty page.
+///
+/// After an empty page it waits `options.poll_interval` before polling again (only once the consumer asks
+/// for more); after a page with items it fetches the next at once, to catch up. Empty pages are yielded too
+/// (as heartbeats; [`PagesExt::into_items`] skips them). The stream ends only when dropped, or after yielding
+/// an error. To resume after an error, tail again from the last page's `next` link (or [`Page::url`]).
+pub fn tail<T, F, Fut>(
+    operation: &'static str,
+    first_url: Url,
+    fetch: F,
+    options: TailOptions,
+) -> impl Stream<Item = Result<Page<T>>>
+where
+    T: DeserializeOwned,
+    F: FnMut(Url) -> Fut,
+    Fut: Future<Output = Result<reqwest::Response>>,
+{
+    let walker = Walker {
+        fetch,
+        operation,
+        origin: Some(first_url.origin()),
+    };
+    let initial = Some(Ok(TailState {
+        url: first_url,
+        wait_first: false,
+        walker,
+    }));
+    stream::unfold(initial, move |state| {
+        let interval = options.poll_interval;
+        async move {
+            let TailState {
+                url,
+                wait_first,
+                mut walker,
+            } = match state? {
+                Ok(s) => s,
+                Err(e) => return Some((Err(Error::Pagination(e)), None)),
+            };
+            if wait_first {
+                tracing::debug!(
+                    wait_ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX),
+                    "system log tail: waiting before polling"
+                );
+                tokio::time::sleep(interval).await;
+            }
+            let page: Page<T> = match walker.fetch(url.clone()).await {
+                Ok(p) => p,
+                Err(e) => return Some((Err(e), None)),
+            };
+            let next = match walker.next_of(&page, &url) {
+                Err(e) => Err(e),
+                // Nothing new: Okta's polling link may point to the same URL; poll it again later.
+                Ok(next) if page.items.is_empty() => Ok(TailState {
+                    url: next.unwrap_or(url),
+                    wait_first: true,
+                    walker,
+                }),
+                Ok(Some(next)) if next == url => Err(PaginationError::Loop { url: next }),
+                Ok(Some(next)) => Ok(TailState {
+                    url: next,
+                    wait_first: false,
+                    walker,
+                }),
+                Ok(None) => Err(PaginationError::MissingNextLink),
+            };
+            Some((Ok(page), Some(next)))
+        }
+    })
+}

@@ -1,0 +1,61 @@
+//! `.pages()` and `.stream()` on the builders of every paged list operation (build.rs implements [`Paginated`]
+//! for each operation with an `after` cursor).
+
+use super::{paginate, Page, PagesExt};
+use crate::error::Error;
+use futures::Stream;
+use progenitor_client::{ClientInfo, ResponseValue};
+use reqwest::header::{HeaderValue, ACCEPT};
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use url::Url;
+
+/// A list operation Okta pages with `Link: <…>; rel="next"` headers.
+///
+/// ```no_run
+/// # async fn run(client: okta_management::Client) -> Result<(), okta_management::Error> {
+/// use futures::TryStreamExt;
+/// use okta_management::pagination::Paginated;
+///
+/// let mut users = std::pin::pin!(client.list_users().limit(200).stream());
+/// while let Some(user) = users.try_next().await? {
+///     println!("{:?}", user.id);
+/// }
+/// # Ok(()) }
+/// ```
+pub trait Paginated<'a>: Sized + 'a {
+    /// The type of the listed items.
+    type Item: DeserializeOwned + 'a;
+    /// The operation (Rust method name), for errors and traces.
+    const OPERATION: &'static str;
+
+    /// The client the builder was made from.
+    fn api(&self) -> &'a crate::generated::Client;
+
+    /// Sends the first request (the builder's own `send`).
+    fn first_page(self) -> impl Future<Output = Result<ResponseValue<Vec<Self::Item>>, Error>> + 'a;
+
+    /// Every page, fetched lazily one at a time by following the `next` link as an opaque URL (so `search`,
+    /// `filter`, `expand`, … carry over); each page keeps its response headers.
+    fn pages(self) -> impl Stream<Item = Result<Page<Self::Item>, Error>> + 'a {
+        let api = self.api();
+        let first = async move {
+            let base = Url::parse(api.baseurl()).map_err(|e| Error::InvalidRequest(format!("invalid org URL: {e}")))?;
+            let response = self.first_page().await?;
+            let headers = response.headers().clone();
+            Ok(Page::new(response.into_inner(), headers, base))
+        };
+        paginate(Self::OPERATION, first, move |url| fetch_page(api, url, Self::OPERATION))
+    }
+
+    /// Every item of every page, in order; memory holds one page at a time.
+    fn stream(self) -> impl Stream<Item = Result<Self::Item, Error>> + 'a {
+        self.pages().into_items()
+    }
+}
+
+/// `GET` of a next link through the same retry and auth path as every operation.
+pub(crate) async fn fetch_page(api: &crate::generated::Client, url: Url, operation: &'static str) -> Result<reqwest::Response, Error> {
+    let request = api.client().get(url).header(ACCEPT, HeaderValue::from_static("application/json")).build().map_err(Error::Transport)?;
+    crate::transport::send(api, request, operation).await
+}

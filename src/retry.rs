@@ -1,0 +1,664 @@
+//! Retries: rate limits (`429`), unavailability (`503`/`504`) and connection failures.
+//!
+//! [`execute`] wraps one logical request. It re-sends the request when it is safe and useful:
+//!
+//! * `429 Too Many Requests`, for **any** method (Okta did not process the request): waits until
+//!   `X-Rate-Limit-Reset`, measured against the response's `Date` header rather than the local clock (so clock
+//!   skew does not matter), plus a small random jitter. If those headers are missing or malformed, waits an
+//!   exponential backoff instead (a `Retry-After` in seconds is honoured too).
+//! * `503` / `504`, timeouts and connection errors after the request may have been sent: only for idempotent
+//!   methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`), with exponential backoff and jitter. A `POST`
+//!   or `PATCH` whose outcome is unknown is never re-sent: the error is returned.
+//! * Connection failures before anything was sent (`reqwest::Error::is_connect`): for any method.
+//!
+//! Every re-sent request carries `X-Okta-Retry-For: <X-Okta-Request-Id of the first failed response>` and
+//! `X-Okta-Retry-Count: <n>` (replacing any previous value).
+//!
+//! Limits: [`RetryPolicy::max_retries`], the total budget [`RetryPolicy::max_elapsed`] (no wait is started that
+//! would end past it, and each attempt's timeout is capped by what is left of it) and the per-attempt
+//! [`RetryPolicy::request_timeout`]. The connect timeout is a property of the `reqwest::Client`
+//! (`ClientBuilder::connect_timeout`), configured where the client is built.
+
+use std::future::Future;
+use std::time::{Duration, Instant, SystemTime};
+
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use rand::Rng;
+
+use crate::error::{
+    ApiError, Error, NotRetryableReason, REQUEST_ID_HEADER, TimeoutKind, request_id_of,
+};
+
+/// Header naming the request id of the first failed attempt, on every retry.
+pub const RETRY_FOR_HEADER: HeaderName = HeaderName::from_static("x-okta-retry-for");
+/// Header carrying the retry number (1 for the first retry), on every retry.
+pub const RETRY_COUNT_HEADER: HeaderName = HeaderName::from_static("x-okta-retry-count");
+
+const RATE_LIMIT_LIMIT: &str = "x-rate-limit-limit";
+const RATE_LIMIT_REMAINING: &str = "x-rate-limit-remaining";
+const RATE_LIMIT_RESET: &str = "x-rate-limit-reset";
+
+/// How requests are retried. Build with [`RetryPolicy::default`] and the `with_*` methods, or assign fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Re-sends after the first attempt. Default 2, as Okta's official SDKs.
+    pub max_retries: u32,
+    /// Total time budget of a call, waits and attempts included. Default 120 s: room for one full wait of
+    /// Okta's one-minute rate-limit window plus the attempts around it. A wait that would end past the budget
+    /// is not started (the error is returned at once), and each attempt's timeout is capped by what is left.
+    pub max_elapsed: Duration,
+    /// Timeout of each attempt, unless the request already has its own (`reqwest::RequestBuilder::timeout`).
+    /// Default 60 s. `None`: only the total budget applies.
+    pub request_timeout: Option<Duration>,
+    /// First backoff (503/504/connection errors, and 429 without usable headers); doubles on each retry.
+    /// Default 500 ms.
+    pub backoff_base: Duration,
+    /// Backoff ceiling. Default 10 s.
+    pub backoff_max: Duration,
+    /// Upper bound of the random delay added to a rate-limit wait, to spread clients that hit the same reset
+    /// and to absorb the one-second granularity of `Date` and `X-Rate-Limit-Reset`. Default 1 s.
+    pub rate_limit_jitter: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            max_elapsed: Duration::from_secs(120),
+            request_timeout: Some(Duration::from_secs(60)),
+            backoff_base: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(10),
+            rate_limit_jitter: Duration::from_secs(1),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries (timeouts still apply).
+    pub fn no_retries() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Sets [`RetryPolicy::max_retries`].
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_elapsed`].
+    pub fn with_max_elapsed(mut self, max_elapsed: Duration) -> Self {
+        self.max_elapsed = max_elapsed;
+        self
+    }
+
+    /// Sets [`RetryPolicy::request_timeout`].
+    pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Sets [`RetryPolicy::backoff_base`] and [`RetryPolicy::backoff_max`].
+    pub fn with_backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.backoff_base = base;
+        self.backoff_max = max;
+        self
+    }
+
+    /// Sets [`RetryPolicy::rate_limit_jitter`].
+    pub fn with_rate_limit_jitter(mut self, jitter: Duration) -> Self {
+        self.rate_limit_jitter = jitter;
+        self
+    }
+
+    /// Exponential backoff before retry number `retry` (1-based): `base * 2^(retry-1)`, capped at
+    /// `backoff_max`, of which the upper half is random ("equal jitter", so it is never zero unless the base
+    /// is).
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let exp = retry.saturating_sub(1).min(31);
+        let full = self
+            .backoff_base
+            .saturating_mul(1u32 << exp)
+            .min(self.backoff_max);
+        let half = full / 2;
+        half + random_up_to(full.saturating_sub(half))
+    }
+}
+
+/// Rate-limit headers of a response (`X-Rate-Limit-Limit`, `-Remaining`, `-Reset`) and its `Date`.
+///
+/// Okta may send a header more than once (several limits apply to one endpoint); the most restrictive value is
+/// kept: the smallest limit and remaining, the latest reset. Values that do not parse are ignored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimitInfo {
+    /// `X-Rate-Limit-Limit`: requests allowed in the current window.
+    pub limit: Option<u64>,
+    /// `X-Rate-Limit-Remaining`: requests left in the current window.
+    pub remaining: Option<u64>,
+    /// `X-Rate-Limit-Reset`: when the window resets, in seconds since the Unix epoch (server clock).
+    pub reset: Option<u64>,
+    /// The response's `Date` header, in seconds since the Unix epoch (server clock).
+    pub date: Option<u64>,
+}
+
+impl RateLimitInfo {
+    /// Reads the rate-limit headers of a response. Pure; never fails: missing or malformed headers give
+    /// `None` fields.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        parse_rate_limit(headers)
+    }
+
+    /// When the window resets, as a time (server clock).
+    pub fn reset_at(&self) -> Option<SystemTime> {
+        self.reset
+            .and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
+    }
+
+    /// How long to wait for the window to reset, measured on the server's clock (`reset - Date`), so local
+    /// clock skew does not matter. `None` without both headers; zero if the reset is already past.
+    pub fn wait(&self) -> Option<Duration> {
+        let (reset, date) = (self.reset?, self.date?);
+        Some(Duration::from_secs(reset.saturating_sub(date)))
+    }
+}
+
+/// Parses the rate-limit headers; see [`RateLimitInfo::from_headers`].
+pub fn parse_rate_limit(headers: &HeaderMap) -> RateLimitInfo {
+    RateLimitInfo {
+        limit: numbers(headers, RATE_LIMIT_LIMIT).min(),
+        remaining: numbers(headers, RATE_LIMIT_REMAINING).min(),
+        reset: numbers(headers, RATE_LIMIT_RESET).max(),
+        date: headers
+            .get(http::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| httpdate::parse_http_date(s.trim()).ok())
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs()),
+    }
+}
+
+/// Every non-negative integer in every instance of a header, comma-separated lists included.
+fn numbers<'a>(headers: &'a HeaderMap, name: &'static str) -> impl Iterator<Item = u64> + 'a {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|s| s.split(','))
+        .filter_map(|s| s.trim().parse::<u64>().ok())
+}
+
+/// `Retry-After` in delta-seconds (an HTTP-date form is ignored: it would need the local clock).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// How long to wait after a 429 before retry number `retry`, and whether it came from the headers.
+fn rate_limit_delay(policy: &RetryPolicy, headers: &HeaderMap, retry: u32) -> Duration {
+    let info = parse_rate_limit(headers);
+    match info.wait().or_else(|| retry_after(headers)) {
+        Some(wait) if !wait.is_zero() => {
+            wait.saturating_add(random_up_to(policy.rate_limit_jitter))
+        }
+        // No usable headers, or a reset already past (a concurrency limit, or clock granularity): back off
+        // rather than retry at once.
+        _ => policy.backoff(retry),
+    }
+}
+
+fn random_up_to(max: Duration) -> Duration {
+    let nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
+    if nanos == 0 {
+        return Duration::ZERO;
+    }
+    Duration::from_nanos(rand::rng().random_range(0..=nanos))
+}
+
+/// Methods that may be re-sent when their outcome is unknown (RFC 9110 §9.2.2).
+pub fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// What went wrong with one attempt.
+enum Failure {
+    /// 429: always safe to retry.
+    RateLimited(reqwest::Response),
+    /// 503/504: the request may have been processed.
+    Unavailable(reqwest::Response),
+    /// Failed before the request was sent: always safe to retry.
+    NotSent(Error),
+    /// Timed out or broke after sending: outcome unknown.
+    Ambiguous(Error),
+}
+
+impl Failure {
+    fn status(&self) -> Option<StatusCode> {
+        match self {
+            Failure::RateLimited(r) | Failure::Unavailable(r) => Some(r.status()),
+            Failure::NotSent(_) | Failure::Ambiguous(_) => None,
+        }
+    }
+
+    fn request_id(&self) -> Option<&HeaderValue> {
+        match self {
+            Failure::RateLimited(r) | Failure::Unavailable(r) => r.headers().get(REQUEST_ID_HEADER),
+            Failure::NotSent(_) | Failure::Ambiguous(_) => None,
+        }
+    }
+}
+
+fn classify(
+    result: Result<reqwest::Response, Error>,
+) -> Result<Result<reqwest::Response, Failure>, Error> {
+    match result {
+        Ok(resp) => Ok(match resp.status() {
+            StatusCode::TOO_MANY_REQUESTS => Err(Failure::RateLimited(resp)),
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
+                Err(Failure::Unavailable(resp))
+            }
+            _ => Ok(resp),
+        }),
+        // A connect error (DNS, refused, TLS handshake, connect timeout) means nothing reached the server.
+        Err(Error::Transport(e)) if e.is_connect() => {
+            Ok(Err(Failure::NotSent(Error::Transport(e))))
+        }
+        Err(e @ (Error::Transport(_) | Error::Timeout { .. })) => Ok(Err(Failure::Ambiguous(e))),
+        // Auth, configuration, ... errors are not transient.
+        Err(e) => Err(e),
+    }
+}
+
+/// Turns the failure that ends the loop into the error returned to the caller.
+async fn final_error(
+    failure: Failure,
+    attempts: u32,
+    started: Instant,
+    budget_capped: bool,
+) -> Error {
+    match failure {
+        Failure::RateLimited(resp) => {
+            let info = parse_rate_limit(resp.headers());
+            Error::RateLimited {
+                reset_at: info.reset_at(),
+                retry_after: info.wait(),
+                request_id: request_id_of(resp.headers()),
+                attempts,
+            }
+        }
+        Failure::Unavailable(resp) => ApiError::from_response(resp).await,
+        Failure::NotSent(e) | Failure::Ambiguous(e) => match e {
+            Error::Transport(t) if t.is_timeout() => Error::Timeout {
+                kind: if budget_capped {
+                    TimeoutKind::MaxElapsed
+                } else {
+                    TimeoutKind::Request
+                },
+                elapsed: started.elapsed(),
+                attempts,
+                source: Some(t),
+            },
+            other => other,
+        },
+    }
+}
+
+/// Sends `request` through `send`, retrying as described in the [module documentation](self).
+///
+/// `send` performs one attempt (in the SDK: authentication, then the HTTP client); it must map
+/// `reqwest::Error`s to [`Error::Transport`] so that connect errors and timeouts can be told apart.
+///
+/// Returns the response for any status but 429/503/504 (so the caller decodes success and error bodies
+/// itself). Errors: [`Error::RateLimited`] when 429s outlast the retries or the budget; [`Error::Api`] for a
+/// final 503/504; [`Error::Timeout`] for a final timeout; [`Error::Transport`] for a final connection error;
+/// [`Error::NotRetryable`] when a retry was needed but the body is a stream; any other error of `send` as is,
+/// without retry.
+pub async fn execute<F, Fut>(
+    policy: &RetryPolicy,
+    request: reqwest::Request,
+    send: F,
+) -> Result<reqwest::Response, Error>
+where
+    F: Fn(reqwest::Request) -> Fut,
+    Fut: Future<Output = Result<reqwest::Response, Error>>,
+{
+    let started = Instant::now();
+    let deadline = started.checked_add(policy.max_elapsed);
+    let method = request.method().clone();
+    let idempotent = is_idempotent(&method);
+    let mut attempts: u32 = 0;
+    let mut first_request_id: Option<HeaderValue> = None;
+    let mut req = request;
+
+    loop {
+        let retry = attempts;
+        // A pristine copy for the next attempt, taken before this one is modified; `None` for a streaming
+        // body, which can be sent only once.
+        let spare = req.try_clone();
+        if retry > 0 {
+            let headers = req.headers_mut();
+            headers.insert(RETRY_COUNT_HEADER, HeaderValue::from(retry));
+            if let Some(id) = &first_request_id {
+                headers.insert(RETRY_FOR_HEADER, id.clone());
+            }
+        }
+        // The attempt's timeout: its own, else the policy's, capped by what is left of the budget.
+        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        let configured = req.timeout().copied().or(policy.request_timeout);
+        let (timeout, budget_capped) = match (configured, remaining) {
+            (Some(c), Some(r)) if r < c => (Some(r), true),
+            (Some(c), _) => (Some(c), false),
+            (None, Some(r)) => (Some(r), true),
+            (None, None) => (None, false),
+        };
+        *req.timeout_mut() = timeout;
+
+        attempts = attempts.saturating_add(1);
+        let attempt_start = Instant::now();
+        let failure = match classify(send(req).await)? {
+            Ok(resp) => {
+                tracing::debug!(
+                    attempt = attempts,
+                    status = resp.status().as_u16(),
+                    request_id = request_id_of(resp.headers()).as_deref(),
+                    latency_ms = millis(attempt_start.elapsed()),
+                    "okta request completed"
+                );
+                return Ok(resp);
+            }
+            Err(f) => f,
+        };
+        if first_request_id.is_none() {
+            first_request_id = failure.request_id().cloned();
+        }
+        let status = failure.status().map(|s| s.as_u16());
+        let request_id = failure
+            .request_id()
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+
+        let safe = match &failure {
+            Failure::RateLimited(_) | Failure::NotSent(_) => true,
+            Failure::Unavailable(_) | Failure::Ambiguous(_) => idempotent,
+        };
+        if !safe {
+            tracing::debug!(attempt = attempts, status, request_id, %method,
+                "okta request failed with an unknown outcome; not retrying a non-idempotent request");
+            return Err(final_error(failure, attempts, started, budget_capped).await);
+        }
+        if retry >= policy.max_retries {
+            tracing::debug!(
+                attempt = attempts,
+                status,
+                request_id,
+                "okta request failed; retries exhausted"
+            );
+            return Err(final_error(failure, attempts, started, budget_capped).await);
+        }
+        let Some(spare) = spare else {
+            tracing::debug!(
+                attempt = attempts,
+                status,
+                request_id,
+                "okta request failed; body is a stream and cannot be retried"
+            );
+            return Err(Error::NotRetryable {
+                reason: NotRetryableReason::BodyNotClonable,
+                attempts,
+                source: Box::new(final_error(failure, attempts, started, budget_capped).await),
+            });
+        };
+        let next_retry = retry.saturating_add(1);
+        let wait = match &failure {
+            Failure::RateLimited(resp) => rate_limit_delay(policy, resp.headers(), next_retry),
+            _ => policy.backoff(next_retry),
+        };
+        // No deadline means a budget too large to represent: every wait fits.
+        let fits = match deadline {
+            None => true,
+            Some(d) => Instant::now().checked_add(wait).is_some_and(|end| end < d),
+        };
+        if !fits {
+            tracing::info!(
+                attempt = attempts,
+                status,
+                request_id,
+                wait_ms = millis(wait),
+                "okta request failed; the wait before a retry would exceed the time budget"
+            );
+            return Err(final_error(failure, attempts, started, budget_capped).await);
+        }
+        match &failure {
+            Failure::RateLimited(_) => tracing::info!(
+                attempt = attempts,
+                status,
+                request_id,
+                wait_ms = millis(wait),
+                "okta rate limit hit; waiting for the reset before retrying"
+            ),
+            Failure::Unavailable(_) => tracing::info!(
+                attempt = attempts,
+                status,
+                request_id,
+                wait_ms = millis(wait),
+                "okta unavailable; backing off before retrying"
+            ),
+            Failure::NotSent(e) | Failure::Ambiguous(e) => tracing::info!(
+                attempt = attempts, error = %e, wait_ms = millis(wait),
+                "okta request failed; backing off before retrying"
+            ),
+        }
+        // Release the failed response (and its connection) before sleeping.
+        drop(failure);
+        tokio::time::sleep(wait).await;
+        req = spare;
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn parses_rate_limit_headers() {
+        let h = headers(&[
+            ("x-rate-limit-limit", "600"),
+            ("x-rate-limit-remaining", "0"),
+            ("x-rate-limit-reset", "1700000060"),
+            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+        ]);
+        let info = RateLimitInfo::from_headers(&h);
+        assert_eq!(info.limit, Some(600));
+        assert_eq!(info.remaining, Some(0));
+        assert_eq!(info.reset, Some(1_700_000_060));
+        assert_eq!(info.date, Some(1_700_000_000));
+        assert_eq!(info.wait(), Some(Duration::from_secs(60)));
+        assert_eq!(
+            info.reset_at(),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_060))
+        );
+    }
+
+    #[test]
+    fn several_values_keep_the_most_restrictive() {
+        let h = headers(&[
+            ("x-rate-limit-limit", "600"),
+            ("x-rate-limit-limit", "50, 100"),
+            ("x-rate-limit-remaining", "10"),
+            ("x-rate-limit-remaining", "0"),
+            ("x-rate-limit-reset", "100, 160"),
+            ("x-rate-limit-reset", "junk"),
+        ]);
+        let info = parse_rate_limit(&h);
+        assert_eq!(
+            (info.limit, info.remaining, info.reset),
+            (Some(50), Some(0), Some(160))
+        );
+    }
+
+    #[test]
+    fn malformed_headers_give_none() {
+        for (reset, date) in [
+            ("abc", "Tue, 14 Nov 2023 22:13:20 GMT"),
+            ("-5", "yesterday"),
+            ("1.5", ""),
+            ("99999999999999999999999", "Tue, 14 Nov 2023 22:13:20 GMT"),
+        ] {
+            let info = parse_rate_limit(&headers(&[("x-rate-limit-reset", reset), ("date", date)]));
+            assert_eq!(info.wait(), None, "{reset} / {date}");
+        }
+        assert_eq!(
+            parse_rate_limit(&HeaderMap::new()),
+            RateLimitInfo::default()
+        );
+    }
+
+    #[test]
+    fn huge_reset_does_not_overflow() {
+        let info = parse_rate_limit(&headers(&[
+            ("x-rate-limit-reset", &u64::MAX.to_string()),
+            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+        ]));
+        assert_eq!(info.reset, Some(u64::MAX));
+        assert!(info.wait().unwrap() > Duration::from_secs(1 << 60));
+        // Not representable as a SystemTime on every platform: must not panic either way.
+        let _ = info.reset_at();
+        let p = RetryPolicy::default();
+        let d = rate_limit_delay(
+            &p,
+            &headers(&[
+                ("x-rate-limit-reset", &u64::MAX.to_string()),
+                ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+            ]),
+            1,
+        );
+        assert!(d > Duration::from_secs(1 << 60));
+    }
+
+    #[test]
+    fn rate_limit_delay_uses_server_clock_and_falls_back_to_backoff() {
+        let p = RetryPolicy::default()
+            .with_rate_limit_jitter(Duration::from_millis(100))
+            .with_backoff(Duration::from_millis(200), Duration::from_secs(1));
+        // Server clock far from ours: only reset - Date matters.
+        let h = headers(&[
+            ("x-rate-limit-reset", "4102444803"),
+            ("date", "Fri, 01 Jan 2100 00:00:00 GMT"),
+        ]);
+        let d = rate_limit_delay(&p, &h, 1);
+        assert!(
+            d >= Duration::from_secs(3) && d <= Duration::from_millis(3100),
+            "{d:?}"
+        );
+        // Reset already past: backoff, not an instant retry.
+        let h = headers(&[
+            ("x-rate-limit-reset", "4102444790"),
+            ("date", "Fri, 01 Jan 2100 00:00:00 GMT"),
+        ]);
+        let d = rate_limit_delay(&p, &h, 1);
+        assert!(
+            d >= Duration::from_millis(100) && d <= Duration::from_millis(200),
+            "{d:?}"
+        );
+        // Missing headers: backoff; Retry-After honoured.
+        let d = rate_limit_delay(&p, &HeaderMap::new(), 2);
+        assert!(
+            d >= Duration::from_millis(200) && d <= Duration::from_millis(400),
+            "{d:?}"
+        );
+        let d = rate_limit_delay(&p, &headers(&[("retry-after", "2")]), 1);
+        assert!(d >= Duration::from_secs(2), "{d:?}");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy::default()
+            .with_backoff(Duration::from_millis(100), Duration::from_millis(350));
+        for _ in 0..50 {
+            let b1 = p.backoff(1);
+            assert!(b1 >= Duration::from_millis(50) && b1 <= Duration::from_millis(100));
+            let b2 = p.backoff(2);
+            assert!(b2 >= Duration::from_millis(100) && b2 <= Duration::from_millis(200));
+            let b9 = p.backoff(9);
+            assert!(b9 >= Duration::from_millis(175) && b9 <= Duration::from_millis(350));
+            let huge = p.backoff(u32::MAX);
+            assert!(huge <= Duration::from_millis(350));
+        }
+        let p = RetryPolicy::default().with_backoff(Duration::MAX, Duration::MAX);
+        assert!(p.backoff(40) >= Duration::MAX / 2);
+    }
+
+    #[tokio::test]
+    async fn an_unbounded_budget_still_retries() {
+        // `Duration::MAX` cannot be added to an `Instant`: it must mean "no limit", not "no retry".
+        let policy = RetryPolicy::default()
+            .with_max_elapsed(Duration::MAX)
+            .with_request_timeout(None)
+            .with_backoff(Duration::from_millis(1), Duration::from_millis(2));
+        let calls = std::sync::atomic::AtomicU32::new(0);
+        let req = reqwest::Request::new(Method::GET, "http://127.0.0.1:9/".parse().unwrap());
+        let res = execute(&policy, req, |r| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            assert_eq!(r.timeout(), None);
+            async {
+                let resp = http::Response::builder()
+                    .status(503)
+                    .body(Vec::<u8>::new())
+                    .unwrap();
+                Ok(reqwest::Response::from(resp))
+            }
+        })
+        .await;
+        assert_eq!(
+            res.unwrap_err().status(),
+            Some(StatusCode::SERVICE_UNAVAILABLE)
+        );
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn idempotent_methods() {
+        for m in [
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ] {
+            assert!(is_idempotent(&m));
+        }
+        for m in [Method::POST, Method::PATCH, Method::CONNECT] {
+            assert!(!is_idempotent(&m));
+        }
+    }
+}

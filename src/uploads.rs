@@ -1,0 +1,154 @@
+//! Hand-written methods for the five multipart/form-data uploads progenitor cannot express (logos, favicon,
+//! background image). Same names and builder style as the generated methods; the body is built in memory, so
+//! it can be re-sent by the retry layer like any other request.
+
+use crate::error::Error;
+use crate::types::ImageUploadResponse;
+use crate::transport::decode_body;
+use bytes::Bytes;
+use progenitor_client::{ClientInfo, ResponseValue};
+
+/// One file part: file name, media type (e.g. `image/png`) and content.
+#[derive(Clone, Debug)]
+struct FilePart {
+    file_name: String,
+    media_type: String,
+    content: Bytes,
+}
+
+/// Builder of a multipart upload; set the path parameters and the file, then `.send().await`.
+#[derive(Debug)]
+#[must_use = "an upload does nothing until `.send()` is awaited"]
+pub struct Upload<'a, T> {
+    client: &'a crate::generated::Client,
+    operation_id: &'static str,
+    path: &'static str,
+    params: Vec<(&'static str, Option<String>)>,
+    file: Option<FilePart>,
+    _response: std::marker::PhantomData<T>,
+}
+
+impl<'a, T> Upload<'a, T> {
+    fn new(client: &'a crate::generated::Client, operation_id: &'static str, path: &'static str, params: &[&'static str]) -> Self {
+        Self {
+            client,
+            operation_id,
+            path,
+            params: params.iter().map(|p| (*p, None)).collect(),
+            file: None,
+            _response: std::marker::PhantomData,
+        }
+    }
+
+    fn set(mut self, name: &str, value: impl Into<String>) -> Self {
+        if let Some(slot) = self.params.iter_mut().find(|(n, _)| *n == name) {
+            slot.1 = Some(value.into());
+        }
+        self
+    }
+
+    /// The file to upload: its name, media type (`image/png`, `image/jpeg`, `image/svg+xml`, `image/gif`,
+    /// `image/x-icon`) and content.
+    pub fn file(mut self, file_name: impl Into<String>, media_type: impl Into<String>, content: impl Into<Bytes>) -> Self {
+        self.file = Some(FilePart { file_name: file_name.into(), media_type: media_type.into(), content: content.into() });
+        self
+    }
+
+    async fn execute(self) -> Result<reqwest::Response, Error> {
+        let mut path = self.path.to_string();
+        for (name, value) in &self.params {
+            let value = value.as_deref().ok_or_else(|| Error::InvalidRequest(format!("{}: `{name}` was not set", self.operation_id)))?;
+            path = path.replace(&format!("{{{name}}}"), &progenitor_client::encode_path(value));
+        }
+        let file = self.file.ok_or_else(|| Error::InvalidRequest(format!("{}: no file was set", self.operation_id)))?;
+        let boundary = format!("okta-management-{:032x}", rand::random::<u128>());
+        let body = multipart_body(&boundary, &file)?;
+        let url = format!("{}{}", self.client.baseurl(), path);
+        let request = self
+            .client
+            .client()
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .body(body)
+            .build()
+            .map_err(Error::Transport)?;
+        crate::transport::send(self.client, request, self.operation_id).await
+    }
+}
+
+impl Upload<'_, ()> {
+    /// Sends the upload; Okta answers `201 Created` without a body.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        let response = self.execute().await?;
+        Ok(ResponseValue::new((), response.status(), response.headers().clone()))
+    }
+}
+
+impl Upload<'_, ImageUploadResponse> {
+    /// Sends the upload and decodes Okta's `ImageUploadResponse` (the URL of the stored image).
+    pub async fn send(self) -> Result<ResponseValue<ImageUploadResponse>, Error> {
+        let operation_id = self.operation_id;
+        let response = self.execute().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::Transport)?;
+        let value = decode_body(operation_id, status, &headers, &body)?;
+        Ok(ResponseValue::new(value, status, headers))
+    }
+}
+
+/// `multipart/form-data` with one `file` part (RFC 7578); names are quoted with `"` and CR/LF escaped.
+fn multipart_body(boundary: &str, file: &FilePart) -> Result<Vec<u8>, Error> {
+    if file.media_type.contains(['\r', '\n']) {
+        return Err(Error::InvalidRequest("the file's media type contains a line break".into()));
+    }
+    let name = file.file_name.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+    let mut body = Vec::with_capacity(file.content.len() + 256);
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {}\r\n\r\n", file.media_type).as_bytes());
+    body.extend_from_slice(&file.content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Ok(body)
+}
+
+impl crate::Client {
+    /// `POST /api/v1/apps/{appId}/logo` (`uploadApplicationLogo`): uploads an app's logo.
+    pub fn upload_application_logo(&self) -> Upload<'_, ()> {
+        Upload::new(self, "upload_application_logo", "/api/v1/apps/{appId}/logo", &["appId"])
+    }
+
+    /// `POST /api/v1/brands/{brandId}/themes/{themeId}/background-image` (`uploadBrandThemeBackgroundImage`).
+    pub fn upload_brand_theme_background_image(&self) -> Upload<'_, ImageUploadResponse> {
+        Upload::new(self, "upload_brand_theme_background_image", "/api/v1/brands/{brandId}/themes/{themeId}/background-image", &["brandId", "themeId"])
+    }
+
+    /// `POST /api/v1/brands/{brandId}/themes/{themeId}/favicon` (`uploadBrandThemeFavicon`).
+    pub fn upload_brand_theme_favicon(&self) -> Upload<'_, ImageUploadResponse> {
+        Upload::new(self, "upload_brand_theme_favicon", "/api/v1/brands/{brandId}/themes/{themeId}/favicon", &["brandId", "themeId"])
+    }
+
+    /// `POST /api/v1/brands/{brandId}/themes/{themeId}/logo` (`uploadBrandThemeLogo`).
+    pub fn upload_brand_theme_logo(&self) -> Upload<'_, ImageUploadResponse> {
+        Upload::new(self, "upload_brand_theme_logo", "/api/v1/brands/{brandId}/themes/{themeId}/logo", &["brandId", "themeId"])
+    }
+
+    /// `POST /api/v1/org/logo` (`uploadOrgLogo`): uploads the org's logo.
+    pub fn upload_org_logo(&self) -> Upload<'_, ()> {
+        Upload::new(self, "upload_org_logo", "/api/v1/org/logo", &[])
+    }
+}
+
+impl<T> Upload<'_, T> {
+    /// `appId` path parameter (`uploadApplicationLogo`).
+    pub fn app_id(self, value: impl Into<String>) -> Self {
+        self.set("appId", value)
+    }
+    /// `brandId` path parameter.
+    pub fn brand_id(self, value: impl Into<String>) -> Self {
+        self.set("brandId", value)
+    }
+    /// `themeId` path parameter.
+    pub fn theme_id(self, value: impl Into<String>) -> Self {
+        self.set("themeId", value)
+    }
+}

@@ -1,0 +1,49 @@
+//! Shared helpers of the integration tests.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// Okta's spec as JSON, parsed once per test binary (from `OKTA_SPEC_PATH`, `spec/` or `../shared/spec/`).
+pub fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let text = std::fs::read_to_string(spec_path()).expect("the Okta spec is readable");
+        serde_norway::from_str(&text).expect("the Okta spec is YAML")
+    })
+}
+
+pub fn spec_path() -> PathBuf {
+    let file = "okta-management-2024.08.3.yaml";
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("OKTA_SPEC_PATH")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([root.join("spec").join(file), root.join("../shared/spec").join(file)])
+        .find(|p| p.exists())
+        .expect("set OKTA_SPEC_PATH to Okta's spec file")
+}
+
+/// Follows a local `$ref` (`#/components/...`) if `v` is one.
+pub fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => spec.pointer(&r.replacen('#', "", 1)).map(|t| resolve(spec, t)).unwrap_or(v),
+        None => v,
+    }
+}
+
+/// Every operation of the spec (paths and `x-webhooks`): (operationId, METHOD, path, operation).
+pub fn operations(spec: &Value) -> Vec<(String, String, String, &Value)> {
+    let mut ops = Vec::new();
+    for section in ["paths", "x-webhooks"] {
+        for (path, item) in spec[section].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                    ops.push((id.to_string(), method.to_uppercase(), format!("{section}:{path}"), op));
+                }
+            }
+        }
+    }
+    ops
+}

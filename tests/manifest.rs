@@ -1,0 +1,108 @@
+//! Every path operation of the spec exists as a method, under its snake_case(operationId) name.
+
+mod common;
+
+use okta_management::manifest::OPERATIONS;
+use std::collections::BTreeSet;
+
+#[test]
+fn manifest_lists_every_operation_of_the_spec() {
+    let spec = common::spec();
+    let from_spec: BTreeSet<(String, String, String)> = common::operations(spec)
+        .into_iter()
+        .filter(|(_, _, path, _)| path.starts_with("paths:"))
+        .map(|(id, method, path, _)| (id, method, path.trim_start_matches("paths:").to_string()))
+        .collect();
+    let from_manifest: BTreeSet<(String, String, String)> = OPERATIONS
+        .iter()
+        .map(|op| (op.operation_id.to_string(), op.method.to_string(), op.path.to_string()))
+        .collect();
+    assert_eq!(from_spec.len(), 615, "the 2024.08.3 spec has 615 path operations");
+    assert_eq!(OPERATIONS.len(), 615);
+    assert_eq!(from_spec, from_manifest);
+    for op in OPERATIONS {
+        assert_eq!(op.rust_method, snake(op.operation_id), "{}", op.operation_id);
+    }
+    let hand_written: Vec<&str> = OPERATIONS.iter().filter(|o| o.hand_written).map(|o| o.operation_id).collect();
+    assert_eq!(
+        hand_written,
+        ["uploadApplicationLogo", "uploadBrandThemeBackgroundImage", "uploadBrandThemeFavicon", "uploadBrandThemeLogo", "uploadOrgLogo"]
+            .into_iter()
+            .filter(|id| hand_written.contains(id))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(hand_written.len(), 5, "{hand_written:?}");
+}
+
+fn snake(id: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = id.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+/// Compile-level check: these names must exist as builder methods on `okta_management::Client`.
+#[allow(dead_code)]
+fn methods_exist(client: &okta_management::Client) {
+    let _ = client.list_users();
+    let _ = client.get_user();
+    let _ = client.create_user();
+    let _ = client.update_user();
+    let _ = client.replace_user();
+    let _ = client.delete_user();
+    let _ = client.activate_user();
+    let _ = client.deactivate_user();
+    let _ = client.suspend_user();
+    let _ = client.unsuspend_user();
+    let _ = client.list_groups();
+    let _ = client.add_group();
+    let _ = client.assign_user_to_group();
+    let _ = client.unassign_user_from_group();
+    let _ = client.list_group_users();
+    let _ = client.list_applications();
+    let _ = client.get_application();
+    let _ = client.create_application();
+    let _ = client.replace_application();
+    let _ = client.list_event_hooks();
+    let _ = client.create_event_hook();
+    let _ = client.get_event_hook();
+    let _ = client.replace_event_hook();
+    let _ = client.activate_event_hook();
+    let _ = client.deactivate_event_hook();
+    let _ = client.verify_event_hook();
+    let _ = client.delete_event_hook();
+    let _ = client.list_log_events();
+    let _ = client.list_policies();
+    let _ = client.get_policy();
+    let _ = client.list_policy_rules();
+    let _ = client.list_authorization_servers();
+    let _ = client.list_identity_providers();
+    let _ = client.list_brands();
+    let _ = client.list_authenticators();
+    let _ = client.list_devices();
+    let _ = client.list_inline_hooks();
+    let _ = client.list_factors();
+    let _ = client.verify_factor();
+    let _ = client.get_hook_key();
+    let _ = client.publish_csr_from_application();
+    let _ = client.publish_security_event_tokens();
+    let _ = client.get_org_settings();
+    let _ = client.list_network_zones();
+    let _ = client.upload_application_logo();
+    let _ = client.upload_brand_theme_logo();
+    let _ = client.upload_brand_theme_favicon();
+    let _ = client.upload_brand_theme_background_image();
+    let _ = client.upload_org_logo();
+}
