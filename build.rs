@@ -6,6 +6,8 @@
 
 #[path = "build/codegen.rs"]
 mod codegen;
+#[path = "build/groups.rs"]
+mod groups;
 #[path = "build/normalise.rs"]
 mod normalise;
 #[path = "build/spec_source.rs"]
@@ -32,7 +34,12 @@ fn run() -> Result<(), String> {
     let spec_text = spec_source::resolve(&out_dir)?;
     let mut document: serde_json::Value =
         serde_norway::from_str(&spec_text).map_err(|e| format!("the Okta spec is not valid YAML: {e}"))?;
-    let normalised = normalise::run(&mut document)?;
+    groups::check_every_tag_is_grouped(&document)?;
+    let mut normalised = normalise::run(&mut document)?;
+    let enabled = groups::enabled();
+    if enabled.len() < groups::GROUPS.len() {
+        groups::prune(&mut document, &mut normalised, &enabled);
+    }
     // Kept for whoever debugs the generator: the exact document progenitor sees.
     let dump = serde_json::to_vec(&document).map_err(|e| e.to_string())?;
     std::fs::write(out_dir.join("normalised-spec.json"), dump).map_err(|e| e.to_string())?;

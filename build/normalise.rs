@@ -13,8 +13,8 @@ const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "hea
 /// What the pass found and changed; consumed by codegen.
 #[derive(Default)]
 pub struct Normalised {
-    /// Every operation of the original spec: (operationId, METHOD, path).
-    pub operations: Vec<(String, String, String)>,
+    /// Every operation of the original spec: (operationId, METHOD, path, cargo feature group).
+    pub operations: Vec<(String, String, String, &'static str)>,
     /// Operations taken out of progenitor's input and written by hand (multipart uploads).
     pub hand_written: BTreeSet<String>,
     /// operationId -> real request media type, for bodies progenitor sends as raw bytes/text.
@@ -40,8 +40,10 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
     let mut n = Normalised::default();
     n.operations = list_operations(doc);
     n.paged = paged_operations(doc);
-    let steps: [(&'static str, fn(&mut Value, &mut Normalised) -> usize); 21] = [
+    let steps: [(&'static str, fn(&mut Value, &mut Normalised) -> usize); 24] = [
         ("rename_case_colliding_schemas", rename_case_colliding_schemas),
+        ("unwrap_annotated_refs", unwrap_annotated_refs),
+        ("inline_shared_bodies", inline_shared_bodies),
         ("hoist_inline_hook_payloads", hoist_inline_hook_payloads),
         ("take_out_multipart_operations", take_out_multipart_operations),
         ("raw_bodies_for_non_json_media", raw_bodies_for_non_json_media),
@@ -60,6 +62,7 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
         ("name_inline_objects", name_inline_objects),
         ("flatten_all_of", flatten_all_of),
         ("keep_unknown_properties", keep_unknown_properties),
+        ("optional_collections_keep_empty", optional_collections_keep_empty),
         ("tagged_discriminator_unions", tagged_discriminator_unions),
         ("drop_examples", drop_examples),
     ];
@@ -98,9 +101,12 @@ fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&str, &str, &str, &mut 
     }
 }
 
-fn list_operations(doc: &mut Value) -> Vec<(String, String, String)> {
+fn list_operations(doc: &mut Value) -> Vec<(String, String, String, &'static str)> {
     let mut ops = Vec::new();
-    for_each_operation(doc, |id, method, path, _| ops.push((id.to_string(), method.to_uppercase(), path.to_string())));
+    for_each_operation(doc, |id, method, path, op| {
+        let group = crate::groups::group_of(op).unwrap_or("unknown");
+        ops.push((id.to_string(), method.to_uppercase(), path.to_string(), group))
+    });
     ops
 }
 
@@ -307,6 +313,77 @@ fn rewrite_refs(v: &mut Value, from: &str, to: &Value) {
         Value::Array(a) => a.iter_mut().for_each(|c| rewrite_refs(c, from, to)),
         _ => {}
     }
+}
+
+/// The spec attaches annotations to references as extra `allOf` parts (`allOf: [{$ref: createdProperty},
+/// {example: …}, {readOnly: true}]`); typify would merge them into an empty object. They become the reference.
+fn unwrap_annotated_refs(doc: &mut Value, _: &mut Normalised) -> usize {
+    const ANNOTATIONS: [&str; 9] = ["default", "example", "readOnly", "writeOnly", "description", "title", "deprecated", "nullable", "externalDocs"];
+    let mut count = 0;
+    walk_all_schemas(doc, &mut |s, _| {
+        let Some(parts) = s.get("allOf").and_then(Value::as_array) else { return };
+        let typed: Vec<&Value> = parts
+            .iter()
+            .filter(|p| p.as_object().is_some_and(|o| o.keys().any(|k| !ANNOTATIONS.contains(&k.as_str()))))
+            .collect();
+        let own_type = s.keys().any(|k| !ANNOTATIONS.contains(&k.as_str()) && k != "allOf");
+        if typed.len() == 1 && parts.len() > 1 && !own_type && typed[0].get("$ref").is_some() {
+            let reference = typed[0].clone();
+            let description = s.get("description").cloned();
+            s.clear();
+            if let Some(reference) = reference.as_object() {
+                s.extend(reference.clone());
+            }
+            if let Some(d) = description {
+                s.insert("description".into(), d);
+            }
+            count += 1;
+        }
+    });
+    count
+}
+
+/// Request bodies and 2xx responses given as `$ref` to `components/requestBodies|responses` are copied into
+/// their operations, so that every operation's body types can be named (and listed for the conformance test).
+fn inline_shared_bodies(doc: &mut Value, _: &mut Normalised) -> usize {
+    let snapshot = doc.clone();
+    let resolve = |v: &mut Value| -> bool {
+        let Some(target) = v.get("$ref").and_then(Value::as_str).and_then(|r| snapshot.pointer(&r.replacen('#', "", 1))) else { return false };
+        *v = target.clone();
+        true
+    };
+    let mut count = 0;
+    for_each_operation(doc, |_, _, _, op| {
+        if let Some(body) = op.get_mut("requestBody") {
+            count += usize::from(resolve(body));
+        }
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            for (code, r) in responses.iter_mut() {
+                if code.starts_with('2') {
+                    count += usize::from(resolve(r));
+                }
+            }
+        }
+    });
+    count
+}
+
+/// typify skips empty arrays and maps on write (`exclude: []` would vanish from a replace); optional arrays
+/// and maps become `Option<Vec<_>>` / `Option<Map>` so that absent and empty stay distinct.
+fn optional_collections_keep_empty(doc: &mut Value, _: &mut Normalised) -> usize {
+    let mut count = 0;
+    walk_all_schemas(doc, &mut |s, _| {
+        let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut) else { return };
+        for prop in props.values_mut().filter_map(Value::as_object_mut) {
+            let is_array = prop.get("type").and_then(Value::as_str) == Some("array");
+            let is_map = prop.get("properties").is_none() && prop.get("additionalProperties").is_some_and(|a| a.is_object());
+            if (is_array || is_map) && !prop.contains_key("$ref") {
+                prop.insert("nullable".into(), Value::Bool(true));
+                count += 1;
+            }
+        }
+    });
+    count
 }
 
 /// progenitor cannot express multipart/form-data bodies: the five logo/favicon/background-image uploads are taken
@@ -516,9 +593,10 @@ fn require_path_parameters(doc: &mut Value, _: &mut Normalised) -> usize {
     count
 }
 
-/// `listPolicies` is declared with a single `Policy` while Okta returns an array of policies (as every other list).
+/// `listPolicies` (one `Policy`) and `listRolesForClient` (one role) are declared with a single object while Okta
+/// returns an array, as every other list (the spec's own examples of listRolesForClient are arrays).
 fn array_response_for_list_operations(doc: &mut Value, n: &mut Normalised) -> usize {
-    const OPERATIONS: [&str; 1] = ["listPolicies"];
+    const OPERATIONS: [&str; 2] = ["listPolicies", "listRolesForClient"];
     let mut count = 0;
     for_each_operation(doc, |id, _, _, op| {
         if !OPERATIONS.contains(&id) {
@@ -575,7 +653,9 @@ fn relax_validation_constraints(doc: &mut Value, _: &mut Normalised) -> usize {
         }
         // Formats typify maps to strict types that real payloads do not always satisfy.
         if let Some(format) = s.get("format").and_then(Value::as_str) {
-            if matches!(format, "uri" | "email" | "ipv4" | "ipv6" | "hostname" | "uuid" | "date" | "byte") {
+            // `date-time` too: chrono would re-format timestamps (`.000Z` → `Z`) on write-back, and examples carry
+            // values it rejects; timestamps stay the exact strings Okta sent.
+            if matches!(format, "uri" | "email" | "ipv4" | "ipv6" | "hostname" | "uuid" | "date" | "date-time" | "byte") {
                 s.remove("format");
                 count += 1;
             }

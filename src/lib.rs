@@ -36,6 +36,8 @@ pub mod manifest;
 pub mod transport;
 #[cfg(not(test))]
 mod uploads;
+#[cfg(not(test))]
+mod system_log;
 
 pub mod auth;
 pub mod config;

@@ -9,6 +9,8 @@ pub struct Operation {
     pub method: &'static str,
     /// Path template, e.g. `/api/v1/users/{id}`.
     pub path: &'static str,
+    /// The cargo feature that compiles it (`users`, `groups`, `apps`, …; all are in `full`).
+    pub group: &'static str,
     /// The method on [`crate::Client`], e.g. `list_users`.
     pub rust_method: &'static str,
     /// Whether the method is hand-written (operations progenitor cannot express, e.g. multipart uploads).

@@ -112,26 +112,31 @@ fn multipart_body(boundary: &str, file: &FilePart) -> Result<Vec<u8>, Error> {
 }
 
 impl crate::Client {
+    #[cfg(feature = "apps")]
     /// `POST /api/v1/apps/{appId}/logo` (`uploadApplicationLogo`): uploads an app's logo.
     pub fn upload_application_logo(&self) -> Upload<'_, ()> {
         Upload::new(self, "upload_application_logo", "/api/v1/apps/{appId}/logo", &["appId"])
     }
 
+    #[cfg(feature = "brands")]
     /// `POST /api/v1/brands/{brandId}/themes/{themeId}/background-image` (`uploadBrandThemeBackgroundImage`).
     pub fn upload_brand_theme_background_image(&self) -> Upload<'_, ImageUploadResponse> {
         Upload::new(self, "upload_brand_theme_background_image", "/api/v1/brands/{brandId}/themes/{themeId}/background-image", &["brandId", "themeId"])
     }
 
+    #[cfg(feature = "brands")]
     /// `POST /api/v1/brands/{brandId}/themes/{themeId}/favicon` (`uploadBrandThemeFavicon`).
     pub fn upload_brand_theme_favicon(&self) -> Upload<'_, ImageUploadResponse> {
         Upload::new(self, "upload_brand_theme_favicon", "/api/v1/brands/{brandId}/themes/{themeId}/favicon", &["brandId", "themeId"])
     }
 
+    #[cfg(feature = "brands")]
     /// `POST /api/v1/brands/{brandId}/themes/{themeId}/logo` (`uploadBrandThemeLogo`).
     pub fn upload_brand_theme_logo(&self) -> Upload<'_, ImageUploadResponse> {
         Upload::new(self, "upload_brand_theme_logo", "/api/v1/brands/{brandId}/themes/{themeId}/logo", &["brandId", "themeId"])
     }
 
+    #[cfg(feature = "org")]
     /// `POST /api/v1/org/logo` (`uploadOrgLogo`): uploads the org's logo.
     pub fn upload_org_logo(&self) -> Upload<'_, ()> {
         Upload::new(self, "upload_org_logo", "/api/v1/org/logo", &[])

@@ -1,5 +1,7 @@
 //! Every path operation of the spec exists as a method, under its snake_case(operationId) name.
 
+#![cfg(feature = "full")]
+
 mod common;
 
 use okta_management::manifest::OPERATIONS;

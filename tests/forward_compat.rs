@@ -1,0 +1,186 @@
+//! Forward compatibility and losslessness of the generated models: values the spec does not list, discriminator
+//! values it does not map, custom profile attributes, fields it does not declare, and nulls.
+
+#![cfg(feature = "full")]
+
+mod common;
+
+use okta_management::types;
+use serde_json::{json, Value};
+
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(input: &Value) -> (T, Value) {
+    let decoded: T = serde_json::from_value(input.clone()).unwrap_or_else(|e| panic!("decode failed: {e}\n{input}"));
+    let encoded = serde_json::to_value(&decoded).expect("encode");
+    (decoded, encoded)
+}
+
+#[test]
+fn unknown_enum_values_decode_and_encode_back() {
+    let user = json!({"id": "00u1", "status": "HIBERNATING", "profile": {"login": "a@example.com"}});
+    let (decoded, encoded) = round_trip::<types::User>(&user);
+    assert_eq!(decoded.status, Some(types::UserStatus::Unknown("HIBERNATING".into())));
+    assert!(decoded.status.as_ref().is_some_and(|s| s.is_unknown()));
+    assert_eq!(encoded, user);
+
+    let known: types::UserStatus = serde_json::from_value(json!("ACTIVE")).unwrap();
+    assert_eq!(known, types::UserStatus::Active);
+    assert_eq!(known.to_string(), "ACTIVE");
+    assert_eq!("SUSPENDED".parse::<types::UserStatus>().unwrap(), types::UserStatus::Suspended);
+}
+
+#[test]
+fn application_with_unknown_sign_on_mode_keeps_the_whole_object() {
+    let app = json!({
+        "id": "0oa1", "name": "future_app", "label": "Future", "signOnMode": "QUANTUM_SSO",
+        "settings": {"quantum": {"entangled": true}}, "credentials": {"scheme": "NEW_SCHEME"},
+        "_links": {"self": {"href": "https://example.okta.com/api/v1/apps/0oa1"}}
+    });
+    let (decoded, encoded) = round_trip::<types::Application>(&app);
+    match &decoded {
+        types::Application::Unknown(object) => assert_eq!(object.get("signOnMode"), Some(&json!("QUANTUM_SSO"))),
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+    assert_eq!(encoded, app);
+}
+
+#[test]
+fn saml_oidc_and_bookmark_apps_keep_every_field() {
+    let saml = json!({
+        "id": "0oa2", "name": "saml_app", "label": "SAML", "signOnMode": "SAML_2_0", "status": "ACTIVE",
+        "accessibility": {"selfService": false, "errorRedirectUrl": "https://e.example.com"},
+        "visibility": {"autoSubmitToolbar": false, "hide": {"iOS": false, "web": false}},
+        "settings": {
+            "app": {"customAppSetting": "x"},
+            "signOn": {
+                "defaultRelayState": "", "ssoAcsUrl": "https://sp.example.com/acs", "audience": "https://sp.example.com",
+                "recipient": "https://sp.example.com/acs", "destination": "https://sp.example.com/acs",
+                "subjectNameIdTemplate": "${user.userName}", "subjectNameIdFormat": "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+                "responseSigned": true, "assertionSigned": true, "signatureAlgorithm": "RSA_SHA256", "digestAlgorithm": "SHA256",
+                "honorForceAuthn": true, "authnContextClassRef": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+                "attributeStatements": [{"type": "EXPRESSION", "name": "email", "namespace": "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified", "values": ["user.email"]}],
+                "aNewSamlSetting": {"nested": [1, 2, 3]}
+            }
+        },
+        "credentials": {"signing": {"kid": "abc"}, "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"}},
+        "features": [], "futureTopLevel": "kept"
+    });
+    let (decoded, encoded) = round_trip::<types::Application>(&saml);
+    let types::Application::SamlApplication(app) = &decoded else { panic!("expected a SAML app: {decoded:?}") };
+    assert!(app.settings.is_some(), "subtype field `settings` must be kept");
+    assert_eq!(encoded, saml);
+
+    let oidc = json!({
+        "id": "0oa3", "name": "oidc_client", "label": "OIDC", "signOnMode": "OPENID_CONNECT",
+        "credentials": {"oauthClient": {"client_id": "0oa3", "autoKeyRotation": true, "token_endpoint_auth_method": "client_secret_basic"}},
+        "settings": {"oauthClient": {
+            "redirect_uris": ["https://app.example.com/callback"], "response_types": ["code"],
+            "grant_types": ["authorization_code", "refresh_token"], "application_type": "web",
+            "consent_method": "REQUIRED", "issuer_mode": "DYNAMIC", "wildcard_redirect": "DISABLED",
+            "dpop_bound_access_tokens": false, "someFutureClientSetting": 42
+        }}
+    });
+    let (decoded, encoded) = round_trip::<types::Application>(&oidc);
+    assert!(matches!(decoded, types::Application::OpenIdConnectApplication(_)), "{decoded:?}");
+    assert_eq!(encoded, oidc);
+
+    let bookmark = json!({
+        "id": "0oa4", "name": "bookmark", "label": "Bookmark", "signOnMode": "BOOKMARK",
+        "settings": {"app": {"requestIntegration": false, "url": "https://example.com/bookmark"}}
+    });
+    let (decoded, encoded) = round_trip::<types::Application>(&bookmark);
+    assert!(matches!(decoded, types::Application::BookmarkApplication(_)), "{decoded:?}");
+    assert_eq!(encoded, bookmark);
+}
+
+/// Every discriminator value of the spec's mapping decodes into its subtype (never `Unknown`) and encodes back.
+macro_rules! every_mapped_subtype {
+    ($($union:ident),* $(,)?) => {$({
+        let schema = &common::spec()["components"]["schemas"][stringify!($union)];
+        let property = schema["discriminator"]["propertyName"].as_str().expect("discriminator");
+        let mapping = schema["discriminator"]["mapping"].as_object().expect("mapping");
+        assert!(!mapping.is_empty());
+        for value in mapping.keys() {
+            let input = json!({ property: value, "someFieldTheSpecDoesNotList": {"kept": [true, null, 1.5]} });
+            let (decoded, encoded) = round_trip::<types::$union>(&input);
+            assert!(!matches!(decoded, types::$union::Unknown(_)), "{}: {value} decoded as Unknown", stringify!($union));
+            assert_eq!(encoded, input, "{}: {value}", stringify!($union));
+        }
+        let unknown = json!({ property: "A_VALUE_FROM_THE_FUTURE", "x": 1 });
+        let (decoded, encoded) = round_trip::<types::$union>(&unknown);
+        assert!(matches!(decoded, types::$union::Unknown(_)));
+        assert_eq!(encoded, unknown);
+    })*};
+}
+
+#[test]
+fn every_discriminated_union_decodes_each_subtype_and_unknown_ones() {
+    every_mapped_subtype!(
+        Application, Policy, PolicyRule, UserFactor, AuthenticatorBase, AuthenticatorMethodBase, NetworkZone,
+        BehaviorRule, DeviceAssurance, InlineHookChannel, LogStream, PushProvider, ApplicationFeature,
+    );
+}
+
+#[test]
+fn policies_of_each_type_keep_their_fields() {
+    for (kind, settings) in [
+        ("OKTA_SIGN_ON", json!({})),
+        ("PASSWORD", json!({"password": {"complexity": {"minLength": 8, "futureRule": "x"}}})),
+        ("MFA_ENROLL", json!({"type": "AUTHENTICATORS", "authenticators": [{"key": "okta_email", "enroll": {"self": "REQUIRED"}}]})),
+        ("IDP_DISCOVERY", json!({})),
+        ("ACCESS_POLICY", json!({})),
+        ("PROFILE_ENROLLMENT", json!({})),
+    ] {
+        let policy = json!({
+            "id": "00p1", "type": kind, "name": format!("{kind} policy"), "status": "ACTIVE", "priority": 1, "system": false,
+            "settings": settings, "newPolicyAttribute": [1]
+        });
+        let (decoded, encoded) = round_trip::<types::Policy>(&policy);
+        assert!(!matches!(decoded, types::Policy::Unknown(_)), "{kind}");
+        assert_eq!(encoded, policy, "{kind}");
+    }
+}
+
+#[test]
+fn custom_profile_attributes_and_unknown_fields_survive_read_modify_write() {
+    let user = json!({
+        "id": "00u9", "status": "ACTIVE", "created": "2024-01-01T00:00:00.000Z",
+        "profile": {"login": "k@example.com", "email": "k@example.com", "firstName": "K", "lastName": "L",
+                    "employeeNumber": "4711", "badgeColours": {"code": 12, "tags": ["a", "b"]}, "nickName": null},
+        "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}},
+        "type": {"id": "oty1"}, "realmId": "future-field", "_embedded": {"anything": {"x": 1}}
+    });
+    let (mut decoded, encoded) = round_trip::<types::User>(&user);
+    let mut expected = user.clone();
+    expected["profile"].as_object_mut().unwrap().remove("nickName"); // null and absent are both `None`
+    assert_eq!(encoded, expected);
+    // Modify one field; everything else is written back unchanged.
+    if let Some(profile) = decoded.profile.as_mut() {
+        profile.first_name = Some("Kay".into());
+    }
+    let written = serde_json::to_value(&decoded).unwrap();
+    expected["profile"]["firstName"] = json!("Kay");
+    assert_eq!(written, expected);
+}
+
+#[test]
+fn nulls_decode_everywhere() {
+    let user = json!({"id": null, "status": null, "profile": null, "credentials": null, "_links": null, "type": null});
+    let decoded: types::User = serde_json::from_value(user).expect("nulls decode");
+    assert!(decoded.id.is_none() && decoded.status.is_none() && decoded.profile.is_none());
+    let hook = json!({"id": "who1", "status": null, "verificationStatus": null, "events": null, "channel": null, "filter": null});
+    serde_json::from_value::<types::EventHook>(hook).expect("nulls decode");
+}
+
+#[test]
+fn empty_arrays_stay_distinct_from_absent_ones() {
+    let rule = json!({"name": "r", "type": "group_rule", "conditions": {"people": {"groups": {"exclude": []}}}});
+    let (_, encoded) = round_trip::<types::GroupRule>(&rule);
+    assert_eq!(encoded, rule);
+}
+
+#[test]
+fn expand_parameters_are_comma_separated() {
+    let list: okta_management::query::CommaSeparated = ["themes", "domains"].into();
+    assert_eq!(serde_json::to_value(&list).unwrap(), json!("themes,domains"));
+    assert_eq!(serde_urlencoded::to_string([("expand", &list)]).unwrap(), "expand=themes%2Cdomains");
+}
