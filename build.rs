@@ -4,6 +4,9 @@
 //! in `build/normalise.rs`), hand the result to progenitor, and write the generated code plus an operation
 //! manifest into `OUT_DIR`. Nothing generated is committed.
 
+// A build script reports failure by stopping: its invariant checks may panic, and the spec is indexed freely.
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
 #[path = "build/codegen.rs"]
 mod codegen;
 #[path = "build/groups.rs"]

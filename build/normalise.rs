@@ -35,12 +35,16 @@ pub struct Normalised {
     pub log: Vec<(&'static str, usize)>,
 }
 
+/// A named transformation; returns how many places it touched.
+type Step = (&'static str, fn(&mut Value, &mut Normalised) -> usize);
+
 /// Runs every transformation, in order.
 pub fn run(doc: &mut Value) -> Result<Normalised, String> {
-    let mut n = Normalised::default();
-    n.operations = list_operations(doc);
-    n.paged = paged_operations(doc);
-    let steps: [(&'static str, fn(&mut Value, &mut Normalised) -> usize); 24] = [
+    if !doc.pointer("/components/schemas").is_some_and(Value::is_object) || !doc.get("paths").is_some_and(Value::is_object) {
+        return Err("the spec has no `paths` or no `components.schemas` object".into());
+    }
+    let mut n = Normalised { operations: list_operations(doc), paged: paged_operations(doc), ..Normalised::default() };
+    let steps: [Step; 24] = [
         ("rename_case_colliding_schemas", rename_case_colliding_schemas),
         ("unwrap_annotated_refs", unwrap_annotated_refs),
         ("inline_shared_bodies", inline_shared_bodies),
@@ -76,15 +80,10 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 
+/// `components.schemas`; [`run`] checks first that the document has it as an object.
+#[allow(clippy::expect_used)]
 fn schemas(doc: &mut Value) -> &mut Map<String, Value> {
-    let components = doc
-        .as_object_mut()
-        .map(|o| o.entry("components").or_insert_with(|| json!({})))
-        .and_then(Value::as_object_mut);
-    match components {
-        Some(c) => c.entry("schemas").or_insert_with(|| json!({})).as_object_mut().expect("schemas is an object"),
-        None => panic!("spec has no components object"),
-    }
+    doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut).expect("checked by run()")
 }
 
 /// Calls `f(operationId, method, path, operation)` for every path operation.
@@ -270,7 +269,7 @@ fn hoist_inline_hook_payloads(doc: &mut Value, n: &mut Normalised) -> usize {
 /// Schema names that differ only in case (`AppLink` and `appLink`) map to one Rust type name. The later one is
 /// renamed `{Name}Links` when its properties are all links (`appLink`), else `{Name}2`; references follow.
 fn rename_case_colliding_schemas(doc: &mut Value, _: &mut Normalised) -> usize {
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut renames = Vec::new();
     let names: Vec<String> = schemas(doc).keys().cloned().collect();
     // Upper-case names keep theirs; a lower-case twin is renamed.
@@ -278,7 +277,7 @@ fn rename_case_colliding_schemas(doc: &mut Value, _: &mut Normalised) -> usize {
     ordered.sort_by_key(|n| n.starts_with(|c: char| c.is_ascii_lowercase()));
     for name in ordered {
         let rust = upper_camel(&name);
-        if seen.contains_key(&rust) {
+        if !seen.insert(rust.clone()) {
             let links = schemas(doc).get(&name).and_then(|s| s.get("properties")).and_then(Value::as_object).is_some_and(|p| {
                 p.values().all(|v| v.get("$ref").and_then(Value::as_str).is_some_and(|r| r.ends_with("Link")))
             });
@@ -287,8 +286,6 @@ fn rename_case_colliding_schemas(doc: &mut Value, _: &mut Normalised) -> usize {
                 new_name.push('_');
             }
             renames.push((name, new_name));
-        } else {
-            seen.insert(rust, name);
         }
     }
     for (old, new) in &renames {
@@ -376,7 +373,11 @@ fn optional_collections_keep_empty(doc: &mut Value, _: &mut Normalised) -> usize
         let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut) else { return };
         for prop in props.values_mut().filter_map(Value::as_object_mut) {
             let is_array = prop.get("type").and_then(Value::as_str) == Some("array");
-            let is_map = prop.get("properties").is_none() && prop.get("additionalProperties").is_some_and(|a| a.is_object());
+            // Maps: `additionalProperties` given (a schema or `true`), or a bare `type: object` (`LogActor.detailEntry`,
+            // which Okta sends as `null`).
+            let is_map = prop.get("properties").is_none()
+                && (prop.get("additionalProperties").is_some_and(|a| a.is_object() || a == &Value::Bool(true))
+                    || (prop.get("type").and_then(Value::as_str) == Some("object") && !prop.contains_key("allOf") && !prop.contains_key("oneOf") && !prop.contains_key("anyOf")));
             if (is_array || is_map) && !prop.contains_key("$ref") {
                 prop.insert("nullable".into(), Value::Bool(true));
                 count += 1;

@@ -993,7 +993,7 @@ fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, ConfigError> 
         None => return Err(missing(&ORG_URL, None)),
     };
     let org_url = validate_org_url(&org_url, disable_https_check)
-        .map_err(|reason| invalid(&ORG_URL, Some(&org_url), org_src, &reason))?;
+        .map_err(|reason| invalid(&ORG_URL, Some(&redact_userinfo(&org_url)), org_src, &reason))?;
 
     let (mode, mode_src) = resolve_key(code.authorization_mode, layers, &MODE, |s| {
         AuthorizationMode::from_str(s)
@@ -1171,6 +1171,26 @@ fn validate_org_url(raw: &str, allow_http: bool) -> Result<Url, String> {
     let path = format!("{}/", url.path().trim_end_matches('/'));
     url.set_path(&path);
     Ok(url)
+}
+
+/// `raw` with the user-info part of its authority (`user:password@`) replaced by `[redacted]`, so
+/// that an org URL rejected for carrying credentials does not show them in the error. Works on
+/// text that does not parse as a URL too.
+fn redact_userinfo(raw: &str) -> String {
+    let Some(scheme_end) = raw.find("://").map(|i| i + 3) else {
+        return raw.to_owned();
+    };
+    let rest = raw.get(scheme_end..).unwrap_or_default();
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = rest.get(..authority_len).unwrap_or_default();
+    match authority.rfind('@') {
+        Some(at) => format!(
+            "{}[redacted]{}",
+            raw.get(..scheme_end).unwrap_or_default(),
+            rest.get(at..).unwrap_or_default()
+        ),
+        None => raw.to_owned(),
+    }
 }
 
 /// Loads a key from inline PEM/JWK or from a file path (`~/` expanded).

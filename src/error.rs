@@ -102,8 +102,9 @@ pub enum Error {
     Config(#[from] crate::config::ConfigError),
 
     /// Authentication or authorization failure on the client side (token acquisition, DPoP, ...).
+    /// A connection-level failure met while authenticating is [`Error::Transport`] instead.
     #[error(transparent)]
-    Auth(#[from] crate::auth::AuthError),
+    Auth(crate::auth::AuthError),
 
     /// Pagination could not continue (malformed `Link` header, next link to another host, ...).
     #[error(transparent)]
@@ -139,8 +140,22 @@ pub enum Error {
     },
 }
 
+impl From<crate::auth::AuthError> for Error {
+    /// Connection failures and timeouts reported by the authentication layer (which sends the
+    /// request) are transport errors, so that the retry layer can tell a connect failure from a
+    /// timeout and retry them, and callers match one variant for every connection problem.
+    fn from(error: crate::auth::AuthError) -> Self {
+        match error {
+            crate::auth::AuthError::Transport(e) => Error::Transport(e),
+            other => Error::Auth(other),
+        }
+    }
+}
+
 impl Error {
     /// A sanitised, bounded excerpt of a body, for error messages.
+    // Used by `transport`, which the unit-test build leaves out (see lib.rs).
+    #[cfg_attr(test, allow(dead_code))]
     pub(crate) fn excerpt_of(body: &[u8]) -> String {
         excerpt(body, MAX_EXCERPT_BYTES)
     }
@@ -503,12 +518,24 @@ fn fmt_reset(reset_at: Option<SystemTime>, retry_after: Option<Duration>) -> Str
     match (reset_at, retry_after) {
         (Some(at), Some(after)) => format!(
             "; limit resets at {} (in {}s)",
-            httpdate::fmt_http_date(at),
+            fmt_time(at),
             after.as_secs()
         ),
-        (Some(at), None) => format!("; limit resets at {}", httpdate::fmt_http_date(at)),
+        (Some(at), None) => format!("; limit resets at {}", fmt_time(at)),
         (None, Some(after)) => format!("; limit resets in {}s", after.as_secs()),
         (None, None) => String::new(),
+    }
+}
+
+/// An HTTP date, or the Unix time in seconds when the time is outside what an HTTP date can show
+/// (`httpdate` panics after year 9999, and `X-Rate-Limit-Reset` is whatever the server sent).
+fn fmt_time(at: SystemTime) -> String {
+    /// 10000-01-01T00:00:00Z.
+    const HTTP_DATE_END: u64 = 253_402_300_800;
+    match at.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(since) if since.as_secs() < HTTP_DATE_END => httpdate::fmt_http_date(at),
+        Ok(since) => format!("{}s after the Unix epoch", since.as_secs()),
+        Err(_) => "a time before the Unix epoch".to_owned(),
     }
 }
 

@@ -8,7 +8,6 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures::{Stream, StreamExt};
 use progenitor_client::ClientInfo;
-use reqwest::header::{ACCEPT, HeaderValue};
 use url::Url;
 
 use crate::error::Error;
@@ -52,16 +51,8 @@ impl crate::Client {
         };
         let fetch = move |url: Url| {
             let api = api.clone();
-            async move {
-                // The `next` link is fetched as an opaque URL (never rebuilt), like every paged listing.
-                let request = api
-                    .client()
-                    .get(url)
-                    .header(ACCEPT, HeaderValue::from_static("application/json"))
-                    .build()
-                    .map_err(Error::Transport)?;
-                crate::transport::send(&api, request, OPERATION).await
-            }
+            // The `next` link is fetched as an opaque URL (never rebuilt), like every paged listing.
+            async move { crate::pagination::paginated::fetch_page(&api, url, OPERATION).await }
         };
         tail::<crate::types::LogEvent, _, _>(OPERATION, first, fetch, options)
             .into_items()

@@ -1,9 +1,9 @@
 //! Where every request goes through: progenitor's `ClientHooks::exec` for the generated methods, and
-//! [`send`] for the hand-written ones (pagination, uploads). One path: retry (outermost) → auth → HTTP.
+//! `send` for the hand-written ones (pagination, uploads). One path: retry (outermost) → auth → HTTP.
 //!
 //! progenitor's `exec` can only return a `reqwest::Response` or a `reqwest::Error`. A failure of ours (an Okta
 //! error status, rate-limit exhaustion, an auth failure) is therefore carried out of `exec` as a synthetic
-//! response with status [`CARRIER_STATUS`] and the [`crate::Error`] in its extensions; no operation declares that
+//! response with status `CARRIER_STATUS` and the [`crate::Error`] in its extensions; no operation declares that
 //! status, so progenitor hands it back as `Error::UnexpectedResponse`, and `From` turns it into the typed error.
 
 use crate::auth::Authenticator;

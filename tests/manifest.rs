@@ -1,4 +1,5 @@
 //! Every path operation of the spec exists as a method, under its snake_case(operationId) name.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 #![cfg(feature = "full")]
 

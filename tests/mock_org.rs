@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![cfg(feature = "mock")]
 //! The mock org's own behaviour, over real HTTP with plain reqwest.
 

@@ -160,6 +160,7 @@ pub(crate) fn apply(entries: &mut Vec<FaultEntry>, method: &str, path: &str) -> 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -15,7 +15,7 @@
 
 mod link;
 #[cfg(not(test))]
-mod paginated;
+pub(crate) mod paginated;
 #[cfg(not(test))]
 pub use paginated::Paginated;
 

@@ -23,9 +23,14 @@ use url::Url;
 /// }
 /// # Ok(()) }
 /// ```
-pub trait Paginated<'a>: Sized + 'a {
+///
+/// The futures and streams are `Send`, so a listing can run in `tokio::spawn`. The bounds are spelled out in the
+/// signatures rather than left to auto-trait inference: with the builder's lifetime in the trait, rustc cannot
+/// prove an inferred `Send` for `tokio::spawn` ("implementation of `Paginated` is not general enough",
+/// rust-lang/rust#100013), so without them no paged listing could be spawned.
+pub trait Paginated<'a>: Sized + Send + 'a {
     /// The type of the listed items.
-    type Item: DeserializeOwned + 'a;
+    type Item: DeserializeOwned + Send + 'a;
     /// The operation (Rust method name), for errors and traces.
     const OPERATION: &'static str;
 
@@ -33,11 +38,11 @@ pub trait Paginated<'a>: Sized + 'a {
     fn api(&self) -> &'a crate::generated::Client;
 
     /// Sends the first request (the builder's own `send`).
-    fn first_page(self) -> impl Future<Output = Result<ResponseValue<Vec<Self::Item>>, Error>> + 'a;
+    fn first_page(self) -> impl Future<Output = Result<ResponseValue<Vec<Self::Item>>, Error>> + Send + 'a;
 
     /// Every page, fetched lazily one at a time by following the `next` link as an opaque URL (so `search`,
     /// `filter`, `expand`, … carry over); each page keeps its response headers.
-    fn pages(self) -> impl Stream<Item = Result<Page<Self::Item>, Error>> + 'a {
+    fn pages(self) -> impl Stream<Item = Result<Page<Self::Item>, Error>> + Send + 'a {
         let api = self.api();
         let first = async move {
             let base = Url::parse(api.baseurl()).map_err(|e| Error::InvalidRequest(format!("invalid org URL: {e}")))?;
@@ -49,7 +54,7 @@ pub trait Paginated<'a>: Sized + 'a {
     }
 
     /// Every item of every page, in order; memory holds one page at a time.
-    fn stream(self) -> impl Stream<Item = Result<Self::Item, Error>> + 'a {
+    fn stream(self) -> impl Stream<Item = Result<Self::Item, Error>> + Send + 'a {
         self.pages().into_items()
     }
 }
