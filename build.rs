@@ -30,7 +30,8 @@ fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed=build");
     // For the User-Agent header: `rust/<version>`.
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let version = std::process::Command::new(rustc).arg("--version").output().ok().and_then(|o| String::from_utf8(o.stdout).ok());
+    let version =
+        std::process::Command::new(rustc).arg("--version").output().ok().and_then(|o| String::from_utf8(o.stdout).ok());
     let version = version.as_deref().and_then(|v| v.split_whitespace().nth(1)).unwrap_or("unknown").to_string();
     println!("cargo:rustc-env=OKTA_RUSTC_VERSION={version}");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);

@@ -9,20 +9,142 @@ use std::collections::BTreeSet;
 
 /// Cargo feature → the spec tags it covers. Every tag of the spec must be listed (checked at build time).
 pub const GROUPS: &[(&str, &[&str])] = &[
-    ("users", &["User", "UserCred", "UserFactor", "UserGrant", "UserLifecycle", "UserLinkedObject", "UserOAuth", "UserResources", "UserSessions", "UserType", "LinkedObject", "Session", "WebAuthnPreregistration"]),
+    (
+        "users",
+        &[
+            "User",
+            "UserCred",
+            "UserFactor",
+            "UserGrant",
+            "UserLifecycle",
+            "UserLinkedObject",
+            "UserOAuth",
+            "UserResources",
+            "UserSessions",
+            "UserType",
+            "LinkedObject",
+            "Session",
+            "WebAuthnPreregistration",
+        ],
+    ),
     ("groups", &["Group", "GroupOwner", "GroupRule"]),
-    ("apps", &["Application", "ApplicationConnections", "ApplicationFeatures", "ApplicationGrants", "ApplicationGroups", "ApplicationLogos", "ApplicationPolicies", "ApplicationSSO", "ApplicationSSOCredentialKey", "ApplicationSSOCredentialOAuth2ClientAuth", "ApplicationTokens", "ApplicationUsers", "OktaApplicationSettings", "ApiServiceIntegrations", "ProfileMapping"]),
-    ("authorization-servers", &["AuthorizationServer", "AuthorizationServerAssoc", "AuthorizationServerClaims", "AuthorizationServerClients", "AuthorizationServerKeys", "AuthorizationServerPolicies", "AuthorizationServerRules", "AuthorizationServerScopes"]),
+    (
+        "apps",
+        &[
+            "Application",
+            "ApplicationConnections",
+            "ApplicationFeatures",
+            "ApplicationGrants",
+            "ApplicationGroups",
+            "ApplicationLogos",
+            "ApplicationPolicies",
+            "ApplicationSSO",
+            "ApplicationSSOCredentialKey",
+            "ApplicationSSOCredentialOAuth2ClientAuth",
+            "ApplicationTokens",
+            "ApplicationUsers",
+            "OktaApplicationSettings",
+            "ApiServiceIntegrations",
+            "ProfileMapping",
+        ],
+    ),
+    (
+        "authorization-servers",
+        &[
+            "AuthorizationServer",
+            "AuthorizationServerAssoc",
+            "AuthorizationServerClaims",
+            "AuthorizationServerClients",
+            "AuthorizationServerKeys",
+            "AuthorizationServerPolicies",
+            "AuthorizationServerRules",
+            "AuthorizationServerScopes",
+        ],
+    ),
     ("policies", &["Policy"]),
-    ("security", &["AttackProtection", "Behavior", "CAPTCHA", "NetworkZone", "RiskEvent", "RiskProvider", "SSFReceiver", "SSFSecurityEventToken", "SSFTransmitter", "ThreatInsight", "TrustedOrigin"]),
-    ("idps", &["IdentityProvider", "IdentityProviderKeys", "IdentityProviderSigningKeys", "IdentityProviderUsers", "IdentitySource", "DirectoriesIntegration", "AgentPools"]),
+    (
+        "security",
+        &[
+            "AttackProtection",
+            "Behavior",
+            "CAPTCHA",
+            "NetworkZone",
+            "RiskEvent",
+            "RiskProvider",
+            "SSFReceiver",
+            "SSFSecurityEventToken",
+            "SSFTransmitter",
+            "ThreatInsight",
+            "TrustedOrigin",
+        ],
+    ),
+    (
+        "idps",
+        &[
+            "IdentityProvider",
+            "IdentityProviderKeys",
+            "IdentityProviderSigningKeys",
+            "IdentityProviderUsers",
+            "IdentitySource",
+            "DirectoriesIntegration",
+            "AgentPools",
+        ],
+    ),
     ("hooks", &["EventHook", "InlineHook", "HookKey"]),
     ("logs", &["SystemLog", "LogStream"]),
-    ("org", &["OrgCreator", "OrgSettingAdmin", "OrgSettingCommunication", "OrgSettingContact", "OrgSettingCustomization", "OrgSettingGeneral", "OrgSettingMetadata", "OrgSettingSupport", "Feature", "RateLimitSettings", "PrincipalRateLimit", "Subscription", "ApiToken", "Realm", "RealmAssignment"]),
-    ("brands", &["Brands", "Themes", "CustomDomain", "CustomPages", "CustomTemplates", "EmailCustomization", "EmailDomain", "EmailServer", "Template"]),
+    (
+        "org",
+        &[
+            "OrgCreator",
+            "OrgSettingAdmin",
+            "OrgSettingCommunication",
+            "OrgSettingContact",
+            "OrgSettingCustomization",
+            "OrgSettingGeneral",
+            "OrgSettingMetadata",
+            "OrgSettingSupport",
+            "Feature",
+            "RateLimitSettings",
+            "PrincipalRateLimit",
+            "Subscription",
+            "ApiToken",
+            "Realm",
+            "RealmAssignment",
+        ],
+    ),
+    (
+        "brands",
+        &[
+            "Brands",
+            "Themes",
+            "CustomDomain",
+            "CustomPages",
+            "CustomTemplates",
+            "EmailCustomization",
+            "EmailDomain",
+            "EmailServer",
+            "Template",
+        ],
+    ),
     ("authenticators", &["Authenticator", "PushProvider"]),
     ("devices", &["Device", "DeviceAccess", "DeviceAssurance"]),
-    ("roles", &["RoleAssignmentAUser", "RoleAssignmentBGroup", "RoleAssignmentClient", "RoleBTargetAdmin", "RoleBTargetBGroup", "RoleBTargetClient", "RoleCResourceSet", "RoleCResourceSetResource", "RoleDResourceSetBinding", "RoleDResourceSetBindingMember", "RoleECustom", "RoleECustomPermission"]),
+    (
+        "roles",
+        &[
+            "RoleAssignmentAUser",
+            "RoleAssignmentBGroup",
+            "RoleAssignmentClient",
+            "RoleBTargetAdmin",
+            "RoleBTargetBGroup",
+            "RoleBTargetClient",
+            "RoleCResourceSet",
+            "RoleCResourceSetResource",
+            "RoleDResourceSetBinding",
+            "RoleDResourceSetBindingMember",
+            "RoleECustom",
+            "RoleECustomPermission",
+        ],
+    ),
     ("schemas", &["Schema", "UISchema"]),
 ];
 
@@ -55,7 +177,11 @@ pub fn check_every_tag_is_grouped(doc: &Value) -> Result<(), String> {
             }
         }
     }
-    if missing.is_empty() { Ok(()) } else { Err(format!("spec tags not covered by any cargo feature group (build/groups.rs): {missing:?}")) }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("spec tags not covered by any cargo feature group (build/groups.rs): {missing:?}"))
+    }
 }
 
 /// Removes the operations of disabled groups (including hand-written ones) and every schema no kept operation
@@ -71,12 +197,17 @@ pub fn prune(doc: &mut Value, n: &mut Normalised, enabled: &BTreeSet<&str>) -> u
                 .map(|(m, _)| m.clone())
                 .collect();
             for method in drop {
-                if let Some(id) = item.remove(&method).and_then(|op| op.get("operationId").and_then(Value::as_str).map(str::to_string)) {
+                if let Some(id) = item
+                    .remove(&method)
+                    .and_then(|op| op.get("operationId").and_then(Value::as_str).map(str::to_string))
+                {
                     removed.insert(id);
                 }
             }
         }
-        paths.retain(|_, item| item.as_object().is_some_and(|o| o.keys().any(|k| k != "parameters" && !k.starts_with("x-"))));
+        paths.retain(|_, item| {
+            item.as_object().is_some_and(|o| o.keys().any(|k| k != "parameters" && !k.starts_with("x-")))
+        });
     }
     let mut roots: Vec<String> = ALWAYS_KEPT.iter().map(|s| s.to_string()).collect();
     if enabled.contains("hooks") {

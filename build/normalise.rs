@@ -5,7 +5,7 @@
 //! that codegen can emit the hand-written parts (open enums, tagged unions, raw-body content types) and the
 //! manifest can say which operations are hand-written.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -40,11 +40,13 @@ type Step = (&'static str, fn(&mut Value, &mut Normalised) -> usize);
 
 /// Runs every transformation, in order.
 pub fn run(doc: &mut Value) -> Result<Normalised, String> {
-    if !doc.pointer("/components/schemas").is_some_and(Value::is_object) || !doc.get("paths").is_some_and(Value::is_object) {
+    if !doc.pointer("/components/schemas").is_some_and(Value::is_object)
+        || !doc.get("paths").is_some_and(Value::is_object)
+    {
         return Err("the spec has no `paths` or no `components.schemas` object".into());
     }
     let mut n = Normalised { operations: list_operations(doc), paged: paged_operations(doc), ..Normalised::default() };
-    let steps: [Step; 24] = [
+    let steps: [Step; 25] = [
         ("rename_case_colliding_schemas", rename_case_colliding_schemas),
         ("unwrap_annotated_refs", unwrap_annotated_refs),
         ("inline_shared_bodies", inline_shared_bodies),
@@ -69,6 +71,7 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
         ("optional_collections_keep_empty", optional_collections_keep_empty),
         ("tagged_discriminator_unions", tagged_discriminator_unions),
         ("drop_examples", drop_examples),
+        ("plain_text_code_blocks", plain_text_code_blocks),
     ];
     for (name, step) in steps {
         let touched = step(doc, &mut n);
@@ -120,11 +123,19 @@ fn paged_operations(doc: &mut Value) -> BTreeSet<String> {
     let snapshot = doc.clone();
     let mut paged = BTreeSet::new();
     for_each_operation(doc, |id, _, path, op| {
-        let path_params = snapshot.pointer(&format!("/paths/{}/parameters", path.replace('~', "~0").replace('/', "~1")));
-        let params = op.get("parameters").and_then(Value::as_array).into_iter().flatten().chain(path_params.and_then(Value::as_array).into_iter().flatten());
+        let path_params =
+            snapshot.pointer(&format!("/paths/{}/parameters", path.replace('~', "~0").replace('/', "~1")));
+        let params = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(path_params.and_then(Value::as_array).into_iter().flatten());
         for p in params {
             let p = resolve_parameter(&snapshot, p);
-            if p.get("name").and_then(Value::as_str) == Some("after") && p.get("in").and_then(Value::as_str) == Some("query") {
+            if p.get("name").and_then(Value::as_str) == Some("after")
+                && p.get("in").and_then(Value::as_str) == Some("query")
+            {
                 paged.insert(id.to_string());
             }
         }
@@ -153,7 +164,11 @@ fn walk_schemas(v: &mut Value, hint: &str, f: &mut dyn FnMut(&mut Map<String, Va
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
             for (i, s) in list.iter_mut().enumerate() {
-                walk_schemas(s, &format!("{hint}{}", if key == "allOf" { String::new() } else { format!("Variant{i}") }), f);
+                walk_schemas(
+                    s,
+                    &format!("{hint}{}", if key == "allOf" { String::new() } else { format!("Variant{i}") }),
+                    f,
+                );
             }
         }
     }
@@ -278,9 +293,10 @@ fn rename_case_colliding_schemas(doc: &mut Value, _: &mut Normalised) -> usize {
     for name in ordered {
         let rust = upper_camel(&name);
         if !seen.insert(rust.clone()) {
-            let links = schemas(doc).get(&name).and_then(|s| s.get("properties")).and_then(Value::as_object).is_some_and(|p| {
-                p.values().all(|v| v.get("$ref").and_then(Value::as_str).is_some_and(|r| r.ends_with("Link")))
-            });
+            let links =
+                schemas(doc).get(&name).and_then(|s| s.get("properties")).and_then(Value::as_object).is_some_and(|p| {
+                    p.values().all(|v| v.get("$ref").and_then(Value::as_str).is_some_and(|r| r.ends_with("Link")))
+                });
             let mut new_name = if links { format!("{rust}Links") } else { format!("{rust}2") };
             while names.contains(&new_name) {
                 new_name.push('_');
@@ -315,7 +331,17 @@ fn rewrite_refs(v: &mut Value, from: &str, to: &Value) {
 /// The spec attaches annotations to references as extra `allOf` parts (`allOf: [{$ref: createdProperty},
 /// {example: …}, {readOnly: true}]`); typify would merge them into an empty object. They become the reference.
 fn unwrap_annotated_refs(doc: &mut Value, _: &mut Normalised) -> usize {
-    const ANNOTATIONS: [&str; 9] = ["default", "example", "readOnly", "writeOnly", "description", "title", "deprecated", "nullable", "externalDocs"];
+    const ANNOTATIONS: [&str; 9] = [
+        "default",
+        "example",
+        "readOnly",
+        "writeOnly",
+        "description",
+        "title",
+        "deprecated",
+        "nullable",
+        "externalDocs",
+    ];
     let mut count = 0;
     walk_all_schemas(doc, &mut |s, _| {
         let Some(parts) = s.get("allOf").and_then(Value::as_array) else { return };
@@ -345,7 +371,11 @@ fn unwrap_annotated_refs(doc: &mut Value, _: &mut Normalised) -> usize {
 fn inline_shared_bodies(doc: &mut Value, _: &mut Normalised) -> usize {
     let snapshot = doc.clone();
     let resolve = |v: &mut Value| -> bool {
-        let Some(target) = v.get("$ref").and_then(Value::as_str).and_then(|r| snapshot.pointer(&r.replacen('#', "", 1))) else { return false };
+        let Some(target) =
+            v.get("$ref").and_then(Value::as_str).and_then(|r| snapshot.pointer(&r.replacen('#', "", 1)))
+        else {
+            return false;
+        };
         *v = target.clone();
         true
     };
@@ -377,7 +407,10 @@ fn optional_collections_keep_empty(doc: &mut Value, _: &mut Normalised) -> usize
             // which Okta sends as `null`).
             let is_map = prop.get("properties").is_none()
                 && (prop.get("additionalProperties").is_some_and(|a| a.is_object() || a == &Value::Bool(true))
-                    || (prop.get("type").and_then(Value::as_str) == Some("object") && !prop.contains_key("allOf") && !prop.contains_key("oneOf") && !prop.contains_key("anyOf")));
+                    || (prop.get("type").and_then(Value::as_str) == Some("object")
+                        && !prop.contains_key("allOf")
+                        && !prop.contains_key("oneOf")
+                        && !prop.contains_key("anyOf")));
             if (is_array || is_map) && !prop.contains_key("$ref") {
                 prop.insert("nullable".into(), Value::Bool(true));
                 count += 1;
@@ -392,7 +425,10 @@ fn optional_collections_keep_empty(doc: &mut Value, _: &mut Normalised) -> usize
 fn take_out_multipart_operations(doc: &mut Value, n: &mut Normalised) -> usize {
     let mut taken = Vec::new();
     for_each_operation(doc, |id, method, path, op| {
-        let multipart = op.pointer("/requestBody/content").and_then(Value::as_object).is_some_and(|c| c.contains_key("multipart/form-data"));
+        let multipart = op
+            .pointer("/requestBody/content")
+            .and_then(Value::as_object)
+            .is_some_and(|c| c.contains_key("multipart/form-data"));
         if multipart {
             taken.push((id.to_string(), method.to_string(), path.to_string()));
         }
@@ -416,7 +452,11 @@ fn raw_bodies_for_non_json_media(doc: &mut Value, n: &mut Normalised) -> usize {
         if content.contains_key("application/json") || content.contains_key("application/x-www-form-urlencoded") {
             return;
         }
-        let Some(real) = content.keys().find(|k| *k == "application/x-pem-file").or_else(|| content.keys().next()).cloned() else { return };
+        let Some(real) =
+            content.keys().find(|k| *k == "application/x-pem-file").or_else(|| content.keys().next()).cloned()
+        else {
+            return;
+        };
         let (progenitor_type, schema) = if real.contains("jwt") {
             ("text/plain", json!({"type": "string"}))
         } else {
@@ -451,14 +491,18 @@ fn schema_for_untyped_json_responses(doc: &mut Value, _: &mut Normalised) -> usi
 fn error_schema_for_bodyless_errors(doc: &mut Value, _: &mut Normalised) -> usize {
     let mut count = 0;
     for_each_operation(doc, |_, _, _, op| {
-        let has_typed_error = responses_of(op).any(|(code, r)| !code.starts_with('2') && (r.get("$ref").is_some() || has_content(r)));
+        let has_typed_error =
+            responses_of(op).any(|(code, r)| !code.starts_with('2') && (r.get("$ref").is_some() || has_content(r)));
         if !has_typed_error {
             return;
         }
         for (code, r) in responses_of(op) {
             if !code.starts_with('2') && r.get("$ref").is_none() && !has_content(r) {
                 if let Some(r) = r.as_object_mut() {
-                    r.insert("content".into(), json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}));
+                    r.insert(
+                        "content".into(),
+                        json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}),
+                    );
                     count += 1;
                 }
             }
@@ -474,7 +518,9 @@ fn one_success_type_per_operation(doc: &mut Value, _: &mut Normalised) -> usize 
     let mut hoisted = Vec::new();
     let mut count = 0;
     for_each_operation(doc, |id, _, _, op| {
-        let bodyless = responses_of(op).filter(|(code, r)| code.starts_with('2') && r.get("$ref").is_none() && !has_content(r)).count();
+        let bodyless = responses_of(op)
+            .filter(|(code, r)| code.starts_with('2') && r.get("$ref").is_none() && !has_content(r))
+            .count();
         if bodyless == 0 {
             return;
         }
@@ -531,9 +577,17 @@ fn name_inline_bodies(doc: &mut Value, n: &mut Normalised) -> usize {
         let escaped = path.replace('~', "~0").replace('/', "~1");
         let mut slots: Vec<(String, String, String)> = Vec::new();
         if op.pointer("/requestBody/content/application~1json/schema").is_some() {
-            slots.push(("request".into(), "/requestBody/content/application~1json/schema".into(), format!("{stem}Body")));
+            slots.push((
+                "request".into(),
+                "/requestBody/content/application~1json/schema".into(),
+                format!("{stem}Body"),
+            ));
         }
-        let codes: Vec<String> = op.get("responses").and_then(Value::as_object).map(|r| r.keys().filter(|c| c.starts_with('2')).cloned().collect()).unwrap_or_default();
+        let codes: Vec<String> = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .map(|r| r.keys().filter(|c| c.starts_with('2')).cloned().collect())
+            .unwrap_or_default();
         for code in codes {
             let pointer = format!("/responses/{code}/content/application~1json/schema");
             if op.pointer(&pointer).is_some() {
@@ -570,7 +624,13 @@ fn needs_name(s: &Value) -> bool {
     }
     match s.get("type").and_then(Value::as_str) {
         Some("string" | "integer" | "number" | "boolean" | "array") => s.get("enum").is_some(),
-        _ => s.as_object().is_some_and(|o| o.contains_key("properties") || o.contains_key("allOf") || o.contains_key("oneOf") || o.contains_key("anyOf") || o.contains_key("additionalProperties")),
+        _ => s.as_object().is_some_and(|o| {
+            o.contains_key("properties")
+                || o.contains_key("allOf")
+                || o.contains_key("oneOf")
+                || o.contains_key("anyOf")
+                || o.contains_key("additionalProperties")
+        }),
     }
 }
 
@@ -620,7 +680,10 @@ fn comma_separated_expand_parameters(doc: &mut Value, _: &mut Normalised) -> usi
     let mut count = 0;
     let mut fix = |p: &mut Value| {
         let is_array = p.pointer("/schema/type").and_then(Value::as_str) == Some("array");
-        if p.get("in").and_then(Value::as_str) == Some("query") && p.get("explode") == Some(&Value::Bool(false)) && is_array {
+        if p.get("in").and_then(Value::as_str) == Some("query")
+            && p.get("explode") == Some(&Value::Bool(false))
+            && is_array
+        {
             p["schema"] = json!({"$ref": "#/components/schemas/CommaSeparatedList"});
             count += 1;
         }
@@ -642,8 +705,17 @@ fn comma_separated_expand_parameters(doc: &mut Value, _: &mut Normalised) -> usi
 /// validated newtypes, `minItems == maxItems` into fixed-size arrays. Removed everywhere.
 fn relax_validation_constraints(doc: &mut Value, _: &mut Normalised) -> usize {
     const KEYWORDS: [&str; 11] = [
-        "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-        "minItems", "maxItems", "uniqueItems", "multipleOf",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "multipleOf",
     ];
     let mut count = 0;
     walk_all_schemas(doc, &mut |s, _| {
@@ -656,7 +728,8 @@ fn relax_validation_constraints(doc: &mut Value, _: &mut Normalised) -> usize {
         if let Some(format) = s.get("format").and_then(Value::as_str) {
             // `date-time` too: chrono would re-format timestamps (`.000Z` → `Z`) on write-back, and examples carry
             // values it rejects; timestamps stay the exact strings Okta sent.
-            if matches!(format, "uri" | "email" | "ipv4" | "ipv6" | "hostname" | "uuid" | "date" | "date-time" | "byte") {
+            if matches!(format, "uri" | "email" | "ipv4" | "ipv6" | "hostname" | "uuid" | "date" | "date-time" | "byte")
+            {
                 s.remove("format");
                 count += 1;
             }
@@ -877,7 +950,12 @@ fn flatten_all_of(doc: &mut Value, _: &mut Normalised) -> usize {
 fn merge_all_of(s: &Map<String, Value>, all: &Map<String, Value>, depth: usize) -> Option<Map<String, Value>> {
     let parts = s.get("allOf")?.as_array()?;
     let own_properties = s.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
-    let polymorphic_target = parts.first().and_then(|p| p.get("$ref")).and_then(Value::as_str).and_then(|r| all.get(r.rsplit('/').next()?)).is_some_and(|t| t.get("discriminator").is_some());
+    let polymorphic_target = parts
+        .first()
+        .and_then(|p| p.get("$ref"))
+        .and_then(Value::as_str)
+        .and_then(|r| all.get(r.rsplit('/').next()?))
+        .is_some_and(|t| t.get("discriminator").is_some());
     if parts.len() == 1 && !own_properties && !polymorphic_target {
         // `allOf: [$ref]` is how the spec attaches a description to a reference: keep the reference.
         let mut single = parts[0].as_object()?.clone();
@@ -928,11 +1006,7 @@ fn resolve_object(part: &Value, all: &Map<String, Value>, depth: usize) -> Optio
         Some(reference) => all.get(reference.rsplit('/').next()?)?.as_object()?,
         None => part.as_object()?,
     };
-    if obj.contains_key("allOf") {
-        merge_all_of(obj, all, depth + 1)
-    } else {
-        Some(obj.clone())
-    }
+    if obj.contains_key("allOf") { merge_all_of(obj, all, depth + 1) } else { Some(obj.clone()) }
 }
 
 fn enum_values(s: &Value) -> Option<Vec<String>> {
@@ -974,15 +1048,69 @@ fn drop_examples(doc: &mut Value, _: &mut Normalised) -> usize {
     for_each_operation(doc, |_, _, _, op| {
         let Some(op) = op.as_object_mut() else { return };
         let bodies = op.iter_mut().filter(|(k, _)| *k == "requestBody" || *k == "responses").flat_map(|(k, v)| {
-            if k == "requestBody" { vec![v] } else { v.as_object_mut().map(|r| r.values_mut().collect()).unwrap_or_default() }
+            if k == "requestBody" {
+                vec![v]
+            } else {
+                v.as_object_mut().map(|r| r.values_mut().collect()).unwrap_or_default()
+            }
         });
         for body in bodies {
             if let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) {
                 for media in content.values_mut().filter_map(Value::as_object_mut) {
-                    count += usize::from(media.remove("examples").is_some()) + usize::from(media.remove("example").is_some());
+                    count += usize::from(media.remove("examples").is_some())
+                        + usize::from(media.remove("example").is_some());
                 }
             }
         }
     });
     count
+}
+
+/// Descriptions become rustdoc comments, where a Markdown code block (JSON, HTTP, curl in Okta's prose) is a
+/// Rust doctest that cannot compile; every fenced block is marked `text`.
+fn plain_text_code_blocks(doc: &mut Value, _: &mut Normalised) -> usize {
+    fn visit(v: &mut Value, count: &mut usize) {
+        match v {
+            Value::Object(o) => {
+                for (k, child) in o.iter_mut() {
+                    match (k.as_str(), child) {
+                        ("description" | "summary", Value::String(text)) if text.contains("```") => {
+                            *text = fence_as_text(text);
+                            *count += 1;
+                        }
+                        (_, child) => visit(child, count),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|c| visit(c, count)),
+            _ => {}
+        }
+    }
+    let mut count = 0;
+    visit(doc, &mut count);
+    count
+}
+
+fn fence_as_text(text: &str) -> String {
+    let mut inside = false;
+    let mut out = String::with_capacity(text.len() + 32);
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if inside {
+                out.push_str(line);
+            } else {
+                let indent = &line[..line.len() - trimmed.len()];
+                out.push_str(indent);
+                out.push_str("```text");
+                if line.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            inside = !inside;
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }

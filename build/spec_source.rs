@@ -32,7 +32,8 @@ pub fn resolve(out_dir: &Path) -> Result<String, String> {
 }
 
 fn read_verified(path: &Path, source: &str) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the Okta spec at {} (from {source}): {e}{}", path.display(), HOW_TO))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read the Okta spec at {} (from {source}): {e}{}", path.display(), HOW_TO))?;
     let digest = hex(&Sha256::digest(&bytes));
     if digest != SPEC_SHA256 {
         return Err(format!(

@@ -37,9 +37,8 @@ use futures::StreamExt;
 use http::{HeaderName, Method, StatusCode};
 use okta_management::Client;
 use okta_management::hooks::{
-    ErrorCause, EventDeduplicator, EventHookDelivery, EventHookReceiver, EventSummary, HookError,
-    HookResponse, InlineHookError, InlineHookReceiver, InlineHookResponse,
-    RegistrationInlineHookRequest,
+    ErrorCause, EventDeduplicator, EventHookDelivery, EventHookReceiver, EventSummary, HookError, HookResponse,
+    InlineHookError, InlineHookReceiver, InlineHookResponse, RegistrationInlineHookRequest,
 };
 use okta_management::secret::SecretString;
 use okta_management::types::UserStatus;
@@ -89,49 +88,30 @@ impl ReceiverConfig {
     /// Reads the `HOOK_*` variables.
     pub fn from_env() -> Result<Self, ConfigError> {
         let var = |name: &'static str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let listen_addr = var("HOOK_LISTEN_ADDR")
-            .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
-            .trim()
-            .parse()
-            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
-                name: "HOOK_LISTEN_ADDR",
-                reason: e.to_string(),
-            })?;
+        let listen_addr =
+            var("HOOK_LISTEN_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()).trim().parse().map_err(
+                |e: std::net::AddrParseError| ConfigError::Invalid { name: "HOOK_LISTEN_ADDR", reason: e.to_string() },
+            )?;
         let header = var("HOOK_AUTH_HEADER").unwrap_or_else(|| "Authorization".to_owned());
-        let auth_header =
-            HeaderName::from_bytes(header.trim().as_bytes()).map_err(|e| ConfigError::Invalid {
-                name: "HOOK_AUTH_HEADER",
-                reason: e.to_string(),
-            })?;
+        let auth_header = HeaderName::from_bytes(header.trim().as_bytes())
+            .map_err(|e| ConfigError::Invalid { name: "HOOK_AUTH_HEADER", reason: e.to_string() })?;
         // Not trimmed: the secret is compared byte for byte with what Okta sends.
         let auth_secret = std::env::var("HOOK_AUTH_SECRET")
             .ok()
             .filter(|s| !s.is_empty())
             .map(SecretString::from)
             .ok_or(ConfigError::Missing("HOOK_AUTH_SECRET"))?;
-        let group_id = var("HOOK_GROUP_ID")
-            .map(|g| g.trim().to_owned())
-            .ok_or(ConfigError::Missing("HOOK_GROUP_ID"))?;
+        let group_id =
+            var("HOOK_GROUP_ID").map(|g| g.trim().to_owned()).ok_or(ConfigError::Missing("HOOK_GROUP_ID"))?;
         let allowed_domains = parse_domains(&var("HOOK_ALLOWED_DOMAINS").unwrap_or_default());
-        Ok(Self {
-            listen_addr,
-            auth_header,
-            auth_secret,
-            group_id,
-            allowed_domains,
-        })
+        Ok(Self { listen_addr, auth_header, auth_secret, group_id, allowed_domains })
     }
 }
 
 /// Splits a comma-separated domain list: trimmed, lower-cased, an optional leading `@` dropped.
 pub fn parse_domains(list: &str) -> Vec<String> {
     list.split(',')
-        .map(|d| {
-            d.trim()
-                .trim_start_matches('@')
-                .trim_end_matches('.')
-                .to_ascii_lowercase()
-        })
+        .map(|d| d.trim().trim_start_matches('@').trim_end_matches('.').to_ascii_lowercase())
         .filter(|d| !d.is_empty())
         .collect()
 }
@@ -223,10 +203,7 @@ async fn read_limited(body: Body, limit: usize) -> Result<Bytes, HookError> {
             column: 0,
         })?;
         if buf.len() + chunk.len() > limit {
-            return Err(HookError::PayloadTooLarge {
-                size: (buf.len() + chunk.len()) as u64,
-                limit,
-            });
+            return Err(HookError::PayloadTooLarge { size: (buf.len() + chunk.len()) as u64, limit });
         }
         buf.extend_from_slice(&chunk);
     }
@@ -243,18 +220,12 @@ async fn event_hook(State(app): State<Arc<App>>, request: Request) -> Response {
             tracing::info!("answered the event hook verification challenge");
         } else {
             Stats::inc(&app.stats.requests_rejected);
-            tracing::warn!(
-                status = response.status.as_u16(),
-                "bad verification request"
-            );
+            tracing::warn!(status = response.status.as_u16(), "bad verification request");
         }
         return send(response);
     }
     if parts.method != Method::POST {
-        let err = HookError::MethodNotAllowed {
-            method: parts.method,
-            allow: "GET, POST",
-        };
+        let err = HookError::MethodNotAllowed { method: parts.method, allow: "GET, POST" };
         return reject(&app, "events", &err);
     }
     // Authenticate before reading the body, so unauthenticated senders cannot make us buffer.
@@ -263,10 +234,8 @@ async fn event_hook(State(app): State<Arc<App>>, request: Request) -> Response {
     }
     let delivery = match read_limited(body, app.events.body_limit())
         .await
-        .and_then(|bytes| {
-            app.events
-                .receive_as::<EventSummary>(&parts.headers, &bytes)
-        }) {
+        .and_then(|bytes| app.events.receive_as::<EventSummary>(&parts.headers, &bytes))
+    {
         Ok(delivery) => delivery,
         Err(err) => return reject(&app, "events", &err),
     };
@@ -280,22 +249,14 @@ async fn event_hook(State(app): State<Arc<App>>, request: Request) -> Response {
 async fn process_delivery(app: &App, delivery: &EventHookDelivery<EventSummary>) -> StatusCode {
     let deadline = Instant::now() + PROCESSING_BUDGET;
     let delivery_id = delivery.event_id.as_deref().unwrap_or("-");
-    tracing::info!(
-        delivery_id,
-        events = delivery.events().len(),
-        "event hook delivery"
-    );
+    tracing::info!(delivery_id, events = delivery.events().len(), "event hook delivery");
     let mut status = StatusCode::OK;
     for event in delivery.events() {
         let event_type = event.event_type.as_deref().unwrap_or("-");
         let uuid = event.uuid.as_deref();
         let relevant = ADD_EVENTS.contains(&event_type) || event_type == REMOVE_EVENT;
         if !relevant || !event.succeeded() {
-            tracing::info!(
-                event_type,
-                uuid,
-                "ignored (not a handled successful lifecycle event)"
-            );
+            tracing::info!(event_type, uuid, "ignored (not a handled successful lifecycle event)");
             continue;
         }
         // Okta delivers at least once: act once per event uuid. Events without a uuid cannot
@@ -355,29 +316,14 @@ async fn apply_event(app: &App, event: &EventSummary) -> Result<(), okta_managem
         let deprovisioned = status == Some(UserStatus::Deprovisioned);
         let group_id = app.group_id.as_str();
         if wants_member && !deprovisioned {
-            app.client
-                .assign_user_to_group()
-                .group_id(group_id)
-                .user_id(user_id)
-                .send()
-                .await?;
+            app.client.assign_user_to_group().group_id(group_id).user_id(user_id).send().await?;
             tracing::info!(event_type, user_id, group_id, "added user to group");
         } else if !wants_member && deprovisioned {
-            app.client
-                .unassign_user_from_group()
-                .group_id(group_id)
-                .user_id(user_id)
-                .send()
-                .await?;
+            app.client.unassign_user_from_group().group_id(group_id).user_id(user_id).send().await?;
             tracing::info!(event_type, user_id, group_id, "removed user from group");
         } else {
             let status = status.as_ref().map_or("unknown", |s| s.as_str());
-            tracing::info!(
-                event_type,
-                user_id,
-                status,
-                "user's current status supersedes the event; skipped"
-            );
+            tracing::info!(event_type, user_id, status, "user's current status supersedes the event; skipped");
         }
     }
     Ok(())
@@ -387,10 +333,7 @@ async fn apply_event(app: &App, event: &EventSummary) -> Result<(), okta_managem
 async fn registration_hook(State(app): State<Arc<App>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     if parts.method != Method::POST {
-        let err = HookError::MethodNotAllowed {
-            method: parts.method,
-            allow: "POST",
-        };
+        let err = HookError::MethodNotAllowed { method: parts.method, allow: "POST" };
         return reject(&app, "registration", &err);
     }
     if let Err(err) = app.inline.precheck(&parts.headers) {
@@ -398,18 +341,14 @@ async fn registration_hook(State(app): State<Arc<App>>, request: Request) -> Res
     }
     let request = match read_limited(body, app.inline.body_limit())
         .await
-        .and_then(|bytes| {
-            app.inline
-                .receive::<RegistrationInlineHookRequest>(&parts.headers, &bytes)
-        }) {
+        .and_then(|bytes| app.inline.receive::<RegistrationInlineHookRequest>(&parts.headers, &bytes))
+    {
         Ok(request) => request,
         Err(err) => return reject(&app, "registration", &err),
     };
     let email = request.data().and_then(|d| d.email());
     let domain = email.and_then(email_domain);
-    let allowed = domain
-        .as_deref()
-        .is_some_and(|d| app.allowed_domains.iter().any(|a| a == d));
+    let allowed = domain.as_deref().is_some_and(|d| app.allowed_domains.iter().any(|a| a == d));
     // The domain only: the full address is personal data that logs do not need.
     let shown = domain.as_deref().unwrap_or("(no email)");
     if allowed {
@@ -432,11 +371,7 @@ pub fn email_domain(email: &str) -> Option<String> {
 
 /// The deny answer, shaped like the spec's `ProfileEnrollmentResponseDeny` example.
 pub fn deny_registration(allowed_domains: &[String]) -> InlineHookResponse {
-    let allowed = if allowed_domains.is_empty() {
-        "no".to_owned()
-    } else {
-        allowed_domains.join(", ")
-    };
+    let allowed = if allowed_domains.is_empty() { "no".to_owned() } else { allowed_domains.join(", ") };
     InlineHookResponse::deny_registration(
         InlineHookError::new("Incorrect email address. Please contact your admin.").cause(
             ErrorCause::new(format!("Only {allowed} emails can register."))
@@ -450,10 +385,7 @@ pub fn deny_registration(allowed_domains: &[String]) -> InlineHookResponse {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_target(false)
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_target(false).with_writer(std::io::stderr).init();
     if let Err(err) = run().await {
         tracing::error!("event_hook_receiver: {err}");
         std::process::exit(1);
@@ -477,10 +409,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     let app = App::new(client, &config);
-    tracing::info!(
-        "serving http://{}/okta/events and /okta/registration; Ctrl-C to stop",
-        listener.local_addr()?
-    );
+    tracing::info!("serving http://{}/okta/events and /okta/registration; Ctrl-C to stop", listener.local_addr()?);
     axum::serve(listener, router(app.clone()))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

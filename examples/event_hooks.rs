@@ -24,18 +24,13 @@
 use okta_management::Client;
 use okta_management::types::{
     EventHook, EventHookChannel, EventHookChannelConfig, EventHookChannelConfigAuthScheme,
-    EventHookChannelConfigAuthSchemeType, EventHookChannelType, EventHookFilterMap,
-    EventHookFilterMapObject, EventHookFilterMapObjectCondition, EventHookFilters,
-    EventHookFiltersInner, EventHookSubscribedEventTypes, EventSubscriptionType,
-    EventSubscriptions,
+    EventHookChannelConfigAuthSchemeType, EventHookChannelType, EventHookFilterMap, EventHookFilterMapObject,
+    EventHookFilterMapObjectCondition, EventHookFilters, EventHookFiltersInner, EventHookSubscribedEventTypes,
+    EventSubscriptionType, EventSubscriptions,
 };
 
 /// The events `event_hook_receiver` acts on.
-const EVENTS: [&str; 3] = [
-    "user.lifecycle.create",
-    "user.lifecycle.activate",
-    "user.lifecycle.deactivate",
-];
+const EVENTS: [&str; 3] = ["user.lifecycle.create", "user.lifecycle.activate", "user.lifecycle.deactivate"];
 
 /// Keeps only events that target a user, in the filter syntax of the spec's example.
 const DEFAULT_FILTER: &str = "event.target.?[type eq 'User'].size()>0";
@@ -49,12 +44,7 @@ enum Mode {
 
 fn parse_args() -> Result<Mode, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] => Ok(Mode::Lifecycle { keep: false }),
         ["--keep"] => Ok(Mode::Lifecycle { keep: true }),
         ["--delete", id] => Ok(Mode::Delete((*id).to_owned())),
@@ -89,23 +79,13 @@ fn filter(expression: &str) -> EventHookFilters {
 
 /// The hook to create. Struct literals rather than the generated `EventHook::builder()`:
 /// the builders leave their `extra` member unset and then fail to build.
-fn new_hook(
-    name: String,
-    url: String,
-    header: String,
-    secret: String,
-    filter: Option<EventHookFilters>,
-) -> EventHook {
+fn new_hook(name: String, url: String, header: String, secret: String, filter: Option<EventHookFilters>) -> EventHook {
     EventHook {
         name: Some(name),
-        description: Some(
-            "Adds users to a group on create/activate, removes them on deactivate".to_owned(),
-        ),
+        description: Some("Adds users to a group on create/activate, removes them on deactivate".to_owned()),
         events: Some(EventSubscriptions {
             type_: Some(EventSubscriptionType::EventType),
-            items: Some(EventHookSubscribedEventTypes(
-                EVENTS.iter().map(|e| (*e).to_owned()).collect(),
-            )),
+            items: Some(EventHookSubscribedEventTypes(EVENTS.iter().map(|e| (*e).to_owned()).collect())),
             filter,
             extra: Default::default(),
         }),
@@ -140,21 +120,9 @@ fn new_hook(
 /// One line about a hook as Okta returns it (Okta never returns the auth secret).
 fn describe(hook: &EventHook) -> String {
     let status = hook.status.as_ref().map_or("?", |s| s.as_str());
-    let verification = hook
-        .verification_status
-        .as_ref()
-        .map_or("?", |s| s.as_str());
-    let url = hook
-        .channel
-        .as_ref()
-        .and_then(|c| c.config.as_ref())
-        .and_then(|c| c.uri.as_deref())
-        .unwrap_or("?");
-    let filtered = hook
-        .events
-        .as_ref()
-        .and_then(|e| e.filter.as_ref())
-        .is_some_and(|f| f.0.is_some());
+    let verification = hook.verification_status.as_ref().map_or("?", |s| s.as_str());
+    let url = hook.channel.as_ref().and_then(|c| c.config.as_ref()).and_then(|c| c.uri.as_deref()).unwrap_or("?");
+    let filtered = hook.events.as_ref().and_then(|e| e.filter.as_ref()).is_some_and(|f| f.0.is_some());
     format!(
         "{} \"{}\" status={status} verification={verification} filter={filtered} url={url}",
         hook.id.as_deref().unwrap_or("?"),
@@ -164,12 +132,7 @@ fn describe(hook: &EventHook) -> String {
 
 async fn deactivate_and_delete(client: &Client, id: &str) -> Result<(), BoxError> {
     // Okta deletes only INACTIVE hooks.
-    let hook = client
-        .deactivate_event_hook()
-        .event_hook_id(id)
-        .send()
-        .await?
-        .into_inner();
+    let hook = client.deactivate_event_hook().event_hook_id(id).send().await?.into_inner();
     println!("deactivated  {}", describe(&hook));
     client.delete_event_hook().event_hook_id(id).send().await?;
     println!("deleted      {id}");
@@ -181,47 +144,26 @@ async fn lifecycle(client: &Client, keep: bool) -> Result<(), BoxError> {
     let header = env("HOOK_AUTH_HEADER").unwrap_or_else(|| "Authorization".to_owned());
     let secret = env("HOOK_AUTH_SECRET").ok_or("HOOK_AUTH_SECRET must be set")?;
     let name = env("HOOK_NAME").unwrap_or_else(|| "okta-management lifecycle hook".to_owned());
-    let expression =
-        std::env::var("HOOK_FILTER_EXPRESSION").unwrap_or_else(|_| DEFAULT_FILTER.to_owned());
+    let expression = std::env::var("HOOK_FILTER_EXPRESSION").unwrap_or_else(|_| DEFAULT_FILTER.to_owned());
     let filter = (!expression.trim().is_empty()).then(|| filter(expression.trim()));
 
     let hook = new_hook(name, url, header, secret, filter);
-    let created = client
-        .create_event_hook()
-        .body(hook)
-        .send()
-        .await?
-        .into_inner();
-    let id = created
-        .id
-        .clone()
-        .ok_or("Okta returned an event hook without id")?;
+    let created = client.create_event_hook().body(hook).send().await?.into_inner();
+    let id = created.id.clone().ok_or("Okta returned an event hook without id")?;
     println!("created      {}", describe(&created));
 
     // Okta calls the URL with a challenge; the receiver must echo it.
-    match client
-        .verify_event_hook()
-        .event_hook_id(id.as_str())
-        .send()
-        .await
-    {
+    match client.verify_event_hook().event_hook_id(id.as_str()).send().await {
         Ok(verified) => println!("verified     {}", describe(&verified.into_inner())),
         Err(err) => {
             let err = okta_management::Error::from(err);
-            eprintln!(
-                "verification failed ({err}); is the receiver reachable at HOOK_URL? cleaning up"
-            );
+            eprintln!("verification failed ({err}); is the receiver reachable at HOOK_URL? cleaning up");
             deactivate_and_delete(client, &id).await?;
             return Err(err.into());
         }
     }
     // A new hook is already ACTIVE; activating again is harmless and shows the call.
-    let active = client
-        .activate_event_hook()
-        .event_hook_id(id.as_str())
-        .send()
-        .await?
-        .into_inner();
+    let active = client.activate_event_hook().event_hook_id(id.as_str()).send().await?.into_inner();
     println!("activated    {}", describe(&active));
 
     let hooks = client.list_event_hooks().send().await?.into_inner();
@@ -231,9 +173,7 @@ async fn lifecycle(client: &Client, keep: bool) -> Result<(), BoxError> {
     }
 
     if keep {
-        println!(
-            "kept {id}; remove it later with: cargo run --example event_hooks -- --delete {id}"
-        );
+        println!("kept {id}; remove it later with: cargo run --example event_hooks -- --delete {id}");
         return Ok(());
     }
     deactivate_and_delete(client, &id).await

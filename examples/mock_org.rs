@@ -17,21 +17,10 @@ fn parse_args() -> (u16, usize) {
     let mut users = 0usize;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .unwrap_or_else(|| usage(&format!("{name} needs a value")))
-        };
+        let mut value = |name: &str| args.next().unwrap_or_else(|| usage(&format!("{name} needs a value")));
         match a.as_str() {
-            "--port" => {
-                port = value("--port")
-                    .parse()
-                    .unwrap_or_else(|_| usage("bad --port"))
-            }
-            "--users" => {
-                users = value("--users")
-                    .parse()
-                    .unwrap_or_else(|_| usage("bad --users"))
-            }
+            "--port" => port = value("--port").parse().unwrap_or_else(|_| usage("bad --port")),
+            "--users" => users = value("--users").parse().unwrap_or_else(|_| usage("bad --users")),
             "-h" | "--help" => usage("runs a mock Okta org on 127.0.0.1"),
             other => usage(&format!("unknown argument {other}")),
         }
@@ -42,12 +31,7 @@ fn parse_args() -> (u16, usize) {
 #[tokio::main]
 async fn main() {
     let (port, users) = parse_args();
-    let org = match MockOrg::builder()
-        .port(port)
-        .seed_users(users)
-        .start()
-        .await
-    {
+    let org = match MockOrg::builder().port(port).seed_users(users).start().await {
         Ok(o) => o,
         Err(e) => {
             eprintln!("mock_org: {e}");
@@ -56,11 +40,7 @@ async fn main() {
     };
     let base = org.base_url();
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "OKTA_CLIENT_ORGURL={}",
-        base.as_str().trim_end_matches('/')
-    );
+    let _ = writeln!(out, "OKTA_CLIENT_ORGURL={}", base.as_str().trim_end_matches('/'));
     let _ = writeln!(out, "OKTA_CLIENT_TOKEN={}", org.token());
     let _ = out.flush();
     drop(out);

@@ -225,7 +225,11 @@ fn build_client(config: &Config, http: Option<reqwest::Client>, retry: Option<Re
                 builder = builder.connect_timeout(timeout);
             }
             if let Some(proxy) = config.proxy() {
-                builder = builder.proxy(proxy.to_reqwest().map_err(|e| Error::InvalidRequest(format!("invalid proxy configuration: {e}")))?);
+                builder = builder.proxy(
+                    proxy
+                        .to_reqwest()
+                        .map_err(|e| Error::InvalidRequest(format!("invalid proxy configuration: {e}")))?,
+                );
             }
             builder.build().map_err(Error::Transport)?
         }

@@ -188,102 +188,38 @@ struct Key {
 }
 
 const fn key(name: &'static str, env: &'static str, path: &'static [&'static str]) -> Key {
-    Key {
-        name,
-        env,
-        path,
-        secret: false,
-        list: false,
-    }
+    Key { name, env, path, secret: false, list: false }
 }
 
-const ORG_URL: Key = key(
-    "okta.client.orgUrl",
-    "OKTA_CLIENT_ORGURL",
-    &["okta", "client", "orgUrl"],
-);
-const TOKEN: Key = Key {
-    secret: true,
-    ..key(
-        "okta.client.token",
-        "OKTA_CLIENT_TOKEN",
-        &["okta", "client", "token"],
-    )
-};
-const MODE: Key = key(
-    "okta.client.authorizationMode",
-    "OKTA_CLIENT_AUTHORIZATIONMODE",
-    &["okta", "client", "authorizationMode"],
-);
-const CLIENT_ID: Key = key(
-    "okta.client.clientId",
-    "OKTA_CLIENT_CLIENTID",
-    &["okta", "client", "clientId"],
-);
-const SCOPES: Key = Key {
-    list: true,
-    ..key(
-        "okta.client.scopes",
-        "OKTA_CLIENT_SCOPES",
-        &["okta", "client", "scopes"],
-    )
-};
-const PRIVATE_KEY: Key = Key {
-    secret: true,
-    ..key(
-        "okta.client.privateKey",
-        "OKTA_CLIENT_PRIVATEKEY",
-        &["okta", "client", "privateKey"],
-    )
-};
-const KID: Key = key(
-    "okta.client.kid",
-    "OKTA_CLIENT_KID",
-    &["okta", "client", "kid"],
-);
-const CONNECTION_TIMEOUT: Key = key(
-    "okta.client.connectionTimeout",
-    "OKTA_CLIENT_CONNECTIONTIMEOUT",
-    &["okta", "client", "connectionTimeout"],
-);
-const REQUEST_TIMEOUT: Key = key(
-    "okta.client.requestTimeout",
-    "OKTA_CLIENT_REQUESTTIMEOUT",
-    &["okta", "client", "requestTimeout"],
-);
+const ORG_URL: Key = key("okta.client.orgUrl", "OKTA_CLIENT_ORGURL", &["okta", "client", "orgUrl"]);
+const TOKEN: Key = Key { secret: true, ..key("okta.client.token", "OKTA_CLIENT_TOKEN", &["okta", "client", "token"]) };
+const MODE: Key =
+    key("okta.client.authorizationMode", "OKTA_CLIENT_AUTHORIZATIONMODE", &["okta", "client", "authorizationMode"]);
+const CLIENT_ID: Key = key("okta.client.clientId", "OKTA_CLIENT_CLIENTID", &["okta", "client", "clientId"]);
+const SCOPES: Key =
+    Key { list: true, ..key("okta.client.scopes", "OKTA_CLIENT_SCOPES", &["okta", "client", "scopes"]) };
+const PRIVATE_KEY: Key =
+    Key { secret: true, ..key("okta.client.privateKey", "OKTA_CLIENT_PRIVATEKEY", &["okta", "client", "privateKey"]) };
+const KID: Key = key("okta.client.kid", "OKTA_CLIENT_KID", &["okta", "client", "kid"]);
+const CONNECTION_TIMEOUT: Key =
+    key("okta.client.connectionTimeout", "OKTA_CLIENT_CONNECTIONTIMEOUT", &["okta", "client", "connectionTimeout"]);
+const REQUEST_TIMEOUT: Key =
+    key("okta.client.requestTimeout", "OKTA_CLIENT_REQUESTTIMEOUT", &["okta", "client", "requestTimeout"]);
 const MAX_RETRIES: Key = key(
     "okta.client.rateLimit.maxRetries",
     "OKTA_CLIENT_RATELIMIT_MAXRETRIES",
     &["okta", "client", "rateLimit", "maxRetries"],
 );
-const PROXY_HOST: Key = key(
-    "okta.client.proxy.host",
-    "OKTA_CLIENT_PROXY_HOST",
-    &["okta", "client", "proxy", "host"],
-);
-const PROXY_PORT: Key = key(
-    "okta.client.proxy.port",
-    "OKTA_CLIENT_PROXY_PORT",
-    &["okta", "client", "proxy", "port"],
-);
-const PROXY_USERNAME: Key = key(
-    "okta.client.proxy.username",
-    "OKTA_CLIENT_PROXY_USERNAME",
-    &["okta", "client", "proxy", "username"],
-);
+const PROXY_HOST: Key = key("okta.client.proxy.host", "OKTA_CLIENT_PROXY_HOST", &["okta", "client", "proxy", "host"]);
+const PROXY_PORT: Key = key("okta.client.proxy.port", "OKTA_CLIENT_PROXY_PORT", &["okta", "client", "proxy", "port"]);
+const PROXY_USERNAME: Key =
+    key("okta.client.proxy.username", "OKTA_CLIENT_PROXY_USERNAME", &["okta", "client", "proxy", "username"]);
 const PROXY_PASSWORD: Key = Key {
     secret: true,
-    ..key(
-        "okta.client.proxy.password",
-        "OKTA_CLIENT_PROXY_PASSWORD",
-        &["okta", "client", "proxy", "password"],
-    )
+    ..key("okta.client.proxy.password", "OKTA_CLIENT_PROXY_PASSWORD", &["okta", "client", "proxy", "password"])
 };
-const DISABLE_HTTPS_CHECK: Key = key(
-    "okta.testing.disableHttpsCheck",
-    "OKTA_TESTING_DISABLEHTTPSCHECK",
-    &["okta", "testing", "disableHttpsCheck"],
-);
+const DISABLE_HTTPS_CHECK: Key =
+    key("okta.testing.disableHttpsCheck", "OKTA_TESTING_DISABLEHTTPSCHECK", &["okta", "testing", "disableHttpsCheck"]);
 
 const ALL_KEYS: &[Key] = &[
     ORG_URL,
@@ -495,15 +431,10 @@ pub struct ProxyConfig {
 impl ProxyConfig {
     /// The proxy URL (`http://host[:port]` unless the host carries a scheme), no credentials.
     pub fn url(&self) -> Result<Url, url::ParseError> {
-        let base = if self.host.contains("://") {
-            self.host.clone()
-        } else {
-            format!("http://{}", self.host)
-        };
+        let base = if self.host.contains("://") { self.host.clone() } else { format!("http://{}", self.host) };
         let mut url = Url::parse(&base)?;
         if let Some(port) = self.port {
-            url.set_port(Some(port))
-                .map_err(|()| url::ParseError::InvalidPort)?;
+            url.set_port(Some(port)).map_err(|()| url::ParseError::InvalidPort)?;
         }
         Ok(url)
     }
@@ -513,11 +444,7 @@ impl ProxyConfig {
         let url = self.url().map(String::from).unwrap_or_default();
         let mut proxy = reqwest::Proxy::all(url)?;
         if let Some(user) = &self.username {
-            let pass = self
-                .password
-                .as_ref()
-                .map(|p| p.expose_secret())
-                .unwrap_or("");
+            let pass = self.password.as_ref().map(|p| p.expose_secret()).unwrap_or("");
             proxy = proxy.basic_auth(user, pass);
         }
         Ok(proxy)
@@ -588,9 +515,7 @@ impl Config {
     pub fn token_url(&self) -> Url {
         // Joining a relative path onto a URL ending in `/` cannot fail; fall back to the
         // org URL itself rather than panic.
-        self.org_url
-            .join("oauth2/v1/token")
-            .unwrap_or_else(|_| self.org_url.clone())
+        self.org_url.join("oauth2/v1/token").unwrap_or_else(|_| self.org_url.clone())
     }
 
     /// The authorization mode.
@@ -690,12 +615,7 @@ impl ConfigLoader {
 
     /// Loader with no sources besides code.
     pub fn empty() -> Self {
-        Self {
-            code: ConfigBuilder::new(),
-            env: EnvSource::Map(HashMap::new()),
-            local_file: None,
-            home_file: None,
-        }
+        Self { code: ConfigBuilder::new(), env: EnvSource::Map(HashMap::new()), local_file: None, home_file: None }
     }
 
     /// The code layer (highest precedence).
@@ -711,11 +631,7 @@ impl ConfigLoader {
         K: Into<String>,
         V: Into<String>,
     {
-        self.env = EnvSource::Map(
-            vars.into_iter()
-                .map(|(k, v)| (k.into(), SecretString::new(v.into())))
-                .collect(),
-        );
+        self.env = EnvSource::Map(vars.into_iter().map(|(k, v)| (k.into(), SecretString::new(v.into()))).collect());
         self
     }
 
@@ -801,19 +717,14 @@ fn env_layer(env: &EnvSource) -> Layer {
     let mut values = HashMap::new();
     for k in ALL_KEYS {
         let v = match env {
-            EnvSource::Process => {
-                std::env::var_os(k.env).map(|v| SecretString::new(v.to_string_lossy().into_owned()))
-            }
+            EnvSource::Process => std::env::var_os(k.env).map(|v| SecretString::new(v.to_string_lossy().into_owned())),
             EnvSource::Map(m) => m.get(k.env).cloned(),
         };
         if let Some(v) = v.filter(|v| !v.expose_secret().trim().is_empty()) {
             values.insert(k.name, v);
         }
     }
-    Layer {
-        values,
-        source: LayerSource::Env,
-    }
+    Layer { values, source: LayerSource::Env }
 }
 
 /// Reads a YAML layer; a missing file is no layer.
@@ -821,21 +732,11 @@ fn yaml_layer(path: &Path) -> Result<Option<Layer>, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => Zeroizing::new(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(ConfigError::Io {
-                path: path.to_owned(),
-                source: e,
-            })
-        }
+        Err(e) => return Err(ConfigError::Io { path: path.to_owned(), source: e }),
     };
     let doc: serde_norway::Value =
-        serde_norway::from_str(&text).map_err(|e| ConfigError::Yaml {
-            path: path.to_owned(),
-            source: e,
-        })?;
-    let origin = || ConfigSource::File {
-        path: path.to_owned(),
-    };
+        serde_norway::from_str(&text).map_err(|e| ConfigError::Yaml { path: path.to_owned(), source: e })?;
+    let origin = || ConfigSource::File { path: path.to_owned() };
     let mut values = HashMap::new();
     for k in ALL_KEYS {
         let mut node = &doc;
@@ -854,12 +755,7 @@ fn yaml_layer(path: &Path) -> Result<Option<Layer>, ConfigError> {
                     break;
                 }
                 _ => {
-                    return Err(invalid(
-                        k,
-                        None,
-                        origin(),
-                        "expected a YAML mapping on the way to this key",
-                    ));
+                    return Err(invalid(k, None, origin(), "expected a YAML mapping on the way to this key"));
                 }
             }
         }
@@ -873,9 +769,7 @@ fn yaml_layer(path: &Path) -> Result<Option<Layer>, ConfigError> {
                 for item in items {
                     match yaml_scalar(item) {
                         Some(s) => parts.push(s),
-                        None => {
-                            return Err(invalid(k, None, origin(), "list items must be strings"))
-                        }
+                        None => return Err(invalid(k, None, origin(), "list items must be strings")),
                     }
                 }
                 parts.join(" ")
@@ -883,11 +777,7 @@ fn yaml_layer(path: &Path) -> Result<Option<Layer>, ConfigError> {
             other => match yaml_scalar(other) {
                 Some(s) => s,
                 None => {
-                    let what = if k.list {
-                        "a string or a list"
-                    } else {
-                        "a single value"
-                    };
+                    let what = if k.list { "a string or a list" } else { "a single value" };
                     return Err(invalid(k, None, origin(), &format!("expected {what}")));
                 }
             },
@@ -896,10 +786,7 @@ fn yaml_layer(path: &Path) -> Result<Option<Layer>, ConfigError> {
             values.insert(k.name, SecretString::new(text));
         }
     }
-    Ok(Some(Layer {
-        values,
-        source: LayerSource::File(path.to_owned()),
-    }))
+    Ok(Some(Layer { values, source: LayerSource::File(path.to_owned()) }))
 }
 
 fn yaml_scalar(v: &serde_norway::Value) -> Option<String> {
@@ -915,11 +802,7 @@ fn invalid(k: &Key, value: Option<&str>, origin: ConfigSource, reason: &str) -> 
     ConfigError::Invalid {
         key: k.name,
         // Secret values never reach an error message.
-        value: if k.secret {
-            None
-        } else {
-            value.map(|v| v.trim().to_owned())
-        },
+        value: if k.secret { None } else { value.map(|v| v.trim().to_owned()) },
         origin,
         reason: reason.to_owned(),
     }
@@ -949,10 +832,7 @@ fn parse_string(s: &str) -> Result<String, String> {
 }
 
 fn parse_secs(s: &str) -> Result<Duration, String> {
-    s.trim()
-        .parse::<u64>()
-        .map(Duration::from_secs)
-        .map_err(|_| "expected a whole number of seconds".to_owned())
+    s.trim().parse::<u64>().map(Duration::from_secs).map_err(|_| "expected a whole number of seconds".to_owned())
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {
@@ -964,29 +844,17 @@ fn parse_bool(s: &str) -> Result<bool, String> {
 }
 
 fn split_scopes(s: &str) -> Vec<String> {
-    s.split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect()
+    s.split(|c: char| c.is_whitespace() || c == ',').filter(|p| !p.is_empty()).map(str::to_owned).collect()
 }
 
 fn missing(k: &Key, reason: Option<String>) -> ConfigError {
-    ConfigError::Missing {
-        key: k.name,
-        env: k.env,
-        reason,
-    }
+    ConfigError::Missing { key: k.name, env: k.env, reason }
 }
 
 fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, ConfigError> {
-    let disable_https_check = resolve_key(
-        code.disable_https_check,
-        layers,
-        &DISABLE_HTTPS_CHECK,
-        parse_bool,
-    )?
-    .map(|(v, _)| v)
-    .unwrap_or(false);
+    let disable_https_check = resolve_key(code.disable_https_check, layers, &DISABLE_HTTPS_CHECK, parse_bool)?
+        .map(|(v, _)| v)
+        .unwrap_or(false);
 
     let (org_url, org_src) = match resolve_key(code.org_url, layers, &ORG_URL, parse_string)? {
         Some(v) => v,
@@ -996,63 +864,41 @@ fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, ConfigError> 
         .map_err(|reason| invalid(&ORG_URL, Some(&redact_userinfo(&org_url)), org_src, &reason))?;
 
     let (mode, mode_src) = resolve_key(code.authorization_mode, layers, &MODE, |s| {
-        AuthorizationMode::from_str(s)
-            .map_err(|()| "unknown mode, expected SSWS, PrivateKey or Bearer".to_owned())
+        AuthorizationMode::from_str(s).map_err(|()| "unknown mode, expected SSWS, PrivateKey or Bearer".to_owned())
     })?
     .unwrap_or((AuthorizationMode::Ssws, ConfigSource::Default));
-    let because = || {
-        Some(format!(
-            "required because {} = {mode} (from {mode_src})",
-            MODE.name
-        ))
-    };
+    let because = || Some(format!("required because {} = {mode} (from {mode_src})", MODE.name));
 
-    let token = resolve_key(code.token, layers, &TOKEN, |s| {
-        Ok(SecretString::new(s.trim()))
-    })?
-    .map(|(v, _)| v);
+    let token = resolve_key(code.token, layers, &TOKEN, |s| Ok(SecretString::new(s.trim())))?.map(|(v, _)| v);
 
     let auth = match mode {
-        AuthorizationMode::Ssws => AuthConfig::Ssws {
-            token: token.ok_or_else(|| missing(&TOKEN, because()))?,
-        },
+        AuthorizationMode::Ssws => AuthConfig::Ssws { token: token.ok_or_else(|| missing(&TOKEN, because()))? },
         AuthorizationMode::Bearer => {
             if token.is_none() && code.token_supplier.is_none() {
                 return Err(missing(&TOKEN, because()));
             }
-            AuthConfig::Bearer {
-                token,
-                supplier: code.token_supplier,
-            }
+            AuthConfig::Bearer { token, supplier: code.token_supplier }
         }
         AuthorizationMode::PrivateKey => {
             let client_id = resolve_key(code.client_id, layers, &CLIENT_ID, parse_string)?
                 .map(|(v, _)| v)
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| missing(&CLIENT_ID, because()))?;
-            let (scopes, scopes_src) =
-                resolve_key(code.scopes, layers, &SCOPES, |s| Ok(split_scopes(s)))?
-                    .ok_or_else(|| missing(&SCOPES, because()))?;
-            let scopes: Vec<String> = scopes
-                .into_iter()
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect();
+            let (scopes, scopes_src) = resolve_key(code.scopes, layers, &SCOPES, |s| Ok(split_scopes(s)))?
+                .ok_or_else(|| missing(&SCOPES, because()))?;
+            let scopes: Vec<String> =
+                scopes.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
             if scopes.is_empty() {
-                return Err(invalid(
-                    &SCOPES,
-                    None,
-                    scopes_src,
-                    "at least one scope is required",
-                ));
+                return Err(invalid(&SCOPES, None, scopes_src, "at least one scope is required"));
             }
             let key = match code.private_key {
                 Some(PrivateKeyInput::Parsed(k)) => k,
                 Some(PrivateKeyInput::Text(t)) => load_key(t.expose_secret())
                     .map_err(|reason| invalid(&PRIVATE_KEY, None, ConfigSource::Code, &reason))?,
                 None => match layers.pick(&PRIVATE_KEY) {
-                    Some((raw, src)) => load_key(raw.expose_secret())
-                        .map_err(|reason| invalid(&PRIVATE_KEY, None, src, &reason))?,
+                    Some((raw, src)) => {
+                        load_key(raw.expose_secret()).map_err(|reason| invalid(&PRIVATE_KEY, None, src, &reason))?
+                    }
                     None => return Err(missing(&PRIVATE_KEY, because())),
                 },
             };
@@ -1060,46 +906,26 @@ fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, ConfigError> 
                 .map(|(v, _)| v)
                 .filter(|v| !v.is_empty())
                 .or_else(|| key.jwk_kid().map(str::to_owned));
-            AuthConfig::PrivateKey {
-                client_id,
-                scopes,
-                key,
-                kid,
-            }
+            AuthConfig::PrivateKey { client_id, scopes, key, kid }
         }
     };
 
-    let connection_timeout = resolve_key(
-        code.connection_timeout,
-        layers,
-        &CONNECTION_TIMEOUT,
-        parse_secs,
-    )?
-    .map(|(v, _)| v);
-    let request_timeout =
-        resolve_key(code.request_timeout, layers, &REQUEST_TIMEOUT, parse_secs)?.map(|(v, _)| v);
+    let connection_timeout =
+        resolve_key(code.connection_timeout, layers, &CONNECTION_TIMEOUT, parse_secs)?.map(|(v, _)| v);
+    let request_timeout = resolve_key(code.request_timeout, layers, &REQUEST_TIMEOUT, parse_secs)?.map(|(v, _)| v);
     let max_retries = resolve_key(code.max_retries, layers, &MAX_RETRIES, |s| {
-        s.trim()
-            .parse::<u32>()
-            .map_err(|_| "expected a non-negative whole number".to_owned())
+        s.trim().parse::<u32>().map_err(|_| "expected a non-negative whole number".to_owned())
     })?
     .map(|(v, _)| v);
 
     let proxy_host = resolve_key(code.proxy_host, layers, &PROXY_HOST, parse_string)?;
     let proxy_port = resolve_key(code.proxy_port, layers, &PROXY_PORT, |s| {
-        s.trim()
-            .parse::<u16>()
-            .ok()
-            .filter(|p| *p != 0)
-            .ok_or_else(|| "expected a port number 1-65535".to_owned())
+        s.trim().parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| "expected a port number 1-65535".to_owned())
     })?
     .map(|(v, _)| v);
-    let proxy_username =
-        resolve_key(code.proxy_username, layers, &PROXY_USERNAME, parse_string)?.map(|(v, _)| v);
-    let proxy_password = resolve_key(code.proxy_password, layers, &PROXY_PASSWORD, |s| {
-        Ok(SecretString::new(s))
-    })?
-    .map(|(v, _)| v);
+    let proxy_username = resolve_key(code.proxy_username, layers, &PROXY_USERNAME, parse_string)?.map(|(v, _)| v);
+    let proxy_password =
+        resolve_key(code.proxy_password, layers, &PROXY_PASSWORD, |s| Ok(SecretString::new(s)))?.map(|(v, _)| v);
     let proxy = match proxy_host {
         Some((host, host_src)) => {
             let p = ProxyConfig {
@@ -1109,20 +935,12 @@ fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, ConfigError> 
                 password: proxy_password,
             };
             if let Err(e) = p.url() {
-                return Err(invalid(
-                    &PROXY_HOST,
-                    Some(&host),
-                    host_src,
-                    &format!("not a valid proxy: {e}"),
-                ));
+                return Err(invalid(&PROXY_HOST, Some(&host), host_src, &format!("not a valid proxy: {e}")));
             }
             Some(p)
         }
         None if proxy_port.is_some() || proxy_username.is_some() || proxy_password.is_some() => {
-            return Err(missing(
-                &PROXY_HOST,
-                Some("required because other okta.client.proxy keys are set".to_owned()),
-            ))
+            return Err(missing(&PROXY_HOST, Some("required because other okta.client.proxy keys are set".to_owned())));
         }
         None => None,
     };
@@ -1137,9 +955,7 @@ fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, ConfigError> 
         disable_https_check,
         user_agent_suffix: code.user_agent_suffix,
         dpop: code.dpop.unwrap_or(false),
-        token_refresh_margin: code
-            .token_refresh_margin
-            .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),
+        token_refresh_margin: code.token_refresh_margin.unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),
     })
 }
 
@@ -1152,7 +968,7 @@ fn validate_org_url(raw: &str, allow_http: bool) -> Result<Url, String> {
             return Err(format!(
                 "must use https:// (http:// is allowed only when {} is true, for testing)",
                 DISABLE_HTTPS_CHECK.name
-            ))
+            ));
         }
         other => return Err(format!("unsupported scheme {other:?}, expected https://")),
     }
@@ -1184,11 +1000,9 @@ fn redact_userinfo(raw: &str) -> String {
     let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = rest.get(..authority_len).unwrap_or_default();
     match authority.rfind('@') {
-        Some(at) => format!(
-            "{}[redacted]{}",
-            raw.get(..scheme_end).unwrap_or_default(),
-            rest.get(at..).unwrap_or_default()
-        ),
+        Some(at) => {
+            format!("{}[redacted]{}", raw.get(..scheme_end).unwrap_or_default(), rest.get(at..).unwrap_or_default())
+        }
         None => raw.to_owned(),
     }
 }
@@ -1200,30 +1014,20 @@ fn load_key(text: &str) -> Result<PrivateKey, String> {
     }
     let trimmed = text.trim();
     let path = match trimmed.strip_prefix("~/") {
-        Some(rest) => std::env::var_os("HOME")
-            .map(|h| PathBuf::from(h).join(rest))
-            .unwrap_or_else(|| PathBuf::from(trimmed)),
+        Some(rest) => {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(rest)).unwrap_or_else(|| PathBuf::from(trimmed))
+        }
         None => PathBuf::from(trimmed),
     };
     // The path is not echoed: if the value was mangled key material, it is a secret.
     let contents = std::fs::read_to_string(&path)
         .map(Zeroizing::new)
-        .map_err(|e| {
-            format!(
-                "not inline PEM/JWK and cannot be read as a key file ({})",
-                e.kind()
-            )
-        })?;
+        .map_err(|e| format!("not inline PEM/JWK and cannot be read as a key file ({})", e.kind()))?;
     PrivateKey::parse(&contents).map_err(|e| format!("key file: {e}"))
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -1235,9 +1039,7 @@ mod tests {
         assert_eq!(u.as_str(), "https://x.okta.com/");
         assert!(validate_org_url("http://x.okta.com", false).is_err());
         assert!(validate_org_url("http://x.okta.com", true).is_ok());
-        assert!(validate_org_url("https://u:p@x.okta.com", false)
-            .unwrap_err()
-            .contains("credentials"));
+        assert!(validate_org_url("https://u:p@x.okta.com", false).unwrap_err().contains("credentials"));
         assert!(validate_org_url("https://x-admin.okta.com", false).is_err());
         assert!(validate_org_url("ftp://x", true).is_err());
     }

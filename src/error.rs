@@ -167,12 +167,7 @@ impl Error {
         body: &[u8],
         source: serde_json::Error,
     ) -> Self {
-        Error::Decode {
-            operation,
-            status,
-            excerpt: excerpt(body, MAX_EXCERPT_BYTES),
-            source,
-        }
+        Error::Decode { operation, status, excerpt: excerpt(body, MAX_EXCERPT_BYTES), source }
     }
 
     /// HTTP status of the response behind this error, when there was one.
@@ -228,9 +223,7 @@ pub enum NotRetryableReason {
 impl fmt::Display for NotRetryableReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            NotRetryableReason::BodyNotClonable => {
-                "the request body is a stream and cannot be cloned"
-            }
+            NotRetryableReason::BodyNotClonable => "the request body is a stream and cannot be cloned",
         })
     }
 }
@@ -312,15 +305,8 @@ impl ApiError {
             causes: Vec::new(),
             excerpt: None,
         };
-        let looks_like_object = body
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|b| *b == b'{');
-        let parsed = if looks_like_object {
-            serde_json::from_slice::<ErrorBody>(body).ok()
-        } else {
-            None
-        };
+        let looks_like_object = body.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b == b'{');
+        let parsed = if looks_like_object { serde_json::from_slice::<ErrorBody>(body).ok() } else { None };
         match parsed {
             Some(b)
                 if b.error_code.is_some()
@@ -443,9 +429,7 @@ pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
     let text: Cow<'_, str> = match std::str::from_utf8(prefix) {
         Ok(s) => Cow::Borrowed(s),
         // Only the last character was cut by the limit: drop it.
-        Err(e) if e.error_len().is_none() => {
-            String::from_utf8_lossy(prefix.get(..e.valid_up_to()).unwrap_or_default())
-        }
+        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(prefix.get(..e.valid_up_to()).unwrap_or_default()),
         Err(_) => String::from_utf8_lossy(prefix),
     };
     let (mut out, cut) = one_line(&text, max);
@@ -502,8 +486,7 @@ fn fmt_short(excerpt: &str) -> String {
 }
 
 fn fmt_request_id(id: Option<&str>) -> String {
-    id.map(|id| format!(" (request id {id})"))
-        .unwrap_or_default()
+    id.map(|id| format!(" (request id {id})")).unwrap_or_default()
 }
 
 fn fmt_operation(op: Option<&str>) -> String {
@@ -516,11 +499,7 @@ fn fmt_status(status: Option<StatusCode>) -> String {
 
 fn fmt_reset(reset_at: Option<SystemTime>, retry_after: Option<Duration>) -> String {
     match (reset_at, retry_after) {
-        (Some(at), Some(after)) => format!(
-            "; limit resets at {} (in {}s)",
-            fmt_time(at),
-            after.as_secs()
-        ),
+        (Some(at), Some(after)) => format!("; limit resets at {} (in {}s)", fmt_time(at), after.as_secs()),
         (Some(at), None) => format!("; limit resets at {}", fmt_time(at)),
         (None, Some(after)) => format!("; limit resets in {}s", after.as_secs()),
         (None, None) => String::new(),
@@ -540,12 +519,7 @@ fn fmt_time(at: SystemTime) -> String {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use http::HeaderValue;
@@ -559,8 +533,7 @@ mod tests {
 
     #[test]
     fn okta_json_error_body() {
-        let body =
-            br#"{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: xyz (User)",
+        let body = br#"{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: xyz (User)",
             "errorLink":"E0000007","errorId":"oaeABC","errorCauses":[]}"#;
         let e = ApiError::from_parts(StatusCode::NOT_FOUND, &headers_with_id("reqABC"), body);
         assert_eq!(e.status(), StatusCode::NOT_FOUND);
@@ -593,8 +566,7 @@ mod tests {
 
     #[test]
     fn oauth_error_body() {
-        let body =
-            br#"{"error":"invalid_client","error_description":"Client authentication failed."}"#;
+        let body = br#"{"error":"invalid_client","error_description":"Client authentication failed."}"#;
         let e = ApiError::from_parts(StatusCode::UNAUTHORIZED, &HeaderMap::new(), body);
         assert_eq!(e.error_code(), Some("invalid_client"));
         assert_eq!(e.summary(), Some("Client authentication failed."));
@@ -602,18 +574,14 @@ mod tests {
 
     #[test]
     fn html_body_gives_excerpt() {
-        let body =
-            b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>nginx</body></html>";
+        let body = b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>nginx</body></html>";
         let e = ApiError::from_parts(StatusCode::BAD_GATEWAY, &headers_with_id("r1"), body);
         assert_eq!(
             e.body_excerpt(),
             Some("<html> <head><title>502 Bad Gateway</title></head> <body>nginx</body></html>")
         );
         let s = e.to_string();
-        assert!(
-            s.starts_with("Okta API error 502 Bad Gateway (unrecognised body: \"<html>"),
-            "{s}"
-        );
+        assert!(s.starts_with("Okta API error 502 Bad Gateway (unrecognised body: \"<html>"), "{s}");
         assert!(s.ends_with("(request id r1)"), "{s}");
     }
 
@@ -621,28 +589,17 @@ mod tests {
     fn empty_body() {
         let e = ApiError::from_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
         assert_eq!(e.body_excerpt(), Some(""));
-        assert_eq!(
-            e.to_string(),
-            "Okta API error 503 Service Unavailable (empty body)"
-        );
+        assert_eq!(e.to_string(), "Okta API error 503 Service Unavailable (empty body)");
     }
 
     #[test]
     fn truncated_json_and_unrelated_json() {
-        let e = ApiError::from_parts(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &HeaderMap::new(),
-            br#"{"errorCode":"E00"#,
-        );
+        let e = ApiError::from_parts(StatusCode::INTERNAL_SERVER_ERROR, &HeaderMap::new(), br#"{"errorCode":"E00"#);
         assert_eq!(e.error_code(), None);
         assert_eq!(e.body_excerpt(), Some(r#"{"errorCode":"E00"#));
         let e = ApiError::from_parts(StatusCode::BAD_REQUEST, &HeaderMap::new(), br#"{"foo":1}"#);
         assert_eq!(e.body_excerpt(), Some(r#"{"foo":1}"#));
-        let e = ApiError::from_parts(
-            StatusCode::BAD_REQUEST,
-            &HeaderMap::new(),
-            br#"{"errorCode":5}"#,
-        );
+        let e = ApiError::from_parts(StatusCode::BAD_REQUEST, &HeaderMap::new(), br#"{"errorCode":5}"#);
         assert!(e.body_excerpt().is_some());
         let e = ApiError::from_parts(StatusCode::BAD_REQUEST, &HeaderMap::new(), b"[1,2]");
         assert_eq!(e.body_excerpt(), Some("[1,2]"));
@@ -677,12 +634,7 @@ mod tests {
     fn from_parts_never_panics_on_random_bytes() {
         use rand::Rng;
         let mut rng = rand::rng();
-        let seeds: [&[u8]; 4] = [
-            b"{\"errorCode\":",
-            b"{\"errorCauses\":[{",
-            b"<html>",
-            b"{\"error\":\"x\"",
-        ];
+        let seeds: [&[u8]; 4] = [b"{\"errorCode\":", b"{\"errorCauses\":[{", b"<html>", b"{\"error\":\"x\""];
         for i in 0..2000 {
             let len = rng.random_range(0..700);
             let mut body: Vec<u8> = seeds[i % seeds.len()].to_vec();
@@ -702,10 +654,7 @@ mod tests {
         let err = serde_json::from_slice::<serde_json::Value>(body).unwrap_err();
         let e = Error::decode(Some("listUsers".into()), Some(StatusCode::OK), body, err);
         let s = e.to_string();
-        assert!(
-            s.starts_with("could not decode the response of listUsers (HTTP 200): "),
-            "{s}"
-        );
+        assert!(s.starts_with("could not decode the response of listUsers (HTTP 200): "), "{s}");
         assert!(s.contains("{\"id\": oops}"), "{s}");
         assert!(e.source().is_some());
         assert_eq!(e.status(), Some(StatusCode::OK));
@@ -713,16 +662,9 @@ mod tests {
 
     #[test]
     fn not_retryable_chains() {
-        let inner = Error::Api(ApiError::from_parts(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &headers_with_id("q"),
-            b"",
-        ));
-        let e = Error::NotRetryable {
-            reason: NotRetryableReason::BodyNotClonable,
-            attempts: 1,
-            source: Box::new(inner),
-        };
+        let inner = Error::Api(ApiError::from_parts(StatusCode::SERVICE_UNAVAILABLE, &headers_with_id("q"), b""));
+        let e =
+            Error::NotRetryable { reason: NotRetryableReason::BodyNotClonable, attempts: 1, source: Box::new(inner) };
         assert_eq!(
             e.to_string(),
             "the request body is a stream and cannot be cloned: the request was not retried after 1 attempt(s)"
@@ -750,10 +692,6 @@ mod tests {
     #[test]
     fn error_is_small() {
         // Keeps `Result<T, Error>` cheap to move (clippy::result_large_err).
-        assert!(
-            std::mem::size_of::<Error>() <= 128,
-            "{}",
-            std::mem::size_of::<Error>()
-        );
+        assert!(std::mem::size_of::<Error>() <= 128, "{}", std::mem::size_of::<Error>());
     }
 }

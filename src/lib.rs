@@ -33,11 +33,11 @@ pub mod generated;
 #[cfg(not(test))]
 pub mod manifest;
 #[cfg(not(test))]
+mod system_log;
+#[cfg(not(test))]
 pub mod transport;
 #[cfg(not(test))]
 mod uploads;
-#[cfg(not(test))]
-mod system_log;
 
 pub mod auth;
 pub mod config;
@@ -55,7 +55,7 @@ pub mod secret;
 pub mod tagged_union;
 
 #[cfg(not(test))]
-pub use client::{user_agent, Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, user_agent};
 pub use error::{Error, Result};
 #[cfg(not(test))]
 pub use uploads::Upload;

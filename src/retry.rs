@@ -25,9 +25,7 @@ use std::time::{Duration, Instant, SystemTime};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use rand::Rng;
 
-use crate::error::{
-    ApiError, Error, NotRetryableReason, REQUEST_ID_HEADER, TimeoutKind, request_id_of,
-};
+use crate::error::{ApiError, Error, NotRetryableReason, REQUEST_ID_HEADER, TimeoutKind, request_id_of};
 
 /// Header naming the request id of the first failed attempt, on every retry.
 pub const RETRY_FOR_HEADER: HeaderName = HeaderName::from_static("x-okta-retry-for");
@@ -77,10 +75,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries (timeouts still apply).
     pub fn no_retries() -> Self {
-        RetryPolicy {
-            max_retries: 0,
-            ..RetryPolicy::default()
-        }
+        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
     }
 
     /// Sets [`RetryPolicy::max_retries`].
@@ -119,10 +114,7 @@ impl RetryPolicy {
     /// is).
     pub fn backoff(&self, retry: u32) -> Duration {
         let exp = retry.saturating_sub(1).min(31);
-        let full = self
-            .backoff_base
-            .saturating_mul(1u32 << exp)
-            .min(self.backoff_max);
+        let full = self.backoff_base.saturating_mul(1u32 << exp).min(self.backoff_max);
         let half = full / 2;
         half + random_up_to(full.saturating_sub(half))
     }
@@ -154,8 +146,7 @@ impl RateLimitInfo {
 
     /// When the window resets, as a time (server clock).
     pub fn reset_at(&self) -> Option<SystemTime> {
-        self.reset
-            .and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
+        self.reset.and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
     }
 
     /// How long to wait for the window to reset, measured on the server's clock (`reset - Date`), so local
@@ -204,9 +195,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 fn rate_limit_delay(policy: &RetryPolicy, headers: &HeaderMap, retry: u32) -> Duration {
     let info = parse_rate_limit(headers);
     match info.wait().or_else(|| retry_after(headers)) {
-        Some(wait) if !wait.is_zero() => {
-            wait.saturating_add(random_up_to(policy.rate_limit_jitter))
-        }
+        Some(wait) if !wait.is_zero() => wait.saturating_add(random_up_to(policy.rate_limit_jitter)),
         // No usable headers, or a reset already past (a concurrency limit, or clock granularity): back off
         // rather than retry at once.
         _ => policy.backoff(retry),
@@ -223,10 +212,7 @@ fn random_up_to(max: Duration) -> Duration {
 
 /// Methods that may be re-sent when their outcome is unknown (RFC 9110 §9.2.2).
 pub fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    )
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
 }
 
 /// What went wrong with one attempt.
@@ -257,21 +243,15 @@ impl Failure {
     }
 }
 
-fn classify(
-    result: Result<reqwest::Response, Error>,
-) -> Result<Result<reqwest::Response, Failure>, Error> {
+fn classify(result: Result<reqwest::Response, Error>) -> Result<Result<reqwest::Response, Failure>, Error> {
     match result {
         Ok(resp) => Ok(match resp.status() {
             StatusCode::TOO_MANY_REQUESTS => Err(Failure::RateLimited(resp)),
-            StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
-                Err(Failure::Unavailable(resp))
-            }
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => Err(Failure::Unavailable(resp)),
             _ => Ok(resp),
         }),
         // A connect error (DNS, refused, TLS handshake, connect timeout) means nothing reached the server.
-        Err(Error::Transport(e)) if e.is_connect() => {
-            Ok(Err(Failure::NotSent(Error::Transport(e))))
-        }
+        Err(Error::Transport(e)) if e.is_connect() => Ok(Err(Failure::NotSent(Error::Transport(e)))),
         Err(e @ (Error::Transport(_) | Error::Timeout { .. })) => Ok(Err(Failure::Ambiguous(e))),
         // Auth, configuration, ... errors are not transient.
         Err(e) => Err(e),
@@ -279,12 +259,7 @@ fn classify(
 }
 
 /// Turns the failure that ends the loop into the error returned to the caller.
-async fn final_error(
-    failure: Failure,
-    attempts: u32,
-    started: Instant,
-    budget_capped: bool,
-) -> Error {
+async fn final_error(failure: Failure, attempts: u32, started: Instant, budget_capped: bool) -> Error {
     match failure {
         Failure::RateLimited(resp) => {
             let info = parse_rate_limit(resp.headers());
@@ -298,11 +273,7 @@ async fn final_error(
         Failure::Unavailable(resp) => ApiError::from_response(resp).await,
         Failure::NotSent(e) | Failure::Ambiguous(e) => match e {
             Error::Transport(t) if t.is_timeout() => Error::Timeout {
-                kind: if budget_capped {
-                    TimeoutKind::MaxElapsed
-                } else {
-                    TimeoutKind::Request
-                },
+                kind: if budget_capped { TimeoutKind::MaxElapsed } else { TimeoutKind::Request },
                 elapsed: started.elapsed(),
                 attempts,
                 source: Some(t),
@@ -381,10 +352,7 @@ where
             first_request_id = failure.request_id().cloned();
         }
         let status = failure.status().map(|s| s.as_u16());
-        let request_id = failure
-            .request_id()
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let request_id = failure.request_id().and_then(|v| v.to_str().ok()).map(str::to_owned);
 
         let safe = match &failure {
             Failure::RateLimited(_) | Failure::NotSent(_) => true,
@@ -396,12 +364,7 @@ where
             return Err(final_error(failure, attempts, started, budget_capped).await);
         }
         if retry >= policy.max_retries {
-            tracing::debug!(
-                attempt = attempts,
-                status,
-                request_id,
-                "okta request failed; retries exhausted"
-            );
+            tracing::debug!(attempt = attempts, status, request_id, "okta request failed; retries exhausted");
             return Err(final_error(failure, attempts, started, budget_capped).await);
         }
         let Some(spare) = spare else {
@@ -469,22 +432,14 @@ fn millis(d: Duration) -> u64 {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
-            h.append(
-                HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                HeaderValue::from_str(v).unwrap(),
-            );
+            h.append(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
         }
         h
     }
@@ -503,10 +458,7 @@ mod tests {
         assert_eq!(info.reset, Some(1_700_000_060));
         assert_eq!(info.date, Some(1_700_000_000));
         assert_eq!(info.wait(), Some(Duration::from_secs(60)));
-        assert_eq!(
-            info.reset_at(),
-            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_060))
-        );
+        assert_eq!(info.reset_at(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_060)));
     }
 
     #[test]
@@ -520,10 +472,7 @@ mod tests {
             ("x-rate-limit-reset", "junk"),
         ]);
         let info = parse_rate_limit(&h);
-        assert_eq!(
-            (info.limit, info.remaining, info.reset),
-            (Some(50), Some(0), Some(160))
-        );
+        assert_eq!((info.limit, info.remaining, info.reset), (Some(50), Some(0), Some(160)));
     }
 
     #[test]
@@ -537,10 +486,7 @@ mod tests {
             let info = parse_rate_limit(&headers(&[("x-rate-limit-reset", reset), ("date", date)]));
             assert_eq!(info.wait(), None, "{reset} / {date}");
         }
-        assert_eq!(
-            parse_rate_limit(&HeaderMap::new()),
-            RateLimitInfo::default()
-        );
+        assert_eq!(parse_rate_limit(&HeaderMap::new()), RateLimitInfo::default());
     }
 
     #[test]
@@ -556,10 +502,7 @@ mod tests {
         let p = RetryPolicy::default();
         let d = rate_limit_delay(
             &p,
-            &headers(&[
-                ("x-rate-limit-reset", &u64::MAX.to_string()),
-                ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
-            ]),
+            &headers(&[("x-rate-limit-reset", &u64::MAX.to_string()), ("date", "Tue, 14 Nov 2023 22:13:20 GMT")]),
             1,
         );
         assert!(d > Duration::from_secs(1 << 60));
@@ -571,39 +514,23 @@ mod tests {
             .with_rate_limit_jitter(Duration::from_millis(100))
             .with_backoff(Duration::from_millis(200), Duration::from_secs(1));
         // Server clock far from ours: only reset - Date matters.
-        let h = headers(&[
-            ("x-rate-limit-reset", "4102444803"),
-            ("date", "Fri, 01 Jan 2100 00:00:00 GMT"),
-        ]);
+        let h = headers(&[("x-rate-limit-reset", "4102444803"), ("date", "Fri, 01 Jan 2100 00:00:00 GMT")]);
         let d = rate_limit_delay(&p, &h, 1);
-        assert!(
-            d >= Duration::from_secs(3) && d <= Duration::from_millis(3100),
-            "{d:?}"
-        );
+        assert!(d >= Duration::from_secs(3) && d <= Duration::from_millis(3100), "{d:?}");
         // Reset already past: backoff, not an instant retry.
-        let h = headers(&[
-            ("x-rate-limit-reset", "4102444790"),
-            ("date", "Fri, 01 Jan 2100 00:00:00 GMT"),
-        ]);
+        let h = headers(&[("x-rate-limit-reset", "4102444790"), ("date", "Fri, 01 Jan 2100 00:00:00 GMT")]);
         let d = rate_limit_delay(&p, &h, 1);
-        assert!(
-            d >= Duration::from_millis(100) && d <= Duration::from_millis(200),
-            "{d:?}"
-        );
+        assert!(d >= Duration::from_millis(100) && d <= Duration::from_millis(200), "{d:?}");
         // Missing headers: backoff; Retry-After honoured.
         let d = rate_limit_delay(&p, &HeaderMap::new(), 2);
-        assert!(
-            d >= Duration::from_millis(200) && d <= Duration::from_millis(400),
-            "{d:?}"
-        );
+        assert!(d >= Duration::from_millis(200) && d <= Duration::from_millis(400), "{d:?}");
         let d = rate_limit_delay(&p, &headers(&[("retry-after", "2")]), 1);
         assert!(d >= Duration::from_secs(2), "{d:?}");
     }
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy::default()
-            .with_backoff(Duration::from_millis(100), Duration::from_millis(350));
+        let p = RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_millis(350));
         for _ in 0..50 {
             let b1 = p.backoff(1);
             assert!(b1 >= Duration::from_millis(50) && b1 <= Duration::from_millis(100));
@@ -631,30 +558,18 @@ mod tests {
             calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             assert_eq!(r.timeout(), None);
             async {
-                let resp = http::Response::builder()
-                    .status(503)
-                    .body(Vec::<u8>::new())
-                    .unwrap();
+                let resp = http::Response::builder().status(503).body(Vec::<u8>::new()).unwrap();
                 Ok(reqwest::Response::from(resp))
             }
         })
         .await;
-        assert_eq!(
-            res.unwrap_err().status(),
-            Some(StatusCode::SERVICE_UNAVAILABLE)
-        );
+        assert_eq!(res.unwrap_err().status(), Some(StatusCode::SERVICE_UNAVAILABLE));
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3);
     }
 
     #[test]
     fn idempotent_methods() {
-        for m in [
-            Method::GET,
-            Method::HEAD,
-            Method::PUT,
-            Method::DELETE,
-            Method::OPTIONS,
-        ] {
+        for m in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS] {
             assert!(is_idempotent(&m));
         }
         for m in [Method::POST, Method::PATCH, Method::CONNECT] {

@@ -11,8 +11,8 @@ use crate::error::Error;
 use crate::generated;
 use crate::retry::RetryPolicy;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::header::{HeaderValue, CONTENT_TYPE};
 use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 use tracing::Instrument;
@@ -62,7 +62,11 @@ impl ClientHooks<Arc<Runtime>> for generated::Client {
 
 /// Sends one operation's request through retry and auth; error statuses become [`Error::Api`] (and the
 /// retry layer's rate-limit/timeout errors), so `Ok` is always a success (1xx–3xx) response.
-pub(crate) async fn send(client: &generated::Client, mut request: reqwest::Request, operation: &'static str) -> Result<reqwest::Response, Error> {
+pub(crate) async fn send(
+    client: &generated::Client,
+    mut request: reqwest::Request,
+    operation: &'static str,
+) -> Result<reqwest::Response, Error> {
     // progenitor adds an `api-version` header Okta does not define.
     request.headers_mut().remove("api-version");
     if let Some(media) = crate::manifest::raw_body_media_type(operation) {
@@ -81,7 +85,10 @@ pub(crate) async fn send(client: &generated::Client, mut request: reqwest::Reque
     );
     let started = std::time::Instant::now();
     let result = async {
-        crate::retry::execute(&runtime.retry, request, |attempt| async move { runtime.auth.execute(http, attempt).await.map_err(Error::from) }).await
+        crate::retry::execute(&runtime.retry, request, |attempt| async move {
+            runtime.auth.execute(http, attempt).await.map_err(Error::from)
+        })
+        .await
     }
     .instrument(span.clone())
     .await;

@@ -3,8 +3,8 @@
 //! it can be re-sent by the retry layer like any other request.
 
 use crate::error::Error;
-use crate::types::ImageUploadResponse;
 use crate::transport::decode_body;
+use crate::types::ImageUploadResponse;
 use bytes::Bytes;
 use progenitor_client::{ClientInfo, ResponseValue};
 
@@ -29,7 +29,12 @@ pub struct Upload<'a, T> {
 }
 
 impl<'a, T> Upload<'a, T> {
-    fn new(client: &'a crate::generated::Client, operation_id: &'static str, path: &'static str, params: &[&'static str]) -> Self {
+    fn new(
+        client: &'a crate::generated::Client,
+        operation_id: &'static str,
+        path: &'static str,
+        params: &[&'static str],
+    ) -> Self {
         Self {
             client,
             operation_id,
@@ -49,15 +54,23 @@ impl<'a, T> Upload<'a, T> {
 
     /// The file to upload: its name, media type (`image/png`, `image/jpeg`, `image/svg+xml`, `image/gif`,
     /// `image/x-icon`) and content.
-    pub fn file(mut self, file_name: impl Into<String>, media_type: impl Into<String>, content: impl Into<Bytes>) -> Self {
-        self.file = Some(FilePart { file_name: file_name.into(), media_type: media_type.into(), content: content.into() });
+    pub fn file(
+        mut self,
+        file_name: impl Into<String>,
+        media_type: impl Into<String>,
+        content: impl Into<Bytes>,
+    ) -> Self {
+        self.file =
+            Some(FilePart { file_name: file_name.into(), media_type: media_type.into(), content: content.into() });
         self
     }
 
     async fn execute(self) -> Result<reqwest::Response, Error> {
         let mut path = self.path.to_string();
         for (name, value) in &self.params {
-            let value = value.as_deref().ok_or_else(|| Error::InvalidRequest(format!("{}: `{name}` was not set", self.operation_id)))?;
+            let value = value
+                .as_deref()
+                .ok_or_else(|| Error::InvalidRequest(format!("{}: `{name}` was not set", self.operation_id)))?;
             path = path.replace(&format!("{{{name}}}"), &progenitor_client::encode_path(value));
         }
         let file = self.file.ok_or_else(|| Error::InvalidRequest(format!("{}: no file was set", self.operation_id)))?;
@@ -121,19 +134,34 @@ impl crate::Client {
     #[cfg(feature = "brands")]
     /// `POST /api/v1/brands/{brandId}/themes/{themeId}/background-image` (`uploadBrandThemeBackgroundImage`).
     pub fn upload_brand_theme_background_image(&self) -> Upload<'_, ImageUploadResponse> {
-        Upload::new(self, "upload_brand_theme_background_image", "/api/v1/brands/{brandId}/themes/{themeId}/background-image", &["brandId", "themeId"])
+        Upload::new(
+            self,
+            "upload_brand_theme_background_image",
+            "/api/v1/brands/{brandId}/themes/{themeId}/background-image",
+            &["brandId", "themeId"],
+        )
     }
 
     #[cfg(feature = "brands")]
     /// `POST /api/v1/brands/{brandId}/themes/{themeId}/favicon` (`uploadBrandThemeFavicon`).
     pub fn upload_brand_theme_favicon(&self) -> Upload<'_, ImageUploadResponse> {
-        Upload::new(self, "upload_brand_theme_favicon", "/api/v1/brands/{brandId}/themes/{themeId}/favicon", &["brandId", "themeId"])
+        Upload::new(
+            self,
+            "upload_brand_theme_favicon",
+            "/api/v1/brands/{brandId}/themes/{themeId}/favicon",
+            &["brandId", "themeId"],
+        )
     }
 
     #[cfg(feature = "brands")]
     /// `POST /api/v1/brands/{brandId}/themes/{themeId}/logo` (`uploadBrandThemeLogo`).
     pub fn upload_brand_theme_logo(&self) -> Upload<'_, ImageUploadResponse> {
-        Upload::new(self, "upload_brand_theme_logo", "/api/v1/brands/{brandId}/themes/{themeId}/logo", &["brandId", "themeId"])
+        Upload::new(
+            self,
+            "upload_brand_theme_logo",
+            "/api/v1/brands/{brandId}/themes/{themeId}/logo",
+            &["brandId", "themeId"],
+        )
     }
 
     #[cfg(feature = "org")]

@@ -7,12 +7,7 @@
 //! `openssl genpkey`; JWK derived from the same key); EC keys are generated at test time
 //! with aws-lc-rs.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -20,20 +15,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aws_lc_rs::digest::{digest, SHA256};
+use aws_lc_rs::digest::{SHA256, digest};
 use aws_lc_rs::signature::{
-    EcdsaKeyPair, KeyPair, RsaKeyPair, UnparsedPublicKey, ECDSA_P256_SHA256_FIXED,
-    ECDSA_P256_SHA256_FIXED_SIGNING, RSA_PKCS1_2048_8192_SHA256,
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair, RSA_PKCS1_2048_8192_SHA256,
+    RsaKeyPair, UnparsedPublicKey,
 };
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
-use serde_json::{json, Value};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde_json::{Value, json};
 
 use okta_management::auth::{AuthError, Authenticator, PrivateKey, TokenSupplier};
 use okta_management::config::{AuthorizationMode, Config, ConfigBuilder};
@@ -139,11 +134,8 @@ fn verify_proof(proof: &str, htm: &str, htu: &str) -> Result<(Value, Value), Str
 }
 
 fn oauth_error(status: StatusCode, error: &str, nonce: Option<&str>) -> Response {
-    let mut r = (
-        status,
-        axum::Json(json!({"error": error, "error_description": format!("mock: {error}")})),
-    )
-        .into_response();
+    let mut r =
+        (status, axum::Json(json!({"error": error, "error_description": format!("mock: {error}")}))).into_response();
     if let Some(n) = nonce {
         r.headers_mut().insert("DPoP-Nonce", n.parse().unwrap());
     }
@@ -156,8 +148,7 @@ async fn token_endpoint(State(m): State<Arc<Mock>>, headers: HeaderMap, body: By
     if let Some(d) = delay {
         tokio::time::sleep(d).await;
     }
-    let form: std::collections::HashMap<String, String> =
-        url::form_urlencoded::parse(&body).into_owned().collect();
+    let form: std::collections::HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let token_url = format!("{}/oauth2/v1/token", m.base);
     if form.get("grant_type").map(String::as_str) != Some("client_credentials")
         || form.get("client_assertion_type").map(String::as_str)
@@ -171,12 +162,10 @@ async fn token_endpoint(State(m): State<Arc<Mock>>, headers: HeaderMap, body: By
     let (h, c, sig, input) = split_jwt(&assertion);
     let v = m.verifier.as_ref().unwrap();
     let ok_sig = match v.alg {
-        "RS256" => UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &v.public_key)
-            .verify(input.as_bytes(), &sig)
-            .is_ok(),
-        _ => UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &v.public_key)
-            .verify(input.as_bytes(), &sig)
-            .is_ok(),
+        "RS256" => {
+            UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &v.public_key).verify(input.as_bytes(), &sig).is_ok()
+        }
+        _ => UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &v.public_key).verify(input.as_bytes(), &sig).is_ok(),
     };
     let iat = c["iat"].as_u64().unwrap_or(0);
     let exp = c["exp"].as_u64().unwrap_or(0);
@@ -205,9 +194,7 @@ async fn token_endpoint(State(m): State<Arc<Mock>>, headers: HeaderMap, body: By
     };
     let proof = headers.get("dpop").map(|v| v.to_str().unwrap().to_string());
     let dpop = match proof {
-        None if dpop_required => {
-            return oauth_error(StatusCode::BAD_REQUEST, "invalid_dpop_proof", None)
-        }
+        None if dpop_required => return oauth_error(StatusCode::BAD_REQUEST, "invalid_dpop_proof", None),
         None => false,
         Some(p) => {
             let (ph, pc) = match verify_proof(&p, "POST", &token_url) {
@@ -226,13 +213,7 @@ async fn token_endpoint(State(m): State<Arc<Mock>>, headers: HeaderMap, body: By
             true
         }
     };
-    let expires_in = m
-        .behavior
-        .lock()
-        .unwrap()
-        .expires
-        .pop_front()
-        .unwrap_or(3600);
+    let expires_in = m.behavior.lock().unwrap().expires.pop_front().unwrap_or(3600);
     let mut seen = m.seen.lock().unwrap();
     let token = format!("access-token-secret-{}", seen.issued.len() + 1);
     seen.issued.push((token.clone(), dpop));
@@ -247,15 +228,11 @@ async fn token_endpoint(State(m): State<Arc<Mock>>, headers: HeaderMap, body: By
 
 async fn resource(State(m): State<Arc<Mock>>, headers: HeaderMap) -> Response {
     m.resource_calls.fetch_add(1, Ordering::SeqCst);
-    let auth = headers
-        .get("authorization")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
+    let auth = headers.get("authorization").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     m.seen.lock().unwrap().authorizations.push(auth.clone());
     let unauthorized = |challenge: &str| {
         let mut r = (StatusCode::UNAUTHORIZED, "{\"errorCode\":\"E0000011\"}").into_response();
-        r.headers_mut()
-            .insert("WWW-Authenticate", challenge.parse().unwrap());
+        r.headers_mut().insert("WWW-Authenticate", challenge.parse().unwrap());
         r
     };
     let b = m.behavior.lock().unwrap();
@@ -289,15 +266,10 @@ async fn resource(State(m): State<Arc<Mock>>, headers: HeaderMap) -> Response {
         if pc["ath"] != expected_ath.as_str() {
             return unauthorized("DPoP error=\"invalid_dpop_proof\"");
         }
-        m.seen
-            .lock()
-            .unwrap()
-            .resource_proofs
-            .push((ph, pc.clone()));
+        m.seen.lock().unwrap().resource_proofs.push((ph, pc.clone()));
         if let Some(n) = &b.resource_nonce {
             if pc["nonce"] != n.as_str() {
-                let mut r =
-                    unauthorized("DPoP error=\"use_dpop_nonce\", error_description=\"nonce\"");
+                let mut r = unauthorized("DPoP error=\"use_dpop_nonce\", error_description=\"nonce\"");
                 r.headers_mut().insert("DPoP-Nonce", n.parse().unwrap());
                 return r;
             }
@@ -366,15 +338,8 @@ fn pem_der(pem: &str) -> Vec<u8> {
 
 fn pem(label: &str, der: &[u8]) -> String {
     let b64 = STANDARD.encode(der);
-    let lines: Vec<&str> = b64
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!(
-        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
-        lines.join("\n")
-    )
+    let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
 }
 
 fn fixture(name: &str) -> String {
@@ -383,10 +348,7 @@ fn fixture(name: &str) -> String {
 
 fn rsa_verifier() -> Verifier {
     let k = RsaKeyPair::from_pkcs8(&pem_der(&fixture("rsa_pkcs8.pem"))).unwrap();
-    Verifier {
-        alg: "RS256",
-        public_key: k.public_key().as_ref().to_vec(),
-    }
+    Verifier { alg: "RS256", public_key: k.public_key().as_ref().to_vec() }
 }
 
 /// A fresh EC P-256 key: (verifier, PKCS#8 PEM, SEC1 PEM, JWK JSON).
@@ -405,15 +367,7 @@ fn ec_key() -> (Verifier, String, String, String) {
         "d": URL_SAFE_NO_PAD.encode(d.as_ref()),
     })
     .to_string();
-    (
-        Verifier {
-            alg: "ES256",
-            public_key: point.to_vec(),
-        },
-        pkcs8,
-        sec1,
-        jwk,
-    )
+    (Verifier { alg: "ES256", public_key: point.to_vec() }, pkcs8, sec1, jwk)
 }
 
 // ---------------------------------------------------------------- helpers
@@ -434,10 +388,7 @@ fn authenticator(config: &Config) -> Authenticator {
 
 async fn call(auth: &Authenticator, m: &Mock) -> reqwest::Response {
     let http = reqwest::Client::new();
-    let req = http
-        .get(format!("{}/api/v1/users?limit=1#frag", m.base))
-        .build()
-        .unwrap();
+    let req = http.get(format!("{}/api/v1/users?limit=1#frag", m.base)).build().unwrap();
     auth.execute(&http, req).await.unwrap()
 }
 
@@ -456,11 +407,7 @@ fn authenticator_and_its_future_are_send_sync() {
     send_sync::<Authenticator>();
     send_sync::<AuthError>();
     send_sync::<okta_management::config::ConfigError>();
-    let config = ConfigBuilder::new()
-        .org_url("https://a.okta.com")
-        .token("t")
-        .build()
-        .unwrap();
+    let config = ConfigBuilder::new().org_url("https://a.okta.com").token("t").build().unwrap();
     let auth = authenticator(&config);
     let http = reqwest::Client::new();
     let req = http.get("https://a.okta.com/api/v1/users").build().unwrap();
@@ -470,35 +417,16 @@ fn authenticator_and_its_future_are_send_sync() {
 
 #[tokio::test]
 async fn ssws_header() {
-    let m = start(
-        None,
-        Behavior {
-            ssws: Some("00ssws-secret".into()),
-            ..Default::default()
-        },
-    )
-    .await;
-    let config = ConfigBuilder::new()
-        .org_url(&m.base)
-        .disable_https_check(true)
-        .token("00ssws-secret")
-        .build()
-        .unwrap();
+    let m = start(None, Behavior { ssws: Some("00ssws-secret".into()), ..Default::default() }).await;
+    let config =
+        ConfigBuilder::new().org_url(&m.base).disable_https_check(true).token("00ssws-secret").build().unwrap();
     let auth = authenticator(&config);
     assert_eq!(call(&auth, &m).await.status(), 200);
-    assert_eq!(
-        m.seen.lock().unwrap().authorizations,
-        vec!["SSWS 00ssws-secret"]
-    );
+    assert_eq!(m.seen.lock().unwrap().authorizations, vec!["SSWS 00ssws-secret"]);
     assert!(!format!("{auth:?}").contains("00ssws"));
 
     // wrong token: the 401 is returned as is, no resend in SSWS mode
-    let config = ConfigBuilder::new()
-        .org_url(&m.base)
-        .disable_https_check(true)
-        .token("wrong")
-        .build()
-        .unwrap();
+    let config = ConfigBuilder::new().org_url(&m.base).disable_https_check(true).token("wrong").build().unwrap();
     assert_eq!(call(&authenticator(&config), &m).await.status(), 401);
     assert_eq!(m.resource_calls.load(Ordering::SeqCst), 2);
 }
@@ -507,16 +435,8 @@ async fn ssws_header() {
 async fn bearer_fixed_and_supplier() {
     let m = start(None, Behavior::default()).await;
     // issue two tokens out of band so the resource server accepts them
-    m.seen
-        .lock()
-        .unwrap()
-        .issued
-        .push(("fixed-bearer".into(), false));
-    m.seen
-        .lock()
-        .unwrap()
-        .issued
-        .push(("supplied-bearer".into(), false));
+    m.seen.lock().unwrap().issued.push(("fixed-bearer".into(), false));
+    m.seen.lock().unwrap().issued.push(("supplied-bearer".into(), false));
 
     let config = ConfigBuilder::new()
         .org_url(&m.base)
@@ -546,11 +466,7 @@ async fn bearer_fixed_and_supplier() {
     let auth = authenticator(&config);
     assert_eq!(call_token_index(&auth, &m).await, 2);
     assert_eq!(call_token_index(&auth, &m).await, 2);
-    assert_eq!(
-        calls.load(Ordering::SeqCst),
-        2,
-        "supplier called per request"
-    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "supplier called per request");
 
     // a failing supplier is a typed error
     let config = ConfigBuilder::new()
@@ -561,14 +477,8 @@ async fn bearer_fixed_and_supplier() {
         .build()
         .unwrap();
     let http = reqwest::Client::new();
-    let req = http
-        .get(format!("{}/api/v1/users", m.base))
-        .build()
-        .unwrap();
-    let e = authenticator(&config)
-        .execute(&http, req)
-        .await
-        .unwrap_err();
+    let req = http.get(format!("{}/api/v1/users", m.base)).build().unwrap();
+    let e = authenticator(&config).execute(&http, req).await.unwrap_err();
     assert!(matches!(e, AuthError::TokenSupplier(_)), "{e:?}");
 }
 
@@ -582,10 +492,7 @@ async fn assertion_for(verifier: Verifier, key: &str, kid: Option<&str>) -> (Val
     let auth = authenticator(&b.build().unwrap());
     assert_eq!(call_token_index(&auth, &m).await, 1);
     assert_eq!(m.token_posts.load(Ordering::SeqCst), 1);
-    assert_eq!(
-        m.seen.lock().unwrap().authorizations,
-        vec!["Bearer access-token-secret-1"]
-    );
+    assert_eq!(m.seen.lock().unwrap().authorizations, vec!["Bearer access-token-secret-1"]);
     let seen = m.seen.lock().unwrap();
     let (h, c) = seen.assertions[0].clone();
     let aud = format!("{}/oauth2/v1/token", m.base);
@@ -622,10 +529,7 @@ async fn ec_pkcs8_sec1_and_jwk_assertions_verify() {
     let (h, _) = assertion_for(v, &pkcs8, Some("ec-kid")).await;
     assert_eq!(h["alg"], "ES256");
     assert_eq!(h["kid"], "ec-kid");
-    let v = || Verifier {
-        alg: "ES256",
-        public_key: public.clone(),
-    };
+    let v = || Verifier { alg: "ES256", public_key: public.clone() };
     let (h, _) = assertion_for(v(), &sec1, None).await;
     assert_eq!(h["alg"], "ES256");
     let (h, _) = assertion_for(v(), &jwk, None).await;
@@ -643,17 +547,10 @@ async fn wrong_key_for_server_is_typed_token_error() {
     let m = start(Some(rsa_verifier()), Behavior::default()).await;
     let auth = authenticator(&oauth_config(&m, &pkcs8).build().unwrap());
     let http = reqwest::Client::new();
-    let req = http
-        .get(format!("{}/api/v1/users", m.base))
-        .build()
-        .unwrap();
+    let req = http.get(format!("{}/api/v1/users", m.base)).build().unwrap();
     let e = auth.execute(&http, req).await.unwrap_err();
     match &e {
-        AuthError::TokenEndpoint {
-            status,
-            error,
-            error_description,
-        } => {
+        AuthError::TokenEndpoint { status, error, error_description } => {
             assert_eq!(*status, 401);
             assert_eq!(error.as_deref(), Some("invalid_client"));
             assert_eq!(error_description.as_deref(), Some("mock: invalid_client"));
@@ -681,18 +578,9 @@ async fn token_is_cached() {
 async fn token_refreshed_before_expiry() {
     // first token valid 60 s, inside the 120 s margin -> refreshed on next use although
     // not expired; the second (3600 s) is then reused.
-    let m = start(
-        Some(rsa_verifier()),
-        Behavior {
-            expires: VecDeque::from([60, 3600]),
-            ..Default::default()
-        },
-    )
-    .await;
-    let config = oauth_config(&m, &fixture("rsa_pkcs8.pem"))
-        .token_refresh_margin(Duration::from_secs(120))
-        .build()
-        .unwrap();
+    let m = start(Some(rsa_verifier()), Behavior { expires: VecDeque::from([60, 3600]), ..Default::default() }).await;
+    let config =
+        oauth_config(&m, &fixture("rsa_pkcs8.pem")).token_refresh_margin(Duration::from_secs(120)).build().unwrap();
     let auth = authenticator(&config);
     assert_eq!(call_token_index(&auth, &m).await, 1);
     assert_eq!(call_token_index(&auth, &m).await, 2);
@@ -702,14 +590,7 @@ async fn token_refreshed_before_expiry() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn single_flight_refresh() {
-    let m = start(
-        Some(rsa_verifier()),
-        Behavior {
-            expires: VecDeque::from([0, 3600]),
-            ..Default::default()
-        },
-    )
-    .await;
+    let m = start(Some(rsa_verifier()), Behavior { expires: VecDeque::from([0, 3600]), ..Default::default() }).await;
     let auth = authenticator(&oauth_config(&m, &fixture("rsa_pkcs8.pem")).build().unwrap());
     assert_eq!(call_token_index(&auth, &m).await, 1); // token 1 is now expired
     m.behavior.lock().unwrap().token_delay = Some(Duration::from_millis(100));
@@ -723,24 +604,13 @@ async fn single_flight_refresh() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), 2);
     }
-    assert_eq!(
-        m.token_posts.load(Ordering::SeqCst),
-        2,
-        "exactly one refresh"
-    );
+    assert_eq!(m.token_posts.load(Ordering::SeqCst), 2, "exactly one refresh");
     assert_eq!(m.resource_calls.load(Ordering::SeqCst), 33);
 }
 
 #[tokio::test]
 async fn unauthorized_refreshes_once_and_resends_once() {
-    let m = start(
-        Some(rsa_verifier()),
-        Behavior {
-            reject_tokens: HashSet::from([1]),
-            ..Default::default()
-        },
-    )
-    .await;
+    let m = start(Some(rsa_verifier()), Behavior { reject_tokens: HashSet::from([1]), ..Default::default() }).await;
     let auth = authenticator(&oauth_config(&m, &fixture("rsa_pkcs8.pem")).build().unwrap());
     assert_eq!(call_token_index(&auth, &m).await, 2);
     assert_eq!(m.token_posts.load(Ordering::SeqCst), 2);
@@ -752,14 +622,7 @@ async fn unauthorized_refreshes_once_and_resends_once() {
 
 #[tokio::test]
 async fn second_unauthorized_is_returned_without_loop() {
-    let m = start(
-        Some(rsa_verifier()),
-        Behavior {
-            reject_all: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    let m = start(Some(rsa_verifier()), Behavior { reject_all: true, ..Default::default() }).await;
     let auth = authenticator(&oauth_config(&m, &fixture("rsa_pkcs8.pem")).build().unwrap());
     let r = call(&auth, &m).await;
     assert_eq!(r.status(), 401);
@@ -769,22 +632,11 @@ async fn second_unauthorized_is_returned_without_loop() {
 
 #[tokio::test]
 async fn unclonable_request_is_not_resent() {
-    let m = start(
-        Some(rsa_verifier()),
-        Behavior {
-            reject_all: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    let m = start(Some(rsa_verifier()), Behavior { reject_all: true, ..Default::default() }).await;
     let auth = authenticator(&oauth_config(&m, &fixture("rsa_pkcs8.pem")).build().unwrap());
     let http = reqwest::Client::new();
     let stream = futures::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from_static(b"{}"))]);
-    let req = http
-        .post(format!("{}/api/v1/users", m.base))
-        .body(reqwest::Body::wrap_stream(stream))
-        .build()
-        .unwrap();
+    let req = http.post(format!("{}/api/v1/users", m.base)).body(reqwest::Body::wrap_stream(stream)).build().unwrap();
     let r = auth.execute(&http, req).await.unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(m.resource_calls.load(Ordering::SeqCst), 1);
@@ -794,11 +646,7 @@ async fn unclonable_request_is_not_resent() {
 async fn dpop_required_by_token_endpoint_with_nonce() {
     let m = start(
         Some(rsa_verifier()),
-        Behavior {
-            dpop_required: true,
-            token_nonce: Some("token-nonce-1".into()),
-            ..Default::default()
-        },
+        Behavior { dpop_required: true, token_nonce: Some("token-nonce-1".into()), ..Default::default() },
     )
     .await;
     let auth = authenticator(&oauth_config(&m, &fixture("rsa_pkcs8.pem")).build().unwrap());
@@ -826,17 +674,10 @@ async fn dpop_required_by_token_endpoint_with_nonce() {
 async fn dpop_configured_and_resource_nonce_challenge_and_rotation() {
     let m = start(
         Some(rsa_verifier()),
-        Behavior {
-            token_nonce: Some("tn".into()),
-            resource_nonce: Some("rn-1".into()),
-            ..Default::default()
-        },
+        Behavior { token_nonce: Some("tn".into()), resource_nonce: Some("rn-1".into()), ..Default::default() },
     )
     .await;
-    let config = oauth_config(&m, &fixture("rsa_pkcs1.pem"))
-        .dpop(true)
-        .build()
-        .unwrap();
+    let config = oauth_config(&m, &fixture("rsa_pkcs1.pem")).dpop(true).build().unwrap();
     let auth = authenticator(&config);
     assert!(auth.dpop_enabled());
     assert_eq!(call_token_index(&auth, &m).await, 1);
@@ -855,11 +696,7 @@ async fn dpop_configured_and_resource_nonce_challenge_and_rotation() {
     m.behavior.lock().unwrap().rotate_resource_nonce_to = Some("rn-2".into());
     assert_eq!(call_token_index(&auth, &m).await, 1); // announces rn-2, used rn-1
     assert_eq!(call_token_index(&auth, &m).await, 1);
-    assert_eq!(
-        m.resource_calls.load(Ordering::SeqCst),
-        4,
-        "no extra challenge"
-    );
+    assert_eq!(m.resource_calls.load(Ordering::SeqCst), 4, "no extra challenge");
     let seen = m.seen.lock().unwrap();
     assert_eq!(seen.resource_proofs.last().unwrap().1["nonce"], "rn-2");
     assert_eq!(m.token_posts.load(Ordering::SeqCst), 2);

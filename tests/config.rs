@@ -1,12 +1,7 @@
 //! Configuration: precedence of every layer, misconfiguration errors naming key and source,
 //! HTTPS enforcement, and redaction.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -38,10 +33,8 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 /// Loader with only the given env map and files (never the real environment or HOME).
 fn loader(env: &[(&str, &str)], local: Option<&Path>, home: Option<&Path>) -> ConfigLoader {
-    let mut l = ConfigLoader::new()
-        .env(env.iter().map(|(k, v)| (k.to_string(), v.to_string())))
-        .no_local_file()
-        .no_home_file();
+    let mut l =
+        ConfigLoader::new().env(env.iter().map(|(k, v)| (k.to_string(), v.to_string()))).no_local_file().no_home_file();
     if let Some(p) = local {
         l = l.local_file(p);
     }
@@ -53,12 +46,7 @@ fn loader(env: &[(&str, &str)], local: Option<&Path>, home: Option<&Path>) -> Co
 
 fn private_key_parts(c: &Config) -> (String, Vec<String>, Option<String>) {
     match c.auth() {
-        AuthConfig::PrivateKey {
-            client_id,
-            scopes,
-            kid,
-            ..
-        } => (client_id.clone(), scopes.clone(), kid.clone()),
+        AuthConfig::PrivateKey { client_id, scopes, kid, .. } => (client_id.clone(), scopes.clone(), kid.clone()),
         other => panic!("expected PrivateKey auth, got {other:?}"),
     }
 }
@@ -166,10 +154,7 @@ okta:
         .connection_timeout(Duration::from_secs(41))
         .proxy_port(4444)
         .user_agent_suffix("my-app/1.0");
-    let c = loader(&env, Some(&local), Some(&home))
-        .code(code)
-        .load()
-        .unwrap();
+    let c = loader(&env, Some(&local), Some(&home)).code(code).load().unwrap();
     assert_eq!(c.org_url().as_str(), "https://code.okta.com/");
     let (id, scopes, kid) = private_key_parts(&c);
     assert_eq!(id, "code-client");
@@ -180,43 +165,28 @@ okta:
     assert_eq!(c.request_timeout(), Some(Duration::from_secs(32))); // env
     assert_eq!(c.proxy().unwrap().port, Some(4444));
     assert_eq!(c.user_agent_suffix(), Some("my-app/1.0"));
-    assert_eq!(
-        c.token_url().as_str(),
-        "https://code.okta.com/oauth2/v1/token"
-    );
+    assert_eq!(c.token_url().as_str(), "https://code.okta.com/oauth2/v1/token");
 }
 
 #[test]
 fn token_mode_and_env_precedence_for_secrets() {
     let dir = temp_dir();
-    let home = write(
-        &dir,
-        "okta.yaml",
-        "okta:\n  client:\n    orgUrl: https://a.okta.com\n    token: home-token\n",
-    );
+    let home = write(&dir, "okta.yaml", "okta:\n  client:\n    orgUrl: https://a.okta.com\n    token: home-token\n");
     let c = loader(&[], None, Some(&home)).load().unwrap();
     match c.auth() {
         AuthConfig::Ssws { token } => assert_eq!(token.expose_secret(), "home-token"),
         other => panic!("{other:?}"),
     }
-    let c = loader(&[("OKTA_CLIENT_TOKEN", "env-token")], None, Some(&home))
-        .load()
-        .unwrap();
+    let c = loader(&[("OKTA_CLIENT_TOKEN", "env-token")], None, Some(&home)).load().unwrap();
     match c.auth() {
         AuthConfig::Ssws { token } => assert_eq!(token.expose_secret(), "env-token"),
         other => panic!("{other:?}"),
     }
-    let c = loader(
-        &[
-            ("OKTA_CLIENT_TOKEN", "env-token"),
-            ("OKTA_CLIENT_AUTHORIZATIONMODE", "bearer"),
-        ],
-        None,
-        Some(&home),
-    )
-    .code(ConfigBuilder::new().token("code-token"))
-    .load()
-    .unwrap();
+    let c =
+        loader(&[("OKTA_CLIENT_TOKEN", "env-token"), ("OKTA_CLIENT_AUTHORIZATIONMODE", "bearer")], None, Some(&home))
+            .code(ConfigBuilder::new().token("code-token"))
+            .load()
+            .unwrap();
     match c.auth() {
         AuthConfig::Bearer { token, supplier } => {
             assert_eq!(token.as_ref().unwrap().expose_secret(), "code-token");
@@ -235,16 +205,9 @@ fn empty_values_are_unset_and_overridden_bad_values_are_ignored() {
         "okta:\n  client:\n    orgUrl: https://a.okta.com\n    token: t\n    connectionTimeout: soon\n",
     );
     // env overrides the bad YAML value; an empty env value counts as unset
-    let c = loader(
-        &[
-            ("OKTA_CLIENT_CONNECTIONTIMEOUT", "5"),
-            ("OKTA_CLIENT_ORGURL", "  "),
-        ],
-        None,
-        Some(&home),
-    )
-    .load()
-    .unwrap();
+    let c = loader(&[("OKTA_CLIENT_CONNECTIONTIMEOUT", "5"), ("OKTA_CLIENT_ORGURL", "  ")], None, Some(&home))
+        .load()
+        .unwrap();
     assert_eq!(c.connection_timeout(), Some(Duration::from_secs(5)));
     assert_eq!(c.org_url().as_str(), "https://a.okta.com/");
     // without the override the bad value is reported with its file
@@ -260,9 +223,7 @@ fn empty_values_are_unset_and_overridden_bad_values_are_ignored() {
 
 fn invalid_parts(e: &ConfigError) -> (&'static str, Option<String>, ConfigSource) {
     match e {
-        ConfigError::Invalid {
-            key, value, origin, ..
-        } => (key, value.clone(), origin.clone()),
+        ConfigError::Invalid { key, value, origin, .. } => (key, value.clone(), origin.clone()),
         other => panic!("expected Invalid, got {other:?}"),
     }
 }
@@ -276,16 +237,10 @@ fn missing_key(e: &ConfigError) -> &'static str {
 
 #[test]
 fn unknown_mode_names_key_value_and_source() {
-    let e = loader(
-        &[
-            ("OKTA_CLIENT_ORGURL", "https://a.okta.com"),
-            ("OKTA_CLIENT_AUTHORIZATIONMODE", "Foo"),
-        ],
-        None,
-        None,
-    )
-    .load()
-    .unwrap_err();
+    let e =
+        loader(&[("OKTA_CLIENT_ORGURL", "https://a.okta.com"), ("OKTA_CLIENT_AUTHORIZATIONMODE", "Foo")], None, None)
+            .load()
+            .unwrap_err();
     assert_eq!(
         e.to_string(),
         "okta.client.authorizationMode = \"Foo\" from environment (OKTA_CLIENT_AUTHORIZATIONMODE): \
@@ -295,9 +250,7 @@ fn unknown_mode_names_key_value_and_source() {
 
 #[test]
 fn missing_org_url() {
-    let e = loader(&[("OKTA_CLIENT_TOKEN", "t")], None, None)
-        .load()
-        .unwrap_err();
+    let e = loader(&[("OKTA_CLIENT_TOKEN", "t")], None, None).load().unwrap_err();
     assert_eq!(missing_key(&e), "okta.client.orgUrl");
     assert!(e.to_string().contains("OKTA_CLIENT_ORGURL"), "{e}");
 }
@@ -305,45 +258,23 @@ fn missing_org_url() {
 #[test]
 fn malformed_url_names_source() {
     let dir = temp_dir();
-    let local = write(
-        &dir,
-        "okta.yaml",
-        "okta:\n  client:\n    orgUrl: 'not a url'\n",
-    );
-    let e = loader(&[("OKTA_CLIENT_TOKEN", "t")], Some(&local), None)
-        .load()
-        .unwrap_err();
+    let local = write(&dir, "okta.yaml", "okta:\n  client:\n    orgUrl: 'not a url'\n");
+    let e = loader(&[("OKTA_CLIENT_TOKEN", "t")], Some(&local), None).load().unwrap_err();
     let (key, value, origin) = invalid_parts(&e);
     assert_eq!(key, "okta.client.orgUrl");
     assert_eq!(value.as_deref(), Some("not a url"));
-    assert_eq!(
-        origin,
-        ConfigSource::File {
-            path: local.clone()
-        }
-    );
+    assert_eq!(origin, ConfigSource::File { path: local.clone() });
     assert!(e.to_string().contains("not a valid URL"), "{e}");
 }
 
 #[test]
 fn http_refused_unless_testing_switch_on() {
-    let base = [
-        ("OKTA_CLIENT_ORGURL", "http://127.0.0.1:8080"),
-        ("OKTA_CLIENT_TOKEN", "t"),
-    ];
+    let base = [("OKTA_CLIENT_ORGURL", "http://127.0.0.1:8080"), ("OKTA_CLIENT_TOKEN", "t")];
     let e = loader(&base, None, None).load().unwrap_err();
     let (key, _, origin) = invalid_parts(&e);
     assert_eq!(key, "okta.client.orgUrl");
-    assert_eq!(
-        origin,
-        ConfigSource::Environment {
-            var: "OKTA_CLIENT_ORGURL"
-        }
-    );
-    assert!(
-        e.to_string().contains("okta.testing.disableHttpsCheck"),
-        "{e}"
-    );
+    assert_eq!(origin, ConfigSource::Environment { var: "OKTA_CLIENT_ORGURL" });
+    assert!(e.to_string().contains("okta.testing.disableHttpsCheck"), "{e}");
 
     let mut on = base.to_vec();
     on.push(("OKTA_TESTING_DISABLEHTTPSCHECK", "true"));
@@ -353,18 +284,11 @@ fn http_refused_unless_testing_switch_on() {
 
     // the switch in YAML works too
     let dir = temp_dir();
-    let home = write(
-        &dir,
-        "okta.yaml",
-        "okta:\n  testing:\n    disableHttpsCheck: true\n",
-    );
+    let home = write(&dir, "okta.yaml", "okta:\n  testing:\n    disableHttpsCheck: true\n");
     assert!(loader(&base, None, Some(&home)).load().is_ok());
 
     // code can turn it back off
-    let e = loader(&on, None, None)
-        .code(ConfigBuilder::new().disable_https_check(false))
-        .load()
-        .unwrap_err();
+    let e = loader(&on, None, None).code(ConfigBuilder::new().disable_https_check(false)).load().unwrap_err();
     assert_eq!(invalid_parts(&e).0, "okta.client.orgUrl");
 
     // a bad switch value is itself an error
@@ -376,26 +300,11 @@ fn http_refused_unless_testing_switch_on() {
 
 #[test]
 fn bad_numbers_name_key_and_source() {
-    let ok = [
-        ("OKTA_CLIENT_ORGURL", "https://a.okta.com"),
-        ("OKTA_CLIENT_TOKEN", "t"),
-    ];
+    let ok = [("OKTA_CLIENT_ORGURL", "https://a.okta.com"), ("OKTA_CLIENT_TOKEN", "t")];
     for (var, value, key) in [
-        (
-            "OKTA_CLIENT_CONNECTIONTIMEOUT",
-            "-1",
-            "okta.client.connectionTimeout",
-        ),
-        (
-            "OKTA_CLIENT_REQUESTTIMEOUT",
-            "1.5",
-            "okta.client.requestTimeout",
-        ),
-        (
-            "OKTA_CLIENT_RATELIMIT_MAXRETRIES",
-            "many",
-            "okta.client.rateLimit.maxRetries",
-        ),
+        ("OKTA_CLIENT_CONNECTIONTIMEOUT", "-1", "okta.client.connectionTimeout"),
+        ("OKTA_CLIENT_REQUESTTIMEOUT", "1.5", "okta.client.requestTimeout"),
+        ("OKTA_CLIENT_RATELIMIT_MAXRETRIES", "many", "okta.client.rateLimit.maxRetries"),
         ("OKTA_CLIENT_PROXY_PORT", "70000", "okta.client.proxy.port"),
     ] {
         let mut env = ok.to_vec();
@@ -421,10 +330,7 @@ fn bad_numbers_name_key_and_source() {
     // proxy keys without a host
     let mut env = ok.to_vec();
     env.push(("OKTA_CLIENT_PROXY_PORT", "8080"));
-    assert_eq!(
-        missing_key(&loader(&env, None, None).load().unwrap_err()),
-        "okta.client.proxy.host"
-    );
+    assert_eq!(missing_key(&loader(&env, None, None).load().unwrap_err()), "okta.client.proxy.host");
 }
 
 #[test]
@@ -435,65 +341,29 @@ fn mode_requirements() {
     assert_eq!(missing_key(&e), "okta.client.token");
     assert!(e.to_string().contains("SSWS (from default)"), "{e}");
     // Bearer needs a token or a supplier
-    let e = loader(
-        &[org, ("OKTA_CLIENT_AUTHORIZATIONMODE", "Bearer")],
-        None,
-        None,
-    )
-    .load()
-    .unwrap_err();
+    let e = loader(&[org, ("OKTA_CLIENT_AUTHORIZATIONMODE", "Bearer")], None, None).load().unwrap_err();
     assert_eq!(missing_key(&e), "okta.client.token");
-    assert!(loader(
-        &[org, ("OKTA_CLIENT_AUTHORIZATIONMODE", "Bearer")],
-        None,
-        None
-    )
-    .code(
-        ConfigBuilder::new().token_supplier(okta_management::auth::TokenSupplier::from_fn(|| Ok(
-            "x".into()
-        )))
-    )
-    .load()
-    .is_ok());
+    assert!(
+        loader(&[org, ("OKTA_CLIENT_AUTHORIZATIONMODE", "Bearer")], None, None)
+            .code(ConfigBuilder::new().token_supplier(okta_management::auth::TokenSupplier::from_fn(|| Ok("x".into()))))
+            .load()
+            .is_ok()
+    );
     // PrivateKey needs clientId, scopes and a key
     let pk = ("OKTA_CLIENT_AUTHORIZATIONMODE", "PrivateKey");
     let key_path = format!("{FIXTURES}/rsa_pkcs1.pem");
     let e = loader(&[org, pk], None, None).load().unwrap_err();
     assert_eq!(missing_key(&e), "okta.client.clientId");
-    assert!(
-        e.to_string()
-            .contains("PrivateKey (from environment (OKTA_CLIENT_AUTHORIZATIONMODE))"),
-        "{e}"
-    );
-    let e = loader(&[org, pk, ("OKTA_CLIENT_CLIENTID", "c")], None, None)
+    assert!(e.to_string().contains("PrivateKey (from environment (OKTA_CLIENT_AUTHORIZATIONMODE))"), "{e}");
+    let e = loader(&[org, pk, ("OKTA_CLIENT_CLIENTID", "c")], None, None).load().unwrap_err();
+    assert_eq!(missing_key(&e), "okta.client.scopes");
+    let e = loader(&[org, pk, ("OKTA_CLIENT_CLIENTID", "c"), ("OKTA_CLIENT_SCOPES", " , ")], None, None)
         .load()
         .unwrap_err();
-    assert_eq!(missing_key(&e), "okta.client.scopes");
-    let e = loader(
-        &[
-            org,
-            pk,
-            ("OKTA_CLIENT_CLIENTID", "c"),
-            ("OKTA_CLIENT_SCOPES", " , "),
-        ],
-        None,
-        None,
-    )
-    .load()
-    .unwrap_err();
     assert_eq!(invalid_parts(&e).0, "okta.client.scopes");
-    let e = loader(
-        &[
-            org,
-            pk,
-            ("OKTA_CLIENT_CLIENTID", "c"),
-            ("OKTA_CLIENT_SCOPES", "okta.users.read"),
-        ],
-        None,
-        None,
-    )
-    .load()
-    .unwrap_err();
+    let e = loader(&[org, pk, ("OKTA_CLIENT_CLIENTID", "c"), ("OKTA_CLIENT_SCOPES", "okta.users.read")], None, None)
+        .load()
+        .unwrap_err();
     assert_eq!(missing_key(&e), "okta.client.privateKey");
     let c = loader(
         &[
@@ -531,10 +401,7 @@ fn bad_keys_name_key_and_source_without_secrets() {
     let missing_path = dir.join("nope.pem").display().to_string();
     let e = base(missing_path.clone()).build().unwrap_err();
     let (k, v, origin) = invalid_parts(&e);
-    assert_eq!(
-        (k, v, origin),
-        ("okta.client.privateKey", None, ConfigSource::Code)
-    );
+    assert_eq!((k, v, origin), ("okta.client.privateKey", None, ConfigSource::Code));
     assert!(e.to_string().contains("cannot be read"), "{e}");
     assert!(!e.to_string().contains("nope.pem"), "{e}");
     // wrong type: a public key
@@ -547,10 +414,7 @@ fn bad_keys_name_key_and_source_without_secrets() {
             ("OKTA_CLIENT_AUTHORIZATIONMODE", "PrivateKey"),
             ("OKTA_CLIENT_CLIENTID", "c"),
             ("OKTA_CLIENT_SCOPES", "s"),
-            (
-                "OKTA_CLIENT_PRIVATEKEY",
-                "-----BEGIN PRIVATE KEY-----\nU0VDUkVUU0VDUkVU\n-----END PRIVATE KEY-----",
-            ),
+            ("OKTA_CLIENT_PRIVATEKEY", "-----BEGIN PRIVATE KEY-----\nU0VDUkVUU0VDUkVU\n-----END PRIVATE KEY-----"),
         ],
         None,
         None,
@@ -560,18 +424,11 @@ fn bad_keys_name_key_and_source_without_secrets() {
     let (k, v, origin) = invalid_parts(&e);
     assert_eq!(k, "okta.client.privateKey");
     assert_eq!(v, None);
-    assert_eq!(
-        origin,
-        ConfigSource::Environment {
-            var: "OKTA_CLIENT_PRIVATEKEY"
-        }
-    );
+    assert_eq!(origin, ConfigSource::Environment { var: "OKTA_CLIENT_PRIVATEKEY" });
     assert!(!format!("{e} {e:?}").contains("U0VDUkVU"), "{e}");
     // a P-384 EC key is the wrong type
-    let p384 = aws_lc_rs::signature::EcdsaKeyPair::generate(
-        &aws_lc_rs::signature::ECDSA_P384_SHA384_FIXED_SIGNING,
-    )
-    .unwrap();
+    let p384 =
+        aws_lc_rs::signature::EcdsaKeyPair::generate(&aws_lc_rs::signature::ECDSA_P384_SHA384_FIXED_SIGNING).unwrap();
     let der = p384.to_pkcs8v1().unwrap();
     let key = okta_management::auth::PrivateKey::from_pkcs8_der(der.as_ref());
     assert!(key.unwrap_err().to_string().contains("P-384"));
@@ -597,12 +454,7 @@ fn malformed_yaml_names_file() {
     let (k, v, origin) = invalid_parts(&e);
     assert_eq!(k, "okta.client.token");
     assert_eq!(v, None);
-    assert_eq!(
-        origin,
-        ConfigSource::File {
-            path: wrong.clone()
-        }
-    );
+    assert_eq!(origin, ConfigSource::File { path: wrong.clone() });
     assert!(!e.to_string().contains("s3cr3t"));
 }
 
@@ -630,13 +482,7 @@ fn debug_output_is_redacted() {
     let d = format!("{builder:?}");
     let c = builder.build().unwrap();
     let d2 = format!("{c:?}");
-    let secret_d = jwk
-        .split("\"d\": \"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
+    let secret_d = jwk.split("\"d\": \"").nth(1).unwrap().split('"').next().unwrap();
     for out in [&d, &d2] {
         assert!(!out.contains(&secret_d[..20]), "{out}");
     }

@@ -1,7 +1,6 @@
 //! Spec-example conformance: every JSON example of a 2xx response and of a request body in Okta's spec decodes
 //! into the generated type of that operation, and encodes back without losing anything.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-
 #![cfg(feature = "full")]
 
 mod common;
@@ -18,64 +17,344 @@ mod generated_bodies {
 /// follow the schema (what Okta sends) rather than a wrong example. Each entry must still fail, so this list
 /// cannot hide a regression or outlive a fix: an entry that decodes is reported as a failure.
 const KNOWN_BAD_EXAMPLES: &[(&str, &str, &str, &str)] = &[
-    ("listJwk", "200", "OAuthClientJsonWebKeyListResponseExample", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("listAuthenticatorMethods", "200", "WebAuthn", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("getRefreshTokenForAuthorizationServerAndClient", "200", "RetrieveRefreshTokenClient", "the example contradicts the spec's schema: invalid type: sequence, expected struct OAuth2RefreshToken"),
-    ("createBrand", "201", "Create brand response", "the example contradicts the spec's schema: invalid type: string \"false,\", expected a boolean"),
-    ("listEmailDomains", "200", "List email domain response", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("listRolePermissions", "200", "Example Response", "the example contradicts the spec's schema: invalid type: sequence, expected a map"),
-    ("getRolePermission", "200", "Example Response with conditions", "the example contradicts the spec's schema: invalid type: sequence, expected a map"),
-    ("replaceRolePermission", "200", "Example Response", "the example contradicts the spec's schema: invalid type: sequence, expected a map"),
-    ("startImportFromIdentitySource", "200", "triggeredSession", "the example contradicts the spec's schema: invalid type: sequence, expected struct IdentitySourceSession"),
-    ("listIdentityProviderApplicationUsers", "200", "ListIdPUsersResponse", "the example contradicts the spec's schema: invalid type: string \"Carol Johnson\", expected a map"),
-    ("getIdentityProviderApplicationUser", "200", "IdPAppUserResponse", "the example contradicts the spec's schema: invalid type: null, expected a map"),
-    ("listInlineHooks", "200", "AuthenticatorConfiguration", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("listLogEvents", "200", "ListLogs", "the example contradicts the spec's schema: invalid type: null, expected a map"),
-    ("listLogEvents", "200", "LogTargetChangeDetails", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("listUISchemas", "200", "UIISchemaList", "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement"),
-    ("createUISchema", "200", "UISchemaCreate", "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement"),
-    ("getUISchema", "200", "UISchemaRetrieve", "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement"),
-    ("replaceUISchemas", "200", "UISchemaUpdate", "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement"),
-    ("replacesOrgCaptchaSettings", "200", "Disable", "the example contradicts the spec's schema: invalid type: string \"[]\", expected a sequence"),
-    ("listYubikeyOtpTokens", "200", "ListYubikeyOptTokensResponse", "the example contradicts the spec's schema: invalid type: string \"000003632071\", expected a map"),
-    ("uploadYubikeyOtpTokenSeed", "200", "yubikeyToken", "the example contradicts the spec's schema: invalid type: string \"000007886622\", expected a map"),
-    ("getYubikeyOtpTokenById", "200", "Token", "the example contradicts the spec's schema: invalid type: string \"000009508427\", expected a map"),
-    ("listPolicies", "200", "idp-discovery", "the example is one policy; Okta returns an array (see array_response_for_list_operations)"),
-    ("listPolicies", "200", "mfa-enroll", "the example is one policy; Okta returns an array (see array_response_for_list_operations)"),
-    ("listPolicies", "200", "password", "the example is one policy; Okta returns an array (see array_response_for_list_operations)"),
-    ("listPolicies", "200", "profile-enrollment", "the example is one policy; Okta returns an array (see array_response_for_list_operations)"),
-    ("createPolicySimulation", "200", "SimulatePolicy", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("createPolicyRule", "200", "CreateAuthPolicyRuleDevicePlatformCondition", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("createPolicyRule", "200", "Enable2FAPreciseAuth", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("listPushProviders", "200", "example", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("enrollFactor", "200", "call", "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject"),
-    ("enrollFactor", "200", "email", "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject"),
-    ("enrollFactor", "200", "sms", "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject"),
-    ("listSupportedFactors", "200", "SupportedFactorResponse", "the example contradicts the spec's schema: invalid type: sequence, expected a map"),
-    ("resendEnrollFactor", "200", "sms", "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject"),
-    ("assignRoleToClient", "200", "IAM-based Role Assignment", "the example is an array where the spec declares one role assignment"),
-    ("createTelephonyInlineHook", "200", "TelephonySuccessResponse", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("updateGroupAssignmentToApplication", "request", "groupAssignmentPatchRequetExample", "the example contradicts the spec's schema: invalid type: string \"Carlo Ancelotti\", expected a map"),
-    ("createAssociatedServers", "request", "CreateAssocAuthServer", "the example contradicts the spec's schema: invalid type: sequence, expected struct AssociatedServerMediated"),
-    ("createDeviceAssurancePolicy", "request", "Android", "the example contradicts the spec's schema: invalid type: integer 12, expected a string"),
-    ("replaceDeviceAssurancePolicy", "request", "Android", "the example contradicts the spec's schema: invalid type: integer 12, expected a string"),
-    ("createRolePermission", "request", "Example Request with exclude", "the example contradicts the spec's schema: invalid type: sequence, expected a map"),
-    ("createRolePermission", "request", "Example Request with include", "the example contradicts the spec's schema: invalid type: sequence, expected a map"),
-    ("replaceRolePermission", "request", "Example Request with exclude", "the example contradicts the spec's schema: invalid type: sequence, expected a map"),
-    ("replaceRolePermission", "request", "Example Request with include", "the example contradicts the spec's schema: invalid type: sequence, expected a map"),
-    ("createUISchema", "request", "UISchemaCreate", "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement"),
-    ("replaceUISchemas", "request", "UISchemaPUT", "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement"),
-    ("replacesOrgCaptchaSettings", "request", "Disable", "the example contradicts the spec's schema: invalid type: string \"null\", expected a sequence"),
-    ("createPolicySimulation", "request", "SimulatePolicy", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("createPolicyRule", "request", "Enable2FAPreciseAuth", "the example contradicts the spec's schema: invalid type: map, expected a sequence"),
-    ("createTelephonyInlineHook", "request", "TelephonyPayloadExample", "the example contradicts the spec's schema: invalid type: integer 11111, expected a string"),
-    ("createUserImportInlineHook", "request", "UserImportPayloadExample", "the example contradicts the spec's schema: invalid type: null, expected a string"),
-    ("createOAuth2Claim", "request", "CreateCustomTokenClaim", "the example is an array where the spec declares one claim"),
-    ("replaceOAuth2Claim", "request", "ReplaceCustomTokenClaim", "the example is an array where the spec declares one claim"),
+    (
+        "listJwk",
+        "200",
+        "OAuthClientJsonWebKeyListResponseExample",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "listAuthenticatorMethods",
+        "200",
+        "WebAuthn",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "getRefreshTokenForAuthorizationServerAndClient",
+        "200",
+        "RetrieveRefreshTokenClient",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct OAuth2RefreshToken",
+    ),
+    (
+        "createBrand",
+        "201",
+        "Create brand response",
+        "the example contradicts the spec's schema: invalid type: string \"false,\", expected a boolean",
+    ),
+    (
+        "listEmailDomains",
+        "200",
+        "List email domain response",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "listRolePermissions",
+        "200",
+        "Example Response",
+        "the example contradicts the spec's schema: invalid type: sequence, expected a map",
+    ),
+    (
+        "getRolePermission",
+        "200",
+        "Example Response with conditions",
+        "the example contradicts the spec's schema: invalid type: sequence, expected a map",
+    ),
+    (
+        "replaceRolePermission",
+        "200",
+        "Example Response",
+        "the example contradicts the spec's schema: invalid type: sequence, expected a map",
+    ),
+    (
+        "startImportFromIdentitySource",
+        "200",
+        "triggeredSession",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct IdentitySourceSession",
+    ),
+    (
+        "listIdentityProviderApplicationUsers",
+        "200",
+        "ListIdPUsersResponse",
+        "the example contradicts the spec's schema: invalid type: string \"Carol Johnson\", expected a map",
+    ),
+    (
+        "getIdentityProviderApplicationUser",
+        "200",
+        "IdPAppUserResponse",
+        "the example contradicts the spec's schema: invalid type: null, expected a map",
+    ),
+    (
+        "listInlineHooks",
+        "200",
+        "AuthenticatorConfiguration",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "listLogEvents",
+        "200",
+        "ListLogs",
+        "the example contradicts the spec's schema: invalid type: null, expected a map",
+    ),
+    (
+        "listLogEvents",
+        "200",
+        "LogTargetChangeDetails",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "listUISchemas",
+        "200",
+        "UIISchemaList",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement",
+    ),
+    (
+        "createUISchema",
+        "200",
+        "UISchemaCreate",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement",
+    ),
+    (
+        "getUISchema",
+        "200",
+        "UISchemaRetrieve",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement",
+    ),
+    (
+        "replaceUISchemas",
+        "200",
+        "UISchemaUpdate",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement",
+    ),
+    (
+        "replacesOrgCaptchaSettings",
+        "200",
+        "Disable",
+        "the example contradicts the spec's schema: invalid type: string \"[]\", expected a sequence",
+    ),
+    (
+        "listYubikeyOtpTokens",
+        "200",
+        "ListYubikeyOptTokensResponse",
+        "the example contradicts the spec's schema: invalid type: string \"000003632071\", expected a map",
+    ),
+    (
+        "uploadYubikeyOtpTokenSeed",
+        "200",
+        "yubikeyToken",
+        "the example contradicts the spec's schema: invalid type: string \"000007886622\", expected a map",
+    ),
+    (
+        "getYubikeyOtpTokenById",
+        "200",
+        "Token",
+        "the example contradicts the spec's schema: invalid type: string \"000009508427\", expected a map",
+    ),
+    (
+        "listPolicies",
+        "200",
+        "idp-discovery",
+        "the example is one policy; Okta returns an array (see array_response_for_list_operations)",
+    ),
+    (
+        "listPolicies",
+        "200",
+        "mfa-enroll",
+        "the example is one policy; Okta returns an array (see array_response_for_list_operations)",
+    ),
+    (
+        "listPolicies",
+        "200",
+        "password",
+        "the example is one policy; Okta returns an array (see array_response_for_list_operations)",
+    ),
+    (
+        "listPolicies",
+        "200",
+        "profile-enrollment",
+        "the example is one policy; Okta returns an array (see array_response_for_list_operations)",
+    ),
+    (
+        "createPolicySimulation",
+        "200",
+        "SimulatePolicy",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "createPolicyRule",
+        "200",
+        "CreateAuthPolicyRuleDevicePlatformCondition",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "createPolicyRule",
+        "200",
+        "Enable2FAPreciseAuth",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "listPushProviders",
+        "200",
+        "example",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "enrollFactor",
+        "200",
+        "call",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject",
+    ),
+    (
+        "enrollFactor",
+        "200",
+        "email",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject",
+    ),
+    (
+        "enrollFactor",
+        "200",
+        "sms",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject",
+    ),
+    (
+        "listSupportedFactors",
+        "200",
+        "SupportedFactorResponse",
+        "the example contradicts the spec's schema: invalid type: sequence, expected a map",
+    ),
+    (
+        "resendEnrollFactor",
+        "200",
+        "sms",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject",
+    ),
+    (
+        "assignRoleToClient",
+        "200",
+        "IAM-based Role Assignment",
+        "the example is an array where the spec declares one role assignment",
+    ),
+    (
+        "createTelephonyInlineHook",
+        "200",
+        "TelephonySuccessResponse",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "updateGroupAssignmentToApplication",
+        "request",
+        "groupAssignmentPatchRequetExample",
+        "the example contradicts the spec's schema: invalid type: string \"Carlo Ancelotti\", expected a map",
+    ),
+    (
+        "createAssociatedServers",
+        "request",
+        "CreateAssocAuthServer",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct AssociatedServerMediated",
+    ),
+    (
+        "createDeviceAssurancePolicy",
+        "request",
+        "Android",
+        "the example contradicts the spec's schema: invalid type: integer 12, expected a string",
+    ),
+    (
+        "replaceDeviceAssurancePolicy",
+        "request",
+        "Android",
+        "the example contradicts the spec's schema: invalid type: integer 12, expected a string",
+    ),
+    (
+        "createRolePermission",
+        "request",
+        "Example Request with exclude",
+        "the example contradicts the spec's schema: invalid type: sequence, expected a map",
+    ),
+    (
+        "createRolePermission",
+        "request",
+        "Example Request with include",
+        "the example contradicts the spec's schema: invalid type: sequence, expected a map",
+    ),
+    (
+        "replaceRolePermission",
+        "request",
+        "Example Request with exclude",
+        "the example contradicts the spec's schema: invalid type: sequence, expected a map",
+    ),
+    (
+        "replaceRolePermission",
+        "request",
+        "Example Request with include",
+        "the example contradicts the spec's schema: invalid type: sequence, expected a map",
+    ),
+    (
+        "createUISchema",
+        "request",
+        "UISchemaCreate",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement",
+    ),
+    (
+        "replaceUISchemas",
+        "request",
+        "UISchemaPUT",
+        "the example contradicts the spec's schema: invalid type: sequence, expected struct UiElement",
+    ),
+    (
+        "replacesOrgCaptchaSettings",
+        "request",
+        "Disable",
+        "the example contradicts the spec's schema: invalid type: string \"null\", expected a sequence",
+    ),
+    (
+        "createPolicySimulation",
+        "request",
+        "SimulatePolicy",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "createPolicyRule",
+        "request",
+        "Enable2FAPreciseAuth",
+        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+    ),
+    (
+        "createTelephonyInlineHook",
+        "request",
+        "TelephonyPayloadExample",
+        "the example contradicts the spec's schema: invalid type: integer 11111, expected a string",
+    ),
+    (
+        "createUserImportInlineHook",
+        "request",
+        "UserImportPayloadExample",
+        "the example contradicts the spec's schema: invalid type: null, expected a string",
+    ),
+    (
+        "createOAuth2Claim",
+        "request",
+        "CreateCustomTokenClaim",
+        "the example is an array where the spec declares one claim",
+    ),
+    (
+        "replaceOAuth2Claim",
+        "request",
+        "ReplaceCustomTokenClaim",
+        "the example is an array where the spec declares one claim",
+    ),
     ("createOAuth2Claim", "201", "CreateCustomTokenClaim", "the example is an array where the spec declares one claim"),
     ("getOAuth2Claim", "200", "RetrieveCustomTokenClaim", "the example is an array where the spec declares one claim"),
-    ("replaceOAuth2Claim", "200", "ReplaceCustomTokenClaim", "the example is an array where the spec declares one claim"),
-    ("create-registration-hook", "200", "ProgressiveProfileResponse", "the example's command value is an expression string where the schema declares an object"),
+    (
+        "replaceOAuth2Claim",
+        "200",
+        "ReplaceCustomTokenClaim",
+        "the example is an array where the spec declares one claim",
+    ),
+    (
+        "create-registration-hook",
+        "200",
+        "ProgressiveProfileResponse",
+        "the example's command value is an expression string where the schema declares an object",
+    ),
 ];
 
 struct Outcome {
@@ -100,12 +379,17 @@ fn examples_of<'a>(spec: &'a Value, media: &'a Value) -> Vec<(String, &'a Value)
 
 fn check(kind: &str) -> Outcome {
     let spec = common::spec();
-    let decoders: BTreeMap<(&str, &str), _> = generated_bodies::BODIES.iter().map(|(id, which, f)| ((*id, *which), *f)).collect();
+    let decoders: BTreeMap<(&str, &str), _> =
+        generated_bodies::BODIES.iter().map(|(id, which, f)| ((*id, *which), *f)).collect();
     let mut outcome = Outcome { known_bad: 0, decoded: 0, lossless: 0, failures: Vec::new() };
     for (id, _, _, op) in common::operations(spec) {
         let mut bodies: Vec<(String, &Value)> = Vec::new();
         if kind == "request" {
-            if let Some(media) = op.get("requestBody").map(|b| common::resolve(spec, b)).and_then(|b| b.pointer("/content/application~1json")) {
+            if let Some(media) = op
+                .get("requestBody")
+                .map(|b| common::resolve(spec, b))
+                .and_then(|b| b.pointer("/content/application~1json"))
+            {
                 bodies.push(("request".into(), media));
             }
         } else {
@@ -154,7 +438,10 @@ fn lossless(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             let non_null = |m: &serde_json::Map<String, Value>| m.iter().filter(|(_, v)| !v.is_null()).count();
-            non_null(x) == non_null(y) && x.iter().all(|(k, v)| v.is_null() && y.get(k).is_none_or(Value::is_null) || y.get(k).is_some_and(|w| lossless(v, w)))
+            non_null(x) == non_null(y)
+                && x.iter().all(|(k, v)| {
+                    v.is_null() && y.get(k).is_none_or(Value::is_null) || y.get(k).is_some_and(|w| lossless(v, w))
+                })
         }
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| lossless(v, w)),
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
@@ -165,7 +452,13 @@ fn lossless(a: &Value, b: &Value) -> bool {
 #[test]
 fn every_2xx_response_example_decodes_losslessly() {
     let outcome = check("response");
-    eprintln!("response examples: {} decoded, {} lossless, {} known bad, {} failures", outcome.decoded, outcome.lossless, outcome.known_bad, outcome.failures.len());
+    eprintln!(
+        "response examples: {} decoded, {} lossless, {} known bad, {} failures",
+        outcome.decoded,
+        outcome.lossless,
+        outcome.known_bad,
+        outcome.failures.len()
+    );
     assert!(outcome.failures.is_empty(), "{} failures:\n{}", outcome.failures.len(), outcome.failures.join("\n"));
     assert!(outcome.decoded >= 590, "decoded only {} 2xx JSON response examples", outcome.decoded);
 }
@@ -173,7 +466,13 @@ fn every_2xx_response_example_decodes_losslessly() {
 #[test]
 fn every_request_body_example_decodes_losslessly() {
     let outcome = check("request");
-    eprintln!("request examples: {} decoded, {} lossless, {} known bad, {} failures", outcome.decoded, outcome.lossless, outcome.known_bad, outcome.failures.len());
+    eprintln!(
+        "request examples: {} decoded, {} lossless, {} known bad, {} failures",
+        outcome.decoded,
+        outcome.lossless,
+        outcome.known_bad,
+        outcome.failures.len()
+    );
     assert!(outcome.failures.is_empty(), "{} failures:\n{}", outcome.failures.len(), outcome.failures.join("\n"));
     assert!(outcome.decoded >= 240, "decoded only {} request examples", outcome.decoded);
 }

@@ -1,13 +1,12 @@
 //! Forward compatibility and losslessness of the generated models: values the spec does not list, discriminator
 //! values it does not map, custom profile attributes, fields it does not declare, and nulls.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-
 #![cfg(feature = "full")]
 
 mod common;
 
 use okta_management::types;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(input: &Value) -> (T, Value) {
     let decoded: T = serde_json::from_value(input.clone()).unwrap_or_else(|e| panic!("decode failed: {e}\n{input}"));
@@ -116,8 +115,19 @@ macro_rules! every_mapped_subtype {
 #[test]
 fn every_discriminated_union_decodes_each_subtype_and_unknown_ones() {
     every_mapped_subtype!(
-        Application, Policy, PolicyRule, UserFactor, AuthenticatorBase, AuthenticatorMethodBase, NetworkZone,
-        BehaviorRule, DeviceAssurance, InlineHookChannel, LogStream, PushProvider, ApplicationFeature,
+        Application,
+        Policy,
+        PolicyRule,
+        UserFactor,
+        AuthenticatorBase,
+        AuthenticatorMethodBase,
+        NetworkZone,
+        BehaviorRule,
+        DeviceAssurance,
+        InlineHookChannel,
+        LogStream,
+        PushProvider,
+        ApplicationFeature,
     );
 }
 
@@ -126,7 +136,10 @@ fn policies_of_each_type_keep_their_fields() {
     for (kind, settings) in [
         ("OKTA_SIGN_ON", json!({})),
         ("PASSWORD", json!({"password": {"complexity": {"minLength": 8, "futureRule": "x"}}})),
-        ("MFA_ENROLL", json!({"type": "AUTHENTICATORS", "authenticators": [{"key": "okta_email", "enroll": {"self": "REQUIRED"}}]})),
+        (
+            "MFA_ENROLL",
+            json!({"type": "AUTHENTICATORS", "authenticators": [{"key": "okta_email", "enroll": {"self": "REQUIRED"}}]}),
+        ),
         ("IDP_DISCOVERY", json!({})),
         ("ACCESS_POLICY", json!({})),
         ("PROFILE_ENROLLMENT", json!({})),

@@ -10,17 +10,14 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use okta_management::hooks::*;
 use okta_management::secret::SecretString;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const AUTH_HEADER: &str = "x-okta-hook-auth";
 const SECRET: &str = "Bearer s3cr3t-v4lue-xyz";
 const FIXTURE: &str = include_str!("fixtures/hooks/event_hook_user_lifecycle_create.json");
 
 fn receiver() -> EventHookReceiver {
-    EventHookReceiver::new(
-        HeaderName::from_static(AUTH_HEADER),
-        SecretString::from(SECRET),
-    )
+    EventHookReceiver::new(HeaderName::from_static(AUTH_HEADER), SecretString::from(SECRET))
 }
 
 fn headers(auth: Option<&str>, content_type: Option<&str>) -> HeaderMap {
@@ -29,10 +26,7 @@ fn headers(auth: Option<&str>, content_type: Option<&str>) -> HeaderMap {
         h.insert(AUTH_HEADER, HeaderValue::from_str(a).unwrap());
     }
     if let Some(c) = content_type {
-        h.insert(
-            http::header::CONTENT_TYPE,
-            HeaderValue::from_str(c).unwrap(),
-        );
+        h.insert(http::header::CONTENT_TYPE, HeaderValue::from_str(c).unwrap());
     }
     h
 }
@@ -54,34 +48,22 @@ fn verification_echoes_challenge_json_escaped() {
     // Quotes and backslashes are valid in header values and must be JSON-escaped.
     let challenge = r#"X1yz"quoted"\back\slash-2ea4bb"#;
     let mut h = HeaderMap::new();
-    h.insert(
-        "X-Okta-Verification-Challenge",
-        HeaderValue::from_str(challenge).unwrap(),
-    );
+    h.insert("X-Okta-Verification-Challenge", HeaderValue::from_str(challenge).unwrap());
     let response = receiver().verify(&h);
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(body_json(&response), json!({ "verification": challenge }));
 
     let http_response: http::Response<Bytes> = response.into();
     assert_eq!(http_response.status(), StatusCode::OK);
-    assert_eq!(
-        http_response.headers()[http::header::CONTENT_TYPE],
-        "application/json"
-    );
+    assert_eq!(http_response.headers()[http::header::CONTENT_TYPE], "application/json");
 }
 
 #[test]
 fn verification_without_challenge_is_400() {
     let response = receiver().verify(&HeaderMap::new());
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        body_json(&response)["error"],
-        "missing_verification_challenge"
-    );
-    assert!(matches!(
-        verification_challenge(&HeaderMap::new()),
-        Err(HookError::MissingChallenge)
-    ));
+    assert_eq!(body_json(&response)["error"], "missing_verification_challenge");
+    assert!(matches!(verification_challenge(&HeaderMap::new()), Err(HookError::MissingChallenge)));
 
     // Repeated challenge headers are ambiguous.
     let mut h = HeaderMap::new();
@@ -91,10 +73,7 @@ fn verification_without_challenge_is_400() {
 
     // Non-ASCII bytes are rejected rather than echoed.
     let mut h = HeaderMap::new();
-    h.insert(
-        VERIFICATION_CHALLENGE_HEADER,
-        HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
-    );
+    h.insert(VERIFICATION_CHALLENGE_HEADER, HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap());
     assert_eq!(receiver().verify(&h).status, StatusCode::BAD_REQUEST);
 }
 
@@ -102,10 +81,7 @@ fn verification_without_challenge_is_400() {
 fn verification_can_require_auth() {
     let r = receiver().verification_requires_auth(true);
     let mut h = HeaderMap::new();
-    h.insert(
-        VERIFICATION_CHALLENGE_HEADER,
-        HeaderValue::from_static("c1"),
-    );
+    h.insert(VERIFICATION_CHALLENGE_HEADER, HeaderValue::from_static("c1"));
     assert_eq!(r.verify(&h).status, StatusCode::UNAUTHORIZED);
     h.insert(AUTH_HEADER, HeaderValue::from_static(SECRET));
     let response = r.verify(&h);
@@ -121,26 +97,14 @@ fn auth_ok_wrong_and_missing() {
     let r = receiver();
     assert!(r.receive(&good_headers(), FIXTURE.as_bytes()).is_ok());
 
-    let missing = r
-        .receive(&headers(None, Some("application/json")), FIXTURE.as_bytes())
-        .unwrap_err();
+    let missing = r.receive(&headers(None, Some("application/json")), FIXTURE.as_bytes()).unwrap_err();
     assert!(matches!(missing, HookError::MissingAuthHeader { .. }));
     assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
 
     let long = format!("{SECRET}x");
-    for wrong in [
-        "Bearer s3cr3t-v4lue-xyZ",
-        &SECRET[..SECRET.len() - 1],
-        long.as_str(),
-        "",
-        "bearer s3cr3t-v4lue-xyz",
-    ] {
-        let err = r
-            .receive(
-                &headers(Some(wrong), Some("application/json")),
-                FIXTURE.as_bytes(),
-            )
-            .unwrap_err();
+    for wrong in ["Bearer s3cr3t-v4lue-xyZ", &SECRET[..SECRET.len() - 1], long.as_str(), "", "bearer s3cr3t-v4lue-xyz"]
+    {
+        let err = r.receive(&headers(Some(wrong), Some("application/json")), FIXTURE.as_bytes()).unwrap_err();
         assert!(matches!(err, HookError::Unauthorized { .. }), "{wrong:?}");
         let response = err.to_response();
         assert_eq!(response.status, StatusCode::UNAUTHORIZED);
@@ -153,10 +117,7 @@ fn auth_ok_wrong_and_missing() {
     // Two auth headers (one right, one wrong) are ambiguous and rejected.
     let mut h = good_headers();
     h.append(AUTH_HEADER, HeaderValue::from_static("other"));
-    assert!(matches!(
-        r.receive(&h, FIXTURE.as_bytes()),
-        Err(HookError::MissingAuthHeader { .. })
-    ));
+    assert!(matches!(r.receive(&h, FIXTURE.as_bytes()), Err(HookError::MissingAuthHeader { .. })));
 
     // Missing and wrong get the same response body, so callers learn nothing from it.
     let a = HookError::MissingAuthHeader { header: "h".into() }.to_response();
@@ -168,9 +129,7 @@ fn auth_ok_wrong_and_missing() {
 fn auth_is_checked_before_anything_else() {
     // Unauthenticated oversized garbage gets 401, not 413/415/400.
     let r = receiver().max_body_bytes(4);
-    let err = r
-        .receive(&headers(Some("nope"), Some("text/plain")), b"{{{{{{{{")
-        .unwrap_err();
+    let err = r.receive(&headers(Some("nope"), Some("text/plain")), b"{{{{{{{{").unwrap_err();
     assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -194,11 +153,7 @@ fn content_type_variants() {
         "APPLICATION/JSON;charset=UTF-8",
         "application/json ; charset=\"utf-8\"",
     ] {
-        assert!(
-            r.receive(&headers(Some(SECRET), Some(ok)), FIXTURE.as_bytes())
-                .is_ok(),
-            "{ok}"
-        );
+        assert!(r.receive(&headers(Some(SECRET), Some(ok)), FIXTURE.as_bytes()).is_ok(), "{ok}");
     }
     for bad in [
         None,
@@ -207,13 +162,8 @@ fn content_type_variants() {
         Some("application/json-patch+json"),
         Some("application/json; charset=utf-16"),
     ] {
-        let err = r
-            .receive(&headers(Some(SECRET), bad), FIXTURE.as_bytes())
-            .unwrap_err();
-        assert!(
-            matches!(err, HookError::UnsupportedContentType { .. }),
-            "{bad:?}"
-        );
+        let err = r.receive(&headers(Some(SECRET), bad), FIXTURE.as_bytes()).unwrap_err();
+        assert!(matches!(err, HookError::UnsupportedContentType { .. }), "{bad:?}");
         let response = err.to_response();
         assert_eq!(response.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         assert_eq!(body_json(&response)["error"], "unsupported_media_type");
@@ -227,9 +177,7 @@ fn size_limit_checked_before_parsing() {
     assert!(exact.receive(&good_headers(), FIXTURE.as_bytes()).is_ok());
 
     let small = receiver().max_body_bytes(len - 1);
-    let err = small
-        .receive(&good_headers(), FIXTURE.as_bytes())
-        .unwrap_err();
+    let err = small.receive(&good_headers(), FIXTURE.as_bytes()).unwrap_err();
     assert!(matches!(
         err,
         HookError::PayloadTooLarge { size, limit } if size == len as u64 && limit == len - 1
@@ -239,18 +187,12 @@ fn size_limit_checked_before_parsing() {
     // Oversized garbage is 413, not 400: the limit applies before parsing.
     let garbage = vec![b'['; 100];
     let r = receiver().max_body_bytes(10);
-    assert_eq!(
-        r.receive(&good_headers(), &garbage).unwrap_err().status(),
-        StatusCode::PAYLOAD_TOO_LARGE
-    );
+    assert_eq!(r.receive(&good_headers(), &garbage).unwrap_err().status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     // An announced Content-Length over the limit is rejected without a body.
     let mut h = good_headers();
     h.insert(http::header::CONTENT_LENGTH, HeaderValue::from_static("11"));
-    assert_eq!(
-        r.precheck(&h).unwrap_err().status(),
-        StatusCode::PAYLOAD_TOO_LARGE
-    );
+    assert_eq!(r.precheck(&h).unwrap_err().status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(receiver().body_limit(), DEFAULT_MAX_BODY_BYTES);
     assert_eq!(DEFAULT_MAX_BODY_BYTES, 1024 * 1024);
 }
@@ -275,13 +217,7 @@ fn malformed_json_reports_position_without_echo() {
     // A type mismatch: serde_json's own message would quote the value; ours must not.
     let body = br#"{"data": {"events": "TOPSECRET-as-string"}}"#;
     let err = r.receive(&good_headers(), body).unwrap_err();
-    assert!(matches!(
-        err,
-        HookError::MalformedJson {
-            kind: JsonErrorKind::Data,
-            ..
-        }
-    ));
+    assert!(matches!(err, HookError::MalformedJson { kind: JsonErrorKind::Data, .. }));
     assert!(!err.to_string().contains("TOPSECRET"));
     assert!(!format!("{err:?}").contains("TOPSECRET"));
 }
@@ -291,16 +227,7 @@ fn truncated_json_is_eof() {
     let r = receiver();
     let truncated = &FIXTURE.as_bytes()[..FIXTURE.len() / 2];
     let err = r.receive(&good_headers(), truncated).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            HookError::MalformedJson {
-                kind: JsonErrorKind::Eof,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, HookError::MalformedJson { kind: JsonErrorKind::Eof, .. }), "{err:?}");
     let empty = r.receive(&good_headers(), b"").unwrap_err();
     assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
 }
@@ -308,10 +235,7 @@ fn truncated_json_is_eof() {
 #[test]
 fn never_panics_on_arbitrary_input() {
     let r = receiver();
-    let inline = InlineHookReceiver::new(
-        HeaderName::from_static(AUTH_HEADER),
-        SecretString::from(SECRET),
-    );
+    let inline = InlineHookReceiver::new(HeaderName::from_static(AUTH_HEADER), SecretString::from(SECRET));
     let h = good_headers();
     let mut inputs: Vec<Vec<u8>> = Vec::new();
     // Every prefix of a real delivery.
@@ -350,12 +274,8 @@ fn never_panics_on_arbitrary_input() {
         let _ = inline.receive::<InlineHookResponse>(&h, input);
     }
     // Summaries of odd events are errors or defaults, never panics.
-    let d: EventHookDelivery<Value> = r
-        .receive_as(
-            &h,
-            br#"{"data":{"events":[null, 1, {"target": null}, {"target": 5}]}}"#,
-        )
-        .unwrap();
+    let d: EventHookDelivery<Value> =
+        r.receive_as(&h, br#"{"data":{"events":[null, 1, {"target": null}, {"target": 5}]}}"#).unwrap();
     let s = d.summaries();
     assert_eq!(s.len(), 4);
     assert!(s[0].is_err()); // null is not an event
@@ -370,34 +290,13 @@ fn never_panics_on_arbitrary_input() {
 #[test]
 fn realistic_delivery_round_trips_losslessly() {
     let original: Value = serde_json::from_str(FIXTURE).unwrap();
-    let delivery: EventHookDelivery<Value> = receiver()
-        .receive_as(&good_headers(), FIXTURE.as_bytes())
-        .unwrap();
+    let delivery: EventHookDelivery<Value> = receiver().receive_as(&good_headers(), FIXTURE.as_bytes()).unwrap();
     assert_eq!(delivery.event_type.as_deref(), Some("com.okta.event_hook"));
-    assert_eq!(
-        delivery
-            .event_type_version
-            .as_ref()
-            .map(LooseString::to_text),
-        Some("1.0".to_owned())
-    );
-    assert_eq!(
-        delivery
-            .cloud_events_version
-            .as_ref()
-            .map(|v| v.to_string()),
-        Some("0.1".to_owned())
-    );
-    assert_eq!(
-        delivery.event_id.as_deref(),
-        Some("6e7d4a2b-5c1f-4c8e-9f0a-3b2d1c0e9f8a")
-    );
+    assert_eq!(delivery.event_type_version.as_ref().map(LooseString::to_text), Some("1.0".to_owned()));
+    assert_eq!(delivery.cloud_events_version.as_ref().map(|v| v.to_string()), Some("0.1".to_owned()));
+    assert_eq!(delivery.event_id.as_deref(), Some("6e7d4a2b-5c1f-4c8e-9f0a-3b2d1c0e9f8a"));
     assert_eq!(delivery.content_type.as_deref(), Some("application/json"));
-    assert!(delivery
-        .source
-        .as_deref()
-        .unwrap()
-        .ends_with("/api/v1/eventHooks/who8vt36qfNpCGz9H1e6"));
+    assert!(delivery.source.as_deref().unwrap().ends_with("/api/v1/eventHooks/who8vt36qfNpCGz9H1e6"));
     let t = delivery.event_time_parsed().unwrap();
     assert_eq!(t.to_rfc3339(), "2024-08-21T17:15:53.289+00:00");
     assert_eq!(delivery.events().len(), 1);
@@ -417,56 +316,33 @@ fn realistic_delivery_round_trips_losslessly() {
 #[test]
 fn summaries_of_the_default_event_type() {
     // `receive` decodes events as `crate::types::LogEvent`; summaries go through serde.
-    let delivery = receiver()
-        .receive(&good_headers(), FIXTURE.as_bytes())
-        .unwrap();
-    let summaries: Vec<EventSummary> = delivery
-        .summaries()
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let delivery = receiver().receive(&good_headers(), FIXTURE.as_bytes()).unwrap();
+    let summaries: Vec<EventSummary> = delivery.summaries().into_iter().collect::<Result<_, _>>().unwrap();
     assert_eq!(summaries.len(), 1);
     let s = &summaries[0];
-    assert_eq!(
-        s.uuid.as_deref(),
-        Some("1d0a5b3e-6f2c-11ef-8c9d-1b7a2e4f6c01")
-    );
+    assert_eq!(s.uuid.as_deref(), Some("1d0a5b3e-6f2c-11ef-8c9d-1b7a2e4f6c01"));
     assert!(s.is("user.lifecycle.create"));
     assert!(s.succeeded());
     assert_eq!(s.severity.as_deref(), Some("INFO"));
-    assert_eq!(
-        s.target_user_ids().collect::<Vec<_>>(),
-        vec!["00u9n3wUs3rAbC0g3e4"]
-    );
+    assert_eq!(s.target_user_ids().collect::<Vec<_>>(), vec!["00u9n3wUs3rAbC0g3e4"]);
     let user = s.targets_of_type("User").next().unwrap();
-    assert_eq!(
-        user.alternate_id.as_deref(),
-        Some("isaac.brock@example.com")
-    );
+    assert_eq!(user.alternate_id.as_deref(), Some("isaac.brock@example.com"));
     let actor = s.actor.as_ref().unwrap();
     assert_eq!(actor.entity_type.as_deref(), Some("PublicClientApp"));
 
     // Decoding straight into summaries gives the same view.
-    let direct: EventHookDelivery<EventSummary> = receiver()
-        .receive_as(&good_headers(), FIXTURE.as_bytes())
-        .unwrap();
+    let direct: EventHookDelivery<EventSummary> = receiver().receive_as(&good_headers(), FIXTURE.as_bytes()).unwrap();
     assert_eq!(direct.events(), summaries.as_slice());
 }
 
 #[test]
 fn handle_dispatches_on_method() {
     let r = receiver();
-    let get = Request::builder()
-        .method(Method::GET)
-        .header(VERIFICATION_CHALLENGE_HEADER, "abc")
-        .body(Bytes::new())
-        .unwrap();
+    let get =
+        Request::builder().method(Method::GET).header(VERIFICATION_CHALLENGE_HEADER, "abc").body(Bytes::new()).unwrap();
     let outcome = r.handle_request::<Value>(&get);
     assert!(matches!(outcome, EventHookOutcome::Verification(_)));
-    assert_eq!(
-        body_json(&outcome.response()),
-        json!({"verification": "abc"})
-    );
+    assert_eq!(body_json(&outcome.response()), json!({"verification": "abc"}));
 
     let post = Request::builder()
         .method(Method::POST)
@@ -483,10 +359,7 @@ fn handle_dispatches_on_method() {
     };
     assert_eq!(delivery.events().len(), 1);
 
-    let put = Request::builder()
-        .method(Method::PUT)
-        .body(Bytes::new())
-        .unwrap();
+    let put = Request::builder().method(Method::PUT).body(Bytes::new()).unwrap();
     let response = r.handle_request::<Value>(&put).response().into_http();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.headers()[http::header::ALLOW], "GET, POST");
@@ -533,10 +406,7 @@ fn dedup_across_deliveries() {
     assert_eq!(fresh.len(), 2);
     assert_eq!(fresh[0]["uuid"], "22222222-6f2c-11ef-8c9d-1b7a2e4f6c01");
     assert_eq!(fresh[1]["eventType"], "user.lifecycle.activate");
-    assert!(
-        second.first_time_events(&d).len() == 1,
-        "only the uuid-less event again"
-    );
+    assert!(second.first_time_events(&d).len() == 1, "only the uuid-less event again");
 }
 
 #[test]
@@ -570,10 +440,7 @@ fn dedup_is_atomic_across_threads() {
 
 #[test]
 fn registration_hook_allow_and_deny() {
-    let inline = InlineHookReceiver::new(
-        HeaderName::from_static("authorization"),
-        SecretString::from("inline-secret"),
-    );
+    let inline = InlineHookReceiver::new(HeaderName::from_static("authorization"), SecretString::from("inline-secret"));
     let body = json!({
         "eventId": "04Dmt8BcT_aEgM", "eventType": "com.okta.user.pre-registration",
         "eventTypeVersion": 1, "cloudEventVersion": 0.1, "contentType": "application/json",
@@ -589,10 +456,7 @@ fn registration_hook_allow_and_deny() {
         .unwrap();
     let req: RegistrationInlineHookRequest = inline.receive_request(&request).unwrap();
     assert_eq!(req.hook_type(), Some(InlineHookType::Registration));
-    assert_eq!(
-        req.request_type.as_deref(),
-        Some(registration_request_type::SELF_SERVICE_REGISTRATION)
-    );
+    assert_eq!(req.request_type.as_deref(), Some(registration_request_type::SELF_SERVICE_REGISTRATION));
     let email = req.data().unwrap().email().unwrap();
     assert_eq!(email, "rosario@evil.test");
 
@@ -630,19 +494,11 @@ fn registration_hook_allow_and_deny() {
     );
     // What a test double of Okta would read back.
     let parsed: InlineHookResponse = serde_json::from_value(sent).unwrap();
-    assert_eq!(
-        parsed.commands()[0].action_value("registration"),
-        Some("DENY")
-    );
+    assert_eq!(parsed.commands()[0].action_value("registration"), Some("DENY"));
 
     // GET is not an inline hook call.
-    let get = Request::builder()
-        .method(Method::GET)
-        .body(Bytes::new())
-        .unwrap();
-    let err = inline
-        .receive_request::<RegistrationInlineHookRequest>(&get)
-        .unwrap_err();
+    let get = Request::builder().method(Method::GET).body(Bytes::new()).unwrap();
+    let err = inline.receive_request::<RegistrationInlineHookRequest>(&get).unwrap_err();
     assert_eq!(err.to_response().headers[http::header::ALLOW], "POST");
     // No-content answer keeps Okta's default.
     assert_eq!(HookResponse::no_content().status, StatusCode::NO_CONTENT);
@@ -657,33 +513,21 @@ fn builders_render_like_serde_and_debug_context() {
             PatchOp::remove("/claims/b"),
             PatchOp::remove("/claims/c").with_value(Value::Null),
         ]))
-        .command(Command::telephony_action([TelephonyActionValue::new(
-            TelephonyStatus::Successful,
-            "VONAGE",
-        )
-        .transaction_id("SM1")
-        .transaction_metadata("Duration=300ms")]))
+        .command(Command::telephony_action([TelephonyActionValue::new(TelephonyStatus::Successful, "VONAGE")
+            .transaction_id("SM1")
+            .transaction_metadata("Duration=300ms")]))
         .error(InlineHookError::new("x").cause(ErrorCause::new("y").reason("Z")))
         .debug_context("traceId", "abc");
     assert_eq!(response.to_json(), serde_json::to_value(&response).unwrap());
-    assert_eq!(
-        response.to_json()["debugContext"],
-        json!({"traceId": "abc"})
-    );
+    assert_eq!(response.to_json()["debugContext"], json!({"traceId": "abc"}));
     assert_eq!(
         response.to_json()["commands"][2],
         json!({"type": "com.okta.telephony.action", "value": [{
             "status": "SUCCESSFUL", "provider": "VONAGE",
             "transactionId": "SM1", "transactionMetadata": "Duration=300ms"}]})
     );
-    assert_eq!(
-        response.commands()[1].patch_ops().unwrap()[2].value,
-        Some(Value::Null)
-    );
-    assert_eq!(
-        PatchOp::escape_path_segment("http://a/b~c"),
-        "http:~1~1a~1b~0c"
-    );
+    assert_eq!(response.commands()[1].patch_ops().unwrap()[2].value, Some(Value::Null));
+    assert_eq!(PatchOp::escape_path_segment("http://a/b~c"), "http:~1~1a~1b~0c");
 }
 
 #[test]
@@ -696,15 +540,7 @@ fn sensitive_request_members_are_redacted() {
     .unwrap();
     let debug = format!("{req:?}");
     assert!(!debug.contains("hunter2"), "{debug}");
-    let cred = req
-        .data()
-        .unwrap()
-        .context
-        .as_ref()
-        .unwrap()
-        .credential
-        .as_ref()
-        .unwrap();
+    let cred = req.data().unwrap().context.as_ref().unwrap().credential.as_ref().unwrap();
     assert_eq!(cred.password.as_ref().unwrap().expose(), "Pa55-hunter2");
 
     let tel: TelephonyInlineHookRequest = serde_json::from_value(json!({
@@ -779,11 +615,7 @@ fn webhooks() -> Vec<Webhook> {
             };
             let requests = examples(&post["requestBody"]["content"]);
             let responses = examples(&post["responses"]["200"]["content"]);
-            Webhook {
-                operation_id: post["operationId"].as_str().unwrap().to_owned(),
-                requests,
-                responses,
-            }
+            Webhook { operation_id: post["operationId"].as_str().unwrap().to_owned(), requests, responses }
         })
         .collect()
 }
@@ -800,8 +632,8 @@ fn check_request<D>(name: &str, example: &Value, expected: InlineHookType) -> In
 where
     D: serde::de::DeserializeOwned + serde::Serialize,
 {
-    let (typed, again) = round_trip::<InlineHookRequest<D>>(example)
-        .unwrap_or_else(|e| panic!("{name}: decode failed: {e}"));
+    let (typed, again) =
+        round_trip::<InlineHookRequest<D>>(example).unwrap_or_else(|e| panic!("{name}: decode failed: {e}"));
     assert_eq!(&again, example, "{name}: re-encoding is not lossless");
     assert_eq!(typed.hook_type(), Some(expected), "{name}");
     typed
@@ -820,8 +652,7 @@ fn spec_request_examples_round_trip_losslessly() {
             count += 1;
             match hook.operation_id.as_str() {
                 "createTokenInlineHook" => {
-                    let r: TokenInlineHookRequest =
-                        check_request(name, example, InlineHookType::Token);
+                    let r: TokenInlineHookRequest = check_request(name, example, InlineHookType::Token);
                     // The spec example sends `"data": null` with the payload at top level.
                     let data = r.token_data().expect("token data");
                     let claims = data.identity.as_ref().unwrap().claims.as_ref().unwrap();
@@ -829,16 +660,14 @@ fn spec_request_examples_round_trip_losslessly() {
                     assert!(data.access.as_ref().unwrap().scopes.is_some());
                 }
                 "createSAMLAssertionInlineHook" => {
-                    let r: SamlInlineHookRequest =
-                        check_request(name, example, InlineHookType::SamlAssertion);
+                    let r: SamlInlineHookRequest = check_request(name, example, InlineHookType::SamlAssertion);
                     let data = r.data().unwrap();
                     assert!(data.assertion.as_ref().unwrap().claims.is_some());
                     let session = data.context.as_ref().unwrap().session.as_ref().unwrap();
                     assert_eq!(session.mfa_active, Some(false));
                 }
                 "create-registration-hook" => {
-                    let r: RegistrationInlineHookRequest =
-                        check_request(name, example, InlineHookType::Registration);
+                    let r: RegistrationInlineHookRequest = check_request(name, example, InlineHookType::Registration);
                     assert_eq!(r.data().unwrap().email(), Some("rosario.jones@example.com"));
                     assert!(r.request_type.is_some());
                 }
@@ -851,20 +680,15 @@ fn spec_request_examples_round_trip_losslessly() {
                     assert!(cred.password.is_some());
                 }
                 "createUserImportInlineHook" => {
-                    let r: UserImportInlineHookRequest =
-                        check_request(name, example, InlineHookType::UserImport);
+                    let r: UserImportInlineHookRequest = check_request(name, example, InlineHookType::UserImport);
                     let ctx = r.data().unwrap().context.as_ref().unwrap();
                     assert_eq!(ctx.job.as_ref().unwrap()["type"], "import:users");
                 }
                 "createTelephonyInlineHook" => {
-                    let r: TelephonyInlineHookRequest =
-                        check_request(name, example, InlineHookType::Telephony);
+                    let r: TelephonyInlineHookRequest = check_request(name, example, InlineHookType::Telephony);
                     let msg = r.data().unwrap().message_profile.as_ref().unwrap();
                     assert_eq!(msg.delivery_channel.as_deref(), Some("SMS"));
-                    assert_eq!(
-                        msg.phone_number.as_ref().map(LooseString::to_text),
-                        Some("9876543210".into())
-                    );
+                    assert_eq!(msg.phone_number.as_ref().map(LooseString::to_text), Some("9876543210".into()));
                 }
                 other => panic!("unknown inline hook {other}"),
             }
@@ -881,42 +705,29 @@ fn built_responses() -> BTreeMap<&'static str, (InlineHookResponse, Option<Value
     use Command as C;
     let r = InlineHookResponse::new;
     let deny_cause = |summary: &str, cause: &str, reason: &str, location: &str| {
-        InlineHookError::new(summary).cause(
-            ErrorCause::new(cause)
-                .reason(reason)
-                .location_type("body")
-                .location(location)
-                .domain("end-user"),
-        )
+        InlineHookError::new(summary)
+            .cause(ErrorCause::new(cause).reason(reason).location_type("body").location(location).domain("end-user"))
     };
     let claim = |name: &str| {
         format!(
             "/claims/{}",
-            PatchOp::escape_path_segment(&format!(
-                "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/{name}"
-            ))
+            PatchOp::escape_path_segment(&format!("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/{name}"))
         )
     };
-    let name_format_basic =
-        json!({"NameFormat": "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"});
+    let name_format_basic = json!({"NameFormat": "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"});
     let mut m = BTreeMap::new();
     // Telephony: the spec splits `type` and `value` into two commands, uses status `FAILURE`
     // (not in its own enum) and renders `error` as an array; Okta's docs show the shape below.
     m.insert(
         "TelephonySuccessResponse",
         (
-            r().command(C::telephony_action([TelephonyActionValue::new(
-                TelephonyStatus::Successful,
-                "VONAGE",
-            )
-            .transaction_id("SM49a8ece2822d44e4adaccd7ed268f954")
-            .transaction_metadata("Duration=300ms")])),
-            Some(
-                json!({"commands": [{"type": "com.okta.telephony.action", "value": [{
+            r().command(C::telephony_action([TelephonyActionValue::new(TelephonyStatus::Successful, "VONAGE")
+                .transaction_id("SM49a8ece2822d44e4adaccd7ed268f954")
+                .transaction_metadata("Duration=300ms")])),
+            Some(json!({"commands": [{"type": "com.okta.telephony.action", "value": [{
                 "status": "SUCCESSFUL", "provider": "VONAGE",
                 "transactionId": "SM49a8ece2822d44e4adaccd7ed268f954",
-                "transactionMetadata": "Duration=300ms"}]}]}),
-            ),
+                "transactionMetadata": "Duration=300ms"}]}]})),
         ),
     );
     m.insert(
@@ -936,19 +747,10 @@ fn built_responses() -> BTreeMap<&'static str, (InlineHookResponse, Option<Value
                     "location": "South Africa"}]}})),
         ),
     );
-    m.insert(
-        "PasswordImportVerifiedResponse",
-        (
-            r().command(C::password_import(CredentialVerdict::Verified)),
-            None,
-        ),
-    );
+    m.insert("PasswordImportVerifiedResponse", (r().command(C::password_import(CredentialVerdict::Verified)), None));
     m.insert(
         "PasswordImportUnVerifiedResponse",
-        (
-            r().command(C::password_import(CredentialVerdict::Unverified)),
-            None,
-        ),
+        (r().command(C::password_import(CredentialVerdict::Unverified)), None),
     );
     // Registration: the spec writes `com.action.update`; the command is `com.okta.action.update`
     // (as the spec's own schema description says).
@@ -959,10 +761,7 @@ fn built_responses() -> BTreeMap<&'static str, (InlineHookResponse, Option<Value
     };
     m.insert(
         "ProfileEnrollmentResponse",
-        (
-            InlineHookResponse::allow_registration(),
-            fix_type("ProfileEnrollmentResponse"),
-        ),
+        (InlineHookResponse::allow_registration(), fix_type("ProfileEnrollmentResponse")),
     );
     m.insert(
         "ProfileEnrollmentResponseDeny",
@@ -993,59 +792,33 @@ fn built_responses() -> BTreeMap<&'static str, (InlineHookResponse, Option<Value
         "ProgressiveProfileResponse",
         (
             r().command(C::progressive_profile_update([("employeeNumber", "1234")])),
-            Some(
-                json!({"commands": [{"type": "com.okta.user.progressive.profile.update",
-                "value": {"employeeNumber": "1234"}}]}),
-            ),
+            Some(json!({"commands": [{"type": "com.okta.user.progressive.profile.update",
+                "value": {"employeeNumber": "1234"}}]})),
         ),
     );
     m.insert(
         "UserImportChangeAppUserProfileExample",
-        (
-            r().command(C::app_user_profile_update([("firstName", "Stan")])),
-            None,
-        ),
+        (r().command(C::app_user_profile_update([("firstName", "Stan")])), None),
     );
     m.insert(
         "UserImportChangeUserProfileExample",
-        (
-            r().command(C::user_profile_update([("firstName", "Stan")])),
-            None,
-        ),
+        (r().command(C::user_profile_update([("firstName", "Stan")])), None),
     );
-    m.insert(
-        "UserImportCreateANewUserExample",
-        (
-            r().command(C::import_result(ImportResult::CreateUser)),
-            None,
-        ),
-    );
+    m.insert("UserImportCreateANewUserExample", (r().command(C::import_result(ImportResult::CreateUser)), None));
     m.insert(
         "UserImportMatchExample",
-        (
-            r().command(C::import_result(ImportResult::LinkUser))
-                .command(C::user_update("00garwpuyxHaWOkdV0g3")),
-            None,
-        ),
+        (r().command(C::import_result(ImportResult::LinkUser)).command(C::user_update("00garwpuyxHaWOkdV0g3")), None),
     );
     m.insert(
         "UserImportErrorExample",
-        (
-            r().error(InlineHookError::new(
-                "Error at third-party service. Please contact your admin.",
-            )),
-            None,
-        ),
+        (r().error(InlineHookError::new("Error at third-party service. Please contact your admin.")), None),
     );
     m.insert(
         "SAMLHookResponseExample",
         (
             r().command(C::assertion_patch([
                 PatchOp::replace("/claims/array/attributeValues/1/value", "replacementValue"),
-                PatchOp::replace(
-                    "/authentication/authnContext",
-                    json!({"authnContextClassRef": "replacementValue"}),
-                ),
+                PatchOp::replace("/authentication/authnContext", json!({"authnContextClassRef": "replacementValue"})),
                 PatchOp::add(
                     "/claims/extPatientId",
                     json!({"attributes": name_format_basic,
@@ -1053,10 +826,7 @@ fn built_responses() -> BTreeMap<&'static str, (InlineHookResponse, Option<Value
                 ),
                 PatchOp::add("/authentication/sessionLifetime", 300),
             ]))
-            .command(C::assertion_patch([PatchOp::replace(
-                "/authentication/sessionIndex",
-                "exampleSession",
-            )])),
+            .command(C::assertion_patch([PatchOp::replace("/authentication/sessionIndex", "exampleSession")])),
             None,
         ),
     );
@@ -1064,14 +834,8 @@ fn built_responses() -> BTreeMap<&'static str, (InlineHookResponse, Option<Value
         "SAMLHookResponseWithURIFormat",
         (
             r().command(C::assertion_patch([
-                PatchOp::replace(
-                    format!("{}/attributeValues/0/value", claim("foo")),
-                    "replacementValue",
-                ),
-                PatchOp::replace(
-                    format!("{}/attributes", claim("foo")),
-                    json!({"attributes": name_format_basic}),
-                ),
+                PatchOp::replace(format!("{}/attributeValues/0/value", claim("foo")), "replacementValue"),
+                PatchOp::replace(format!("{}/attributes", claim("foo")), json!({"attributes": name_format_basic})),
                 PatchOp::add(
                     claim("bar"),
                     json!({"attributes": name_format_basic,
@@ -1084,46 +848,26 @@ fn built_responses() -> BTreeMap<&'static str, (InlineHookResponse, Option<Value
     m.insert(
         "TokenHookResponse",
         (
-            r().command(C::assertion_patch([PatchOp::add(
-                "/claims/extPatientId",
-                "1234",
-            )]))
-            .command(C::assertion_patch([PatchOp::add(
-                "/claims/external_guid",
-                "F0384685-F87D-474B-848D-2058AC5655A7",
-            )])),
+            r().command(C::assertion_patch([PatchOp::add("/claims/extPatientId", "1234")])).command(
+                C::assertion_patch([PatchOp::add("/claims/external_guid", "F0384685-F87D-474B-848D-2058AC5655A7")]),
+            ),
             None,
         ),
     );
     m.insert(
         "TokenHookResponseWithURIFormat",
-        (
-            r().command(C::identity_patch([PatchOp::add(
-                "/claims/employee_profile/department_id",
-                "4947",
-            )])),
-            None,
-        ),
+        (r().command(C::identity_patch([PatchOp::add("/claims/employee_profile/department_id", "4947")])), None),
     );
     m.insert(
         "TokenHookResponseAppendArray",
-        (
-            r().command(C::identity_patch([PatchOp::add(
-                "/claims/preferred_airports/3",
-                "lax",
-            )])),
-            None,
-        ),
+        (r().command(C::identity_patch([PatchOp::add("/claims/preferred_airports/3", "lax")])), None),
     );
     m.insert(
         "TokenHookReplaceExisting",
         (
             r().command(C::identity_patch([
                 PatchOp::replace("/claims/extPatientId", "1234"),
-                PatchOp::replace(
-                    "/claims/external_guid",
-                    "F0384685-F87D-474B-848D-2058AC5655A7",
-                ),
+                PatchOp::replace("/claims/external_guid", "F0384685-F87D-474B-848D-2058AC5655A7"),
             ])),
             None,
         ),
@@ -1131,62 +875,35 @@ fn built_responses() -> BTreeMap<&'static str, (InlineHookResponse, Option<Value
     m.insert(
         "TokenHookReplaceInPath",
         (
-            r().command(C::identity_patch([PatchOp::replace(
-                "/claims/employee_profile/email",
-                "anna@company.com",
-            )])),
+            r().command(C::identity_patch([PatchOp::replace("/claims/employee_profile/email", "anna@company.com")])),
             None,
         ),
     );
     m.insert(
         "TokenHookModifyLifetime",
         (
-            r().command(C::identity_patch([PatchOp::replace(
-                "/token/lifetime/expiration",
-                36000,
-            )]))
-            .command(C::access_patch([PatchOp::replace(
-                "/token/lifetime/expiration",
-                36000,
-            )])),
+            r().command(C::identity_patch([PatchOp::replace("/token/lifetime/expiration", 36000)]))
+                .command(C::access_patch([PatchOp::replace("/token/lifetime/expiration", 36000)])),
             None,
         ),
     );
     m.insert(
         "TokenHookRemoveClaim",
         (
-            r().command(C::identity_patch([
-                PatchOp::remove("/claims/birthdate").with_value(Value::Null)
-            ]))
-            .command(C::access_patch([PatchOp::remove("/claims/external_guid")])),
+            r().command(C::identity_patch([PatchOp::remove("/claims/birthdate").with_value(Value::Null)]))
+                .command(C::access_patch([PatchOp::remove("/claims/external_guid")])),
             None,
         ),
     );
     m.insert(
         "TokenHookRemoveFromArray",
-        (
-            r().command(C::identity_patch([PatchOp::remove(
-                "/claims/preferred_airports/1",
-            )])),
-            None,
-        ),
+        (r().command(C::identity_patch([PatchOp::remove("/claims/preferred_airports/1")])), None),
     );
     m.insert(
         "TokenHookRemoveFromObject",
-        (
-            r().command(C::identity_patch([PatchOp::remove(
-                "/claims/employee_profile/email",
-            )])),
-            None,
-        ),
+        (r().command(C::identity_patch([PatchOp::remove("/claims/employee_profile/email")])), None),
     );
-    m.insert(
-        "TokenHookErrorExample",
-        (
-            r().error(InlineHookError::new("Human-readable summary of the error")),
-            None,
-        ),
-    );
+    m.insert("TokenHookErrorExample", (r().error(InlineHookError::new("Human-readable summary of the error")), None));
     m
 }
 
@@ -1214,9 +931,8 @@ fn spec_response_examples_decode_and_match_builders() {
                 }
             }
             // 2. The builders produce the example (or its correction).
-            let (response, corrected) = built
-                .get(name.as_str())
-                .unwrap_or_else(|| panic!("no builder case for {name}"));
+            let (response, corrected) =
+                built.get(name.as_str()).unwrap_or_else(|| panic!("no builder case for {name}"));
             let produced = response.to_json();
             assert_eq!(produced, serde_json::to_value(response).unwrap(), "{name}");
             match corrected {
@@ -1226,25 +942,15 @@ fn spec_response_examples_decode_and_match_builders() {
                 }
                 Some(fixed) => {
                     assert_eq!(&produced, fixed, "{name}: builder output differs");
-                    assert_ne!(
-                        &produced, example,
-                        "{name}: spec fixed? drop the correction"
-                    );
+                    assert_ne!(&produced, example, "{name}: spec fixed? drop the correction");
                     errata += 1;
                 }
             }
         }
     }
-    assert_eq!(
-        seen,
-        built.keys().map(|k| k.to_string()).collect(),
-        "response examples"
-    );
+    assert_eq!(seen, built.keys().map(|k| k.to_string()).collect(), "response examples");
     // Only the telephony failure example (`error` as an array) does not fit the error object.
-    assert_eq!(
-        undecodable,
-        BTreeSet::from(["TelephonyFailureResponse".to_owned()])
-    );
+    assert_eq!(undecodable, BTreeSet::from(["TelephonyFailureResponse".to_owned()]));
     assert_eq!(seen.len(), 25);
     assert_eq!(round_tripped, 24);
     assert_eq!(exact, 19);

@@ -1,10 +1,5 @@
 #![cfg(feature = "mock")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! End to end: the mock org calls `examples/event_hook_receiver.rs` (run in-process), which
 //! calls the mock org back through the SDK.
 //!
@@ -22,9 +17,7 @@ use http::HeaderName;
 use okta_management::Client;
 use okta_management::mock::{Fault, HookDelivery, MockOrg};
 use okta_management::secret::SecretString;
-use okta_management::types::{
-    CreateUserRequest, EventHook, EventHookStatus, EventHookVerificationStatus,
-};
+use okta_management::types::{CreateUserRequest, EventHook, EventHookStatus, EventHookVerificationStatus};
 use serde_json::{Value, json};
 
 mod common;
@@ -43,12 +36,7 @@ const DELETE_MEMBER: &str = "DELETE /api/v1/groups/{groupId}/users/{userId}";
 const WAIT: Duration = Duration::from_secs(15);
 
 fn sdk_client(mock: &MockOrg) -> Client {
-    Client::builder()
-        .org_url(mock.base_url().as_str())
-        .token(mock.token())
-        .disable_https_check(true)
-        .build()
-        .unwrap()
+    Client::builder().org_url(mock.base_url().as_str()).token(mock.token()).disable_https_check(true).build().unwrap()
 }
 
 fn http() -> reqwest::Client {
@@ -93,36 +81,12 @@ fn hook_body(url: &str, secret: &str, events: &[&str]) -> EventHook {
 
 /// Creates, verifies and activates a hook through the SDK; returns its id.
 async fn register_hook(client: &Client, url: &str, secret: &str, events: &[&str]) -> String {
-    let created = client
-        .create_event_hook()
-        .body(hook_body(url, secret, events))
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(
-        created.verification_status,
-        Some(EventHookVerificationStatus::Unverified)
-    );
+    let created = client.create_event_hook().body(hook_body(url, secret, events)).send().await.unwrap().into_inner();
+    assert_eq!(created.verification_status, Some(EventHookVerificationStatus::Unverified));
     let id = created.id.unwrap();
-    let verified = client
-        .verify_event_hook()
-        .event_hook_id(id.as_str())
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(
-        verified.verification_status,
-        Some(EventHookVerificationStatus::Verified)
-    );
-    let active = client
-        .activate_event_hook()
-        .event_hook_id(id.as_str())
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let verified = client.verify_event_hook().event_hook_id(id.as_str()).send().await.unwrap().into_inner();
+    assert_eq!(verified.verification_status, Some(EventHookVerificationStatus::Verified));
+    let active = client.activate_event_hook().event_hook_id(id.as_str()).send().await.unwrap().into_inner();
     assert_eq!(active.status, Some(EventHookStatus::Active));
     id
 }
@@ -137,23 +101,11 @@ fn new_user(login: &str, password: bool) -> CreateUserRequest {
 }
 
 async fn create_user(client: &Client, login: &str, activate: bool) -> String {
-    client
-        .create_user()
-        .activate(activate)
-        .body(new_user(login, true))
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .id
-        .unwrap()
+    client.create_user().activate(activate).body(new_user(login, true)).send().await.unwrap().into_inner().id.unwrap()
 }
 
 fn types_of(deliveries: &[HookDelivery]) -> Vec<String> {
-    let mut types: Vec<String> = deliveries
-        .iter()
-        .flat_map(|d| d.event_types.clone())
-        .collect();
+    let mut types: Vec<String> = deliveries.iter().flat_map(|d| d.event_types.clone()).collect();
     types.sort();
     types
 }
@@ -171,11 +123,7 @@ async fn lifecycle_events_drive_group_membership() {
         &client,
         &url,
         SECRET,
-        &[
-            "user.lifecycle.create",
-            "user.lifecycle.activate",
-            "user.lifecycle.deactivate",
-        ],
+        &["user.lifecycle.create", "user.lifecycle.activate", "user.lifecycle.deactivate"],
     )
     .await;
     assert_eq!(mock.counters().hook_verifications, 1);
@@ -188,27 +136,13 @@ async fn lifecycle_events_drive_group_membership() {
     for d in &deliveries {
         assert_eq!(d.hook_id, hook);
         assert!(d.delivered, "{d:?}");
-        assert_eq!(
-            (d.status, d.attempts),
-            (Some(200), 1),
-            "authenticated at once"
-        );
-        assert_eq!(
-            d.body["data"]["events"][0]["target"][0]["id"],
-            user.as_str()
-        );
+        assert_eq!((d.status, d.attempts), (Some(200), 1), "authenticated at once");
+        assert_eq!(d.body["data"]["events"][0]["target"][0]["id"], user.as_str());
     }
-    assert_eq!(
-        types_of(&deliveries),
-        ["user.lifecycle.activate", "user.lifecycle.create"]
-    );
+    assert_eq!(types_of(&deliveries), ["user.lifecycle.activate", "user.lifecycle.create"]);
     // The receiver acts before answering, so a completed delivery means the call was made.
     assert_eq!(mock.group_members(&group), [user.as_str()]);
-    assert_eq!(
-        mock.route_count(PUT_MEMBER),
-        2,
-        "one add per distinct event"
-    );
+    assert_eq!(mock.route_count(PUT_MEMBER), 2, "one add per distinct event");
     assert_eq!(n(&app.stats.deliveries_accepted), 2);
     assert_eq!(n(&app.stats.events_applied), 2);
     assert_eq!(n(&app.stats.requests_rejected), 0);
@@ -222,12 +156,7 @@ async fn lifecycle_events_drive_group_membership() {
     assert_eq!(n(&app.stats.events_applied), 2);
 
     // Deactivation removes the user from the group.
-    client
-        .deactivate_user()
-        .user_id(user.as_str())
-        .send()
-        .await
-        .unwrap();
+    client.deactivate_user().user_id(user.as_str()).send().await.unwrap();
     let deliveries = mock.wait_for_deliveries(4, WAIT).await.unwrap();
     let last = deliveries.last().unwrap();
     assert_eq!(last.event_types, ["user.lifecycle.deactivate"]);
@@ -245,41 +174,21 @@ async fn lifecycle_events_drive_group_membership() {
             "target": [{"id": user, "type": "User"}],
         }]},
     });
-    let r = http()
-        .post(&url)
-        .header("authorization", SECRET)
-        .json(&stale)
-        .send()
-        .await
-        .unwrap();
+    let r = http().post(&url).header("authorization", SECRET).json(&stale).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert!(mock.group_members(&group).is_empty());
     assert_eq!(mock.route_count(PUT_MEMBER), 2);
 
     // A hook registered with the wrong secret: its deliveries are rejected (401, and 401
     // again on Okta's retry) and change nothing.
-    client
-        .deactivate_event_hook()
-        .event_hook_id(hook.as_str())
-        .send()
-        .await
-        .unwrap();
+    client.deactivate_event_hook().event_hook_id(hook.as_str()).send().await.unwrap();
     let rejected_before = n(&app.stats.requests_rejected);
-    register_hook(
-        &client,
-        &url,
-        "Bearer not-the-secret",
-        &["user.lifecycle.create"],
-    )
-    .await;
+    register_hook(&client, &url, "Bearer not-the-secret", &["user.lifecycle.create"]).await;
     let other = create_user(&client, "fox@example.com", false).await;
     let deliveries = mock.wait_for_deliveries(5, WAIT).await.unwrap();
     let last = deliveries.last().unwrap();
     assert_eq!(last.event_types, ["user.lifecycle.create"]);
-    assert_eq!(
-        (last.status, last.delivered, last.attempts),
-        (Some(401), false, 2)
-    );
+    assert_eq!((last.status, last.delivered, last.attempts), (Some(401), false, 2));
     assert_eq!(n(&app.stats.requests_rejected) - rejected_before, 2);
     assert!(!mock.group_members(&group).contains(&other));
     assert_eq!(mock.route_count(PUT_MEMBER), 2);
@@ -300,21 +209,8 @@ async fn failed_sdk_call_is_retried_through_okta_redelivery() {
         .build()
         .unwrap();
     let (app, base) = start_receiver(receiver_client, &config(&group)).await;
-    register_hook(
-        &client,
-        &format!("{base}/okta/events"),
-        SECRET,
-        &["user.lifecycle.create"],
-    )
-    .await;
-    mock.inject(
-        PUT_MEMBER,
-        Fault::ServerError {
-            status: 503,
-            count: 1,
-        },
-    )
-    .unwrap();
+    register_hook(&client, &format!("{base}/okta/events"), SECRET, &["user.lifecycle.create"]).await;
+    mock.inject(PUT_MEMBER, Fault::ServerError { status: 503, count: 1 }).unwrap();
 
     let user = create_user(&client, "walter@example.com", false).await;
     let deliveries = mock.wait_for_deliveries(1, WAIT).await.unwrap();
@@ -342,13 +238,8 @@ async fn bad_requests_get_documented_statuses() {
     assert_eq!(body["error"], "unauthorized");
     assert!(!body.to_string().contains("e2e-hook-secret"));
 
-    let r = h
-        .post(&url)
-        .header("authorization", "Bearer e2e-hook-secret-012345678")
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r =
+        h.post(&url).header("authorization", "Bearer e2e-hook-secret-012345678").json(&json!({})).send().await.unwrap();
     assert_eq!(r.status(), 401, "a prefix of the secret is not the secret");
 
     let r = h
@@ -384,17 +275,9 @@ async fn bad_requests_get_documented_statuses() {
 
     let r = h.get(&url).send().await.unwrap();
     assert_eq!(r.status(), 400, "verification without a challenge");
-    let r = h
-        .get(&url)
-        .header("x-okta-verification-challenge", "abc123")
-        .send()
-        .await
-        .unwrap();
+    let r = h.get(&url).header("x-okta-verification-challenge", "abc123").send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(
-        r.json::<Value>().await.unwrap(),
-        json!({"verification": "abc123"})
-    );
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({"verification": "abc123"}));
 
     let r = h.put(&url).send().await.unwrap();
     assert_eq!(r.status(), 405);
@@ -434,26 +317,15 @@ async fn registration_hook_allows_only_configured_domains() {
     let (app, base) = start_receiver(sdk_client(&mock), &config("00gnone")).await;
     let url = format!("{base}/okta/registration");
     let h = http();
-    let post = |body: Value| {
-        h.post(&url)
-            .header("authorization", SECRET)
-            .json(&body)
-            .send()
-    };
+    let post = |body: Value| h.post(&url).header("authorization", SECRET).json(&body).send();
 
     // The spec's SSR request registers rosario.jones@example.com: allowed.
     let request = example("ProfileEnrollmentRequest");
-    assert_eq!(
-        request["data"]["userProfile"]["email"],
-        "rosario.jones@example.com"
-    );
+    assert_eq!(request["data"]["userProfile"]["email"], "rosario.jones@example.com");
     let r = post(request.clone()).await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/json");
-    assert_eq!(
-        r.json::<Value>().await.unwrap(),
-        response_example("ProfileEnrollmentResponse")
-    );
+    assert_eq!(r.json::<Value>().await.unwrap(), response_example("ProfileEnrollmentResponse"));
 
     // Another domain: denied, with exactly the spec's deny example (its message names
     // example.com, the one allowed domain here).
@@ -461,10 +333,7 @@ async fn registration_hook_allows_only_configured_domains() {
     denied["data"]["userProfile"]["email"] = json!("rosario.jones@example.org");
     let r = post(denied).await.unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(
-        r.json::<Value>().await.unwrap(),
-        response_example("ProfileEnrollmentResponseDeny")
-    );
+    assert_eq!(r.json::<Value>().await.unwrap(), response_example("ProfileEnrollmentResponseDeny"));
 
     // Domains compare case-insensitively, and a look-alike suffix is not the domain.
     let mut upper = request.clone();
@@ -481,12 +350,7 @@ async fn registration_hook_allows_only_configured_domains() {
     assert_eq!(r["commands"][0]["value"]["registration"], "DENY");
 
     // Progressive profile: the email is the existing user's.
-    let r: Value = post(example("ProgressiveProfileRequest"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: Value = post(example("ProgressiveProfileRequest")).await.unwrap().json().await.unwrap();
     assert_eq!(r["commands"][0]["value"]["registration"], "ALLOW");
 
     assert_eq!(n(&app.stats.registrations_allowed), 3);
@@ -506,10 +370,7 @@ fn domain_parsing() {
         receiver::parse_domains(" Example.com, @corp.test ,, sub.example.net. "),
         ["example.com", "corp.test", "sub.example.net"]
     );
-    assert_eq!(
-        receiver::email_domain("a@b@Example.COM."),
-        Some("example.com".to_owned())
-    );
+    assert_eq!(receiver::email_domain("a@b@Example.COM."), Some("example.com".to_owned()));
     assert_eq!(receiver::email_domain("@example.com"), None);
     assert_eq!(receiver::email_domain("no-at-sign"), None);
     assert_eq!(receiver::email_domain("trailing@"), None);

@@ -1,6 +1,5 @@
 //! Every path operation of the spec exists as a method, under its snake_case(operationId) name.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-
 #![cfg(feature = "full")]
 
 mod common;
@@ -16,10 +15,8 @@ fn manifest_lists_every_operation_of_the_spec() {
         .filter(|(_, _, path, _)| path.starts_with("paths:"))
         .map(|(id, method, path, _)| (id, method, path.trim_start_matches("paths:").to_string()))
         .collect();
-    let from_manifest: BTreeSet<(String, String, String)> = OPERATIONS
-        .iter()
-        .map(|op| (op.operation_id.to_string(), op.method.to_string(), op.path.to_string()))
-        .collect();
+    let from_manifest: BTreeSet<(String, String, String)> =
+        OPERATIONS.iter().map(|op| (op.operation_id.to_string(), op.method.to_string(), op.path.to_string())).collect();
     assert_eq!(from_spec.len(), 615, "the 2024.08.3 spec has 615 path operations");
     assert_eq!(OPERATIONS.len(), 615);
     assert_eq!(from_spec, from_manifest);
@@ -29,10 +26,16 @@ fn manifest_lists_every_operation_of_the_spec() {
     let hand_written: Vec<&str> = OPERATIONS.iter().filter(|o| o.hand_written).map(|o| o.operation_id).collect();
     assert_eq!(
         hand_written,
-        ["uploadApplicationLogo", "uploadBrandThemeBackgroundImage", "uploadBrandThemeFavicon", "uploadBrandThemeLogo", "uploadOrgLogo"]
-            .into_iter()
-            .filter(|id| hand_written.contains(id))
-            .collect::<Vec<_>>()
+        [
+            "uploadApplicationLogo",
+            "uploadBrandThemeBackgroundImage",
+            "uploadBrandThemeFavicon",
+            "uploadBrandThemeLogo",
+            "uploadOrgLogo"
+        ]
+        .into_iter()
+        .filter(|id| hand_written.contains(id))
+        .collect::<Vec<_>>()
     );
     assert_eq!(hand_written.len(), 5, "{hand_written:?}");
 }

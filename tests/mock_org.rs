@@ -22,9 +22,7 @@ fn url(org: &MockOrg, path: &str) -> String {
 }
 
 async fn call(org: &MockOrg, m: Method, path: &str, body: Option<Value>) -> Response {
-    let mut r = client()
-        .request(m, url(org, path))
-        .header("Authorization", format!("SSWS {}", org.token()));
+    let mut r = client().request(m, url(org, path)).header("Authorization", format!("SSWS {}", org.token()));
     if let Some(b) = body {
         r = r.json(&b);
     }
@@ -32,24 +30,13 @@ async fn call(org: &MockOrg, m: Method, path: &str, body: Option<Value>) -> Resp
 }
 
 fn next_link(r: &Response) -> Option<String> {
-    r.headers()
-        .get_all("link")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| {
-            v.contains("rel=\"next\"").then(|| {
-                v.trim_start_matches('<')
-                    .split('>')
-                    .next()
-                    .unwrap()
-                    .to_string()
-            })
-        })
+    r.headers().get_all("link").iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+        v.contains("rel=\"next\"").then(|| v.trim_start_matches('<').split('>').next().unwrap().to_string())
+    })
 }
 
 fn new_user(login: &str, password: bool) -> Value {
-    let mut u =
-        json!({"profile": {"login": login, "email": login, "firstName": "Ann", "lastName": "Lee"}});
+    let mut u = json!({"profile": {"login": login, "email": login, "firstName": "Ann", "lastName": "Lee"}});
     if password {
         u["credentials"] = json!({"password": {"value": "S3cret!pass"}});
     }
@@ -58,50 +45,26 @@ fn new_user(login: &str, password: bool) -> Value {
 
 #[tokio::test]
 async fn users_paging_follows_link_headers_and_preserves_params() {
-    let org = MockOrg::builder()
-        .seed_users(25)
-        .page_limits(ListEndpoint::Users, 7, 10)
-        .start()
-        .await
-        .unwrap();
+    let org = MockOrg::builder().seed_users(25).page_limits(ListEndpoint::Users, 7, 10).start().await.unwrap();
     let r = call(&org, Method::GET, "/api/v1/users", None).await;
     assert_eq!(r.status(), 200);
     assert!(r.headers().contains_key("x-okta-request-id"));
     assert!(r.headers().contains_key("x-rate-limit-remaining"));
-    assert_eq!(
-        r.json::<Vec<Value>>().await.unwrap().len(),
-        7,
-        "default limit"
-    );
+    assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 7, "default limit");
     let r = call(&org, Method::GET, "/api/v1/users?limit=500", None).await;
-    assert_eq!(
-        r.json::<Vec<Value>>().await.unwrap().len(),
-        10,
-        "clamped to max"
-    );
+    assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 10, "clamped to max");
 
-    let mut next = Some(url(
-        &org,
-        "/api/v1/users?filter=status+eq+%22ACTIVE%22&limit=4",
-    ));
+    let mut next = Some(url(&org, "/api/v1/users?filter=status+eq+%22ACTIVE%22&limit=4"));
     let mut ids = Vec::new();
     let mut pages = 0;
     while let Some(u) = next.take() {
         pages += 1;
         assert!(pages <= 20);
-        let r = client()
-            .get(&u)
-            .header("Authorization", format!("SSWS {}", org.token()))
-            .send()
-            .await
-            .unwrap();
+        let r = client().get(&u).header("Authorization", format!("SSWS {}", org.token())).send().await.unwrap();
         assert_eq!(r.status(), 200);
         next = next_link(&r);
         if let Some(n) = &next {
-            assert!(
-                n.contains("limit=4") && n.contains("filter=status") && n.contains("after="),
-                "{n}"
-            );
+            assert!(n.contains("limit=4") && n.contains("filter=status") && n.contains("after="), "{n}");
         }
         for u in r.json::<Vec<Value>>().await.unwrap() {
             ids.push(u["id"].as_str().unwrap().to_string());
@@ -117,90 +80,33 @@ async fn users_paging_follows_link_headers_and_preserves_params() {
 #[tokio::test]
 async fn user_crud_search_and_lifecycle_rules() {
     let org = MockOrg::start().await.unwrap();
-    let r = call(
-        &org,
-        Method::POST,
-        "/api/v1/users?activate=true",
-        Some(new_user("ann@example.com", true)),
-    )
-    .await;
+    let r = call(&org, Method::POST, "/api/v1/users?activate=true", Some(new_user("ann@example.com", true))).await;
     assert_eq!(r.status(), 200);
     let ann: Value = r.json().await.unwrap();
     assert_eq!(ann["status"], "ACTIVE");
     let id = ann["id"].as_str().unwrap().to_string();
-    let r = call(
-        &org,
-        Method::POST,
-        "/api/v1/users?activate=false",
-        Some(new_user("bob@example.com", false)),
-    )
-    .await;
+    let r = call(&org, Method::POST, "/api/v1/users?activate=false", Some(new_user("bob@example.com", false))).await;
     assert_eq!(r.json::<Value>().await.unwrap()["status"], "STAGED");
     // Duplicate login and missing fields: E0000001 with causes.
-    let r = call(
-        &org,
-        Method::POST,
-        "/api/v1/users",
-        Some(new_user("ANN@example.com", true)),
-    )
-    .await;
+    let r = call(&org, Method::POST, "/api/v1/users", Some(new_user("ANN@example.com", true))).await;
     assert_eq!(r.status(), 400);
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["errorCode"], "E0000001");
-    assert!(
-        e["errorCauses"][0]["errorSummary"]
-            .as_str()
-            .unwrap()
-            .contains("login")
-    );
-    let r = call(
-        &org,
-        Method::POST,
-        "/api/v1/users",
-        Some(json!({"profile": {"login": "x@y.z"}})),
-    )
-    .await;
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["errorCauses"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
+    assert!(e["errorCauses"][0]["errorSummary"].as_str().unwrap().contains("login"));
+    let r = call(&org, Method::POST, "/api/v1/users", Some(json!({"profile": {"login": "x@y.z"}}))).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["errorCauses"].as_array().unwrap().len(), 3);
     // Get by login, partial and full update.
     let r = call(&org, Method::GET, "/api/v1/users/ann@example.com", None).await;
     assert_eq!(r.json::<Value>().await.unwrap()["id"], id.as_str());
-    let r = call(
-        &org,
-        Method::POST,
-        &format!("/api/v1/users/{id}"),
-        Some(json!({"profile": {"title": "CTO"}})),
-    )
-    .await;
+    let r = call(&org, Method::POST, &format!("/api/v1/users/{id}"), Some(json!({"profile": {"title": "CTO"}}))).await;
     let u: Value = r.json().await.unwrap();
-    assert_eq!(
-        (
-            u["profile"]["title"].as_str(),
-            u["profile"]["firstName"].as_str()
-        ),
-        (Some("CTO"), Some("Ann"))
-    );
-    let r = call(
-        &org,
-        Method::PUT,
-        &format!("/api/v1/users/{id}"),
-        Some(json!({"profile": {"login": "ann@example.com"}})),
-    )
-    .await;
+    assert_eq!((u["profile"]["title"].as_str(), u["profile"]["firstName"].as_str()), (Some("CTO"), Some("Ann")));
+    let r =
+        call(&org, Method::PUT, &format!("/api/v1/users/{id}"), Some(json!({"profile": {"login": "ann@example.com"}})))
+            .await;
     assert_eq!(r.status(), 400);
     // Search, filter, q.
-    let r = call(
-        &org,
-        Method::GET,
-        "/api/v1/users?search=profile.title+eq+%22cto%22",
-        None,
-    )
-    .await;
+    let r = call(&org, Method::GET, "/api/v1/users?search=profile.title+eq+%22cto%22", None).await;
     assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 1);
     let r = call(&org, Method::GET, "/api/v1/users?q=bo", None).await;
     let found = r.json::<Vec<Value>>().await.unwrap();
@@ -208,75 +114,34 @@ async fn user_crud_search_and_lifecycle_rules() {
     assert_eq!(found[0]["profile"]["login"], "bob@example.com");
     let r = call(&org, Method::GET, "/api/v1/users?search=status+eq", None).await;
     assert_eq!(
-        (
-            r.status(),
-            r.json::<Value>().await.unwrap()["errorCode"].clone()
-        ),
+        (r.status(), r.json::<Value>().await.unwrap()["errorCode"].clone()),
         (StatusCode::BAD_REQUEST, json!("E0000031"))
     );
     // Lifecycle.
     let bob = "bob@example.com";
-    let r = call(
-        &org,
-        Method::POST,
-        &format!("/api/v1/users/{bob}/lifecycle/suspend"),
-        None,
-    )
-    .await;
+    let r = call(&org, Method::POST, &format!("/api/v1/users/{bob}/lifecycle/suspend"), None).await;
     assert_eq!(r.status(), 400);
-    let r = call(
-        &org,
-        Method::POST,
-        &format!("/api/v1/users/{id}/lifecycle/suspend"),
-        None,
-    )
-    .await;
+    let r = call(&org, Method::POST, &format!("/api/v1/users/{id}/lifecycle/suspend"), None).await;
     assert_eq!(r.status(), 200);
     assert_eq!(org.user(&id).unwrap()["status"], "SUSPENDED");
-    let r = call(
-        &org,
-        Method::POST,
-        &format!("/api/v1/users/{id}/lifecycle/unsuspend"),
-        None,
-    )
-    .await;
+    let r = call(&org, Method::POST, &format!("/api/v1/users/{id}/lifecycle/unsuspend"), None).await;
     assert_eq!(r.status(), 200);
-    let r = call(
-        &org,
-        Method::POST,
-        &format!("/api/v1/users/{id}/lifecycle/activate"),
-        None,
-    )
-    .await;
+    let r = call(&org, Method::POST, &format!("/api/v1/users/{id}/lifecycle/activate"), None).await;
     assert_eq!(
-        (
-            r.status(),
-            r.json::<Value>().await.unwrap()["errorCode"].clone()
-        ),
+        (r.status(), r.json::<Value>().await.unwrap()["errorCode"].clone()),
         (StatusCode::FORBIDDEN, json!("E0000016"))
     );
     // Delete: the first DELETE deactivates, the second deletes.
     let r = call(&org, Method::DELETE, &format!("/api/v1/users/{id}"), None).await;
     assert_eq!(r.status(), 204);
     assert_eq!(org.user(&id).unwrap()["status"], "DEPROVISIONED");
-    let listed = call(&org, Method::GET, "/api/v1/users", None)
-        .await
-        .json::<Vec<Value>>()
-        .await
-        .unwrap();
-    assert_eq!(
-        listed.len(),
-        1,
-        "DEPROVISIONED users are not listed without search"
-    );
+    let listed = call(&org, Method::GET, "/api/v1/users", None).await.json::<Vec<Value>>().await.unwrap();
+    assert_eq!(listed.len(), 1, "DEPROVISIONED users are not listed without search");
     let r = call(&org, Method::DELETE, &format!("/api/v1/users/{id}"), None).await;
     assert_eq!(r.status(), 204);
     let r = call(&org, Method::GET, &format!("/api/v1/users/{id}"), None).await;
     assert_eq!(
-        (
-            r.status(),
-            r.json::<Value>().await.unwrap()["errorCode"].clone()
-        ),
+        (r.status(), r.json::<Value>().await.unwrap()["errorCode"].clone()),
         (StatusCode::NOT_FOUND, json!("E0000007"))
     );
     let c = org.counters();
@@ -287,19 +152,10 @@ async fn user_crud_search_and_lifecycle_rules() {
 #[tokio::test]
 async fn ssws_auth_is_checked_and_logged_redacted() {
     let org = MockOrg::start().await.unwrap();
-    let r = client()
-        .get(url(&org, "/api/v1/users"))
-        .send()
-        .await
-        .unwrap();
+    let r = client().get(url(&org, "/api/v1/users")).send().await.unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(r.json::<Value>().await.unwrap()["errorCode"], "E0000011");
-    let r = client()
-        .get(url(&org, "/api/v1/users"))
-        .header("Authorization", "SSWS wrong")
-        .send()
-        .await
-        .unwrap();
+    let r = client().get(url(&org, "/api/v1/users")).header("Authorization", "SSWS wrong").send().await.unwrap();
     assert_eq!(r.status(), 401);
     let r = call(&org, Method::GET, "/api/v1/nothing-here", None).await;
     assert_eq!(r.status(), 404);
@@ -325,29 +181,17 @@ fn ec_key(kid: &str) -> EcKey {
 }
 
 fn jws(header: &Value, claims: &Value, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
-    let input = format!(
-        "{}.{}",
-        B64.encode(header.to_string()),
-        B64.encode(claims.to_string())
-    );
+    let input = format!("{}.{}", B64.encode(header.to_string()), B64.encode(claims.to_string()));
     let sig = sign(input.as_bytes());
     format!("{input}.{}", B64.encode(sig))
 }
 
 fn es256(k: &EcKey, header: Value, claims: &Value) -> String {
-    jws(&header, claims, |m| {
-        k.kp.sign(&SystemRandom::new(), m)
-            .unwrap()
-            .as_ref()
-            .to_vec()
-    })
+    jws(&header, claims, |m| k.kp.sign(&SystemRandom::new(), m).unwrap().as_ref().to_vec())
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
 fn jti() -> String {
@@ -358,19 +202,11 @@ fn assertion_claims(org: &MockOrg, client_id: &str) -> Value {
     json!({"iss": client_id, "sub": client_id, "aud": url(org, "/oauth2/v1/token"), "exp": now() + 300, "iat": now(), "jti": jti()})
 }
 
-async fn token_request(
-    org: &MockOrg,
-    assertion: &str,
-    scope: &str,
-    dpop: Option<String>,
-) -> Response {
+async fn token_request(org: &MockOrg, assertion: &str, scope: &str, dpop: Option<String>) -> Response {
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "client_credentials")
         .append_pair("scope", scope)
-        .append_pair(
-            "client_assertion_type",
-            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        )
+        .append_pair("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
         .append_pair("client_assertion", assertion)
         .finish();
     let mut r = client()
@@ -387,12 +223,8 @@ async fn token_request(
 async fn oauth_es256_token_flow_and_scopes() {
     let org = MockOrg::start().await.unwrap();
     let key = ec_key("k1");
-    org.register_oauth_client(
-        "svc",
-        json!({"keys": [key.jwk.clone()]}),
-        &["okta.users.read", "okta.logs.read"],
-    )
-    .unwrap();
+    org.register_oauth_client("svc", json!({"keys": [key.jwk.clone()]}), &["okta.users.read", "okta.logs.read"])
+        .unwrap();
     let hdr = json!({"alg": "ES256", "kid": "k1"});
     let claims = assertion_claims(&org, "svc");
     let a = es256(&key, hdr.clone(), &claims);
@@ -405,76 +237,39 @@ async fn oauth_es256_token_flow_and_scopes() {
     assert_eq!(get("/api/v1/users").await.unwrap().status(), 200);
     let r = get("/api/v1/groups").await.unwrap();
     assert_eq!(
-        (
-            r.status(),
-            r.json::<Value>().await.unwrap()["errorCode"].clone()
-        ),
+        (r.status(), r.json::<Value>().await.unwrap()["errorCode"].clone()),
         (StatusCode::FORBIDDEN, json!("E0000006"))
     );
     // Replayed jti, wrong aud, expired, too far in the future, bad signature, unknown scope.
     let r = token_request(&org, &a, "okta.users.read", None).await;
     assert_eq!(
-        (
-            r.status(),
-            r.json::<Value>().await.unwrap()["error"].clone()
-        ),
+        (r.status(), r.json::<Value>().await.unwrap()["error"].clone()),
         (StatusCode::UNAUTHORIZED, json!("invalid_client"))
     );
     let mut c = assertion_claims(&org, "svc");
     c["aud"] = json!("https://elsewhere.example/oauth2/v1/token");
-    assert_eq!(
-        token_request(&org, &es256(&key, hdr.clone(), &c), "okta.users.read", None)
-            .await
-            .status(),
-        401
-    );
+    assert_eq!(token_request(&org, &es256(&key, hdr.clone(), &c), "okta.users.read", None).await.status(), 401);
     let mut c = assertion_claims(&org, "svc");
     c["exp"] = json!(now() - 10);
-    assert_eq!(
-        token_request(&org, &es256(&key, hdr.clone(), &c), "okta.users.read", None)
-            .await
-            .status(),
-        401
-    );
+    assert_eq!(token_request(&org, &es256(&key, hdr.clone(), &c), "okta.users.read", None).await.status(), 401);
     let mut c = assertion_claims(&org, "svc");
     c["exp"] = json!(now() + 7200);
-    assert_eq!(
-        token_request(&org, &es256(&key, hdr.clone(), &c), "okta.users.read", None)
-            .await
-            .status(),
-        401
-    );
+    assert_eq!(token_request(&org, &es256(&key, hdr.clone(), &c), "okta.users.read", None).await.status(), 401);
     let other = ec_key("k1");
-    let r = token_request(
-        &org,
-        &es256(&other, hdr.clone(), &assertion_claims(&org, "svc")),
-        "okta.users.read",
-        None,
-    )
-    .await;
+    let r =
+        token_request(&org, &es256(&other, hdr.clone(), &assertion_claims(&org, "svc")), "okta.users.read", None).await;
     assert_eq!(r.status(), 401);
-    let r = token_request(
-        &org,
-        &es256(&key, hdr.clone(), &assertion_claims(&org, "svc")),
-        "okta.users.manage",
-        None,
-    )
-    .await;
+    let r =
+        token_request(&org, &es256(&key, hdr.clone(), &assertion_claims(&org, "svc")), "okta.users.manage", None).await;
     assert_eq!(
-        (
-            r.status(),
-            r.json::<Value>().await.unwrap()["error"].clone()
-        ),
+        (r.status(), r.json::<Value>().await.unwrap()["error"].clone()),
         (StatusCode::BAD_REQUEST, json!("invalid_scope"))
     );
     // Expired access token.
     org.expire_access_tokens();
     let r = get("/api/v1/users").await.unwrap();
     assert_eq!(
-        (
-            r.status(),
-            r.json::<Value>().await.unwrap()["errorCode"].clone()
-        ),
+        (r.status(), r.json::<Value>().await.unwrap()["errorCode"].clone()),
         (StatusCode::UNAUTHORIZED, json!("E0000011"))
     );
     let c = org.counters();
@@ -493,32 +288,18 @@ async fn oauth_rs256_assertion_is_verified() {
         "n": B64.encode(pk.modulus().big_endian_without_leading_zero()),
         "e": B64.encode(pk.exponent().big_endian_without_leading_zero()),
     });
-    org.register_oauth_client("rsa-svc", json!({"keys": [jwk]}), &["okta.apps.manage"])
-        .unwrap();
+    org.register_oauth_client("rsa-svc", json!({"keys": [jwk]}), &["okta.apps.manage"]).unwrap();
     let sign = |m: &[u8]| {
         let mut sig = vec![0; kp.public_modulus_len()];
-        kp.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), m, &mut sig)
-            .unwrap();
+        kp.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), m, &mut sig).unwrap();
         sig
     };
-    let a = jws(
-        &json!({"alg": "RS256", "kid": "r1"}),
-        &assertion_claims(&org, "rsa-svc"),
-        sign,
-    );
+    let a = jws(&json!({"alg": "RS256", "kid": "r1"}), &assertion_claims(&org, "rsa-svc"), sign);
     let r = token_request(&org, &a, "okta.apps.manage", None).await;
     assert_eq!(r.status(), 200);
-    let token = r.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string();
     // manage implies read
-    let r = client()
-        .get(url(&org, "/api/v1/apps"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = client().get(url(&org, "/api/v1/apps")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 200);
     // A tampered signature is rejected.
     let mut bad = a.clone();
@@ -528,13 +309,7 @@ async fn oauth_rs256_assertion_is_verified() {
     assert_eq!(r.status(), 401);
 }
 
-fn dpop_proof(
-    k: &EcKey,
-    method: &str,
-    htu: &str,
-    nonce: Option<&str>,
-    token: Option<&str>,
-) -> String {
+fn dpop_proof(k: &EcKey, method: &str, htu: &str, nonce: Option<&str>, token: Option<&str>) -> String {
     let mut claims = json!({"htm": method, "htu": htu, "iat": now(), "jti": jti()});
     if let Some(n) = nonce {
         claims["nonce"] = json!(n);
@@ -545,11 +320,7 @@ fn dpop_proof(
     }
     let mut jwk = k.jwk.clone();
     jwk.as_object_mut().unwrap().remove("kid");
-    es256(
-        k,
-        json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": jwk}),
-        &claims,
-    )
+    es256(k, json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": jwk}), &claims)
 }
 
 #[tokio::test]
@@ -558,110 +329,43 @@ async fn dpop_nonce_challenges_and_bound_tokens() {
     org.require_dpop(true);
     let key = ec_key("k1");
     let dpop_key = ec_key("d1");
-    org.register_oauth_client(
-        "svc",
-        json!({"keys": [key.jwk.clone()]}),
-        &["okta.users.read"],
-    )
-    .unwrap();
+    org.register_oauth_client("svc", json!({"keys": [key.jwk.clone()]}), &["okta.users.read"]).unwrap();
     let token_url = url(&org, "/oauth2/v1/token");
-    let a = es256(
-        &key,
-        json!({"alg": "ES256"}),
-        &assertion_claims(&org, "svc"),
-    );
+    let a = es256(&key, json!({"alg": "ES256"}), &assertion_claims(&org, "svc"));
     let r = token_request(&org, &a, "okta.users.read", None).await;
     assert_eq!(
-        (
-            r.status(),
-            r.json::<Value>().await.unwrap()["error"].clone()
-        ),
+        (r.status(), r.json::<Value>().await.unwrap()["error"].clone()),
         (StatusCode::BAD_REQUEST, json!("invalid_dpop_proof"))
     );
-    let r = token_request(
-        &org,
-        &a,
-        "okta.users.read",
-        Some(dpop_proof(&dpop_key, "POST", &token_url, None, None)),
-    )
-    .await;
+    let r =
+        token_request(&org, &a, "okta.users.read", Some(dpop_proof(&dpop_key, "POST", &token_url, None, None))).await;
     assert_eq!(r.status(), 400);
-    let nonce = r
-        .headers()
-        .get("dpop-nonce")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let nonce = r.headers().get("dpop-nonce").unwrap().to_str().unwrap().to_string();
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "use_dpop_nonce");
     // Same assertion again with the nonce: not a replay, since the nonce challenge came first.
-    let r = token_request(
-        &org,
-        &a,
-        "okta.users.read",
-        Some(dpop_proof(
-            &dpop_key,
-            "POST",
-            &token_url,
-            Some(&nonce),
-            None,
-        )),
-    )
-    .await;
+    let r =
+        token_request(&org, &a, "okta.users.read", Some(dpop_proof(&dpop_key, "POST", &token_url, Some(&nonce), None)))
+            .await;
     assert_eq!(r.status(), 200);
     let t: Value = r.json().await.unwrap();
     assert_eq!(t["token_type"], "DPoP");
     let token = t["access_token"].as_str().unwrap().to_string();
     let users = url(&org, "/api/v1/users");
     let send = |proof: String, scheme: &str| {
-        client()
-            .get(&users)
-            .header("Authorization", format!("{scheme} {token}"))
-            .header("DPoP", proof)
-            .send()
+        client().get(&users).header("Authorization", format!("{scheme} {token}")).header("DPoP", proof).send()
     };
-    let ok = send(
-        dpop_proof(&dpop_key, "GET", &users, Some(&nonce), Some(&token)),
-        "DPoP",
-    )
-    .await
-    .unwrap();
+    let ok = send(dpop_proof(&dpop_key, "GET", &users, Some(&nonce), Some(&token)), "DPoP").await.unwrap();
     assert_eq!(ok.status(), 200);
-    let r = send(
-        dpop_proof(&dpop_key, "GET", &users, Some(&nonce), Some(&token)),
-        "Bearer",
-    )
-    .await
-    .unwrap();
+    let r = send(dpop_proof(&dpop_key, "GET", &users, Some(&nonce), Some(&token)), "Bearer").await.unwrap();
     assert_eq!(r.status(), 401, "a DPoP-bound token is not a bearer token");
-    let r = send(
-        dpop_proof(&ec_key("x"), "GET", &users, Some(&nonce), Some(&token)),
-        "DPoP",
-    )
-    .await
-    .unwrap();
+    let r = send(dpop_proof(&ec_key("x"), "GET", &users, Some(&nonce), Some(&token)), "DPoP").await.unwrap();
     assert_eq!(r.status(), 401, "proof from another key");
     let new_nonce = org.rotate_dpop_nonce();
-    let r = send(
-        dpop_proof(&dpop_key, "GET", &users, Some(&nonce), Some(&token)),
-        "DPoP",
-    )
-    .await
-    .unwrap();
+    let r = send(dpop_proof(&dpop_key, "GET", &users, Some(&nonce), Some(&token)), "DPoP").await.unwrap();
     assert_eq!(r.status(), 401);
-    assert!(
-        r.headers()["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .contains("use_dpop_nonce")
-    );
+    assert!(r.headers()["www-authenticate"].to_str().unwrap().contains("use_dpop_nonce"));
     assert_eq!(r.headers()["dpop-nonce"].to_str().unwrap(), new_nonce);
-    let r = send(
-        dpop_proof(&dpop_key, "GET", &users, Some(&new_nonce), Some(&token)),
-        "DPoP",
-    )
-    .await
-    .unwrap();
+    let r = send(dpop_proof(&dpop_key, "GET", &users, Some(&new_nonce), Some(&token)), "DPoP").await.unwrap();
     assert_eq!(r.status(), 200);
 }
 
@@ -678,21 +382,12 @@ async fn start_receiver(state: Arc<Mutex<Receiver>>) -> String {
     use axum::http::HeaderMap;
     use axum::routing::get;
     async fn verify(headers: HeaderMap) -> axum::Json<Value> {
-        let c = headers
-            .get("x-okta-verification-challenge")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let c = headers.get("x-okta-verification-challenge").and_then(|v| v.to_str().ok()).unwrap_or("");
         axum::Json(json!({"verification": c}))
     }
-    async fn event(
-        State(s): State<Arc<Mutex<Receiver>>>,
-        headers: HeaderMap,
-        body: axum::Json<Value>,
-    ) -> StatusCode {
+    async fn event(State(s): State<Arc<Mutex<Receiver>>>, headers: HeaderMap, body: axum::Json<Value>) -> StatusCode {
         let mut s = s.lock().unwrap();
-        let auth = headers
-            .get("authorization")
-            .map(|v| v.to_str().unwrap().to_string());
+        let auth = headers.get("authorization").map(|v| v.to_str().unwrap().to_string());
         s.posts.push((auth, body.0));
         if s.fail_next_posts > 0 {
             s.fail_next_posts -= 1;
@@ -700,9 +395,7 @@ async fn start_receiver(state: Arc<Mutex<Receiver>>) -> String {
         }
         StatusCode::OK
     }
-    let app = axum::Router::new()
-        .route("/hook", get(verify).post(event))
-        .with_state(state);
+    let app = axum::Router::new().route("/hook", get(verify).post(event)).with_state(state);
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
@@ -712,10 +405,7 @@ async fn start_receiver(state: Arc<Mutex<Receiver>>) -> String {
 #[tokio::test]
 async fn event_hooks_verify_deliver_retry_and_redeliver() {
     let org = MockOrg::start().await.unwrap();
-    let rx = Arc::new(Mutex::new(Receiver {
-        fail_next_posts: 1,
-        ..Default::default()
-    }));
+    let rx = Arc::new(Mutex::new(Receiver { fail_next_posts: 1, ..Default::default() }));
     let hook_url = start_receiver(rx.clone()).await;
     let hook = json!({
         "name": "provisioning", "events": {"type": "EVENT_TYPE", "items": ["user.lifecycle.create", "group.user_membership.add"]},
@@ -724,79 +414,29 @@ async fn event_hooks_verify_deliver_retry_and_redeliver() {
     let r = call(&org, Method::POST, "/api/v1/eventHooks", Some(hook)).await;
     assert_eq!(r.status(), 200);
     let h: Value = r.json().await.unwrap();
-    assert_eq!(
-        (h["status"].as_str(), h["verificationStatus"].as_str()),
-        (Some("ACTIVE"), Some("UNVERIFIED"))
-    );
-    assert!(
-        h["channel"]["config"]["authScheme"].get("value").is_none(),
-        "secret not echoed"
-    );
+    assert_eq!((h["status"].as_str(), h["verificationStatus"].as_str()), (Some("ACTIVE"), Some("UNVERIFIED")));
+    assert!(h["channel"]["config"]["authScheme"].get("value").is_none(), "secret not echoed");
     let id = h["id"].as_str().unwrap().to_string();
     // Unverified: no delivery.
-    call(
-        &org,
-        Method::POST,
-        "/api/v1/users",
-        Some(new_user("early@example.com", true)),
-    )
-    .await;
-    let r = call(
-        &org,
-        Method::POST,
-        &format!("/api/v1/eventHooks/{id}/lifecycle/verify"),
-        None,
-    )
-    .await;
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["verificationStatus"],
-        "VERIFIED"
-    );
-    let r = call(
-        &org,
-        Method::POST,
-        "/api/v1/users",
-        Some(new_user("hooked@example.com", true)),
-    )
-    .await;
-    let uid = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    call(&org, Method::POST, "/api/v1/users", Some(new_user("early@example.com", true))).await;
+    let r = call(&org, Method::POST, &format!("/api/v1/eventHooks/{id}/lifecycle/verify"), None).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["verificationStatus"], "VERIFIED");
+    let r = call(&org, Method::POST, "/api/v1/users", Some(new_user("hooked@example.com", true))).await;
+    let uid = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     let gid = org.seed_group("Team").unwrap();
-    let r = call(
-        &org,
-        Method::PUT,
-        &format!("/api/v1/groups/{gid}/users/{uid}"),
-        None,
-    )
-    .await;
+    let r = call(&org, Method::PUT, &format!("/api/v1/groups/{gid}/users/{uid}"), None).await;
     assert_eq!(r.status(), 204);
-    let ds = org
-        .wait_for_deliveries(2, Duration::from_secs(20))
-        .await
-        .unwrap();
+    let ds = org.wait_for_deliveries(2, Duration::from_secs(20)).await.unwrap();
     assert_eq!(ds.len(), 2);
     assert!(ds.iter().all(|d| d.delivered));
-    assert_eq!(
-        ds.iter().map(|d| d.attempts).sum::<u32>(),
-        3,
-        "one retry after the 500"
-    );
+    assert_eq!(ds.iter().map(|d| d.attempts).sum::<u32>(), 3, "one retry after the 500");
     let mut types: Vec<_> = ds.iter().flat_map(|d| d.event_types.clone()).collect();
     types.sort();
-    assert_eq!(
-        types,
-        ["group.user_membership.add", "user.lifecycle.create"]
-    );
+    assert_eq!(types, ["group.user_membership.add", "user.lifecycle.create"]);
     {
         let s = rx.lock().unwrap();
         assert_eq!(s.posts.len(), 3);
-        assert!(
-            s.posts
-                .iter()
-                .all(|(a, _)| a.as_deref() == Some("hook-secret"))
-        );
+        assert!(s.posts.iter().all(|(a, _)| a.as_deref() == Some("hook-secret")));
         let env = &s.posts[2].1;
         assert_eq!(env["eventType"], "com.okta.event_hook");
         assert_eq!(env["data"]["events"].as_array().unwrap().len(), 1);
@@ -804,47 +444,14 @@ async fn event_hooks_verify_deliver_retry_and_redeliver() {
     }
     let again = org.redeliver(&ds[0].event_id).await.unwrap();
     assert!(again.delivered && again.redelivery);
-    assert_eq!(
-        rx.lock().unwrap().posts.last().unwrap().1["eventId"],
-        ds[0].event_id.as_str()
-    );
+    assert_eq!(rx.lock().unwrap().posts.last().unwrap().1["eventId"], ds[0].event_id.as_str());
     // Delete only when INACTIVE.
-    let r = call(
-        &org,
-        Method::DELETE,
-        &format!("/api/v1/eventHooks/{id}"),
-        None,
-    )
-    .await;
+    let r = call(&org, Method::DELETE, &format!("/api/v1/eventHooks/{id}"), None).await;
     assert_eq!(r.status(), 400);
-    call(
-        &org,
-        Method::POST,
-        &format!("/api/v1/eventHooks/{id}/lifecycle/deactivate"),
-        None,
-    )
-    .await;
-    assert_eq!(
-        call(
-            &org,
-            Method::DELETE,
-            &format!("/api/v1/eventHooks/{id}"),
-            None
-        )
-        .await
-        .status(),
-        204
-    );
+    call(&org, Method::POST, &format!("/api/v1/eventHooks/{id}/lifecycle/deactivate"), None).await;
+    assert_eq!(call(&org, Method::DELETE, &format!("/api/v1/eventHooks/{id}"), None).await.status(), 204);
     let c = org.counters();
-    assert_eq!(
-        (
-            c.hook_deliveries_ok,
-            c.hook_deliveries_failed,
-            c.hook_attempts,
-            c.hook_verifications
-        ),
-        (3, 0, 4, 1)
-    );
+    assert_eq!((c.hook_deliveries_ok, c.hook_deliveries_failed, c.hook_attempts, c.hook_verifications), (3, 0, 4, 1));
 }
 
 #[tokio::test]
@@ -856,27 +463,13 @@ async fn failed_verification_and_failed_delivery_are_reported() {
     };
     let hook = json!({"name": "h", "events": {"type": "EVENT_TYPE", "items": ["user.lifecycle.create"]},
         "channel": {"type": "HTTP", "version": "1.0.0", "config": {"uri": dead}}});
-    let id = call(&org, Method::POST, "/api/v1/eventHooks", Some(hook))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
+    let id = call(&org, Method::POST, "/api/v1/eventHooks", Some(hook)).await.json::<Value>().await.unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let r = call(
-        &org,
-        Method::POST,
-        &format!("/api/v1/eventHooks/{id}/lifecycle/verify"),
-        None,
-    )
-    .await;
+    let r = call(&org, Method::POST, &format!("/api/v1/eventHooks/{id}/lifecycle/verify"), None).await;
     assert_eq!(r.status(), 400);
-    assert!(
-        org.wait_for_deliveries(1, Duration::from_millis(200))
-            .await
-            .is_err()
-    );
+    assert!(org.wait_for_deliveries(1, Duration::from_millis(200)).await.is_err());
 }
 
 // ---------- logs ----------
@@ -885,13 +478,8 @@ async fn failed_verification_and_failed_delivery_are_reported() {
 async fn logs_filter_paging_and_polling() {
     let org = MockOrg::start().await.unwrap();
     for i in 0..5 {
-        call(
-            &org,
-            Method::POST,
-            "/api/v1/users?activate=false",
-            Some(new_user(&format!("l{i}@example.com"), false)),
-        )
-        .await;
+        call(&org, Method::POST, "/api/v1/users?activate=false", Some(new_user(&format!("l{i}@example.com"), false)))
+            .await;
     }
     let mut next = Some(url(
         &org,
@@ -902,18 +490,10 @@ async fn logs_filter_paging_and_polling() {
     while let Some(u) = next.take() {
         pages += 1;
         assert!(pages < 10);
-        let r = client()
-            .get(&u)
-            .header("Authorization", format!("SSWS {}", org.token()))
-            .send()
-            .await
-            .unwrap();
+        let r = client().get(&u).header("Authorization", format!("SSWS {}", org.token())).send().await.unwrap();
         next = next_link(&r);
         let evs: Vec<Value> = r.json().await.unwrap();
-        assert!(
-            evs.iter()
-                .all(|e| e["eventType"] == "user.lifecycle.create" && e["actor"]["id"].is_string())
-        );
+        assert!(evs.iter().all(|e| e["eventType"] == "user.lifecycle.create" && e["actor"]["id"].is_string()));
         n += evs.len();
     }
     assert_eq!((n, pages), (5, 3));
@@ -921,27 +501,11 @@ async fn logs_filter_paging_and_polling() {
     let r = call(&org, Method::GET, "/api/v1/logs?limit=100", None).await;
     let poll = next_link(&r).unwrap();
     assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 5);
-    let r = client()
-        .get(&poll)
-        .header("Authorization", format!("SSWS {}", org.token()))
-        .send()
-        .await
-        .unwrap();
+    let r = client().get(&poll).header("Authorization", format!("SSWS {}", org.token())).send().await.unwrap();
     let poll2 = next_link(&r).expect("next link on an empty polling page");
     assert!(r.json::<Vec<Value>>().await.unwrap().is_empty());
-    call(
-        &org,
-        Method::POST,
-        "/api/v1/users/l0@example.com/lifecycle/activate",
-        None,
-    )
-    .await;
-    let r = client()
-        .get(&poll2)
-        .header("Authorization", format!("SSWS {}", org.token()))
-        .send()
-        .await
-        .unwrap();
+    call(&org, Method::POST, "/api/v1/users/l0@example.com/lifecycle/activate", None).await;
+    let r = client().get(&poll2).header("Authorization", format!("SSWS {}", org.token())).send().await.unwrap();
     let evs: Vec<Value> = r.json().await.unwrap();
     assert_eq!(evs.len(), 1);
     assert_eq!(evs[0]["eventType"], "user.lifecycle.activate");
@@ -952,75 +516,26 @@ async fn logs_filter_paging_and_polling() {
 #[tokio::test]
 async fn groups_members_paging_and_apps_round_trip() {
     let org = MockOrg::builder().seed_users(5).start().await.unwrap();
-    let r = call(
-        &org,
-        Method::POST,
-        "/api/v1/groups",
-        Some(json!({"profile": {"name": "Eng", "description": "x"}})),
-    )
-    .await;
-    let gid = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let r =
+        call(&org, Method::POST, "/api/v1/groups", Some(json!({"profile": {"name": "Eng", "description": "x"}}))).await;
+    let gid = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     assert_eq!(
-        call(
-            &org,
-            Method::POST,
-            "/api/v1/groups",
-            Some(json!({"profile": {"name": "Eng"}}))
-        )
-        .await
-        .status(),
+        call(&org, Method::POST, "/api/v1/groups", Some(json!({"profile": {"name": "Eng"}}))).await.status(),
         400
     );
-    let users: Vec<Value> = call(&org, Method::GET, "/api/v1/users", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users: Vec<Value> = call(&org, Method::GET, "/api/v1/users", None).await.json().await.unwrap();
     for u in &users {
         let id = u["id"].as_str().unwrap();
-        assert_eq!(
-            call(
-                &org,
-                Method::PUT,
-                &format!("/api/v1/groups/{gid}/users/{id}"),
-                None
-            )
-            .await
-            .status(),
-            204
-        );
+        assert_eq!(call(&org, Method::PUT, &format!("/api/v1/groups/{gid}/users/{id}"), None).await.status(), 204);
     }
-    let r = call(
-        &org,
-        Method::GET,
-        &format!("/api/v1/groups/{gid}/users?limit=2"),
-        None,
-    )
-    .await;
+    let r = call(&org, Method::GET, &format!("/api/v1/groups/{gid}/users?limit=2"), None).await;
     let next = next_link(&r).unwrap();
     assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 2);
     assert!(next.contains("limit=2"));
     let first = users[0]["id"].as_str().unwrap();
-    assert_eq!(
-        call(
-            &org,
-            Method::DELETE,
-            &format!("/api/v1/groups/{gid}/users/{first}"),
-            None
-        )
-        .await
-        .status(),
-        204
-    );
+    assert_eq!(call(&org, Method::DELETE, &format!("/api/v1/groups/{gid}/users/{first}"), None).await.status(), 204);
     assert_eq!(org.group_members(&gid).len(), 4);
-    let groups: Vec<Value> = call(&org, Method::GET, "/api/v1/groups?q=en", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let groups: Vec<Value> = call(&org, Method::GET, "/api/v1/groups?q=en", None).await.json().await.unwrap();
     assert_eq!(groups.len(), 1);
 
     let apps = [
@@ -1033,41 +548,19 @@ async fn groups_members_paging_and_apps_round_trip() {
     for a in &apps {
         let r = call(&org, Method::POST, "/api/v1/apps", Some(a.clone())).await;
         assert_eq!(r.status(), 200);
-        ids.push(
-            r.json::<Value>().await.unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        );
+        ids.push(r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
     }
-    let future: Value = call(&org, Method::GET, &format!("/api/v1/apps/{}", ids[3]), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let future: Value = call(&org, Method::GET, &format!("/api/v1/apps/{}", ids[3]), None).await.json().await.unwrap();
     assert_eq!(
         (future["signOnMode"].clone(), future["futureField"].clone()),
         (json!("QUANTUM_LOGIN"), json!({"nested": [1, 2]}))
     );
-    let oidc: Value = call(&org, Method::GET, &format!("/api/v1/apps/{}", ids[1]), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        oidc["credentials"]["oauthClient"]["token_endpoint_auth_method"],
-        "private_key_jwt"
-    );
+    let oidc: Value = call(&org, Method::GET, &format!("/api/v1/apps/{}", ids[1]), None).await.json().await.unwrap();
+    assert_eq!(oidc["credentials"]["oauthClient"]["token_endpoint_auth_method"], "private_key_jwt");
     let r = call(&org, Method::GET, "/api/v1/apps?limit=3", None).await;
     assert!(next_link(&r).is_some());
     assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 3);
-    let r = call(
-        &org,
-        Method::POST,
-        "/api/v1/apps",
-        Some(json!({"signOnMode": "BOOKMARK"})),
-    )
-    .await;
+    let r = call(&org, Method::POST, "/api/v1/apps", Some(json!({"signOnMode": "BOOKMARK"}))).await;
     assert_eq!(r.status(), 400);
 }
 
@@ -1075,83 +568,39 @@ async fn groups_members_paging_and_apps_round_trip() {
 
 #[tokio::test]
 async fn rate_limit_and_server_error_faults() {
-    let org = MockOrg::builder()
-        .rate_limit_reset_delay(Duration::from_secs(1))
-        .start()
-        .await
-        .unwrap();
-    org.inject("GET /api/v1/users", Fault::RateLimitEvery(2))
-        .unwrap();
+    let org = MockOrg::builder().rate_limit_reset_delay(Duration::from_secs(1)).start().await.unwrap();
+    org.inject("GET /api/v1/users", Fault::RateLimitEvery(2)).unwrap();
     let statuses: Vec<u16> = {
         let mut v = Vec::new();
         for _ in 0..4 {
-            v.push(
-                call(&org, Method::GET, "/api/v1/users", None)
-                    .await
-                    .status()
-                    .as_u16(),
-            );
+            v.push(call(&org, Method::GET, "/api/v1/users", None).await.status().as_u16());
         }
         v
     };
     assert_eq!(statuses, [200, 429, 200, 429]);
     org.clear_faults();
-    org.inject("GET /api/v1/groups", Fault::RateLimitBurst(1))
-        .unwrap();
+    org.inject("GET /api/v1/groups", Fault::RateLimitBurst(1)).unwrap();
     let r = call(&org, Method::GET, "/api/v1/groups", None).await;
     assert_eq!(r.status(), 429);
-    let reset: u64 = r.headers()["x-rate-limit-reset"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let reset: u64 = r.headers()["x-rate-limit-reset"].to_str().unwrap().parse().unwrap();
     let date = httpdate::parse_http_date(r.headers()["date"].to_str().unwrap()).unwrap();
-    let date = date
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let date = date.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     assert_eq!(reset - date, 1);
     assert_eq!(r.headers()["x-rate-limit-remaining"], "0");
     assert_eq!(r.json::<Value>().await.unwrap()["errorCode"], "E0000047");
-    assert_eq!(
-        call(&org, Method::GET, "/api/v1/groups", None)
-            .await
-            .status(),
-        200
-    );
-    org.inject(
-        "POST /api/v1/groups",
-        Fault::ServerError {
-            status: 503,
-            count: 1,
-        },
-    )
-    .unwrap();
+    assert_eq!(call(&org, Method::GET, "/api/v1/groups", None).await.status(), 200);
+    org.inject("POST /api/v1/groups", Fault::ServerError { status: 503, count: 1 }).unwrap();
     let body = json!({"profile": {"name": "G"}});
-    assert_eq!(
-        call(&org, Method::POST, "/api/v1/groups", Some(body.clone()))
-            .await
-            .status(),
-        503
-    );
-    assert_eq!(
-        call(&org, Method::POST, "/api/v1/groups", Some(body))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(call(&org, Method::POST, "/api/v1/groups", Some(body.clone())).await.status(), 503);
+    assert_eq!(call(&org, Method::POST, "/api/v1/groups", Some(body)).await.status(), 200);
     let c = org.counters();
-    assert_eq!(
-        (c.rate_limited, c.server_errors_injected, c.groups_created),
-        (3, 1, 1)
-    );
+    assert_eq!((c.rate_limited, c.server_errors_injected, c.groups_created), (3, 1, 1));
 }
 
 #[tokio::test]
 async fn dropped_connections_before_and_after_processing() {
     let org = MockOrg::start().await.unwrap();
-    org.inject("POST /api/v1/users", Fault::DropBeforeProcessing)
-        .unwrap();
+    org.inject("POST /api/v1/users", Fault::DropBeforeProcessing).unwrap();
     let send = |login: &str| {
         client()
             .post(url(&org, "/api/v1/users"))
@@ -1161,14 +610,9 @@ async fn dropped_connections_before_and_after_processing() {
     };
     assert!(send("a@example.com").await.is_err());
     assert_eq!((org.user_count(), org.counters().users_created), (0, 0));
-    org.inject("POST /api/v1/users", Fault::DropAfterProcessing)
-        .unwrap();
+    org.inject("POST /api/v1/users", Fault::DropAfterProcessing).unwrap();
     assert!(send("b@example.com").await.is_err());
-    assert_eq!(
-        (org.user_count(), org.counters().users_created),
-        (1, 1),
-        "side effect happened"
-    );
+    assert_eq!((org.user_count(), org.counters().users_created), (1, 1), "side effect happened");
     assert!(org.user("b@example.com").is_some());
     assert_eq!(send("c@example.com").await.unwrap().status(), 200);
     assert_eq!(org.counters().connections_dropped, 2);
@@ -1187,34 +631,18 @@ async fn body_and_header_faults() {
     assert!(r.bytes().await.is_err(), "body cut short");
     org.inject(route, Fault::WrongContentType).unwrap();
     let r = call(&org, Method::GET, "/api/v1/users", None).await;
-    assert!(
-        r.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     org.inject(route, Fault::BrokenLinkHeader).unwrap();
     org.inject(route, Fault::BrokenDateHeader).unwrap();
     org.inject(route, Fault::BrokenResetHeader).unwrap();
     let r = call(&org, Method::GET, "/api/v1/users", None).await;
     assert!(httpdate::parse_http_date(r.headers()["date"].to_str().unwrap()).is_err());
-    assert!(
-        r.headers()["x-rate-limit-reset"]
-            .to_str()
-            .unwrap()
-            .parse::<u64>()
-            .is_err()
-    );
+    assert!(r.headers()["x-rate-limit-reset"].to_str().unwrap().parse::<u64>().is_err());
     let link = r.headers()["link"].to_str().unwrap();
     assert!(!link.starts_with('<'));
-    org.inject(route, Fault::Latency(Duration::from_millis(50)))
-        .unwrap();
+    org.inject(route, Fault::Latency(Duration::from_millis(50))).unwrap();
     let r = call(&org, Method::GET, "/api/v1/users", None).await;
-    assert_eq!(
-        r.json::<Vec<Value>>().await.unwrap().len(),
-        3,
-        "latency alone keeps the answer intact"
-    );
+    assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 3, "latency alone keeps the answer intact");
     assert!(org.inject("nonsense", Fault::MalformedJson).is_err());
     assert_eq!(org.route_count("GET /api/v1/users"), 5);
 }
@@ -1228,12 +656,7 @@ async fn large_listing_is_complete() {
     while let Some(u) = next.take() {
         pages += 1;
         assert!(pages <= 101);
-        let r = client()
-            .get(&u)
-            .header("Authorization", format!("SSWS {}", org.token()))
-            .send()
-            .await
-            .unwrap();
+        let r = client().get(&u).header("Authorization", format!("SSWS {}", org.token())).send().await.unwrap();
         next = next_link(&r);
         n += r.json::<Vec<Value>>().await.unwrap().len();
     }
@@ -1246,24 +669,11 @@ async fn raw_users_round_trip_and_server_stops_on_drop() {
     let id = org
         .create_user_raw(json!({"status": "STAGED", "profile": {"login": "raw@example.com", "nickName": "r"}, "futureTopLevel": {"a": 1}}))
         .unwrap();
-    let u: Value = call(&org, Method::GET, &format!("/api/v1/users/{id}"), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        (u["status"].clone(), u["futureTopLevel"].clone()),
-        (json!("STAGED"), json!({"a": 1}))
-    );
+    let u: Value = call(&org, Method::GET, &format!("/api/v1/users/{id}"), None).await.json().await.unwrap();
+    assert_eq!((u["status"].clone(), u["futureTopLevel"].clone()), (json!("STAGED"), json!({"a": 1})));
     assert!(org.create_user_raw(json!({"profile": {}})).is_err());
-    let app = org
-        .seed_app(json!({"label": "X", "signOnMode": "SOMETHING_NEW", "extra": true}))
-        .unwrap();
-    let a: Value = call(&org, Method::GET, &format!("/api/v1/apps/{app}"), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let app = org.seed_app(json!({"label": "X", "signOnMode": "SOMETHING_NEW", "extra": true})).unwrap();
+    let a: Value = call(&org, Method::GET, &format!("/api/v1/apps/{app}"), None).await.json().await.unwrap();
     assert_eq!(a["extra"], true);
     let base = url(&org, "/api/v1/users");
     drop(org);

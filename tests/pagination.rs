@@ -1,11 +1,5 @@
 //! Pagination against small HTTP servers on 127.0.0.1.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -18,9 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::{StreamExt, TryStreamExt};
 use okta_management::Error;
-use okta_management::pagination::{
-    Page, PagesExt, PaginationError, TailOptions, paginate, paginate_url, tail,
-};
+use okta_management::pagination::{Page, PagesExt, PaginationError, TailOptions, paginate, paginate_url, tail};
 use okta_management::retry::{RetryPolicy, execute};
 use serde::Deserialize;
 use tokio::net::TcpListener;
@@ -55,10 +47,7 @@ async fn handler(State(s): State<Srv>, RawQuery(q): RawQuery) -> Response {
     for l in links {
         headers.append("link", HeaderValue::from_str(&l).unwrap());
     }
-    headers.insert(
-        "x-okta-request-id",
-        HeaderValue::from_str(&format!("req-{n}")).unwrap(),
-    );
+    headers.insert("x-okta-request-id", HeaderValue::from_str(&format!("req-{n}")).unwrap());
     (StatusCode::from_u16(status).unwrap(), headers, body).into_response()
 }
 
@@ -81,16 +70,12 @@ async fn server(
 }
 
 fn users_json(ids: std::ops::Range<usize>) -> String {
-    let items: Vec<String> = ids
-        .map(|i| format!(r#"{{"id":"u{i}","profile":{{"n":{i}}}}}"#))
-        .collect();
+    let items: Vec<String> = ids.map(|i| format!(r#"{{"id":"u{i}","profile":{{"n":{i}}}}}"#)).collect();
     format!("[{}]", items.join(","))
 }
 
 fn query_map(q: &str) -> HashMap<String, String> {
-    url::form_urlencoded::parse(q.as_bytes())
-        .into_owned()
-        .collect()
+    url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()
 }
 
 /// 7 users, 3 a page, with an opaque `sig` parameter the client never sent and must carry over.
@@ -109,8 +94,7 @@ fn three_pages(_n: usize, origin: &str, q: &str) -> (u16, Vec<String>, String) {
 
 fn fetcher(
     client: &reqwest::Client,
-) -> impl FnMut(Url) -> futures::future::BoxFuture<'static, Result<reqwest::Response, Error>> + use<>
-{
+) -> impl FnMut(Url) -> futures::future::BoxFuture<'static, Result<reqwest::Response, Error>> + use<> {
     let client = client.clone();
     move |url: Url| {
         let client = client.clone();
@@ -119,22 +103,15 @@ fn fetcher(
 }
 
 fn first_url(origin: &str) -> Url {
-    format!(
-        "{origin}/api/v1/users?limit=3&search=profile.department%20eq%20%22R%26D%22&expand=groups"
-    )
-    .parse()
-    .unwrap()
+    format!("{origin}/api/v1/users?limit=3&search=profile.department%20eq%20%22R%26D%22&expand=groups").parse().unwrap()
 }
 
 #[tokio::test]
 async fn lists_every_item_across_pages_following_opaque_links() {
     let (origin, queries) = server(three_pages).await;
     let client = reqwest::Client::new();
-    let users: Vec<User> = paginate_url("listUsers", first_url(&origin), fetcher(&client))
-        .into_items()
-        .try_collect()
-        .await
-        .unwrap();
+    let users: Vec<User> =
+        paginate_url("listUsers", first_url(&origin), fetcher(&client)).into_items().try_collect().await.unwrap();
     let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
     assert_eq!(ids, ["u0", "u1", "u2", "u3", "u4", "u5", "u6"]);
     let queries = queries.lock().unwrap().clone();
@@ -162,24 +139,10 @@ async fn pages_carry_headers_and_urls_and_start_from_a_decoded_first_page() {
             Page::<User>::from_response(resp, "listUsers").await
         }
     };
-    let pages: Vec<Page<User>> = paginate("listUsers", first, fetcher(&client))
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(
-        pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(),
-        [3, 3, 1]
-    );
+    let pages: Vec<Page<User>> = paginate("listUsers", first, fetcher(&client)).try_collect().await.unwrap();
+    assert_eq!(pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(), [3, 3, 1]);
     assert_eq!(pages[1].headers["x-okta-request-id"], "req-2");
-    assert_eq!(
-        pages[1]
-            .url
-            .query_pairs()
-            .find(|(k, _)| k == "sig")
-            .unwrap()
-            .1,
-        "opaque3"
-    );
+    assert_eq!(pages[1].url.query_pairs().find(|(k, _)| k == "sig").unwrap().1, "opaque3");
     assert_eq!(pages[0].next_link().unwrap().unwrap(), pages[1].url);
     assert_eq!(pages[2].next_link().unwrap(), None);
     assert_eq!(queries.lock().unwrap().len(), 3);
@@ -189,10 +152,7 @@ async fn pages_carry_headers_and_urls_and_start_from_a_decoded_first_page() {
 async fn relative_links_and_several_link_headers() {
     let (origin, _) = server(|n, _, _| {
         let links = if n < 3 {
-            vec![
-                "</api/v1/groups?limit=1>; rel=\"self\"".to_owned(),
-                format!("<?after={n}&limit=1>;rel=next"),
-            ]
+            vec!["</api/v1/groups?limit=1>; rel=\"self\"".to_owned(), format!("<?after={n}&limit=1>;rel=next")]
         } else {
             vec!["</api/v1/groups?after=2>; rel=self".to_owned()]
         };
@@ -201,11 +161,7 @@ async fn relative_links_and_several_link_headers() {
     .await;
     let client = reqwest::Client::new();
     let url: Url = format!("{origin}/api/v1/groups?limit=1").parse().unwrap();
-    let users: Vec<User> = paginate_url("listGroups", url, fetcher(&client))
-        .into_items()
-        .try_collect()
-        .await
-        .unwrap();
+    let users: Vec<User> = paginate_url("listGroups", url, fetcher(&client)).into_items().try_collect().await.unwrap();
     assert_eq!(users.len(), 3);
     assert_eq!(users[2].id, "u2");
 }
@@ -214,23 +170,14 @@ async fn relative_links_and_several_link_headers() {
 async fn pages_are_fetched_lazily() {
     let (origin, queries) = server(three_pages).await;
     let client = reqwest::Client::new();
-    let items =
-        paginate_url::<User, _, _>("listUsers", first_url(&origin), fetcher(&client)).into_items();
+    let items = paginate_url::<User, _, _>("listUsers", first_url(&origin), fetcher(&client)).into_items();
     let mut items = Box::pin(items);
     tokio::task::yield_now().await;
-    assert_eq!(
-        queries.lock().unwrap().len(),
-        0,
-        "nothing fetched before the first poll"
-    );
+    assert_eq!(queries.lock().unwrap().len(), 0, "nothing fetched before the first poll");
     for expected in ["u0", "u1", "u2"] {
         assert_eq!(items.next().await.unwrap().unwrap().id, expected);
     }
-    assert_eq!(
-        queries.lock().unwrap().len(),
-        1,
-        "only the first page after its items"
-    );
+    assert_eq!(queries.lock().unwrap().len(), 1, "only the first page after its items");
     assert_eq!(items.next().await.unwrap().unwrap().id, "u3");
     assert_eq!(queries.lock().unwrap().len(), 2);
     drop(items);
@@ -241,11 +188,7 @@ async fn pages_are_fetched_lazily() {
 async fn pages_until_error(origin: &str, path: &str) -> (Vec<Page<User>>, Option<Error>, usize) {
     let client = reqwest::Client::new();
     let url: Url = format!("{origin}{path}").parse().unwrap();
-    let mut stream = Box::pin(paginate_url::<User, _, _>(
-        "listUsers",
-        url,
-        fetcher(&client),
-    ));
+    let mut stream = Box::pin(paginate_url::<User, _, _>("listUsers", url, fetcher(&client)));
     let mut pages = Vec::new();
     let mut error = None;
     let mut after_error = 0;
@@ -276,23 +219,13 @@ async fn a_next_link_to_another_origin_is_refused() {
         let bad = bad.to_owned();
         let (origin, queries) = server(move |_, origin, _| {
             let port = origin.rsplit(':').next().unwrap();
-            (
-                200,
-                vec![format!("<{}>; rel=\"next\"", bad.replace("{port}", port))],
-                users_json(0..2),
-            )
+            (200, vec![format!("<{}>; rel=\"next\"", bad.replace("{port}", port))], users_json(0..2))
         })
         .await;
         let (pages, error, after) = pages_until_error(&origin, "/api/v1/users").await;
         assert_eq!(pages.len(), 1, "the first page is delivered");
         assert_eq!(pages[0].items.len(), 2);
-        assert!(
-            matches!(
-                error,
-                Some(Error::Pagination(PaginationError::CrossOrigin { .. }))
-            ),
-            "{error:?}"
-        );
+        assert!(matches!(error, Some(Error::Pagination(PaginationError::CrossOrigin { .. }))), "{error:?}");
         assert_eq!(after, 0, "the stream ends after the error");
         assert_eq!(queries.lock().unwrap().len(), 1);
     }
@@ -302,94 +235,50 @@ async fn a_next_link_to_another_origin_is_refused() {
 async fn a_next_link_with_credentials_is_refused() {
     let (origin, queries) = server(|_, origin, _| {
         let with_creds = origin.replace("http://", "http://user:pw@");
-        (
-            200,
-            vec![format!("<{with_creds}/api/v1/users?after=2>; rel=next")],
-            users_json(0..2),
-        )
+        (200, vec![format!("<{with_creds}/api/v1/users?after=2>; rel=next")], users_json(0..2))
     })
     .await;
     let (pages, error, _) = pages_until_error(&origin, "/api/v1/users").await;
     assert_eq!(pages.len(), 1);
-    assert!(
-        matches!(
-            error,
-            Some(Error::Pagination(PaginationError::CredentialsInNextLink))
-        ),
-        "{error:?}"
-    );
+    assert!(matches!(error, Some(Error::Pagination(PaginationError::CredentialsInNextLink))), "{error:?}");
     assert_eq!(queries.lock().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn a_next_link_back_to_the_same_page_is_a_loop() {
-    let (origin, queries) = server(|_, origin, q| {
-        (
-            200,
-            vec![format!("<{origin}/api/v1/users?{q}>; rel=\"next\"")],
-            users_json(0..1),
-        )
-    })
-    .await;
+    let (origin, queries) =
+        server(|_, origin, q| (200, vec![format!("<{origin}/api/v1/users?{q}>; rel=\"next\"")], users_json(0..1)))
+            .await;
     let (pages, error, _) = pages_until_error(&origin, "/api/v1/users?after=5").await;
     assert_eq!(pages.len(), 1);
-    assert!(
-        matches!(error, Some(Error::Pagination(PaginationError::Loop { .. }))),
-        "{error:?}"
-    );
+    assert!(matches!(error, Some(Error::Pagination(PaginationError::Loop { .. }))), "{error:?}");
     assert_eq!(queries.lock().unwrap().len(), 1);
 
     // A -> B -> A.
     let (origin, queries) = server(|n, origin, _| {
         let target = if n % 2 == 1 { "b" } else { "a" };
-        (
-            200,
-            vec![format!(
-                "<{origin}/api/v1/users?after={target}>; rel=\"next\""
-            )],
-            users_json(0..1),
-        )
+        (200, vec![format!("<{origin}/api/v1/users?after={target}>; rel=\"next\"")], users_json(0..1))
     })
     .await;
     let (pages, error, _) = pages_until_error(&origin, "/api/v1/users?after=a").await;
     assert_eq!(pages.len(), 2);
-    assert!(
-        matches!(error, Some(Error::Pagination(PaginationError::Loop { .. }))),
-        "{error:?}"
-    );
+    assert!(matches!(error, Some(Error::Pagination(PaginationError::Loop { .. }))), "{error:?}");
     assert_eq!(queries.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]
 async fn a_malformed_link_header_is_a_typed_error() {
-    let (origin, _) = server(|_, _, _| {
-        (
-            200,
-            vec!["<http://x/; rel=next".to_owned()],
-            users_json(0..1),
-        )
-    })
-    .await;
+    let (origin, _) = server(|_, _, _| (200, vec!["<http://x/; rel=next".to_owned()], users_json(0..1))).await;
     let (pages, error, _) = pages_until_error(&origin, "/api/v1/users").await;
     assert_eq!(pages.len(), 1);
-    assert!(
-        matches!(
-            error,
-            Some(Error::Pagination(PaginationError::MalformedLink { .. }))
-        ),
-        "{error:?}"
-    );
+    assert!(matches!(error, Some(Error::Pagination(PaginationError::MalformedLink { .. }))), "{error:?}");
 }
 
 #[tokio::test]
 async fn an_undecodable_page_is_a_decode_error_with_an_excerpt() {
     let (origin, _) = server(|n, origin, _| {
         if n == 1 {
-            (
-                200,
-                vec![format!("<{origin}/api/v1/users?after=1>; rel=next")],
-                users_json(0..1),
-            )
+            (200, vec![format!("<{origin}/api/v1/users?after=1>; rel=next")], users_json(0..1))
         } else {
             (200, vec![], r#"{"id":"not a list"}"#.to_owned())
         }
@@ -399,12 +288,7 @@ async fn an_undecodable_page_is_a_decode_error_with_an_excerpt() {
     assert_eq!(pages.len(), 1);
     assert_eq!(after, 0);
     match error {
-        Some(Error::Decode {
-            operation,
-            status,
-            excerpt,
-            ..
-        }) => {
+        Some(Error::Decode { operation, status, excerpt, .. }) => {
             assert_eq!(operation.as_deref(), Some("listUsers"));
             assert_eq!(status, Some(StatusCode::OK));
             assert_eq!(excerpt, r#"{"id":"not a list"}"#);
@@ -417,17 +301,9 @@ async fn an_undecodable_page_is_a_decode_error_with_an_excerpt() {
 async fn an_error_status_on_a_later_page_is_an_api_error() {
     let (origin, _) = server(|n, origin, _| {
         if n == 1 {
-            (
-                200,
-                vec![format!("<{origin}/api/v1/users?after=1>; rel=next")],
-                users_json(0..1),
-            )
+            (200, vec![format!("<{origin}/api/v1/users?after=1>; rel=next")], users_json(0..1))
         } else {
-            (
-                400,
-                vec![],
-                r#"{"errorCode":"E0000031","errorSummary":"Invalid search criteria."}"#.to_owned(),
-            )
+            (400, vec![], r#"{"errorCode":"E0000031","errorSummary":"Invalid search criteria."}"#.to_owned())
         }
     })
     .await;
@@ -452,8 +328,7 @@ async fn pagination_through_the_retry_layer_loses_nothing() {
     })
     .await;
     let client = reqwest::Client::new();
-    let policy =
-        RetryPolicy::default().with_backoff(Duration::from_millis(5), Duration::from_millis(20));
+    let policy = RetryPolicy::default().with_backoff(Duration::from_millis(5), Duration::from_millis(20));
     let fetch = move |url: Url| {
         let client = client.clone();
         let policy = policy.clone();
@@ -466,11 +341,8 @@ async fn pagination_through_the_retry_layer_loses_nothing() {
             .await
         }
     };
-    let users: Vec<User> = paginate_url("listUsers", first_url(&origin), fetch)
-        .into_items()
-        .try_collect()
-        .await
-        .unwrap();
+    let users: Vec<User> =
+        paginate_url("listUsers", first_url(&origin), fetch).into_items().try_collect().await.unwrap();
     assert_eq!(users.len(), 7);
     let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
     assert_eq!(ids, ["u0", "u1", "u2", "u3", "u4", "u5", "u6"]);
@@ -495,31 +367,22 @@ async fn tail_follows_the_polling_link_and_waits_after_empty_pages() {
         };
         (
             200,
-            vec![format!(
-                "<{origin}/api/v1/logs?since=2024-01-01T00%3A00%3A00Z&after={next}>; rel=\"next\""
-            )],
+            vec![format!("<{origin}/api/v1/logs?since=2024-01-01T00%3A00%3A00Z&after={next}>; rel=\"next\"")],
             events.to_owned(),
         )
     })
     .await;
     let client = reqwest::Client::new();
-    let url: Url = format!("{origin}/api/v1/logs?since=2024-01-01T00%3A00%3A00Z")
-        .parse()
-        .unwrap();
+    let url: Url = format!("{origin}/api/v1/logs?since=2024-01-01T00%3A00%3A00Z").parse().unwrap();
     let interval = Duration::from_millis(100);
     let options = TailOptions::default().with_poll_interval(interval);
     let started = Instant::now();
-    let events: Vec<LogEvent> = tail(
-        "listLogEvents",
-        url.clone(),
-        fetcher(&client),
-        options.clone(),
-    )
-    .into_items()
-    .take(3)
-    .try_collect()
-    .await
-    .unwrap();
+    let events: Vec<LogEvent> = tail("listLogEvents", url.clone(), fetcher(&client), options.clone())
+        .into_items()
+        .take(3)
+        .try_collect()
+        .await
+        .unwrap();
     let uuids: Vec<&str> = events.iter().map(|e| e.uuid.as_str()).collect();
     assert_eq!(uuids, ["e1", "e2", "e3"]);
     // Two empty polls, each followed by a wait.
@@ -529,20 +392,11 @@ async fn tail_follows_the_polling_link_and_waits_after_empty_pages() {
     assert!(queries_seen[1..].iter().all(|q| q.contains("after=e2")));
 
     // The pages variant yields the empty pages too, and does not end on them.
-    let (origin, _) = server(|_, origin, _| {
-        (
-            200,
-            vec![format!("<{origin}/api/v1/logs?after=x>; rel=next")],
-            "[]".to_owned(),
-        )
-    })
-    .await;
+    let (origin, _) =
+        server(|_, origin, _| (200, vec![format!("<{origin}/api/v1/logs?after=x>; rel=next")], "[]".to_owned())).await;
     let url: Url = format!("{origin}/api/v1/logs").parse().unwrap();
-    let pages: Vec<Page<LogEvent>> = tail("listLogEvents", url, fetcher(&client), options.clone())
-        .take(3)
-        .try_collect()
-        .await
-        .unwrap();
+    let pages: Vec<Page<LogEvent>> =
+        tail("listLogEvents", url, fetcher(&client), options.clone()).take(3).try_collect().await.unwrap();
     assert_eq!(pages.len(), 3);
     assert!(pages.iter().all(|p| p.items.is_empty()));
 }
@@ -554,11 +408,8 @@ async fn tail_without_a_next_link() {
     // Empty page without a link: poll the same URL again.
     let (origin, queries) = server(|_, _, _| (200, vec![], "[]".to_owned())).await;
     let url: Url = format!("{origin}/api/v1/logs?since=x").parse().unwrap();
-    let pages: Vec<Page<LogEvent>> = tail("listLogEvents", url, fetcher(&client), options.clone())
-        .take(3)
-        .try_collect()
-        .await
-        .unwrap();
+    let pages: Vec<Page<LogEvent>> =
+        tail("listLogEvents", url, fetcher(&client), options.clone()).take(3).try_collect().await.unwrap();
     assert_eq!(pages.len(), 3);
     assert!(queries.lock().unwrap().iter().all(|q| q == "since=x"));
 
@@ -566,13 +417,8 @@ async fn tail_without_a_next_link() {
     let (origin, _) = server(|_, _, _| (200, vec![], r#"[{"uuid":"e1"}]"#.to_owned())).await;
     let url: Url = format!("{origin}/api/v1/logs").parse().unwrap();
     let results: Vec<Result<Page<LogEvent>, Error>> =
-        tail("listLogEvents", url, fetcher(&client), options)
-            .collect()
-            .await;
+        tail("listLogEvents", url, fetcher(&client), options).collect().await;
     assert_eq!(results.len(), 2);
     assert!(results[0].is_ok());
-    assert!(matches!(
-        results[1],
-        Err(Error::Pagination(PaginationError::MissingNextLink))
-    ));
+    assert!(matches!(results[1], Err(Error::Pagination(PaginationError::MissingNextLink))));
 }

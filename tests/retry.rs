@@ -1,11 +1,5 @@
 //! Retry behaviour against small HTTP servers on 127.0.0.1.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,33 +34,19 @@ struct Scripted {
     respond: Responder,
 }
 
-async fn scripted_handler(
-    State(s): State<Scripted>,
-    method: Method,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn scripted_handler(State(s): State<Scripted>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
     let n = {
         let mut hits = s.hits.lock().unwrap();
-        hits.push(Hit {
-            method,
-            headers,
-            body,
-        });
+        hits.push(Hit { method, headers, body });
         hits.len()
     };
     (s.respond)(n)
 }
 
 /// Starts a server answering hit number `n` (1-based) with `respond(n)`.
-async fn scripted(
-    respond: impl Fn(usize) -> Response + Send + Sync + 'static,
-) -> (String, Arc<Mutex<Vec<Hit>>>) {
+async fn scripted(respond: impl Fn(usize) -> Response + Send + Sync + 'static) -> (String, Arc<Mutex<Vec<Hit>>>) {
     let hits = Arc::new(Mutex::new(Vec::new()));
-    let state = Scripted {
-        hits: hits.clone(),
-        respond: Arc::new(respond),
-    };
+    let state = Scripted { hits: hits.clone(), respond: Arc::new(respond) };
     let app = Router::new().fallback(scripted_handler).with_state(state);
     let addr = serve(app).await;
     (format!("http://{addr}/api/v1/users"), hits)
@@ -82,19 +62,13 @@ async fn serve(app: Router) -> SocketAddr {
 fn reply(status: u16, headers: &[(&str, String)], body: &'static str) -> Response {
     let mut h = HeaderMap::new();
     for (k, v) in headers {
-        h.append(
-            axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-            HeaderValue::from_str(v).unwrap(),
-        );
+        h.append(axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
     }
     (StatusCode::from_u16(status).unwrap(), h, body).into_response()
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs()
 }
 
 fn http_date(secs: u64) -> String {
@@ -156,27 +130,13 @@ fn hits(h: &Arc<Mutex<Vec<Hit>>>) -> Vec<Hit> {
 }
 
 fn header_values(hit: &Hit, name: &str) -> Vec<String> {
-    hit.headers
-        .get_all(name)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
+    hit.headers.get_all(name).iter().map(|v| v.to_str().unwrap().to_owned()).collect()
 }
 
 #[tokio::test]
 async fn rate_limit_waits_for_the_reset_then_succeeds() {
-    let _ = tracing_subscriber::fmt()
-        .with_test_writer()
-        .with_max_level(tracing::Level::DEBUG)
-        .try_init();
-    let (url, log) = scripted(|n| {
-        if n == 1 {
-            rate_limited("rl-1", 0, 1)
-        } else {
-            ok()
-        }
-    })
-    .await;
+    let _ = tracing_subscriber::fmt().with_test_writer().with_max_level(tracing::Level::DEBUG).try_init();
+    let (url, log) = scripted(|n| if n == 1 { rate_limited("rl-1", 0, 1) } else { ok() }).await;
     let started = Instant::now();
     let (res, calls) = run(&fast_policy(), Method::GET, &url, None).await;
     let resp = res.unwrap();
@@ -193,14 +153,7 @@ async fn rate_limit_waits_for_the_reset_then_succeeds() {
 #[tokio::test]
 async fn server_clock_ahead_is_corrected_with_date() {
     // Server clock one hour ahead: reset - local_now would be an hour, over the 20 s budget.
-    let (url, log) = scripted(|n| {
-        if n == 1 {
-            rate_limited("a", 3600, 1)
-        } else {
-            ok()
-        }
-    })
-    .await;
+    let (url, log) = scripted(|n| if n == 1 { rate_limited("a", 3600, 1) } else { ok() }).await;
     let (res, _) = run(&fast_policy(), Method::GET, &url, None).await;
     assert_eq!(res.unwrap().status(), 200);
     assert_eq!(hits(&log).len(), 2);
@@ -209,14 +162,7 @@ async fn server_clock_ahead_is_corrected_with_date() {
 #[tokio::test]
 async fn server_clock_behind_is_corrected_with_date() {
     // Server clock one hour behind: reset - local_now would be negative; Okta still asks for one second.
-    let (url, log) = scripted(|n| {
-        if n == 1 {
-            rate_limited("b", -3600, 1)
-        } else {
-            ok()
-        }
-    })
-    .await;
+    let (url, log) = scripted(|n| if n == 1 { rate_limited("b", -3600, 1) } else { ok() }).await;
     let started = Instant::now();
     let (res, _) = run(&fast_policy(), Method::GET, &url, None).await;
     assert_eq!(res.unwrap().status(), 200);
@@ -229,33 +175,20 @@ async fn missing_or_malformed_rate_limit_headers_fall_back_to_backoff() {
     let variants: Vec<Vec<(&str, String)>> = vec![
         vec![],
         vec![("x-rate-limit-reset", "soon".into())],
-        vec![
-            ("x-rate-limit-reset", "-3".into()),
-            ("date", http_date(now_secs())),
-        ],
-        vec![
-            ("x-rate-limit-reset", (now_secs() + 1).to_string()),
-            ("date", "yesterday".into()),
-        ],
-        vec![
-            ("x-rate-limit-reset", "1".into()),
-            ("date", http_date(now_secs())),
-        ],
+        vec![("x-rate-limit-reset", "-3".into()), ("date", http_date(now_secs()))],
+        vec![("x-rate-limit-reset", (now_secs() + 1).to_string()), ("date", "yesterday".into())],
+        vec![("x-rate-limit-reset", "1".into()), ("date", http_date(now_secs()))],
     ];
     for headers in variants {
         let h = headers.clone();
         let (url, log) = scripted(move |n| if n == 1 { reply(429, &h, "") } else { ok() }).await;
-        let policy =
-            fast_policy().with_backoff(Duration::from_millis(200), Duration::from_millis(200));
+        let policy = fast_policy().with_backoff(Duration::from_millis(200), Duration::from_millis(200));
         let started = Instant::now();
         let (res, _) = run(&policy, Method::GET, &url, None).await;
         assert_eq!(res.unwrap().status(), 200, "{headers:?}");
         assert_eq!(hits(&log).len(), 2, "{headers:?}");
         // Backoff, not an instant retry: at least half the base ("equal jitter").
-        assert!(
-            started.elapsed() >= Duration::from_millis(100),
-            "{headers:?}"
-        );
+        assert!(started.elapsed() >= Duration::from_millis(100), "{headers:?}");
     }
 }
 
@@ -270,12 +203,8 @@ async fn retry_headers_name_the_first_failure_and_are_not_duplicated() {
     let client = reqwest::Client::new();
     let mut req = reqwest::Request::new(Method::GET, url.parse().unwrap());
     // A stale value from the caller must be replaced, not appended to.
-    req.headers_mut()
-        .insert("x-okta-retry-count", HeaderValue::from_static("99"));
-    let res = execute(&fast_policy().with_max_retries(3), req, |r| {
-        client.execute(r).map_err(Error::Transport)
-    })
-    .await;
+    req.headers_mut().insert("x-okta-retry-count", HeaderValue::from_static("99"));
+    let res = execute(&fast_policy().with_max_retries(3), req, |r| client.execute(r).map_err(Error::Transport)).await;
     assert_eq!(res.unwrap().status(), 200);
     let hits = hits(&log);
     assert_eq!(hits.len(), 3);
@@ -289,13 +218,7 @@ async fn retry_headers_name_the_first_failure_and_are_not_duplicated() {
 
 #[tokio::test]
 async fn post_is_not_retried_on_503_but_get_is() {
-    let respond = |_| {
-        reply(
-            503,
-            &[("x-okta-request-id", "u".into())],
-            "<html>down</html>",
-        )
-    };
+    let respond = |_| reply(503, &[("x-okta-request-id", "u".into())], "<html>down</html>");
     let (url, log) = scripted(respond).await;
     let (res, calls) = run(&fast_policy(), Method::POST, &url, Some("{}")).await;
     match res {
@@ -358,9 +281,7 @@ async fn dropping_server() -> (String, Arc<AtomicUsize>) {
                         }
                     }
                 };
-                let complete = tokio::time::timeout(Duration::from_secs(5), read_all)
-                    .await
-                    .unwrap_or(false);
+                let complete = tokio::time::timeout(Duration::from_secs(5), read_all).await.unwrap_or(false);
                 if complete {
                     counter.fetch_add(1, Ordering::SeqCst);
                 }
@@ -392,22 +313,12 @@ async fn post_is_not_resent_after_the_connection_drops_but_get_is() {
 
 #[tokio::test]
 async fn post_is_retried_on_429() {
-    let (url, log) = scripted(|n| {
-        if n == 1 {
-            reply(429, &[], "")
-        } else {
-            reply(201, &[], "{}")
-        }
-    })
-    .await;
+    let (url, log) = scripted(|n| if n == 1 { reply(429, &[], "") } else { reply(201, &[], "{}") }).await;
     let (res, _) = run(&fast_policy(), Method::POST, &url, Some("payload")).await;
     assert_eq!(res.unwrap().status(), 201);
     let hits = hits(&log);
     assert_eq!(hits.len(), 2);
-    assert!(
-        hits.iter()
-            .all(|h| h.method == Method::POST && h.body == "payload")
-    );
+    assert!(hits.iter().all(|h| h.method == Method::POST && h.body == "payload"));
 }
 
 async fn free_port() -> SocketAddr {
@@ -419,13 +330,7 @@ async fn free_port() -> SocketAddr {
 async fn post_is_retried_when_the_connection_is_refused() {
     // Nothing listens: every attempt fails before sending, so even a POST is retried.
     let addr = free_port().await;
-    let (res, calls) = run(
-        &fast_policy(),
-        Method::POST,
-        &format!("http://{addr}/api/v1/users"),
-        Some("{}"),
-    )
-    .await;
+    let (res, calls) = run(&fast_policy(), Method::POST, &format!("http://{addr}/api/v1/users"), Some("{}")).await;
     match res {
         Err(Error::Transport(e)) => assert!(e.is_connect(), "{e:?}"),
         other => panic!("{other:?}"),
@@ -435,10 +340,7 @@ async fn post_is_retried_when_the_connection_is_refused() {
     // The server comes up before the second attempt: the POST goes through, once.
     let addr = free_port().await;
     let hits_log = Arc::new(Mutex::new(Vec::new()));
-    let state = Scripted {
-        hits: hits_log.clone(),
-        respond: Arc::new(|_| reply(201, &[], "{}")),
-    };
+    let state = Scripted { hits: hits_log.clone(), respond: Arc::new(|_| reply(201, &[], "{}")) };
     let app = Router::new().fallback(scripted_handler).with_state(state);
     let app = Mutex::new(Some(app));
     let client = reqwest::Client::new();
@@ -447,11 +349,7 @@ async fn post_is_retried_when_the_connection_is_refused() {
     let calls = AtomicUsize::new(0);
     let res = execute(&fast_policy(), req, |r| {
         let n = calls.fetch_add(1, Ordering::SeqCst);
-        let app = if n == 1 {
-            app.lock().unwrap().take()
-        } else {
-            None
-        };
+        let app = if n == 1 { app.lock().unwrap().take() } else { None };
         let client = client.clone();
         async move {
             if let Some(app) = app {
@@ -472,15 +370,8 @@ async fn post_is_retried_when_the_connection_is_refused() {
 #[tokio::test]
 async fn max_retries_is_honoured() {
     for (max, expected) in [(0, 1), (1, 2), (3, 4)] {
-        let (url, log) =
-            scripted(|n| reply(503, &[("x-okta-request-id", format!("id-{n}"))], "")).await;
-        let (res, _) = run(
-            &fast_policy().with_max_retries(max),
-            Method::GET,
-            &url,
-            None,
-        )
-        .await;
+        let (url, log) = scripted(|n| reply(503, &[("x-okta-request-id", format!("id-{n}"))], "")).await;
+        let (res, _) = run(&fast_policy().with_max_retries(max), Method::GET, &url, None).await;
         let err = res.unwrap_err();
         assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
         assert_eq!(err.request_id(), Some(format!("id-{expected}").as_str()));
@@ -493,12 +384,7 @@ async fn exhausted_rate_limit_is_reported() {
     let (url, log) = scripted(|n| reply(429, &[("x-okta-request-id", format!("r{n}"))], "")).await;
     let (res, _) = run(&fast_policy(), Method::GET, &url, None).await;
     match res {
-        Err(Error::RateLimited {
-            attempts,
-            request_id,
-            reset_at,
-            ..
-        }) => {
+        Err(Error::RateLimited { attempts, request_id, reset_at, .. }) => {
             assert_eq!(attempts, 3);
             assert_eq!(request_id.as_deref(), Some("r3"));
             assert_eq!(reset_at, None);
@@ -515,12 +401,7 @@ async fn a_wait_beyond_max_elapsed_is_not_started() {
     let policy = fast_policy().with_max_elapsed(Duration::from_secs(5));
     let (res, _) = run(&policy, Method::GET, &url, None).await;
     match res {
-        Err(Error::RateLimited {
-            attempts,
-            retry_after,
-            reset_at,
-            request_id,
-        }) => {
+        Err(Error::RateLimited { attempts, retry_after, reset_at, request_id }) => {
             assert_eq!(attempts, 1);
             assert_eq!(retry_after, Some(Duration::from_secs(30)));
             assert!(reset_at.is_some());
@@ -532,21 +413,11 @@ async fn a_wait_beyond_max_elapsed_is_not_started() {
 
     // An absurd reset does not overflow or panic.
     let (url, log) = scripted(|_| {
-        reply(
-            429,
-            &[
-                ("x-rate-limit-reset", "18446744073709551615".into()),
-                ("date", http_date(now_secs())),
-            ],
-            "",
-        )
+        reply(429, &[("x-rate-limit-reset", "18446744073709551615".into()), ("date", http_date(now_secs()))], "")
     })
     .await;
     let (res, _) = run(&policy, Method::GET, &url, None).await;
-    assert!(
-        matches!(res, Err(Error::RateLimited { attempts: 1, .. })),
-        "{res:?}"
-    );
+    assert!(matches!(res, Err(Error::RateLimited { attempts: 1, .. })), "{res:?}");
     assert_eq!(hits(&log).len(), 1);
 
     // Same for a backoff longer than the budget.
@@ -555,10 +426,7 @@ async fn a_wait_beyond_max_elapsed_is_not_started() {
         .with_backoff(Duration::from_secs(30), Duration::from_secs(30))
         .with_max_elapsed(Duration::from_secs(2));
     let (res, _) = run(&policy, Method::GET, &url, None).await;
-    assert_eq!(
-        res.unwrap_err().status(),
-        Some(StatusCode::SERVICE_UNAVAILABLE)
-    );
+    assert_eq!(res.unwrap_err().status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(hits(&log).len(), 1);
 }
 
@@ -580,18 +448,11 @@ async fn slow_server() -> (String, Arc<AtomicUsize>) {
 
 #[tokio::test]
 async fn request_timeout_is_honoured() {
-    let policy = fast_policy()
-        .with_request_timeout(Some(Duration::from_millis(200)))
-        .with_max_retries(1);
+    let policy = fast_policy().with_request_timeout(Some(Duration::from_millis(200))).with_max_retries(1);
     let (url, count) = slow_server().await;
     let (res, _) = run(&policy, Method::GET, &url, None).await;
     match res {
-        Err(Error::Timeout {
-            kind,
-            attempts,
-            source,
-            ..
-        }) => {
+        Err(Error::Timeout { kind, attempts, source, .. }) => {
             assert_eq!(kind, TimeoutKind::Request);
             assert_eq!(attempts, 2);
             assert!(source.unwrap().is_timeout());
@@ -603,88 +464,41 @@ async fn request_timeout_is_honoured() {
     // A POST that timed out may have been processed: not re-sent.
     let (url, count) = slow_server().await;
     let (res, _) = run(&policy, Method::POST, &url, Some("{}")).await;
-    assert!(
-        matches!(res, Err(Error::Timeout { attempts: 1, .. })),
-        "{res:?}"
-    );
+    assert!(matches!(res, Err(Error::Timeout { attempts: 1, .. })), "{res:?}");
     assert_eq!(count.load(Ordering::SeqCst), 1);
 
     // The request's own timeout wins over the policy's.
     let (url, count) = slow_server().await;
     let client = reqwest::Client::new();
-    let req = client
-        .get(&url)
-        .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
-    let res = execute(&fast_policy().with_max_retries(0), req, |r| {
-        client.execute(r).map_err(Error::Transport)
-    })
-    .await;
-    assert!(
-        matches!(
-            res,
-            Err(Error::Timeout {
-                kind: TimeoutKind::Request,
-                ..
-            })
-        ),
-        "{res:?}"
-    );
+    let req = client.get(&url).timeout(Duration::from_millis(100)).build().unwrap();
+    let res = execute(&fast_policy().with_max_retries(0), req, |r| client.execute(r).map_err(Error::Transport)).await;
+    assert!(matches!(res, Err(Error::Timeout { kind: TimeoutKind::Request, .. })), "{res:?}");
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
 async fn max_elapsed_caps_a_slow_attempt() {
     let (url, count) = slow_server().await;
-    let policy = fast_policy()
-        .with_request_timeout(None)
-        .with_max_elapsed(Duration::from_millis(300));
+    let policy = fast_policy().with_request_timeout(None).with_max_elapsed(Duration::from_millis(300));
     let (res, _) = run(&policy, Method::GET, &url, None).await;
-    assert!(
-        matches!(
-            res,
-            Err(Error::Timeout {
-                kind: TimeoutKind::MaxElapsed,
-                attempts: 1,
-                ..
-            })
-        ),
-        "{res:?}"
-    );
+    assert!(matches!(res, Err(Error::Timeout { kind: TimeoutKind::MaxElapsed, attempts: 1, .. })), "{res:?}");
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
 
 fn streaming_body(text: &'static str) -> reqwest::Body {
-    reqwest::Body::wrap_stream(futures::stream::iter([Ok::<_, std::io::Error>(
-        Bytes::from(text),
-    )]))
+    reqwest::Body::wrap_stream(futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from(text))]))
 }
 
 #[tokio::test]
 async fn a_streaming_body_is_sent_once_and_the_error_says_why() {
     let client = reqwest::Client::new();
     for (method, status) in [(Method::PUT, 503), (Method::POST, 429)] {
-        let (url, log) =
-            scripted(move |_| reply(status, &[("x-okta-request-id", "s".into())], "")).await;
-        let req = client
-            .request(method.clone(), &url)
-            .body(streaming_body("abc"))
-            .build()
-            .unwrap();
+        let (url, log) = scripted(move |_| reply(status, &[("x-okta-request-id", "s".into())], "")).await;
+        let req = client.request(method.clone(), &url).body(streaming_body("abc")).build().unwrap();
         assert!(req.try_clone().is_none());
-        let res = execute(&fast_policy(), req, |r| {
-            client.execute(r).map_err(Error::Transport)
-        })
-        .await;
+        let res = execute(&fast_policy(), req, |r| client.execute(r).map_err(Error::Transport)).await;
         match res {
-            Err(
-                ref e @ Error::NotRetryable {
-                    reason,
-                    attempts,
-                    ref source,
-                },
-            ) => {
+            Err(ref e @ Error::NotRetryable { reason, attempts, ref source }) => {
                 assert_eq!(reason, NotRetryableReason::BodyNotClonable);
                 assert_eq!(attempts, 1);
                 assert_eq!(source.status(), Some(StatusCode::from_u16(status).unwrap()));
@@ -699,15 +513,8 @@ async fn a_streaming_body_is_sent_once_and_the_error_says_why() {
 
     // Success needs no retry.
     let (url, log) = scripted(|_| ok()).await;
-    let req = client
-        .post(&url)
-        .body(streaming_body("abc"))
-        .build()
-        .unwrap();
-    let res = execute(&fast_policy(), req, |r| {
-        client.execute(r).map_err(Error::Transport)
-    })
-    .await;
+    let req = client.post(&url).body(streaming_body("abc")).build().unwrap();
+    let res = execute(&fast_policy(), req, |r| client.execute(r).map_err(Error::Transport)).await;
     assert_eq!(res.unwrap().status(), 200);
     assert_eq!(hits(&log).len(), 1);
 }
@@ -718,11 +525,7 @@ async fn other_errors_of_send_are_not_retried() {
     let req = reqwest::Request::new(Method::GET, "http://127.0.0.1:9/".parse().unwrap());
     let res = execute(&fast_policy(), req, |_| {
         calls.fetch_add(1, Ordering::SeqCst);
-        async {
-            Err(Error::Pagination(
-                okta_management::pagination::PaginationError::MissingNextLink,
-            ))
-        }
+        async { Err(Error::Pagination(okta_management::pagination::PaginationError::MissingNextLink)) }
     })
     .await;
     assert!(matches!(res, Err(Error::Pagination(_))));
@@ -762,25 +565,12 @@ async fn error_bodies_are_decoded_from_responses() {
         "Okta API error 404 E0000007: Not found: Resource not found: xyz (User) (request id req404)"
     );
     assert_eq!(errors[0].error_id(), Some("oae1"));
-    assert_eq!(
-        errors[1].body_excerpt(),
-        Some("<html> <head><title>502 Bad Gateway</title></head> </html>")
-    );
-    assert!(
-        errors[1]
-            .to_string()
-            .starts_with("Okta API error 502 Bad Gateway (unrecognised body:")
-    );
-    assert_eq!(
-        errors[2].to_string(),
-        "Okta API error 500 Internal Server Error (empty body)"
-    );
+    assert_eq!(errors[1].body_excerpt(), Some("<html> <head><title>502 Bad Gateway</title></head> </html>"));
+    assert!(errors[1].to_string().starts_with("Okta API error 502 Bad Gateway (unrecognised body:"));
+    assert_eq!(errors[2].to_string(), "Okta API error 500 Internal Server Error (empty body)");
     assert_eq!(errors[3].status(), StatusCode::BAD_REQUEST);
     assert_eq!(errors[3].error_code(), None);
-    assert_eq!(
-        errors[3].body_excerpt(),
-        Some(r#"{"errorCode":"E0000001","errorSumm"#)
-    );
+    assert_eq!(errors[3].body_excerpt(), Some(r#"{"errorCode":"E0000001","errorSumm"#));
 }
 
 #[tokio::test]
@@ -799,10 +589,7 @@ async fn rate_limit_headers_are_readable_from_a_response() {
     .await;
     let (res, _) = run(&fast_policy(), Method::GET, &url, None).await;
     let info = RateLimitInfo::from_headers(res.unwrap().headers());
-    assert_eq!(
-        (info.limit, info.remaining, info.reset),
-        (Some(100), Some(42), Some(1_700_000_060))
-    );
+    assert_eq!((info.limit, info.remaining, info.reset), (Some(100), Some(42), Some(1_700_000_060)));
     // hyper adds a Date header to every response.
     assert!(info.date.is_some());
 }

@@ -4,11 +4,11 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use futures::FutureExt as _;
+use futures::future::BoxFuture;
 use http::HeaderValue;
 
-use super::{sensitive_header, AuthError};
+use super::{AuthError, sensitive_header};
 use crate::secret::SecretString;
 
 /// Error type a [`TokenSupplier`] may return.

@@ -1,17 +1,17 @@
 //! DPoP (RFC 9449): proof-of-possession JWTs signed with a per-`Authenticator` EC P-256 key,
 //! and the server nonces (`DPoP-Nonce`) for the token endpoint and the resource server.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use aws_lc_rs::digest::{digest, SHA256};
-use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair as _, ECDSA_P256_SHA256_FIXED_SIGNING};
+use aws_lc_rs::digest::{SHA256, digest};
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
 use base64::Engine as _;
 use http::HeaderMap;
 use serde::Serialize;
 use url::Url;
 
-use super::jwt::{encode_jws, sign_es256, JwsHeader, B64URL};
+use super::jwt::{B64URL, JwsHeader, encode_jws, sign_es256};
 use super::{now_secs, random_jti};
 use crate::auth::KeyError;
 use crate::secret::SecretString;
@@ -30,10 +30,7 @@ pub(crate) struct DpopState {
 
 impl std::fmt::Debug for DpopState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DpopState")
-            .field("enabled", &self.enabled())
-            .field("key", &"[redacted]")
-            .finish()
+        f.debug_struct("DpopState").field("enabled", &self.enabled()).field("key", &"[redacted]").finish()
     }
 }
 
@@ -110,12 +107,7 @@ impl DpopState {
         access_token: Option<&SecretString>,
     ) -> Result<String, KeyError> {
         let htu = htu(url);
-        let header = JwsHeader {
-            alg: "ES256",
-            typ: Some("dpop+jwt"),
-            kid: None,
-            jwk: Some(&self.jwk),
-        };
+        let header = JwsHeader { alg: "ES256", typ: Some("dpop+jwt"), kid: None, jwk: Some(&self.jwk) };
         let claims = ProofClaims {
             jti: random_jti()?,
             htm: method,

@@ -16,12 +16,10 @@ use std::sync::Arc;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPairComponents, PublicKeyComponents};
-use aws_lc_rs::signature::{
-    EcdsaKeyPair, RsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING, RSA_PKCS1_SHA256,
-};
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
+use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -30,9 +28,7 @@ use crate::secret::SecretString;
 /// base64url without padding (JWS encoding).
 pub(crate) const B64URL: GeneralPurpose = GeneralPurpose::new(
     &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
 /// Standard base64 for PEM bodies.
@@ -110,10 +106,7 @@ pub struct PrivateKey {
 
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PrivateKey")
-            .field("alg", &self.algorithm())
-            .field("material", &"[redacted]")
-            .finish()
+        f.debug_struct("PrivateKey").field("alg", &self.algorithm()).field("material", &"[redacted]").finish()
     }
 }
 
@@ -155,9 +148,7 @@ impl PrivateKey {
                 return Err(KeyError::Pem("missing END line"));
             };
             let body = body_and_more.get(..body_end).unwrap_or("");
-            rest = body_and_more
-                .get(body_end + end_marker.len()..)
-                .unwrap_or("");
+            rest = body_and_more.get(body_end + end_marker.len()..).unwrap_or("");
             match label.as_str() {
                 // `openssl ecparam -genkey` emits a parameters block first.
                 "EC PARAMETERS" => continue,
@@ -167,12 +158,9 @@ impl PrivateKey {
                     if body.contains("Proc-Type:") || body.contains("DEK-Info:") {
                         return Err(KeyError::Encrypted);
                     }
-                    let b64: Zeroizing<String> =
-                        Zeroizing::new(body.chars().filter(|c| !c.is_whitespace()).collect());
+                    let b64: Zeroizing<String> = Zeroizing::new(body.chars().filter(|c| !c.is_whitespace()).collect());
                     let der = Zeroizing::new(
-                        B64STD
-                            .decode(b64.as_bytes())
-                            .map_err(|_| KeyError::Pem("invalid base64 body"))?,
+                        B64STD.decode(b64.as_bytes()).map_err(|_| KeyError::Pem("invalid base64 body"))?,
                     );
                     return match label.as_str() {
                         "RSA PRIVATE KEY" => Self::from_pkcs1_der(&der),
@@ -187,9 +175,7 @@ impl PrivateKey {
 
     /// Parses a DER PKCS#1 `RSAPrivateKey`.
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyError> {
-        RsaKeyPair::from_der(der)
-            .map(|k| Self::new(KeyInner::Rsa(k)))
-            .map_err(|e| KeyError::Rejected(e.description_()))
+        RsaKeyPair::from_der(der).map(|k| Self::new(KeyInner::Rsa(k))).map_err(|e| KeyError::Rejected(e.description_()))
     }
 
     /// Parses a DER PKCS#8 `PrivateKeyInfo` holding an RSA or EC P-256 key.
@@ -215,21 +201,11 @@ impl PrivateKey {
     pub fn from_jwk(json: &str) -> Result<Self, KeyError> {
         let jwk: Jwk = serde_json::from_str(json).map_err(|e| {
             // serde_json messages may quote values; report only category and position.
-            KeyError::Jwk(format!(
-                "{:?} error at line {} column {}",
-                e.classify(),
-                e.line(),
-                e.column()
-            ))
+            KeyError::Jwk(format!("{:?} error at line {} column {}", e.classify(), e.line(), e.column()))
         })?;
         let jwk = match jwk.keys {
             Some(mut keys) if keys.len() == 1 => keys.pop().ok_or(KeyError::UnrecognizedFormat)?,
-            Some(keys) => {
-                return Err(KeyError::Jwk(format!(
-                    "JWKS holds {} keys, expected exactly one",
-                    keys.len()
-                )))
-            }
+            Some(keys) => return Err(KeyError::Jwk(format!("JWKS holds {} keys, expected exactly one", keys.len()))),
             None => jwk,
         };
         let kid = jwk.kid.clone();
@@ -244,10 +220,7 @@ impl PrivateKey {
                 let dq = secret_field(&jwk.dq, "dq")?;
                 let qi = secret_field(&jwk.qi, "qi")?;
                 let components = KeyPairComponents {
-                    public_key: PublicKeyComponents {
-                        n: strip_zeros(&n),
-                        e: strip_zeros(&e),
-                    },
+                    public_key: PublicKeyComponents { n: strip_zeros(&n), e: strip_zeros(&e) },
                     d: d.as_slice(),
                     p: p.as_slice(),
                     q: q.as_slice(),
@@ -256,8 +229,7 @@ impl PrivateKey {
                     qInv: qi.as_slice(),
                 };
                 KeyInner::Rsa(
-                    RsaKeyPair::from_components(&components)
-                        .map_err(|e| KeyError::Rejected(e.description_()))?,
+                    RsaKeyPair::from_components(&components).map_err(|e| KeyError::Rejected(e.description_()))?,
                 )
             }
             Some("EC") => {
@@ -269,8 +241,7 @@ impl PrivateKey {
                 let x = b64_field(jwk.x.as_deref(), "x")?;
                 let y = b64_field(jwk.y.as_deref(), "y")?;
                 let d = secret_field(&jwk.d, "d")?;
-                let (Some(x), Some(y), Some(d)) = (left_pad32(&x), left_pad32(&y), left_pad32(&d))
-                else {
+                let (Some(x), Some(y), Some(d)) = (left_pad32(&x), left_pad32(&y), left_pad32(&d)) else {
                     return Err(KeyError::Jwk("P-256 coordinates must be 32 bytes".into()));
                 };
                 let d = Zeroizing::new(d);
@@ -290,17 +261,11 @@ impl PrivateKey {
             Some(other) => return Err(KeyError::Unsupported(format!("JWK kty {other}"))),
             None => return Err(KeyError::Jwk("missing `kty`".into())),
         };
-        Ok(Self {
-            inner: Arc::new(inner),
-            jwk_kid: kid,
-        })
+        Ok(Self { inner: Arc::new(inner), jwk_kid: kid })
     }
 
     fn new(inner: KeyInner) -> Self {
-        Self {
-            inner: Arc::new(inner),
-            jwk_kid: None,
-        }
+        Self { inner: Arc::new(inner), jwk_kid: None }
     }
 
     /// The JWS algorithm this key signs with.
@@ -317,17 +282,8 @@ impl PrivateKey {
     }
 
     /// Signs `header.claims` as a compact JWS; `alg` is set from the key.
-    pub(crate) fn sign_jwt(
-        &self,
-        kid: Option<&str>,
-        claims: &impl Serialize,
-    ) -> Result<String, KeyError> {
-        let header = JwsHeader {
-            alg: self.algorithm().as_str(),
-            typ: Some("JWT"),
-            kid,
-            jwk: None,
-        };
+    pub(crate) fn sign_jwt(&self, kid: Option<&str>, claims: &impl Serialize) -> Result<String, KeyError> {
+        let header = JwsHeader { alg: self.algorithm().as_str(), typ: Some("JWT"), kid, jwk: None };
         encode_jws(&header, claims, |msg| self.sign(msg))
     }
 
@@ -335,8 +291,7 @@ impl PrivateKey {
         match &*self.inner {
             KeyInner::Rsa(k) => {
                 let mut sig = vec![0u8; k.public_modulus_len()];
-                k.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), msg, &mut sig)
-                    .map_err(|_| KeyError::Signing)?;
+                k.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), msg, &mut sig).map_err(|_| KeyError::Signing)?;
                 Ok(sig)
             }
             KeyInner::Ec(k) => sign_es256(k, msg),
@@ -346,9 +301,7 @@ impl PrivateKey {
 
 /// ES256 signature (fixed-length r||s, as JWS requires).
 pub(crate) fn sign_es256(key: &EcdsaKeyPair, msg: &[u8]) -> Result<Vec<u8>, KeyError> {
-    key.sign(&SystemRandom::new(), msg)
-        .map(|s| s.as_ref().to_vec())
-        .map_err(|_| KeyError::Signing)
+    key.sign(&SystemRandom::new(), msg).map(|s| s.as_ref().to_vec()).map_err(|_| KeyError::Signing)
 }
 
 /// JOSE header fields this crate emits.
@@ -400,15 +353,11 @@ struct Jwk {
 
 fn b64_field(v: Option<&str>, name: &str) -> Result<Vec<u8>, KeyError> {
     let v = v.ok_or_else(|| KeyError::Jwk(format!("missing `{name}`")))?;
-    B64URL
-        .decode(v)
-        .map_err(|_| KeyError::Jwk(format!("`{name}` is not base64url")))
+    B64URL.decode(v).map_err(|_| KeyError::Jwk(format!("`{name}` is not base64url")))
 }
 
 fn secret_field(v: &Option<SecretString>, name: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-    let v = v
-        .as_ref()
-        .ok_or_else(|| KeyError::Jwk(format!("missing private member `{name}`")))?;
+    let v = v.as_ref().ok_or_else(|| KeyError::Jwk(format!("missing private member `{name}`")))?;
     B64URL
         .decode(v.expose_secret())
         .map(Zeroizing::new)
@@ -461,48 +410,32 @@ fn diagnose(der: &[u8]) -> Option<KeyError> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use aws_lc_rs::signature::{KeyPair, ECDSA_P384_SHA384_FIXED_SIGNING};
+    use aws_lc_rs::signature::{ECDSA_P384_SHA384_FIXED_SIGNING, KeyPair};
 
     #[test]
     fn garbage_is_typed_error() {
-        assert_eq!(
-            PrivateKey::parse("hello").unwrap_err(),
-            KeyError::UnrecognizedFormat
-        );
+        assert_eq!(PrivateKey::parse("hello").unwrap_err(), KeyError::UnrecognizedFormat);
         assert!(matches!(
-            PrivateKey::parse("-----BEGIN PRIVATE KEY-----\n!!!\n-----END PRIVATE KEY-----")
-                .unwrap_err(),
+            PrivateKey::parse("-----BEGIN PRIVATE KEY-----\n!!!\n-----END PRIVATE KEY-----").unwrap_err(),
             KeyError::Pem(_)
         ));
         assert!(matches!(
-            PrivateKey::parse("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")
-                .unwrap_err(),
+            PrivateKey::parse("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----").unwrap_err(),
             KeyError::Rejected(_)
         ));
         assert!(matches!(
-            PrivateKey::parse("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
-                .unwrap_err(),
+            PrivateKey::parse("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").unwrap_err(),
             KeyError::NotPrivateKey { .. }
         ));
         assert_eq!(
-            PrivateKey::parse(
-                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----"
-            )
-            .unwrap_err(),
+            PrivateKey::parse("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----")
+                .unwrap_err(),
             KeyError::Encrypted
         );
-        assert!(matches!(
-            PrivateKey::parse("{\"kty\":\"OKP\"}").unwrap_err(),
-            KeyError::Unsupported(_)
-        ));
+        assert!(matches!(PrivateKey::parse("{\"kty\":\"OKP\"}").unwrap_err(), KeyError::Unsupported(_)));
         let e = PrivateKey::parse("{\"kty\":\"EC\",\"d\":\"c2VjcmV0LXZhbHVl\",").unwrap_err();
         assert!(!format!("{e}").contains("c2VjcmV0"));
     }
@@ -523,9 +456,7 @@ mod tests {
         let der = k.to_pkcs8v1().unwrap();
         let pk = PrivateKey::from_pkcs8_der(der.as_ref()).unwrap();
         assert_eq!(pk.algorithm(), JwsAlgorithm::ES256);
-        let jwt = pk
-            .sign_jwt(Some("k1"), &serde_json::json!({"a": 1}))
-            .unwrap();
+        let jwt = pk.sign_jwt(Some("k1"), &serde_json::json!({"a": 1})).unwrap();
         let parts: Vec<&str> = jwt.split('.').collect();
         let sig = B64URL.decode(parts[2]).unwrap();
         let input = format!("{}.{}", parts[0], parts[1]);

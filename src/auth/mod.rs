@@ -70,9 +70,7 @@ pub enum AuthError {
 }
 
 fn fmt_opt(prefix: &str, v: &Option<String>) -> String {
-    v.as_ref()
-        .map(|v| format!("{prefix}{v}"))
-        .unwrap_or_default()
+    v.as_ref().map(|v| format!("{prefix}{v}")).unwrap_or_default()
 }
 
 enum Mode {
@@ -108,13 +106,8 @@ impl Authenticator {
             AuthConfig::Bearer { token, supplier } => {
                 Mode::Bearer(bearer::BearerAuth::new(token.clone(), supplier.clone()))
             }
-            AuthConfig::PrivateKey {
-                client_id,
-                scopes,
-                key,
-                kid,
-            } => Mode::OAuth(Box::new(private_key::OAuthAuth::new(
-                private_key::OAuthParams {
+            AuthConfig::PrivateKey { client_id, scopes, key, kid } => {
+                Mode::OAuth(Box::new(private_key::OAuthAuth::new(private_key::OAuthParams {
                     client_id: client_id.clone(),
                     scopes: scopes.clone(),
                     key: key.clone(),
@@ -123,12 +116,10 @@ impl Authenticator {
                     http: token_http,
                     margin: config.token_refresh_margin(),
                     dpop: config.dpop(),
-                },
-            )?)),
+                })?))
+            }
         };
-        Ok(Self {
-            mode: Arc::new(mode),
-        })
+        Ok(Self { mode: Arc::new(mode) })
     }
 
     /// The authorization mode.
@@ -161,9 +152,7 @@ impl Authenticator {
                 Ok(http.execute(request).await?)
             }
             Mode::Bearer(b) => {
-                request
-                    .headers_mut()
-                    .insert(AUTHORIZATION, b.header().await?);
+                request.headers_mut().insert(AUTHORIZATION, b.header().await?);
                 Ok(http.execute(request).await?)
             }
             Mode::OAuth(o) => o.execute(http, request).await,
@@ -173,10 +162,7 @@ impl Authenticator {
 
 /// `"<scheme> <token>"` as a header value marked sensitive (kept out of HPACK tables and
 /// shown as `Sensitive` by `Debug`).
-pub(crate) fn sensitive_header(
-    scheme: &str,
-    token: &SecretString,
-) -> Result<HeaderValue, AuthError> {
+pub(crate) fn sensitive_header(scheme: &str, token: &SecretString) -> Result<HeaderValue, AuthError> {
     let text = Zeroizing::new(format!("{scheme} {}", token.expose_secret()));
     let mut v = HeaderValue::from_str(&text).map_err(|_| AuthError::InvalidHeaderValue)?;
     v.set_sensitive(true);
@@ -184,10 +170,7 @@ pub(crate) fn sensitive_header(
 }
 
 pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// 128 random bits, base64url.
@@ -199,11 +182,7 @@ pub(crate) fn random_jti() -> Result<String, KeyError> {
 
 /// The `error` parameter of the first `WWW-Authenticate` challenge that has one.
 pub(crate) fn www_authenticate_error(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(WWW_AUTHENTICATE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(auth_param_error)
+    headers.get_all(WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).find_map(auth_param_error)
 }
 
 fn auth_param_error(value: &str) -> Option<String> {
@@ -226,12 +205,7 @@ fn auth_param_error(value: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -262,9 +236,6 @@ mod tests {
             error: Some("invalid_client".into()),
             error_description: Some("bad assertion".into()),
         };
-        assert_eq!(
-            e.to_string(),
-            "token endpoint returned HTTP 401 Unauthorized: invalid_client - bad assertion"
-        );
+        assert_eq!(e.to_string(), "token endpoint returned HTTP 401 Unauthorized: invalid_client - bad assertion");
     }
 }

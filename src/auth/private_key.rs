@@ -13,9 +13,7 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use super::dpop::DpopState;
-use super::{
-    now_secs, random_jti, sensitive_header, www_authenticate_error, AuthError, PrivateKey,
-};
+use super::{AuthError, PrivateKey, now_secs, random_jti, sensitive_header, www_authenticate_error};
 use crate::secret::SecretString;
 
 /// Lifetime of a client assertion (Okta accepts at most one hour).
@@ -101,18 +99,12 @@ impl OAuthAuth {
     }
 
     fn current(&self) -> Option<Arc<CachedToken>> {
-        self.cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Drops the cached token if it is still generation `generation`.
     fn invalidate(&self, generation: u64) {
-        let mut guard = self
-            .cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if guard.as_ref().map(|t| t.generation) == Some(generation) {
             *guard = None;
         }
@@ -141,10 +133,7 @@ impl OAuthAuth {
             }
         }
         let t = Arc::new(self.fetch().await?);
-        *self
-            .cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&t));
+        *self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&t));
         Ok(t)
     }
 
@@ -159,9 +148,7 @@ impl OAuthAuth {
             exp: iat + ASSERTION_LIFETIME_SECS,
             jti: random_jti()?,
         };
-        Ok(Zeroizing::new(
-            self.key.sign_jwt(self.kid.as_deref(), &claims)?,
-        ))
+        Ok(Zeroizing::new(self.key.sign_jwt(self.kid.as_deref(), &claims)?))
     }
 
     /// One token acquisition: at most three POSTs (plain -> `invalid_dpop_proof` ->
@@ -177,10 +164,7 @@ impl OAuthAuth {
                 url::form_urlencoded::Serializer::new(String::new())
                     .append_pair("grant_type", "client_credentials")
                     .append_pair("scope", &self.scope)
-                    .append_pair(
-                        "client_assertion_type",
-                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                    )
+                    .append_pair("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
                     .append_pair("client_assertion", &assertion)
                     .finish(),
             );
@@ -192,9 +176,7 @@ impl OAuthAuth {
                 .body(form.as_bytes().to_vec());
             if use_dpop {
                 let nonce = self.dpop.token_nonce();
-                let proof = self
-                    .dpop
-                    .proof("POST", &self.token_url, nonce.as_deref(), None)?;
+                let proof = self.dpop.proof("POST", &self.token_url, nonce.as_deref(), None)?;
                 req = req.header("DPoP", proof);
             }
             let resp = req.send().await?;
@@ -230,10 +212,7 @@ impl OAuthAuth {
                 error: err.error,
                 error_description: err.error_description.map(|mut d| {
                     if d.len() > MAX_DESCRIPTION {
-                        let cut = (0..=MAX_DESCRIPTION)
-                            .rev()
-                            .find(|i| d.is_char_boundary(*i))
-                            .unwrap_or(0);
+                        let cut = (0..=MAX_DESCRIPTION).rev().find(|i| d.is_char_boundary(*i)).unwrap_or(0);
                         d.truncate(cut);
                     }
                     d
@@ -245,22 +224,13 @@ impl OAuthAuth {
     fn parse_token(&self, body: &[u8]) -> Result<CachedToken, AuthError> {
         let resp: TokenResponse = serde_json::from_slice(body).map_err(|e| {
             // Position only: the message could quote the token.
-            AuthError::TokenResponse(format!(
-                "{:?} error at line {} column {}",
-                e.classify(),
-                e.line(),
-                e.column()
-            ))
+            AuthError::TokenResponse(format!("{:?} error at line {} column {}", e.classify(), e.line(), e.column()))
         })?;
         let dpop = match resp.token_type.as_deref() {
             Some(t) if t.eq_ignore_ascii_case("dpop") => true,
             Some(t) if t.eq_ignore_ascii_case("bearer") => false,
             None => false,
-            Some(other) => {
-                return Err(AuthError::TokenResponse(format!(
-                    "unsupported token_type {other:?}"
-                )))
-            }
+            Some(other) => return Err(AuthError::TokenResponse(format!("unsupported token_type {other:?}"))),
         };
         if resp.access_token.is_empty() {
             return Err(AuthError::TokenResponse("empty access_token".into()));
@@ -290,20 +260,13 @@ impl OAuthAuth {
     fn authorize(&self, req: &mut reqwest::Request, tok: &CachedToken) -> Result<(), AuthError> {
         if tok.dpop {
             let nonce = self.dpop.resource_nonce();
-            let proof = self.dpop.proof(
-                req.method().as_str(),
-                req.url(),
-                nonce.as_deref(),
-                Some(&tok.token),
-            )?;
+            let proof = self.dpop.proof(req.method().as_str(), req.url(), nonce.as_deref(), Some(&tok.token))?;
             let mut v = HeaderValue::from_str(&proof).map_err(|_| AuthError::InvalidHeaderValue)?;
             v.set_sensitive(true);
             req.headers_mut().insert("DPoP", v);
-            req.headers_mut()
-                .insert(AUTHORIZATION, sensitive_header("DPoP", &tok.token)?);
+            req.headers_mut().insert(AUTHORIZATION, sensitive_header("DPoP", &tok.token)?);
         } else {
-            req.headers_mut()
-                .insert(AUTHORIZATION, sensitive_header("Bearer", &tok.token)?);
+            req.headers_mut().insert(AUTHORIZATION, sensitive_header("Bearer", &tok.token)?);
         }
         Ok(())
     }
@@ -328,11 +291,7 @@ impl OAuthAuth {
                 return Ok(resp);
             }
             let challenge = www_authenticate_error(resp.headers());
-            if tok.dpop
-                && got_nonce
-                && !nonce_retried
-                && challenge.as_deref() == Some("use_dpop_nonce")
-            {
+            if tok.dpop && got_nonce && !nonce_retried && challenge.as_deref() == Some("use_dpop_nonce") {
                 nonce_retried = true;
                 tracing::debug!("resource server asked for a DPoP nonce; resending once");
             } else if !refreshed {

@@ -2,7 +2,7 @@
 
 use http::HeaderValue;
 
-use super::{sensitive_header, AuthError};
+use super::{AuthError, sensitive_header};
 use crate::secret::SecretString;
 
 /// Holds the API token; builds the header per request so no long-lived copy sits in a

@@ -4,7 +4,7 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::common::{present, Extra};
+use super::common::{Extra, present};
 use super::response::HookResponse;
 
 /// The command types Okta accepts in inline hook responses.
@@ -170,12 +170,7 @@ pub struct TelephonyActionValue {
 impl TelephonyActionValue {
     /// A value with status and provider.
     pub fn new(status: TelephonyStatus, provider: impl Into<String>) -> Self {
-        Self {
-            status,
-            provider: provider.into(),
-            transaction_id: None,
-            transaction_metadata: None,
-        }
+        Self { status, provider: provider.into(), transaction_id: None, transaction_metadata: None }
     }
 
     /// Sets the transaction id.
@@ -260,11 +255,7 @@ pub struct PatchOp {
     /// JSON Pointer to the target, e.g. `/claims/extPatientId`.
     pub path: String,
     /// The value; `None` omits it (as for `remove`), `Some(Value::Null)` sends `null`.
-    #[serde(
-        default = "Option::default",
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default = "Option::default", deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
     /// Members not modelled above.
     #[serde(flatten)]
@@ -273,12 +264,7 @@ pub struct PatchOp {
 
 impl PatchOp {
     fn new(op: PatchOperation, path: impl Into<String>, value: Option<Value>) -> Self {
-        Self {
-            op,
-            path: path.into(),
-            value,
-            extra: Extra::new(),
-        }
+        Self { op, path: path.into(), value, extra: Extra::new() }
     }
 
     /// `add` `value` at `path`.
@@ -335,11 +321,7 @@ pub struct Command {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub command_type: Option<String>,
     /// The command operand.
-    #[serde(
-        default = "Option::default",
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default = "Option::default", deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
     /// Members not modelled above.
     #[serde(flatten)]
@@ -351,12 +333,7 @@ where
     K: Into<String>,
     V: Into<Value>,
 {
-    Value::Object(
-        attrs
-            .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect(),
-    )
+    Value::Object(attrs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
 }
 
 fn single(key: &str, value: &str) -> Value {
@@ -368,11 +345,7 @@ fn single(key: &str, value: &str) -> Value {
 impl Command {
     /// A command of any type with any value.
     pub fn new(command_type: impl Into<String>, value: Value) -> Self {
-        Self {
-            command_type: Some(command_type.into()),
-            value: Some(value),
-            extra: Extra::new(),
-        }
+        Self { command_type: Some(command_type.into()), value: Some(value), extra: Extra::new() }
     }
 
     fn typed(command_type: CommandType, value: Value) -> Self {
@@ -380,9 +353,7 @@ impl Command {
     }
 
     /// `com.okta.user.profile.update` with attribute name/value pairs.
-    pub fn user_profile_update<K: Into<String>, V: Into<Value>>(
-        attrs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
+    pub fn user_profile_update<K: Into<String>, V: Into<Value>>(attrs: impl IntoIterator<Item = (K, V)>) -> Self {
         Self::typed(CommandType::UserProfileUpdate, attributes(attrs))
     }
 
@@ -394,26 +365,18 @@ impl Command {
     }
 
     /// `com.okta.appUser.profile.update` with attribute name/value pairs (user import).
-    pub fn app_user_profile_update<K: Into<String>, V: Into<Value>>(
-        attrs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
+    pub fn app_user_profile_update<K: Into<String>, V: Into<Value>>(attrs: impl IntoIterator<Item = (K, V)>) -> Self {
         Self::typed(CommandType::AppUserProfileUpdate, attributes(attrs))
     }
 
     /// `com.okta.action.update` `{"registration": "ALLOW"|"DENY"}` (registration hook).
     pub fn registration(verdict: RegistrationVerdict) -> Self {
-        Self::typed(
-            CommandType::ActionUpdate,
-            single("registration", verdict.as_str()),
-        )
+        Self::typed(CommandType::ActionUpdate, single("registration", verdict.as_str()))
     }
 
     /// `com.okta.action.update` `{"credential": "VERIFIED"|"UNVERIFIED"}` (password import).
     pub fn password_import(verdict: CredentialVerdict) -> Self {
-        Self::typed(
-            CommandType::ActionUpdate,
-            single("credential", verdict.as_str()),
-        )
+        Self::typed(CommandType::ActionUpdate, single("credential", verdict.as_str()))
     }
 
     /// `com.okta.action.update` `{"result": "CREATE_USER"|"LINK_USER"}` (user import).
@@ -427,10 +390,7 @@ impl Command {
     }
 
     fn patch(command_type: CommandType, ops: impl IntoIterator<Item = PatchOp>) -> Self {
-        Self::typed(
-            command_type,
-            Value::Array(ops.into_iter().map(|op| op.to_json()).collect()),
-        )
+        Self::typed(command_type, Value::Array(ops.into_iter().map(|op| op.to_json()).collect()))
     }
 
     /// `com.okta.identity.patch`: patch the ID token.
@@ -450,10 +410,7 @@ impl Command {
 
     /// `com.okta.telephony.action`: report the OTP delivery.
     pub fn telephony_action(values: impl IntoIterator<Item = TelephonyActionValue>) -> Self {
-        Self::typed(
-            CommandType::TelephonyAction,
-            Value::Array(values.into_iter().map(|v| v.to_json()).collect()),
-        )
+        Self::typed(CommandType::TelephonyAction, Value::Array(values.into_iter().map(|v| v.to_json()).collect()))
     }
 
     /// The parsed command type, if it is a known one.
@@ -503,10 +460,7 @@ pub struct ErrorCause {
 impl ErrorCause {
     /// A cause with its summary.
     pub fn new(error_summary: impl Into<String>) -> Self {
-        Self {
-            error_summary: Some(error_summary.into()),
-            ..Self::default()
-        }
+        Self { error_summary: Some(error_summary.into()), ..Self::default() }
     }
 
     /// Sets `reason`.
@@ -556,10 +510,7 @@ pub struct InlineHookError {
 impl InlineHookError {
     /// An error with its summary.
     pub fn new(error_summary: impl Into<String>) -> Self {
-        Self {
-            error_summary: Some(error_summary.into()),
-            ..Self::default()
-        }
+        Self { error_summary: Some(error_summary.into()), ..Self::default() }
     }
 
     /// Appends a cause.
@@ -611,9 +562,7 @@ impl InlineHookResponse {
     /// Adds a `debugContext` entry.
     #[must_use]
     pub fn debug_context(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.debug_context
-            .get_or_insert_with(Extra::new)
-            .insert(key.into(), value.into());
+        self.debug_context.get_or_insert_with(Extra::new).insert(key.into(), value.into());
         self
     }
 
@@ -624,9 +573,7 @@ impl InlineHookResponse {
 
     /// Registration denied, with the error shown to the user.
     pub fn deny_registration(error: InlineHookError) -> Self {
-        Self::new()
-            .command(Command::registration(RegistrationVerdict::Deny))
-            .error(error)
+        Self::new().command(Command::registration(RegistrationVerdict::Deny)).error(error)
     }
 
     /// The commands (empty when absent).

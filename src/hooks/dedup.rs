@@ -42,9 +42,7 @@ impl EventDeduplicator {
     // A poisoned lock only means another thread panicked mid-call; the set/queue pair is
     // still consistent after every individual operation, so keep using it.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Returns `true` the first time `uuid` is seen (and remembers it), `false` for a duplicate.

@@ -90,15 +90,9 @@ impl HookError {
         let kind = match err.classify() {
             serde_json::error::Category::Eof => JsonErrorKind::Eof,
             serde_json::error::Category::Data => JsonErrorKind::Data,
-            serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
-                JsonErrorKind::Syntax
-            }
+            serde_json::error::Category::Syntax | serde_json::error::Category::Io => JsonErrorKind::Syntax,
         };
-        Self::MalformedJson {
-            kind,
-            line: err.line(),
-            column: err.column(),
-        }
+        Self::MalformedJson { kind, line: err.line(), column: err.column() }
     }
 
     /// The HTTP status this error maps to: 401 (auth), 400 (challenge, JSON), 415, 413, 405.
@@ -131,9 +125,7 @@ impl HookError {
     /// missing header from a wrong secret.
     pub fn to_response(&self) -> HookResponse {
         let message = match self {
-            Self::MissingAuthHeader { .. } | Self::Unauthorized { .. } => {
-                "authentication failed".to_owned()
-            }
+            Self::MissingAuthHeader { .. } | Self::Unauthorized { .. } => "authentication failed".to_owned(),
             other => other.to_string(),
         };
         let body = serde_json::json!({ "error": self.code(), "message": message });

@@ -8,7 +8,7 @@ use super::common::{Extra, LooseString};
 use super::dedup::EventDeduplicator;
 use super::error::HookError;
 use super::response::HookResponse;
-use super::verify::{self, HeaderAuth, DEFAULT_MAX_BODY_BYTES};
+use super::verify::{self, DEFAULT_MAX_BODY_BYTES, HeaderAuth};
 use crate::secret::SecretString;
 
 /// An event hook delivery: the CloudEvents-style envelope Okta POSTs to an event hook endpoint.
@@ -63,10 +63,7 @@ pub struct EventHookData<E = crate::types::LogEvent> {
 impl<E> EventHookDelivery<E> {
     /// The events of this delivery (empty when `data` is absent).
     pub fn events(&self) -> &[E] {
-        self.data
-            .as_ref()
-            .map(|d| d.events.as_slice())
-            .unwrap_or(&[])
+        self.data.as_ref().map(|d| d.events.as_slice()).unwrap_or(&[])
     }
 
     /// Consumes the delivery and returns its events.
@@ -98,10 +95,7 @@ impl<E: Serialize> EventHookDelivery<E> {
         self.events()
             .iter()
             .filter(|event| {
-                EventSummary::from_event(*event)
-                    .ok()
-                    .and_then(|s| s.uuid)
-                    .is_none_or(|uuid| dedup.first_time(&uuid))
+                EventSummary::from_event(*event).ok().and_then(|s| s.uuid).is_none_or(|uuid| dedup.first_time(&uuid))
             })
             .collect()
     }
@@ -181,20 +175,12 @@ impl EventSummary {
 
     /// Whether the outcome is `SUCCESS` (or absent, as for events without outcome).
     pub fn succeeded(&self) -> bool {
-        self.outcome
-            .as_ref()
-            .and_then(|o| o.result.as_deref())
-            .is_none_or(|r| r == "SUCCESS")
+        self.outcome.as_ref().and_then(|o| o.result.as_deref()).is_none_or(|r| r == "SUCCESS")
     }
 
     /// Targets of the given type (compared case-sensitively, e.g. `"User"`).
-    pub fn targets_of_type<'a>(
-        &'a self,
-        entity_type: &'a str,
-    ) -> impl Iterator<Item = &'a EventEntity> + 'a {
-        self.target
-            .iter()
-            .filter(move |t| t.entity_type.as_deref() == Some(entity_type))
+    pub fn targets_of_type<'a>(&'a self, entity_type: &'a str) -> impl Iterator<Item = &'a EventEntity> + 'a {
+        self.target.iter().filter(move |t| t.entity_type.as_deref() == Some(entity_type))
     }
 
     /// Ids of the `User` targets, e.g. the created user of `user.lifecycle.create`.
@@ -306,18 +292,12 @@ impl EventHookReceiver {
                 Err(err) => EventHookOutcome::Rejected(err),
             }
         } else {
-            EventHookOutcome::Rejected(HookError::MethodNotAllowed {
-                method: method.clone(),
-                allow: "GET, POST",
-            })
+            EventHookOutcome::Rejected(HookError::MethodNotAllowed { method: method.clone(), allow: "GET, POST" })
         }
     }
 
     /// [`handle`](Self::handle) for an `http::Request<Bytes>`.
-    pub fn handle_request<E: DeserializeOwned>(
-        &self,
-        request: &http::Request<bytes::Bytes>,
-    ) -> EventHookOutcome<E> {
+    pub fn handle_request<E: DeserializeOwned>(&self, request: &http::Request<bytes::Bytes>) -> EventHookOutcome<E> {
         self.handle(request.method(), request.headers(), request.body())
     }
 }

@@ -11,9 +11,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::common::{present, Extra, LooseString, Sensitive};
+use super::common::{Extra, LooseString, Sensitive, present};
 use super::error::HookError;
-use super::verify::{self, HeaderAuth, DEFAULT_MAX_BODY_BYTES};
+use super::verify::{self, DEFAULT_MAX_BODY_BYTES, HeaderAuth};
 use crate::secret::SecretString;
 
 /// The inline hook types (the `eventType` Okta sends; also the `type` used to register the hook).
@@ -36,14 +36,8 @@ pub enum InlineHookType {
 
 impl InlineHookType {
     /// All inline hook types.
-    pub const ALL: [Self; 6] = [
-        Self::Token,
-        Self::SamlAssertion,
-        Self::Registration,
-        Self::PasswordImport,
-        Self::UserImport,
-        Self::Telephony,
-    ];
+    pub const ALL: [Self; 6] =
+        [Self::Token, Self::SamlAssertion, Self::Registration, Self::PasswordImport, Self::UserImport, Self::Telephony];
 
     /// The wire name, e.g. `com.okta.user.pre-registration`.
     pub fn as_str(self) -> &'static str {
@@ -118,9 +112,7 @@ impl<D> InlineHookRequest<D> {
 
     /// The parsed `eventType`.
     pub fn hook_type(&self) -> Option<InlineHookType> {
-        self.event_type
-            .as_deref()
-            .and_then(InlineHookType::from_event_type)
+        self.event_type.as_deref().and_then(InlineHookType::from_event_type)
     }
 }
 
@@ -299,9 +291,7 @@ impl InlineHookRequest<TokenHookData> {
             .filter(|(k, _)| keys.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        serde_json::from_value(Value::Object(top))
-            .ok()
-            .map(Cow::Owned)
+        serde_json::from_value(Value::Object(top)).ok().map(Cow::Owned)
     }
 }
 
@@ -423,19 +413,11 @@ impl RegistrationHookData {
     /// A submitted or existing string attribute: looked up in `userProfile`, then
     /// `userProfileUpdate`, then the existing user's profile.
     pub fn attribute(&self, name: &str) -> Option<&str> {
-        let existing = self
-            .context
-            .as_ref()
-            .and_then(|c| c.user.as_ref())
-            .and_then(|u| u.profile.as_ref());
-        [
-            self.user_profile.as_ref(),
-            self.user_profile_update.as_ref(),
-            existing,
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|profile| profile.get(name).and_then(Value::as_str))
+        let existing = self.context.as_ref().and_then(|c| c.user.as_ref()).and_then(|u| u.profile.as_ref());
+        [self.user_profile.as_ref(), self.user_profile_update.as_ref(), existing]
+            .into_iter()
+            .flatten()
+            .find_map(|profile| profile.get(name).and_then(Value::as_str))
     }
 
     /// The email being registered (`email`, falling back to `login`).
@@ -622,10 +604,7 @@ impl InlineHookReceiver {
     /// A receiver accepting requests whose header `auth_header_name` equals `secret`, with a
     /// body limit of [`DEFAULT_MAX_BODY_BYTES`] (1 MiB).
     pub fn new(auth_header_name: HeaderName, secret: SecretString) -> Self {
-        Self {
-            auth: HeaderAuth::new(auth_header_name, secret),
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-        }
+        Self { auth: HeaderAuth::new(auth_header_name, secret), max_body_bytes: DEFAULT_MAX_BODY_BYTES }
     }
 
     /// Sets the maximum accepted body size in bytes.
@@ -650,11 +629,7 @@ impl InlineHookReceiver {
     /// Authenticates and decodes a request as `T` (e.g. [`RegistrationInlineHookRequest`]).
     ///
     /// Checks, in order: auth (401), size (413, before parsing), content type (415), JSON (400).
-    pub fn receive<T: DeserializeOwned>(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<T, HookError> {
+    pub fn receive<T: DeserializeOwned>(&self, headers: &HeaderMap, body: &[u8]) -> Result<T, HookError> {
         self.precheck(headers)?;
         verify::check_body_size(body, self.max_body_bytes)?;
         serde_json::from_slice(body).map_err(|e| HookError::from_json(&e))
@@ -662,15 +637,9 @@ impl InlineHookReceiver {
 
     /// [`receive`](Self::receive) for an `http::Request<Bytes>`; methods other than `POST` get
     /// [`HookError::MethodNotAllowed`] (405).
-    pub fn receive_request<T: DeserializeOwned>(
-        &self,
-        request: &http::Request<bytes::Bytes>,
-    ) -> Result<T, HookError> {
+    pub fn receive_request<T: DeserializeOwned>(&self, request: &http::Request<bytes::Bytes>) -> Result<T, HookError> {
         if request.method() != Method::POST {
-            return Err(HookError::MethodNotAllowed {
-                method: request.method().clone(),
-                allow: "POST",
-            });
+            return Err(HookError::MethodNotAllowed { method: request.method().clone(), allow: "POST" });
         }
         self.receive(request.headers(), request.body())
     }

@@ -74,29 +74,25 @@ mod response;
 mod verify;
 
 pub use commands::{
-    Command, CommandType, CredentialVerdict, ErrorCause, ImportResult, InlineHookError,
-    InlineHookResponse, PatchOp, PatchOperation, RegistrationVerdict, TelephonyActionValue,
-    TelephonyStatus,
+    Command, CommandType, CredentialVerdict, ErrorCause, ImportResult, InlineHookError, InlineHookResponse, PatchOp,
+    PatchOperation, RegistrationVerdict, TelephonyActionValue, TelephonyStatus,
 };
 pub use common::{Extra, LooseString, Sensitive};
 pub use dedup::EventDeduplicator;
 pub use error::{HookError, JsonErrorKind};
 pub use event::{
-    EventEntity, EventHookData, EventHookDelivery, EventHookOutcome, EventHookReceiver,
-    EventOutcome, EventSummary,
+    EventEntity, EventHookData, EventHookDelivery, EventHookOutcome, EventHookReceiver, EventOutcome, EventSummary,
 };
 pub use inline::{
-    registration_request_type, HookHttpRequest, HookSession, HookUrl, HookUser, InlineHookReceiver,
-    InlineHookRequest, InlineHookType, PasswordImportContext, PasswordImportCredential,
-    PasswordImportHookData, PasswordImportInlineHookRequest, RegistrationHookContext,
-    RegistrationHookData, RegistrationInlineHookRequest, SamlAssertion, SamlHookContext,
-    SamlHookData, SamlInlineHookRequest, TelephonyContext, TelephonyHookData,
-    TelephonyInlineHookRequest, TelephonyMessageProfile, TokenHookContext, TokenHookData,
-    TokenHookToken, TokenInlineHookRequest, UserImportContext, UserImportHookData,
-    UserImportInlineHookRequest,
+    HookHttpRequest, HookSession, HookUrl, HookUser, InlineHookReceiver, InlineHookRequest, InlineHookType,
+    PasswordImportContext, PasswordImportCredential, PasswordImportHookData, PasswordImportInlineHookRequest,
+    RegistrationHookContext, RegistrationHookData, RegistrationInlineHookRequest, SamlAssertion, SamlHookContext,
+    SamlHookData, SamlInlineHookRequest, TelephonyContext, TelephonyHookData, TelephonyInlineHookRequest,
+    TelephonyMessageProfile, TokenHookContext, TokenHookData, TokenHookToken, TokenInlineHookRequest,
+    UserImportContext, UserImportHookData, UserImportInlineHookRequest, registration_request_type,
 };
 pub use response::HookResponse;
 pub use verify::{
-    check_body_size, check_content_length, check_content_type, verification_challenge,
-    verification_response, HeaderAuth, DEFAULT_MAX_BODY_BYTES, VERIFICATION_CHALLENGE_HEADER,
+    DEFAULT_MAX_BODY_BYTES, HeaderAuth, VERIFICATION_CHALLENGE_HEADER, check_body_size, check_content_length,
+    check_content_type, verification_challenge, verification_response,
 };

@@ -1,7 +1,7 @@
 //! Framework-independent HTTP response produced by the hook receivers.
 
 use bytes::Bytes;
-use http::{header, HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
 
 /// A response to send back to Okta: status, headers and body bytes.
 ///
@@ -23,24 +23,13 @@ impl HookResponse {
     /// Serializing a `serde_json::Value` cannot fail, so this is infallible.
     pub fn json(status: StatusCode, body: &serde_json::Value) -> Self {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        Self {
-            status,
-            headers,
-            body: Bytes::from(body.to_string()),
-        }
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Self { status, headers, body: Bytes::from(body.to_string()) }
     }
 
     /// A bodiless response with the given status (e.g. `200` to acknowledge an event delivery).
     pub fn empty(status: StatusCode) -> Self {
-        Self {
-            status,
-            headers: HeaderMap::new(),
-            body: Bytes::new(),
-        }
+        Self { status, headers: HeaderMap::new(), body: Bytes::new() }
     }
 
     /// `204 No Content`: tells Okta to continue an inline hook flow with its default action.
@@ -50,9 +39,7 @@ impl HookResponse {
 
     /// The `Content-Type` header value, if any.
     pub fn content_type(&self) -> Option<&str> {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
+        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
     }
 
     /// Converts into an `http::Response<Bytes>`.

@@ -1,7 +1,7 @@
 //! Request checks shared by event and inline hooks: header authentication (constant time),
 //! content type, body size limit, and the one-time event hook verification challenge.
 
-use http::{header, HeaderMap, HeaderName, StatusCode};
+use http::{HeaderMap, HeaderName, StatusCode, header};
 use subtle::{Choice, ConstantTimeEq};
 
 use super::error::HookError;
@@ -30,10 +30,7 @@ pub struct HeaderAuth {
 
 impl std::fmt::Debug for HeaderAuth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HeaderAuth")
-            .field("name", &self.name)
-            .field("secret", &self.secret)
-            .finish()
+        f.debug_struct("HeaderAuth").field("name", &self.name).field("secret", &self.secret).finish()
     }
 }
 
@@ -56,17 +53,13 @@ impl HeaderAuth {
         let mut values = headers.get_all(&self.name).iter();
         let (Some(value), None) = (values.next(), values.next()) else {
             tracing::debug!(header = %self.name, "hook request without (single) auth header");
-            return Err(HookError::MissingAuthHeader {
-                header: self.name.to_string(),
-            });
+            return Err(HookError::MissingAuthHeader { header: self.name.to_string() });
         };
         if constant_time_eq(value.as_bytes(), self.secret.expose_secret().as_bytes()) {
             Ok(())
         } else {
             tracing::debug!(header = %self.name, "hook request with wrong auth header value");
-            Err(HookError::Unauthorized {
-                header: self.name.to_string(),
-            })
+            Err(HookError::Unauthorized { header: self.name.to_string() })
         }
     }
 }
@@ -96,9 +89,7 @@ pub fn check_content_type(headers: &HeaderMap) -> Result<(), HookError> {
     let raw = String::from_utf8_lossy(value.as_bytes());
     let mut parts = raw.split(';');
     let media_type = parts.next().unwrap_or_default().trim();
-    let rejected = || HookError::UnsupportedContentType {
-        found: Some(media_type.chars().take(100).collect()),
-    };
+    let rejected = || HookError::UnsupportedContentType { found: Some(media_type.chars().take(100).collect()) };
     if !media_type.eq_ignore_ascii_case("application/json") {
         return Err(rejected());
     }
@@ -123,10 +114,8 @@ pub fn check_content_type(headers: &HeaderMap) -> Result<(), HookError> {
 /// Useful in a framework handler to refuse oversized requests without buffering them; a missing
 /// or unparsable header passes (the body length is checked again once read).
 pub fn check_content_length(headers: &HeaderMap, limit: usize) -> Result<(), HookError> {
-    let announced = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let announced =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     match announced {
         Some(size) if size > limit as u64 => Err(HookError::PayloadTooLarge { size, limit }),
         _ => Ok(()),
@@ -135,14 +124,7 @@ pub fn check_content_length(headers: &HeaderMap, limit: usize) -> Result<(), Hoo
 
 /// Rejects a body longer than `limit`.
 pub fn check_body_size(body: &[u8], limit: usize) -> Result<(), HookError> {
-    if body.len() > limit {
-        Err(HookError::PayloadTooLarge {
-            size: body.len() as u64,
-            limit,
-        })
-    } else {
-        Ok(())
-    }
+    if body.len() > limit { Err(HookError::PayloadTooLarge { size: body.len() as u64, limit }) } else { Ok(()) }
 }
 
 /// Reads the event hook verification challenge from the headers.
@@ -163,10 +145,7 @@ pub fn verification_challenge(headers: &HeaderMap) -> Result<&str, HookError> {
 /// or the `400` error response when the challenge header is missing or invalid.
 pub fn verification_response(headers: &HeaderMap) -> HookResponse {
     match verification_challenge(headers) {
-        Ok(challenge) => HookResponse::json(
-            StatusCode::OK,
-            &serde_json::json!({ "verification": challenge }),
-        ),
+        Ok(challenge) => HookResponse::json(StatusCode::OK, &serde_json::json!({ "verification": challenge })),
         Err(err) => err.to_response(),
     }
 }

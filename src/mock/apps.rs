@@ -13,52 +13,29 @@ use serde_json::{Map, Value, json};
 
 use super::ListEndpoint;
 use super::query::{self, json_field};
-use super::respond::{
-    ApiError, json_body, json_response, limit, link_headers, page_response, param, params,
-};
+use super::respond::{ApiError, json_body, json_response, limit, link_headers, page_response, param, params};
 use super::state::{CounterSet, Inner, Store, lock, random_alnum, ts};
 
 type S = State<Arc<Inner>>;
 
 /// Completes and stores an app (shared by the endpoint and `MockOrg::seed_app`).
-pub(crate) fn create_locked(
-    s: &mut Store,
-    mut app: Map<String, Value>,
-    activate: bool,
-) -> Result<Value, ApiError> {
-    let mode = app
-        .get("signOnMode")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+pub(crate) fn create_locked(s: &mut Store, mut app: Map<String, Value>, activate: bool) -> Result<Value, ApiError> {
+    let mode = app.get("signOnMode").and_then(Value::as_str).unwrap_or_default().to_string();
     if mode.is_empty() {
-        return Err(ApiError::validation(
-            "signOnMode: The field cannot be left blank",
-        ));
+        return Err(ApiError::validation("signOnMode: The field cannot be left blank"));
     }
-    let label = app
-        .get("label")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let label = app.get("label").and_then(Value::as_str).unwrap_or_default().to_string();
     if label.trim().is_empty() {
-        return Err(ApiError::validation(
-            "label: The field cannot be left blank",
-        ));
+        return Err(ApiError::validation("label: The field cannot be left blank"));
     }
     let id = s.new_id("0oa");
     let now = ts(Utc::now());
     let base = s.base.clone();
     match mode.as_str() {
         "BOOKMARK" => {
-            let url = app
-                .get("settings")
-                .and_then(|x| x.get("app"))
-                .and_then(|x| x.get("url"));
+            let url = app.get("settings").and_then(|x| x.get("app")).and_then(|x| x.get("url"));
             if !url.is_some_and(Value::is_string) {
-                return Err(ApiError::validation(
-                    "settings.app.url: The field cannot be left blank",
-                ));
+                return Err(ApiError::validation("settings.app.url: The field cannot be left blank"));
             }
             app.insert("name".into(), json!("bookmark"));
         }
@@ -70,21 +47,14 @@ pub(crate) fn create_locked(
                 if let Value::Object(oc) = oc {
                     oc.entry("client_id").or_insert_with(|| json!(id.clone()));
                     oc.entry("autoKeyRotation").or_insert(json!(true));
-                    oc.entry("token_endpoint_auth_method")
-                        .or_insert(json!("client_secret_basic"));
+                    oc.entry("token_endpoint_auth_method").or_insert(json!("client_secret_basic"));
                 }
             }
         }
         "SAML_2_0" => {
-            let slug: String = label
-                .to_lowercase()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                .collect();
-            app.insert(
-                "name".into(),
-                json!(format!("{slug}_{}", random_alnum(4).to_lowercase())),
-            );
+            let slug: String =
+                label.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            app.insert("name".into(), json!(format!("{slug}_{}", random_alnum(4).to_lowercase())));
         }
         // Other modes (including ones the spec does not list) are kept exactly as sent.
         _ => {}
@@ -92,16 +62,11 @@ pub(crate) fn create_locked(
     app.insert("id".into(), json!(id));
     app.insert("created".into(), json!(now));
     app.insert("lastUpdated".into(), json!(now));
-    app.insert(
-        "status".into(),
-        json!(if activate { "ACTIVE" } else { "INACTIVE" }),
-    );
+    app.insert("status".into(), json!(if activate { "ACTIVE" } else { "INACTIVE" }));
     app.entry("features").or_insert_with(|| json!([]));
-    app.entry("visibility").or_insert_with(|| {
-        json!({"autoSubmitToolbar": false, "hide": {"iOS": false, "web": false}, "appLinks": {}})
-    });
-    app.entry("accessibility")
-        .or_insert_with(|| json!({"selfService": false}));
+    app.entry("visibility")
+        .or_insert_with(|| json!({"autoSubmitToolbar": false, "hide": {"iOS": false, "web": false}, "appLinks": {}}));
+    app.entry("accessibility").or_insert_with(|| json!({"selfService": false}));
     let href = format!("{base}/api/v1/apps/{id}");
     app.insert(
         "_links".into(),
@@ -165,9 +130,7 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
     let (items, next) = {
         let s = lock(&st.store);
         let range = match after {
-            Some(a) => s
-                .apps
-                .range::<str, _>((Bound::Excluded(a), Bound::Unbounded)),
+            Some(a) => s.apps.range::<str, _>((Bound::Excluded(a), Bound::Unbounded)),
             None => s.apps.range::<str, _>((Bound::Unbounded, Bound::Unbounded)),
         };
         let mut out: Vec<Value> = Vec::new();
@@ -175,9 +138,7 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
         for (_, a) in range {
             if let Some(qv) = &qv {
                 let hit = ["name", "label"].iter().any(|f| {
-                    a.get(*f)
-                        .and_then(Value::as_str)
-                        .is_some_and(|v| v.to_lowercase().starts_with(qv.as_str()))
+                    a.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(qv.as_str()))
                 });
                 if !hit {
                     continue;
@@ -194,18 +155,9 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
             }
             out.push(a.clone());
         }
-        let next = if more {
-            out.last()
-                .and_then(|v| v.get("id"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        } else {
-            None
-        };
+        let next =
+            if more { out.last().and_then(|v| v.get("id")).and_then(Value::as_str).map(str::to_string) } else { None };
         (out, next)
     };
-    page_response(
-        &items,
-        link_headers(&st.base, "/api/v1/apps", &ps, next.as_deref()),
-    )
+    page_response(&items, link_headers(&st.base, "/api/v1/apps", &ps, next.as_deref()))
 }

@@ -67,19 +67,13 @@ fn hook_headers(hook: &Value) -> Vec<(String, String)> {
     let cfg = hook.get("channel").and_then(|c| c.get("config"));
     let mut out = Vec::new();
     if let Some(auth) = cfg.and_then(|c| c.get("authScheme"))
-        && let (Some(k), Some(v)) = (
-            auth.get("key").and_then(Value::as_str),
-            auth.get("value").and_then(Value::as_str),
-        )
+        && let (Some(k), Some(v)) = (auth.get("key").and_then(Value::as_str), auth.get("value").and_then(Value::as_str))
     {
         out.push((k.to_string(), v.to_string()));
     }
     if let Some(hs) = cfg.and_then(|c| c.get("headers")).and_then(Value::as_array) {
         for h in hs {
-            if let (Some(k), Some(v)) = (
-                h.get("key").and_then(Value::as_str),
-                h.get("value").and_then(Value::as_str),
-            ) {
+            if let (Some(k), Some(v)) = (h.get("key").and_then(Value::as_str), h.get("value").and_then(Value::as_str)) {
                 out.push((k.to_string(), v.to_string()));
             }
         }
@@ -96,15 +90,8 @@ fn hook_uri(hook: &Value) -> Option<String> {
 }
 
 /// The deliveries one event causes: active, verified hooks subscribed to its type.
-pub(crate) fn jobs_for_event(
-    hooks: &BTreeMap<String, Value>,
-    base: &str,
-    event: &Value,
-) -> Vec<DeliveryJob> {
-    let et = event
-        .get("eventType")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+pub(crate) fn jobs_for_event(hooks: &BTreeMap<String, Value>, base: &str, event: &Value) -> Vec<DeliveryJob> {
+    let et = event.get("eventType").and_then(Value::as_str).unwrap_or_default();
     if !DELIVERABLE_EVENTS.contains(&et) {
         return Vec::new();
     }
@@ -167,11 +154,7 @@ pub(crate) async fn deliver(st: &Arc<Inner>, job: DeliveryJob, redelivery: bool)
     while attempts < 2 && !delivered {
         attempts += 1;
         CounterSet::inc(&st.counters.hook_attempts);
-        let mut req = st
-            .http
-            .post(&job.url)
-            .timeout(HOOK_TIMEOUT)
-            .json(&job.envelope);
+        let mut req = st.http.post(&job.url).timeout(HOOK_TIMEOUT).json(&job.envelope);
         for (k, v) in &job.headers {
             req = req.header(k.as_str(), v.as_str());
         }
@@ -231,21 +214,14 @@ fn public_view(h: &Value) -> Value {
 
 fn validate(body: &Map<String, Value>) -> Result<(), ApiError> {
     let mut causes = Vec::new();
-    if body
-        .get("name")
-        .and_then(Value::as_str)
-        .is_none_or(|s| s.trim().is_empty())
-    {
+    if body.get("name").and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
         causes.push("name: The field cannot be left blank".to_string());
     }
     let events = body.get("events");
     if events.and_then(|e| e.get("type")).and_then(Value::as_str) != Some("EVENT_TYPE") {
         causes.push("events.type: must be EVENT_TYPE".to_string());
     }
-    match events
-        .and_then(|e| e.get("items"))
-        .and_then(Value::as_array)
-    {
+    match events.and_then(|e| e.get("items")).and_then(Value::as_array) {
         Some(items) if !items.is_empty() && items.iter().all(Value::is_string) => {}
         _ => causes.push("events.items: The field cannot be left blank".to_string()),
     }
@@ -253,10 +229,7 @@ fn validate(body: &Map<String, Value>) -> Result<(), ApiError> {
     if channel.and_then(|c| c.get("type")).and_then(Value::as_str) != Some("HTTP") {
         causes.push("channel.type: must be HTTP".to_string());
     }
-    let uri = channel
-        .and_then(|c| c.get("config"))
-        .and_then(|c| c.get("uri"))
-        .and_then(Value::as_str);
+    let uri = channel.and_then(|c| c.get("config")).and_then(|c| c.get("uri")).and_then(Value::as_str);
     if uri.is_none_or(|u| url::Url::parse(u).is_err()) {
         causes.push("channel.config.uri: must be a valid URL".to_string());
     }
@@ -329,10 +302,7 @@ pub(crate) async fn replace(State(st): S, Path(id): Path<String>, body: Bytes) -
         return e.into_response();
     }
     let res: Result<Value, ApiError> = st.with_store(|s| {
-        let h = s
-            .hooks
-            .get_mut(&id)
-            .ok_or_else(|| ApiError::not_found(&id))?;
+        let h = s.hooks.get_mut(&id).ok_or_else(|| ApiError::not_found(&id))?;
         if let Value::Object(m) = h {
             for k in ["name", "events", "channel", "description"] {
                 match body.get(k) {
@@ -389,11 +359,7 @@ pub(crate) async fn verify(State(st): S, Path(id): Path<String>) -> Response {
     };
     CounterSet::inc(&st.counters.hook_verifications);
     let challenge = random_alnum(40);
-    let mut req = st
-        .http
-        .get(&uri)
-        .timeout(HOOK_TIMEOUT)
-        .header("X-Okta-Verification-Challenge", &challenge);
+    let mut req = st.http.get(&uri).timeout(HOOK_TIMEOUT).header("X-Okta-Verification-Challenge", &challenge);
     for (k, v) in hook_headers(&hook) {
         req = req.header(k, v);
     }
@@ -402,25 +368,16 @@ pub(crate) async fn verify(State(st): S, Path(id): Path<String>) -> Response {
             .json::<Value>()
             .await
             .ok()
-            .and_then(|v| {
-                v.get("verification")
-                    .and_then(Value::as_str)
-                    .map(|s| s == challenge)
-            })
+            .and_then(|v| v.get("verification").and_then(Value::as_str).map(|s| s == challenge))
             .unwrap_or(false),
         _ => false,
     };
     if !ok {
-        return ApiError::validation(
-            "Verification failed: the endpoint did not answer the verification challenge",
-        )
-        .into_response();
+        return ApiError::validation("Verification failed: the endpoint did not answer the verification challenge")
+            .into_response();
     }
     let res = st.with_store(|s| {
-        let h = s
-            .hooks
-            .get_mut(&id)
-            .ok_or_else(|| ApiError::not_found(&id))?;
+        let h = s.hooks.get_mut(&id).ok_or_else(|| ApiError::not_found(&id))?;
         set(h, "verificationStatus", json!("VERIFIED"));
         set(h, "lastUpdated", json!(ts(Utc::now())));
         Ok::<_, ApiError>(h.clone())
@@ -436,9 +393,7 @@ pub(crate) async fn delete(State(st): S, Path(id): Path<String>) -> Response {
     let res = st.with_store(|s| {
         let h = s.hooks.get(&id).ok_or_else(|| ApiError::not_found(&id))?;
         if h.get("status").and_then(Value::as_str) != Some("INACTIVE") {
-            return Err(ApiError::validation(
-                "Cannot delete an ACTIVE event hook: deactivate it first",
-            ));
+            return Err(ApiError::validation("Cannot delete an ACTIVE event hook: deactivate it first"));
         }
         s.hooks.remove(&id);
         Ok(())

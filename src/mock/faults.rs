@@ -76,11 +76,7 @@ impl FaultEntry {
         };
         Some(Self {
             method: method.to_ascii_uppercase(),
-            segments: path
-                .trim_end_matches('/')
-                .split('/')
-                .map(str::to_string)
-                .collect(),
+            segments: path.trim_end_matches('/').split('/').map(str::to_string).collect(),
             fault,
             remaining,
             seen: 0,
@@ -181,13 +177,9 @@ mod tests {
             FaultEntry::new("GET /a", Fault::RateLimitEvery(3), None).unwrap(),
             FaultEntry::new("GET /b", Fault::RateLimitBurst(2), None).unwrap(),
         ];
-        let hits: Vec<bool> = (0..6)
-            .map(|_| apply(&mut v, "GET", "/a").rate_limit)
-            .collect();
+        let hits: Vec<bool> = (0..6).map(|_| apply(&mut v, "GET", "/a").rate_limit).collect();
         assert_eq!(hits, [false, false, true, false, false, true]);
-        let hits: Vec<bool> = (0..3)
-            .map(|_| apply(&mut v, "GET", "/b").rate_limit)
-            .collect();
+        let hits: Vec<bool> = (0..3).map(|_| apply(&mut v, "GET", "/b").rate_limit).collect();
         assert_eq!(hits, [true, true, false]);
     }
 }

@@ -12,33 +12,20 @@ use serde_json::{Map, Value};
 
 use super::ListEndpoint;
 use super::query::{self, json_field};
-use super::respond::{
-    ApiError, empty, json_body, json_response, limit, link_headers, page_response, param, params,
-};
+use super::respond::{ApiError, empty, json_body, json_response, limit, link_headers, page_response, param, params};
 use super::state::{CounterSet, GroupRec, Inner, Store, group_target, lock, ts, user_target};
 
 type S = State<Arc<Inner>>;
 
 /// Creates a group in a locked store (shared by the endpoint and `MockOrg::seed_group`).
-pub(crate) fn create_locked(
-    s: &mut Store,
-    profile: Map<String, Value>,
-) -> Result<GroupRec, ApiError> {
-    let name = profile
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+pub(crate) fn create_locked(s: &mut Store, profile: Map<String, Value>) -> Result<GroupRec, ApiError> {
+    let name = profile.get("name").and_then(Value::as_str).unwrap_or_default();
     if name.trim().is_empty() {
         return Err(ApiError::validation("name: The field cannot be left blank"));
     }
-    let dup = s
-        .groups
-        .values()
-        .any(|g| g.profile.get("name").and_then(Value::as_str) == Some(name));
+    let dup = s.groups.values().any(|g| g.profile.get("name").and_then(Value::as_str) == Some(name));
     if dup {
-        return Err(ApiError::validation(
-            "name: An object with this field already exists in the current organization",
-        ));
+        return Err(ApiError::validation("name: An object with this field already exists in the current organization"));
     }
     let now = ts(Utc::now());
     let g = GroupRec {
@@ -50,11 +37,7 @@ pub(crate) fn create_locked(
     };
     s.groups.insert(g.id.clone(), g.clone());
     s.members.entry(g.id.clone()).or_default();
-    s.emit(
-        "group.lifecycle.create",
-        "Create Okta group",
-        vec![group_target(&g)],
-    );
+    s.emit("group.lifecycle.create", "Create Okta group", vec![group_target(&g)]);
     Ok(g)
 }
 
@@ -93,11 +76,7 @@ pub(crate) async fn delete(State(st): S, Path(id): Path<String>) -> Response {
     let res = st.with_store(|s| match s.groups.remove(&id) {
         Some(g) => {
             s.members.remove(&id);
-            s.emit(
-                "group.lifecycle.delete",
-                "Delete Okta group",
-                vec![group_target(&g)],
-            );
+            s.emit("group.lifecycle.delete", "Delete Okta group", vec![group_target(&g)]);
             Ok(())
         }
         None => Err(ApiError::not_found(&id)),
@@ -130,31 +109,20 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
     let (items, next) = {
         let s = lock(&st.store);
         let range = match after {
-            Some(a) => s
-                .groups
-                .range::<str, _>((Bound::Excluded(a), Bound::Unbounded)),
-            None => s
-                .groups
-                .range::<str, _>((Bound::Unbounded, Bound::Unbounded)),
+            Some(a) => s.groups.range::<str, _>((Bound::Excluded(a), Bound::Unbounded)),
+            None => s.groups.range::<str, _>((Bound::Unbounded, Bound::Unbounded)),
         };
         let mut out = Vec::new();
         let mut more = false;
         for g in range.map(|(_, g)| g) {
             if let Some(qv) = &qv {
-                let name = g
-                    .profile
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
+                let name = g.profile.get("name").and_then(Value::as_str).unwrap_or_default();
                 if !name.to_lowercase().starts_with(qv.as_str()) {
                     continue;
                 }
             }
             let json = g.to_json(&st.base);
-            if !exprs
-                .iter()
-                .all(|e| e.matches(&|p: &str| json_field(&json, p)))
-            {
+            if !exprs.iter().all(|e| e.matches(&|p: &str| json_field(&json, p))) {
                 continue;
             }
             if out.len() == n {
@@ -163,20 +131,11 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
             }
             out.push(json);
         }
-        let next = if more {
-            out.last()
-                .and_then(|v| v.get("id"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        } else {
-            None
-        };
+        let next =
+            if more { out.last().and_then(|v| v.get("id")).and_then(Value::as_str).map(str::to_string) } else { None };
         (out, next)
     };
-    page_response(
-        &items,
-        link_headers(&st.base, "/api/v1/groups", &ps, next.as_deref()),
-    )
+    page_response(&items, link_headers(&st.base, "/api/v1/groups", &ps, next.as_deref()))
 }
 
 /// `PUT /api/v1/groups/{groupId}/users/{userId}`
@@ -185,9 +144,7 @@ pub(crate) async fn add_member(State(st): S, Path((gid, uid)): Path<(String, Str
         if !s.groups.contains_key(&gid) {
             return Err(ApiError::not_found(&gid));
         }
-        let uid = s
-            .resolve_user(&uid)
-            .ok_or_else(|| ApiError::not_found(&uid))?;
+        let uid = s.resolve_user(&uid).ok_or_else(|| ApiError::not_found(&uid))?;
         Ok(super::users::add_member_locked(s, &gid, &uid))
     });
     match res {
@@ -202,17 +159,12 @@ pub(crate) async fn add_member(State(st): S, Path((gid, uid)): Path<(String, Str
 }
 
 /// `DELETE /api/v1/groups/{groupId}/users/{userId}`
-pub(crate) async fn remove_member(
-    State(st): S,
-    Path((gid, uid)): Path<(String, String)>,
-) -> Response {
+pub(crate) async fn remove_member(State(st): S, Path((gid, uid)): Path<(String, String)>) -> Response {
     let res = st.with_store(|s| {
         if !s.groups.contains_key(&gid) {
             return Err(ApiError::not_found(&gid));
         }
-        let uid = s
-            .resolve_user(&uid)
-            .ok_or_else(|| ApiError::not_found(&uid))?;
+        let uid = s.resolve_user(&uid).ok_or_else(|| ApiError::not_found(&uid))?;
         let removed = s.members.get_mut(&gid).is_some_and(|m| m.remove(&uid));
         if removed {
             let mut targets = Vec::new();
@@ -223,11 +175,7 @@ pub(crate) async fn remove_member(
                 g.last_membership_updated = ts(Utc::now());
                 targets.push(group_target(g));
             }
-            s.emit(
-                "group.user_membership.remove",
-                "Remove user from group membership",
-                targets,
-            );
+            s.emit("group.user_membership.remove", "Remove user from group membership", targets);
         }
         Ok(())
     });
@@ -238,11 +186,7 @@ pub(crate) async fn remove_member(
 }
 
 /// `GET /api/v1/groups/{groupId}/users` (paged by user id).
-pub(crate) async fn list_members(
-    State(st): S,
-    Path(gid): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
+pub(crate) async fn list_members(State(st): S, Path(gid): Path<String>, RawQuery(q): RawQuery) -> Response {
     let ps = params(q.as_deref());
     let lim = lock(&st.settings).limits(ListEndpoint::GroupMembers);
     let n = match limit(&ps, lim.default, lim.max) {

@@ -19,9 +19,7 @@ fn time_param(ps: &[(String, String)], name: &str) -> Result<Option<DateTime<Utc
         None => Ok(None),
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|_| {
-                ApiError::validation(format!("{name}: '{s}' is not a valid ISO 8601 timestamp"))
-            }),
+            .map_err(|_| ApiError::validation(format!("{name}: '{s}' is not a valid ISO 8601 timestamp"))),
     }
 }
 
@@ -46,9 +44,8 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
         Ok(f) => f,
         Err(e) => return ApiError::search(&e.0).into_response(),
     };
-    let keywords: Vec<String> = param(&ps, "q")
-        .map(|s| s.split_whitespace().map(str::to_lowercase).collect())
-        .unwrap_or_default();
+    let keywords: Vec<String> =
+        param(&ps, "q").map(|s| s.split_whitespace().map(str::to_lowercase).collect()).unwrap_or_default();
     let start = match param(&ps, "after") {
         None => 0,
         Some(a) => match a.parse::<usize>() {
@@ -99,14 +96,7 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
         }
         (out, pos, more)
     };
-    let next = if until.is_none() || more {
-        Some(cursor.to_string())
-    } else {
-        None
-    };
+    let next = if until.is_none() || more { Some(cursor.to_string()) } else { None };
     let items: Vec<Value> = items;
-    page_response(
-        &items,
-        link_headers(&st.base, "/api/v1/logs", &ps, next.as_deref()),
-    )
+    page_response(&items, link_headers(&st.base, "/api/v1/logs", &ps, next.as_deref()))
 }

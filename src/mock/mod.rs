@@ -41,9 +41,7 @@ use url::Url;
 pub use event_hooks::{DELIVERABLE_EVENTS, HookDelivery};
 pub use faults::Fault;
 
-use state::{
-    CounterSet, Inner, PageLimits, RequestLog, Settings, Store, UserRec, lock, random_alnum, ts,
-};
+use state::{CounterSet, Inner, PageLimits, RequestLog, Settings, Store, UserRec, lock, random_alnum, ts};
 
 /// List endpoints whose page size limits can be configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,10 +101,7 @@ pub struct RequestRecord {
 impl RequestRecord {
     /// The value of a recorded header (lower-case name).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -160,12 +155,7 @@ pub struct MockOrgBuilder {
 
 impl Default for MockOrgBuilder {
     fn default() -> Self {
-        Self {
-            port: 0,
-            users: 0,
-            settings: Settings::default(),
-            request_log_capacity: 10_000,
-        }
+        Self { port: 0, users: 0, settings: Settings::default(), request_log_capacity: 10_000 }
     }
 }
 
@@ -183,13 +173,7 @@ impl MockOrgBuilder {
     /// Default and maximum `limit` of a list endpoint (`max` is raised to at least 1).
     pub fn page_limits(mut self, endpoint: ListEndpoint, default: usize, max: usize) -> Self {
         let max = max.max(1);
-        self.settings.limits.insert(
-            endpoint,
-            PageLimits {
-                default: default.clamp(1, max),
-                max,
-            },
-        );
+        self.settings.limits.insert(endpoint, PageLimits { default: default.clamp(1, max), max });
         self
     }
     /// Delay announced by `X-Rate-Limit-Reset` on 429s (default 1 s; rounded up to whole
@@ -211,22 +195,14 @@ impl MockOrgBuilder {
 
     /// Binds, seeds and starts serving.
     pub async fn start(self) -> Result<MockOrg, MockError> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
-            .await
-            .map_err(MockError::Bind)?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await.map_err(MockError::Bind)?;
         let addr = listener.local_addr().map_err(MockError::Bind)?;
         let base = format!("http://127.0.0.1:{}", addr.port());
         let base_url = Url::parse(&base).map_err(|e| MockError::InvalidInput(e.to_string()))?;
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .map_err(MockError::Http)?;
+        let http = reqwest::Client::builder().no_proxy().build().map_err(MockError::Http)?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let (done_tx, _) = watch::channel(0usize);
-        let store = Store {
-            base: base.clone(),
-            ..Store::default()
-        };
+        let store = Store { base: base.clone(), ..Store::default() };
         let inner = Arc::new(Inner {
             base_url,
             base,
@@ -235,10 +211,7 @@ impl MockOrgBuilder {
             counters: CounterSet::default(),
             faults: Mutex::new(Vec::new()),
             oauth: Mutex::new(oauth::OAuthState::default()),
-            reqlog: Mutex::new(RequestLog {
-                cap: self.request_log_capacity,
-                ..RequestLog::default()
-            }),
+            reqlog: Mutex::new(RequestLog { cap: self.request_log_capacity, ..RequestLog::default() }),
             settings: Mutex::new(self.settings),
             deliveries: Mutex::new(Vec::new()),
             sent_jobs: Mutex::new(HashMap::new()),
@@ -247,20 +220,14 @@ impl MockOrgBuilder {
             http,
             shutdown: shutdown_rx.clone(),
         });
-        let mut org = MockOrg {
-            inner: inner.clone(),
-            shutdown_tx,
-            server: None,
-        };
+        let mut org = MockOrg { inner: inner.clone(), shutdown_tx, server: None };
         org.seed_users(self.users);
         let app = server::router(inner).into_make_service_with_connect_info::<server::ConnMeta>();
         let mut graceful = shutdown_rx.clone();
         let mut hard = shutdown_rx;
-        let serve = axum::serve(server::KillableListener(listener), app).with_graceful_shutdown(
-            async move {
-                let _ = graceful.wait_for(|s| *s).await;
-            },
-        );
+        let serve = axum::serve(server::KillableListener(listener), app).with_graceful_shutdown(async move {
+            let _ = graceful.wait_for(|s| *s).await;
+        });
         let handle = tokio::spawn(async move {
             tokio::select! {
                 _ = serve => {}
@@ -286,9 +253,7 @@ pub struct MockOrg {
 impl std::fmt::Debug for MockOrg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The token is a secret and is left out.
-        f.debug_struct("MockOrg")
-            .field("base_url", &self.inner.base_url.as_str())
-            .finish_non_exhaustive()
+        f.debug_struct("MockOrg").field("base_url", &self.inner.base_url.as_str()).finish_non_exhaustive()
     }
 }
 
@@ -332,12 +297,7 @@ impl MockOrg {
     /// Registers an OAuth service app that authenticates with `private_key_jwt` using the keys
     /// of `public_jwks` (`{"keys": [...]}`, RSA `n`/`e` or EC P-256 `x`/`y`) and may be
     /// granted `scopes`. Registering the same id again replaces it.
-    pub fn register_oauth_client(
-        &self,
-        client_id: &str,
-        public_jwks: Value,
-        scopes: &[&str],
-    ) -> Result<(), MockError> {
+    pub fn register_oauth_client(&self, client_id: &str, public_jwks: Value, scopes: &[&str]) -> Result<(), MockError> {
         let keys = match public_jwks.get("keys") {
             Some(Value::Array(k)) if !k.is_empty() => k.clone(),
             _ => {
@@ -347,17 +307,10 @@ impl MockOrg {
             }
         };
         if keys.iter().any(|k| k.get("d").is_some()) {
-            return Err(MockError::InvalidInput(
-                "public_jwks must not contain private keys".into(),
-            ));
+            return Err(MockError::InvalidInput("public_jwks must not contain private keys".into()));
         }
-        let rec = oauth::ClientRec {
-            keys,
-            scopes: scopes.iter().map(|s| (*s).to_string()).collect(),
-        };
-        lock(&self.inner.oauth)
-            .clients
-            .insert(client_id.to_string(), rec);
+        let rec = oauth::ClientRec { keys, scopes: scopes.iter().map(|s| (*s).to_string()).collect() };
+        lock(&self.inner.oauth).clients.insert(client_id.to_string(), rec);
         Ok(())
     }
 
@@ -402,14 +355,8 @@ impl MockOrg {
             let id = s.new_id("00u");
             let k = s.seq;
             let mut profile = Map::new();
-            profile.insert(
-                "login".into(),
-                Value::String(format!("user{k}@example.com")),
-            );
-            profile.insert(
-                "email".into(),
-                Value::String(format!("user{k}@example.com")),
-            );
+            profile.insert("login".into(), Value::String(format!("user{k}@example.com")));
+            profile.insert("email".into(), Value::String(format!("user{k}@example.com")));
             profile.insert("firstName".into(), Value::String("User".into()));
             profile.insert("lastName".into(), Value::String(format!("Number{k}")));
             s.insert_user(UserRec {
@@ -458,15 +405,9 @@ impl MockOrg {
             Some(i) => i,
             None => s.new_id("00u"),
         };
-        let login = profile
-            .get("login")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_lowercase();
+        let login = profile.get("login").and_then(Value::as_str).unwrap_or_default().to_lowercase();
         if s.users.contains_key(&id) || s.logins.contains_key(&login) {
-            return Err(MockError::InvalidInput(format!(
-                "user {id} or login {login} already exists"
-            )));
+            return Err(MockError::InvalidInput(format!("user {id} or login {login} already exists")));
         }
         s.insert_user(UserRec {
             id: id.clone(),
@@ -500,9 +441,7 @@ impl MockOrg {
             if !s.groups.contains_key(group_id) {
                 return Err(MockError::NotFound(group_id.to_string()));
             }
-            let uid = s
-                .resolve_user(user)
-                .ok_or_else(|| MockError::NotFound(user.to_string()))?;
+            let uid = s.resolve_user(user).ok_or_else(|| MockError::NotFound(user.to_string()))?;
             users::add_member_locked(s, group_id, &uid);
             Ok(())
         })
@@ -518,10 +457,7 @@ impl MockOrg {
             .inner
             .with_store(|s| apps::create_locked(s, m, true))
             .map_err(|e| MockError::InvalidInput(e.causes.join("; ")))?;
-        Ok(v.get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string())
+        Ok(v.get("id").and_then(Value::as_str).unwrap_or_default().to_string())
     }
 
     // ----- inspection -----
@@ -529,9 +465,7 @@ impl MockOrg {
     /// A user's current JSON, by id or login.
     pub fn user(&self, id_or_login: &str) -> Option<Value> {
         let s = lock(&self.inner.store);
-        s.resolve_user(id_or_login)
-            .and_then(|id| s.users.get(&id))
-            .map(|u| u.to_json(&self.inner.base))
+        s.resolve_user(id_or_login).and_then(|id| s.users.get(&id)).map(|u| u.to_json(&self.inner.base))
     }
 
     /// Number of users stored (any status).
@@ -541,20 +475,12 @@ impl MockOrg {
 
     /// Ids of a group's members.
     pub fn group_members(&self, group_id: &str) -> Vec<String> {
-        lock(&self.inner.store)
-            .members
-            .get(group_id)
-            .map(|m| m.iter().cloned().collect())
-            .unwrap_or_default()
+        lock(&self.inner.store).members.get(group_id).map(|m| m.iter().cloned().collect()).unwrap_or_default()
     }
 
     /// Every System Log event so far, oldest first.
     pub fn log_events(&self) -> Vec<Value> {
-        lock(&self.inner.store)
-            .logs
-            .iter()
-            .map(|e| e.event.clone())
-            .collect()
+        lock(&self.inner.store).logs.iter().map(|e| e.event.clone()).collect()
     }
 
     /// A snapshot of the counters.
@@ -585,10 +511,7 @@ impl MockOrg {
     /// `"GET /api/v1/users"`, `"POST /api/v1/users/{userId}/lifecycle/{operation}"`,
     /// `"PUT /api/v1/groups/{groupId}/users/{userId}"`, `"POST /oauth2/v1/token"`.
     pub fn route_count(&self, route: &str) -> u64 {
-        lock(&self.inner.counters.per_route)
-            .get(route)
-            .copied()
-            .unwrap_or(0)
+        lock(&self.inner.counters.per_route).get(route).copied().unwrap_or(0)
     }
 
     /// The request log, oldest first (bounded, see [`MockOrgBuilder::request_log_capacity`]).
@@ -618,11 +541,8 @@ impl MockOrg {
     }
 
     fn push_fault(&self, route: &str, fault: Fault, times: Option<u32>) -> Result<(), MockError> {
-        let e = faults::FaultEntry::new(route, fault, times).ok_or_else(|| {
-            MockError::InvalidInput(format!(
-                "bad route pattern '{route}' (want \"METHOD /path\")"
-            ))
-        })?;
+        let e = faults::FaultEntry::new(route, fault, times)
+            .ok_or_else(|| MockError::InvalidInput(format!("bad route pattern '{route}' (want \"METHOD /path\")")))?;
         lock(&self.inner.faults).push(e);
         Ok(())
     }
@@ -640,13 +560,7 @@ impl MockOrg {
     /// Changes the default and maximum `limit` of a list endpoint.
     pub fn set_page_limits(&self, endpoint: ListEndpoint, default: usize, max: usize) {
         let max = max.max(1);
-        lock(&self.inner.settings).limits.insert(
-            endpoint,
-            PageLimits {
-                default: default.clamp(1, max),
-                max,
-            },
-        );
+        lock(&self.inner.settings).limits.insert(endpoint, PageLimits { default: default.clamp(1, max), max });
     }
 
     // ----- event hooks -----
@@ -658,19 +572,12 @@ impl MockOrg {
 
     /// Waits until at least `n` deliveries have completed (delivered or failed) and returns
     /// them all, or fails with [`MockError::Timeout`].
-    pub async fn wait_for_deliveries(
-        &self,
-        n: usize,
-        timeout: Duration,
-    ) -> Result<Vec<HookDelivery>, MockError> {
+    pub async fn wait_for_deliveries(&self, n: usize, timeout: Duration) -> Result<Vec<HookDelivery>, MockError> {
         let mut rx = self.inner.deliveries_done.subscribe();
         let waited = tokio::time::timeout(timeout, rx.wait_for(|c| *c >= n)).await;
         match waited {
             Ok(Ok(_)) => Ok(self.hook_deliveries()),
-            _ => Err(MockError::Timeout {
-                wanted: n,
-                got: lock(&self.inner.deliveries).len(),
-            }),
+            _ => Err(MockError::Timeout { wanted: n, got: lock(&self.inner.deliveries).len() }),
         }
     }
 

@@ -88,31 +88,19 @@ fn decode_jws(s: &str) -> Option<Jws> {
     }
     let header: Value = serde_json::from_slice(&b64(h)?).ok()?;
     let claims: Value = serde_json::from_slice(&b64(c)?).ok()?;
-    Some(Jws {
-        header,
-        claims,
-        signing_input: format!("{h}.{c}"),
-        signature: b64(sig)?,
-    })
+    Some(Jws { header, claims, signing_input: format!("{h}.{c}"), signature: b64(sig)? })
 }
 
 /// Verifies a JWS signature with a public JWK (RS256 with RSA n/e, ES256 with P-256 x/y).
 fn verify_with_jwk(jws: &Jws, jwk: &Value) -> bool {
-    let alg = jws
-        .header
-        .get("alg")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let alg = jws.header.get("alg").and_then(Value::as_str).unwrap_or_default();
     let field = |k: &str| jwk.get(k).and_then(Value::as_str).and_then(b64);
     let msg = jws.signing_input.as_bytes();
     match (alg, jwk.get("kty").and_then(Value::as_str)) {
         ("RS256", Some("RSA")) => match (field("n"), field("e")) {
-            (Some(n), Some(e)) => RsaPublicKeyComponents {
-                n: n.as_slice(),
-                e: e.as_slice(),
-            }
-            .verify(&RSA_PKCS1_2048_8192_SHA256, msg, &jws.signature)
-            .is_ok(),
+            (Some(n), Some(e)) => RsaPublicKeyComponents { n: n.as_slice(), e: e.as_slice() }
+                .verify(&RSA_PKCS1_2048_8192_SHA256, msg, &jws.signature)
+                .is_ok(),
             _ => false,
         },
         ("ES256", Some("EC")) => {
@@ -125,9 +113,7 @@ fn verify_with_jwk(jws: &Jws, jwk: &Value) -> bool {
                     point.push(4u8);
                     point.extend_from_slice(&x);
                     point.extend_from_slice(&y);
-                    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
-                        .verify(msg, &jws.signature)
-                        .is_ok()
+                    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point).verify(msg, &jws.signature).is_ok()
                 }
                 _ => false,
             }
@@ -140,12 +126,7 @@ fn verify_with_jwk(jws: &Jws, jwk: &Value) -> bool {
 pub(crate) fn jwk_thumbprint(jwk: &Value) -> Option<String> {
     let s = |k: &str| jwk.get(k).and_then(Value::as_str);
     let canonical = match s("kty")? {
-        "EC" => format!(
-            r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
-            s("crv")?,
-            s("x")?,
-            s("y")?
-        ),
+        "EC" => format!(r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#, s("crv")?, s("x")?, s("y")?),
         "RSA" => format!(r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#, s("e")?, s("n")?),
         _ => return None,
     };
@@ -160,13 +141,7 @@ enum DpopCheck {
 }
 
 /// Checks a DPoP proof for `method` and `htu`; `ath` binds it to an access token.
-fn check_dpop(
-    proof: &str,
-    method: &str,
-    htu: &str,
-    access_token: Option<&str>,
-    nonce: Option<&str>,
-) -> DpopCheck {
+fn check_dpop(proof: &str, method: &str, htu: &str, access_token: Option<&str>, nonce: Option<&str>) -> DpopCheck {
     let Some(jws) = decode_jws(proof) else {
         return DpopCheck::Invalid("malformed DPoP proof");
     };
@@ -200,10 +175,7 @@ fn check_dpop(
     if !same_url {
         return DpopCheck::Invalid("DPoP proof htu does not match");
     }
-    if c.get("jti")
-        .and_then(Value::as_str)
-        .is_none_or(str::is_empty)
-    {
+    if c.get("jti").and_then(Value::as_str).is_none_or(str::is_empty) {
         return DpopCheck::Invalid("DPoP proof has no jti");
     }
     match c.get("iat").and_then(Value::as_i64) {
@@ -229,19 +201,12 @@ fn check_dpop(
 
 fn oauth_error(status: StatusCode, error: &str, desc: &str) -> Response {
     let mut r = json_response(status, &json!({"error": error, "error_description": desc}));
-    r.headers_mut().insert(
-        "cache-control",
-        axum::http::HeaderValue::from_static("no-store"),
-    );
+    r.headers_mut().insert("cache-control", axum::http::HeaderValue::from_static("no-store"));
     r
 }
 
 /// `POST /oauth2/v1/token`
-pub(crate) async fn token(
-    State(st): State<Arc<Inner>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn token(State(st): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
     CounterSet::inc(&st.counters.token_requests);
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let get = |k: &str| form.get(k).map(String::as_str);
@@ -252,42 +217,19 @@ pub(crate) async fn token(
             "The authorization grant type is not supported by the authorization server.",
         );
     }
-    if get("client_assertion_type")
-        != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-    {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "client_assertion_type is missing or invalid.",
-        );
+    if get("client_assertion_type") != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "client_assertion_type is missing or invalid.");
     }
     let Some(jws) = get("client_assertion").and_then(decode_jws) else {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "The client_assertion is malformed.",
-        );
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client_assertion is malformed.");
     };
-    let claim = |k: &str| {
-        jws.claims
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let claim = |k: &str| jws.claims.get(k).and_then(Value::as_str).map(str::to_string);
     let Some(client_id) = claim("iss") else {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "The client_assertion has no iss.",
-        );
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client_assertion has no iss.");
     };
     let client = lock(&st.oauth).clients.get(&client_id).cloned();
     let Some(client) = client else {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "The client is not registered.",
-        );
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client is not registered.");
     };
     let kid = jws.header.get("kid").and_then(Value::as_str);
     let verified = client
@@ -296,15 +238,9 @@ pub(crate) async fn token(
         .filter(|k| kid.is_none() || k.get("kid").and_then(Value::as_str) == kid)
         .any(|k| verify_with_jwk(&jws, k));
     if !verified {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "The client_assertion signature is invalid.",
-        );
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client_assertion signature is invalid.");
     }
-    if claim("sub").as_deref() != Some(client_id.as_str())
-        || get("client_id").is_some_and(|c| c != client_id)
-    {
+    if claim("sub").as_deref() != Some(client_id.as_str()) || get("client_id").is_some_and(|c| c != client_id) {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
@@ -318,20 +254,12 @@ pub(crate) async fn token(
         _ => false,
     };
     if !aud_ok {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "The client_assertion audience is invalid.",
-        );
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client_assertion audience is invalid.");
     }
     let now = now_secs();
     match jws.claims.get("exp").and_then(Value::as_i64) {
         Some(exp) if exp <= now => {
-            return oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "The client_assertion token is expired.",
-            );
+            return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client_assertion token is expired.");
         }
         Some(exp) if exp > now + 3600 + 60 => {
             return oauth_error(
@@ -342,19 +270,11 @@ pub(crate) async fn token(
         }
         Some(_) => {}
         None => {
-            return oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "The client_assertion has no exp.",
-            );
+            return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client_assertion has no exp.");
         }
     }
     let Some(jti) = claim("jti") else {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "The client_assertion has no jti.",
-        );
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client_assertion has no jti.");
     };
     // DPoP is checked before the jti is consumed, so a client answering a nonce challenge
     // with the same assertion is not mistaken for a replay.
@@ -365,20 +285,10 @@ pub(crate) async fn token(
     let proof = headers.get("dpop").and_then(|v| v.to_str().ok());
     let jkt = match proof {
         None if require => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_dpop_proof",
-                "The DPoP proof JWT header is missing.",
-            );
+            return oauth_error(StatusCode::BAD_REQUEST, "invalid_dpop_proof", "The DPoP proof JWT header is missing.");
         }
         None => None,
-        Some(p) => match check_dpop(
-            p,
-            "POST",
-            &token_url,
-            None,
-            require.then_some(nonce.as_str()),
-        ) {
+        Some(p) => match check_dpop(p, "POST", &token_url, None, require.then_some(nonce.as_str())) {
             DpopCheck::Ok(t) => Some(t),
             DpopCheck::NeedNonce => {
                 let mut r = oauth_error(
@@ -396,11 +306,7 @@ pub(crate) async fn token(
             }
         },
     };
-    let scopes: Vec<String> = get("scope")
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
+    let scopes: Vec<String> = get("scope").unwrap_or_default().split_whitespace().map(str::to_string).collect();
     if scopes.is_empty() {
         return oauth_error(
             StatusCode::BAD_REQUEST,
@@ -433,11 +339,7 @@ pub(crate) async fn token(
         o.tokens.retain(|_, t| t.expires > at);
         o.tokens.insert(
             sha256(access.as_bytes()),
-            TokenRec {
-                scopes: scopes.clone(),
-                expires: at + lifetime,
-                jkt: jkt.clone(),
-            },
+            TokenRec { scopes: scopes.clone(), expires: at + lifetime, jkt: jkt.clone() },
         );
         (access, lifetime)
     };
@@ -449,21 +351,14 @@ pub(crate) async fn token(
         "scope": scopes.join(" "),
     });
     let mut r = json_response(StatusCode::OK, &body);
-    r.headers_mut().insert(
-        "cache-control",
-        axum::http::HeaderValue::from_static("no-store"),
-    );
+    r.headers_mut().insert("cache-control", axum::http::HeaderValue::from_static("no-store"));
     r
 }
 
 /// Does `have` satisfy `need`? A `.manage` scope also grants the matching `.read`.
 fn scope_ok(have: &[String], need: &str) -> bool {
-    have.iter().any(|s| {
-        s == need
-            || need
-                .strip_suffix(".read")
-                .is_some_and(|stem| s.strip_suffix(".manage") == Some(stem))
-    })
+    have.iter()
+        .any(|s| s == need || need.strip_suffix(".read").is_some_and(|stem| s.strip_suffix(".manage") == Some(stem)))
 }
 
 /// Checks the caller of a resource endpoint: SSWS (all scopes), Bearer or DPoP access tokens.
@@ -474,10 +369,7 @@ pub(crate) fn authorize(
     headers: &HeaderMap,
     need: &str,
 ) -> Result<(), ApiError> {
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let (scheme, value) = auth.split_once(' ').unwrap_or((auth, ""));
     let value = value.trim();
     if scheme.eq_ignore_ascii_case("SSWS") {
@@ -494,11 +386,7 @@ pub(crate) fn authorize(
     }
     let (rec, require, nonce) = {
         let o = lock(&st.oauth);
-        (
-            o.tokens.get(&sha256(value.as_bytes())).cloned(),
-            o.require_dpop,
-            o.nonce.clone(),
-        )
+        (o.tokens.get(&sha256(value.as_bytes())).cloned(), o.require_dpop, o.nonce.clone())
     };
     let Some(rec) = rec else {
         return Err(ApiError::invalid_token());
@@ -510,10 +398,7 @@ pub(crate) fn authorize(
         (None, false) => {}
         (Some(_), false) | (None, true) => return Err(ApiError::invalid_token()),
         (Some(jkt), true) => {
-            let proof = headers
-                .get("dpop")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
+            let proof = headers.get("dpop").and_then(|v| v.to_str().ok()).unwrap_or_default();
             let htu = format!("{}{}", st.base, path);
             let challenge = || {
                 let mut e = ApiError::invalid_token();
@@ -525,16 +410,9 @@ pub(crate) fn authorize(
                 .header("dpop-nonce", nonce.clone())
             };
             if proof.is_empty() {
-                return Err(ApiError::invalid_token()
-                    .header("www-authenticate", "DPoP error=\"invalid_dpop_proof\""));
+                return Err(ApiError::invalid_token().header("www-authenticate", "DPoP error=\"invalid_dpop_proof\""));
             }
-            match check_dpop(
-                proof,
-                method.as_str(),
-                &htu,
-                Some(value),
-                require.then_some(nonce.as_str()),
-            ) {
+            match check_dpop(proof, method.as_str(), &htu, Some(value), require.then_some(nonce.as_str())) {
                 DpopCheck::Ok(t) if t == *jkt => {}
                 DpopCheck::Ok(_) | DpopCheck::Invalid(_) => {
                     let mut e = ApiError::invalid_token();
@@ -545,11 +423,7 @@ pub(crate) fn authorize(
             }
         }
     }
-    if scope_ok(&rec.scopes, need) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
+    if scope_ok(&rec.scopes, need) { Ok(()) } else { Err(ApiError::forbidden()) }
 }
 
 /// Required scope of a route (`None`: no auth, e.g. the token endpoint).
@@ -568,10 +442,7 @@ pub(crate) fn scope_for(method: &Method, path: &str) -> Option<String> {
     } else {
         return None;
     };
-    Some(format!(
-        "okta.{area}.{}",
-        if read { "read" } else { "manage" }
-    ))
+    Some(format!("okta.{area}.{}", if read { "read" } else { "manage" }))
 }
 
 /// Status of a parsed access token, for tests that expire tokens.

@@ -197,11 +197,7 @@ pub(crate) fn parse(s: &str) -> Result<Expr, QueryError> {
     if toks.is_empty() {
         return Err(QueryError("empty expression".into()));
     }
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        depth: 0,
-    };
+    let mut p = Parser { toks, pos: 0, depth: 0 };
     let e = p.expr()?;
     if p.pos < p.toks.len() {
         return Err(QueryError("unexpected trailing input".into()));
@@ -317,24 +313,14 @@ mod tests {
         for (q, want) in [
             (r#"status eq "ACTIVE""#, true),
             (r#"profile.login sw "ann" and status eq "ACTIVE""#, true),
-            (
-                r#"(status eq "X" or profile.n gt 2) and not status eq "Y""#,
-                true,
-            ),
+            (r#"(status eq "X" or profile.n gt 2) and not status eq "Y""#, true),
             (r#"target.id eq "b""#, true),
             (r#"profile.missing pr"#, false),
             (r#"profile.login co "@X.""#, true),
         ] {
             assert_eq!(parse(q).map(|e| e.matches(&get)).ok(), Some(want), "{q}");
         }
-        for bad in [
-            "",
-            "status",
-            "status eq",
-            "status zz \"a\"",
-            "(status eq \"a\"",
-            "a eq \"x",
-        ] {
+        for bad in ["", "status", "status eq", "status zz \"a\"", "(status eq \"a\"", "a eq \"x"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

@@ -19,13 +19,7 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, summary: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            summary: summary.into(),
-            causes: Vec::new(),
-            headers: Vec::new(),
-        }
+        Self { status, code, summary: summary.into(), causes: Vec::new(), headers: Vec::new() }
     }
     /// E0000001 with one error cause.
     pub fn validation(cause: impl Into<String>) -> Self {
@@ -34,42 +28,21 @@ impl ApiError {
         e
     }
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "E0000007",
-            format!("Not found: Resource not found: {what}"),
-        )
+        Self::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {what}"))
     }
     pub fn bad_json() -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "E0000003",
-            "The request body was not well-formed.",
-        )
+        Self::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")
     }
     pub fn invalid_token() -> Self {
-        let mut e = Self::new(
-            StatusCode::UNAUTHORIZED,
-            "E0000011",
-            "Invalid token provided",
-        );
-        e.headers
-            .push(("www-authenticate", "Bearer error=\"invalid_token\"".into()));
+        let mut e = Self::new(StatusCode::UNAUTHORIZED, "E0000011", "Invalid token provided");
+        e.headers.push(("www-authenticate", "Bearer error=\"invalid_token\"".into()));
         e
     }
     pub fn forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "E0000006",
-            "You do not have permission to perform the requested action",
-        )
+        Self::new(StatusCode::FORBIDDEN, "E0000006", "You do not have permission to perform the requested action")
     }
     pub fn search(why: &str) -> Self {
-        let mut e = Self::new(
-            StatusCode::BAD_REQUEST,
-            "E0000031",
-            "Invalid search criteria.",
-        );
+        let mut e = Self::new(StatusCode::BAD_REQUEST, "E0000031", "Invalid search criteria.");
         e.causes.push(why.to_string());
         e
     }
@@ -78,11 +51,7 @@ impl ApiError {
         self
     }
     pub fn body(&self) -> Value {
-        let causes: Vec<Value> = self
-            .causes
-            .iter()
-            .map(|c| json!({"errorSummary": c}))
-            .collect();
+        let causes: Vec<Value> = self.causes.iter().map(|c| json!({"errorSummary": c})).collect();
         json!({
             "errorCode": self.code,
             "errorSummary": self.summary,
@@ -114,10 +83,7 @@ pub(crate) fn json_response(status: StatusCode, v: &Value) -> Response {
 pub(crate) fn bytes_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     r
 }
 
@@ -145,13 +111,7 @@ pub(crate) fn page_bytes(items: &[Value]) -> Vec<u8> {
 
 /// Query parameters in their original order.
 pub(crate) fn params(query: Option<&str>) -> Vec<(String, String)> {
-    query
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default()
+    query.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
 }
 
 /// The first value of a parameter.
@@ -160,31 +120,20 @@ pub(crate) fn param<'a>(ps: &'a [(String, String)], name: &str) -> Option<&'a st
 }
 
 /// Reads `limit`, applying the endpoint's default and clamping to its maximum.
-pub(crate) fn limit(
-    ps: &[(String, String)],
-    default: usize,
-    max: usize,
-) -> Result<usize, ApiError> {
+pub(crate) fn limit(ps: &[(String, String)], default: usize, max: usize) -> Result<usize, ApiError> {
     match param(ps, "limit") {
         None => Ok(default),
         Some(s) => match s.trim().parse::<i64>() {
             Ok(n) if n < 0 => Ok(default),
             Ok(n) => Ok(usize::try_from(n).unwrap_or(max).min(max)),
-            Err(_) => Err(ApiError::validation(format!(
-                "limit: '{s}' is not a valid integer"
-            ))),
+            Err(_) => Err(ApiError::validation(format!("limit: '{s}' is not a valid integer"))),
         },
     }
 }
 
 /// `Link` headers: `self` (the request as received) and, when given, `next` with `after`
 /// replaced by the cursor and every other parameter preserved in its order.
-pub(crate) fn link_headers(
-    base: &str,
-    path: &str,
-    ps: &[(String, String)],
-    next_after: Option<&str>,
-) -> HeaderMap {
+pub(crate) fn link_headers(base: &str, path: &str, ps: &[(String, String)], next_after: Option<&str>) -> HeaderMap {
     let mut h = HeaderMap::new();
     let encode = |pairs: &mut dyn Iterator<Item = (&str, &str)>| {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
@@ -194,11 +143,7 @@ pub(crate) fn link_headers(
         ser.finish()
     };
     let q = encode(&mut ps.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let self_url = if q.is_empty() {
-        format!("{base}{path}")
-    } else {
-        format!("{base}{path}?{q}")
-    };
+    let self_url = if q.is_empty() { format!("{base}{path}") } else { format!("{base}{path}?{q}") };
     if let Ok(v) = HeaderValue::from_str(&format!("<{self_url}>; rel=\"self\"")) {
         h.append(header::LINK, v);
     }

@@ -43,18 +43,11 @@ pub(crate) struct KillableIo {
 }
 
 fn killed() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::ConnectionAborted,
-        "connection dropped by fault injection",
-    )
+    io::Error::new(io::ErrorKind::ConnectionAborted, "connection dropped by fault injection")
 }
 
 impl AsyncRead for KillableIo {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         if self.kill.load(Ordering::SeqCst) {
             return Poll::Ready(Err(killed()));
         }
@@ -63,11 +56,7 @@ impl AsyncRead for KillableIo {
 }
 
 impl AsyncWrite for KillableIo {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         if self.kill.load(Ordering::SeqCst) {
             return Poll::Ready(Err(killed()));
         }
@@ -97,13 +86,7 @@ impl Listener for KillableListener {
                 Ok((s, _)) => {
                     let _ = s.set_nodelay(true);
                     let kill = Arc::new(AtomicBool::new(false));
-                    return (
-                        KillableIo {
-                            inner: s,
-                            kill: kill.clone(),
-                        },
-                        ConnMeta { kill },
-                    );
+                    return (KillableIo { inner: s, kill: kill.clone() }, ConnMeta { kill });
                 }
                 // Out of file descriptors and similar: back off instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -112,9 +95,7 @@ impl Listener for KillableListener {
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(ConnMeta {
-            kill: Arc::new(AtomicBool::new(false)),
-        })
+        Ok(ConnMeta { kill: Arc::new(AtomicBool::new(false)) })
     }
 }
 
@@ -124,49 +105,23 @@ pub(crate) fn router(st: Arc<Inner>) -> Router {
         .route("/api/v1/users", get(users::list).post(users::create))
         .route(
             "/api/v1/users/{userId}",
-            get(users::get)
-                .post(users::partial_update)
-                .put(users::full_update)
-                .delete(users::delete),
+            get(users::get).post(users::partial_update).put(users::full_update).delete(users::delete),
         )
-        .route(
-            "/api/v1/users/{userId}/lifecycle/{operation}",
-            post(users::lifecycle),
-        )
+        .route("/api/v1/users/{userId}/lifecycle/{operation}", post(users::lifecycle))
         .route("/api/v1/groups", get(groups::list).post(groups::create))
-        .route(
-            "/api/v1/groups/{groupId}",
-            get(groups::get).delete(groups::delete),
-        )
+        .route("/api/v1/groups/{groupId}", get(groups::get).delete(groups::delete))
         .route("/api/v1/groups/{groupId}/users", get(groups::list_members))
-        .route(
-            "/api/v1/groups/{groupId}/users/{userId}",
-            put(groups::add_member).delete(groups::remove_member),
-        )
+        .route("/api/v1/groups/{groupId}/users/{userId}", put(groups::add_member).delete(groups::remove_member))
         .route("/api/v1/apps", get(apps::list).post(apps::create))
         .route("/api/v1/apps/{appId}", get(apps::get))
-        .route(
-            "/api/v1/eventHooks",
-            get(event_hooks::list).post(event_hooks::create),
-        )
+        .route("/api/v1/eventHooks", get(event_hooks::list).post(event_hooks::create))
         .route(
             "/api/v1/eventHooks/{eventHookId}",
-            get(event_hooks::get)
-                .put(event_hooks::replace)
-                .delete(event_hooks::delete),
+            get(event_hooks::get).put(event_hooks::replace).delete(event_hooks::delete),
         )
-        .route(
-            "/api/v1/eventHooks/{eventHookId}/lifecycle/activate",
-            post(event_hooks::activate),
-        )
-        .route(
-            "/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
-            post(event_hooks::deactivate),
-        )
-        .route(
-            "/api/v1/eventHooks/{eventHookId}/lifecycle/verify",
-            post(event_hooks::verify),
-        )
+        .route("/api/v1/eventHooks/{eventHookId}/lifecycle/activate", post(event_hooks::activate))
+        .route("/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate", post(event_hooks::deactivate))
+        .route("/api/v1/eventHooks/{eventHookId}/lifecycle/verify", post(event_hooks::verify))
         .route("/api/v1/logs", get(logs::list))
         .route("/oauth2/v1/token", post(oauth::token))
         .route_layer(middleware::from_fn_with_state(st.clone(), okta_layer))
@@ -199,21 +154,13 @@ fn with_request_id(mut r: Response) -> Response {
 }
 
 fn unix_now() -> Duration {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
 }
 
 /// Headers kept in the request log: their values, except credentials, which are reduced to
 /// their scheme.
-const LOGGED: [&str; 6] = [
-    "authorization",
-    "dpop",
-    "user-agent",
-    "content-type",
-    "accept",
-    "x-okta-user-agent-extended",
-];
+const LOGGED: [&str; 6] =
+    ["authorization", "dpop", "user-agent", "content-type", "accept", "x-okta-user-agent-extended"];
 
 fn record_request(st: &Inner, req: &Request) {
     let mut headers = Vec::new();
@@ -229,32 +176,20 @@ fn record_request(st: &Inner, req: &Request) {
             headers.push((name.to_string(), shown));
         }
     }
-    let path_and_query = req
-        .uri()
-        .path_and_query()
-        .map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
-    lock(&st.reqlog).push(RequestRecord {
-        method: req.method().to_string(),
-        path_and_query,
-        headers,
-    });
+    let path_and_query =
+        req.uri().path_and_query().map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
+    lock(&st.reqlog).push(RequestRecord { method: req.method().to_string(), path_and_query, headers });
 }
 
 /// The one layer every routed request goes through.
 async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let matched = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| path.clone(), |m| m.as_str().to_string());
+    let matched = req.extensions().get::<MatchedPath>().map_or_else(|| path.clone(), |m| m.as_str().to_string());
     let route_key = format!("{method} {matched}");
     st.count_route(&route_key);
     record_request(&st, &req);
-    let conn = req
-        .extensions()
-        .get::<ConnectInfo<ConnMeta>>()
-        .map(|c| c.0.clone());
+    let conn = req.extensions().get::<ConnectInfo<ConnMeta>>().map(|c| c.0.clone());
     let applied = faults::apply(&mut lock(&st.faults), method.as_str(), &path);
 
     if !applied.latency.is_zero() {
@@ -287,8 +222,8 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError::new(status, "E0000009", "Internal Server Error").into_response()
     } else {
-        let auth = oauth::scope_for(&method, &path)
-            .map(|scope| oauth::authorize(&st, &method, &path, req.headers(), &scope));
+        let auth =
+            oauth::scope_for(&method, &path).map(|scope| oauth::authorize(&st, &method, &path, req.headers(), &scope));
         match auth {
             Some(Err(e)) => e.into_response(),
             _ => next.run(req).await,
@@ -300,31 +235,16 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
     }
     let status = resp.status();
     if applied.malformed {
-        resp = body_with(
-            resp,
-            Body::from("{\"id\": \"00u\", \"profile\": {\"login\": }"),
-        );
+        resp = body_with(resp, Body::from("{\"id\": \"00u\", \"profile\": {\"login\": }"));
     }
     if applied.wrong_content_type {
-        resp = body_with(
-            resp,
-            Body::from("<html><body><h1>Service temporarily unavailable</h1></body></html>"),
-        );
-        resp.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
+        resp = body_with(resp, Body::from("<html><body><h1>Service temporarily unavailable</h1></body></html>"));
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     }
     if applied.truncated {
         resp = truncate(resp).await;
     }
-    add_standard_headers(
-        &st,
-        &route_key,
-        &mut resp,
-        status == StatusCode::TOO_MANY_REQUESTS,
-        &applied,
-    );
+    add_standard_headers(&st, &route_key, &mut resp, status == StatusCode::TOO_MANY_REQUESTS, &applied);
     resp
 }
 
@@ -338,14 +258,10 @@ fn body_with(resp: Response, body: Body) -> Response {
 /// stream so hyper closes the connection.
 async fn truncate(resp: Response) -> Response {
     let (mut parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
-        .await
-        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
     let full = bytes.len().max(2);
     let half = bytes.slice(0..bytes.len() / 2);
-    parts
-        .headers
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(full));
+    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(full));
     let stream = futures::stream::unfold(0u8, move |step| {
         let half = half.clone();
         async move {
@@ -353,13 +269,7 @@ async fn truncate(resp: Response) -> Response {
                 0 => Some((Ok::<_, io::Error>(half), 1)),
                 1 => {
                     tokio::time::sleep(Duration::from_millis(50)).await;
-                    Some((
-                        Err(io::Error::new(
-                            io::ErrorKind::BrokenPipe,
-                            "truncated by fault injection",
-                        )),
-                        2,
-                    ))
+                    Some((Err(io::Error::new(io::ErrorKind::BrokenPipe, "truncated by fault injection")), 2))
                 }
                 _ => None,
             }
@@ -368,13 +278,7 @@ async fn truncate(resp: Response) -> Response {
     Response::from_parts(parts, Body::from_stream(stream))
 }
 
-fn add_standard_headers(
-    st: &Inner,
-    route_key: &str,
-    resp: &mut Response,
-    limited: bool,
-    a: &faults::Applied,
-) {
+fn add_standard_headers(st: &Inner, route_key: &str, resp: &mut Response, limited: bool, a: &faults::Applied) {
     let now = unix_now();
     let secs = now.as_secs();
     let (limit, delay) = {
@@ -407,15 +311,7 @@ fn add_standard_headers(
     set(h, "x-okta-request-id", random_alnum(20));
     set(h, "x-rate-limit-limit", limit.to_string());
     set(h, "x-rate-limit-remaining", remaining.to_string());
-    set(
-        h,
-        "x-rate-limit-reset",
-        if a.broken_reset {
-            "soon-ish".into()
-        } else {
-            reset.to_string()
-        },
-    );
+    set(h, "x-rate-limit-reset", if a.broken_reset { "soon-ish".into() } else { reset.to_string() });
     let date = if a.broken_date {
         "yesterday, around noon".to_string()
     } else {
@@ -424,10 +320,6 @@ fn add_standard_headers(
     set(h, "date", date);
     if a.broken_link {
         h.remove(header::LINK);
-        set(
-            h,
-            "link",
-            format!("{}/api/v1/users?after=broken; rel=\"next", st.base),
-        );
+        set(h, "link", format!("{}/api/v1/users?after=broken; rel=\"next", st.base));
     }
 }

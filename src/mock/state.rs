@@ -71,10 +71,7 @@ pub(crate) struct Settings {
 
 impl Settings {
     pub fn limits(&self, e: ListEndpoint) -> PageLimits {
-        self.limits.get(&e).copied().unwrap_or(PageLimits {
-            default: 200,
-            max: 200,
-        })
+        self.limits.get(&e).copied().unwrap_or(PageLimits { default: 200, max: 200 })
     }
 }
 
@@ -83,47 +80,13 @@ impl Default for Settings {
         // Okta's documented defaults and maxima (users 200/200, groups 10000/10000,
         // group members 1000/1000, logs 100/1000); apps default to 20 here, max 200.
         let limits = HashMap::from([
-            (
-                ListEndpoint::Users,
-                PageLimits {
-                    default: 200,
-                    max: 200,
-                },
-            ),
-            (
-                ListEndpoint::Groups,
-                PageLimits {
-                    default: 10_000,
-                    max: 10_000,
-                },
-            ),
-            (
-                ListEndpoint::GroupMembers,
-                PageLimits {
-                    default: 1000,
-                    max: 1000,
-                },
-            ),
-            (
-                ListEndpoint::Apps,
-                PageLimits {
-                    default: 20,
-                    max: 200,
-                },
-            ),
-            (
-                ListEndpoint::Logs,
-                PageLimits {
-                    default: 100,
-                    max: 1000,
-                },
-            ),
+            (ListEndpoint::Users, PageLimits { default: 200, max: 200 }),
+            (ListEndpoint::Groups, PageLimits { default: 10_000, max: 10_000 }),
+            (ListEndpoint::GroupMembers, PageLimits { default: 1000, max: 1000 }),
+            (ListEndpoint::Apps, PageLimits { default: 20, max: 200 }),
+            (ListEndpoint::Logs, PageLimits { default: 100, max: 1000 }),
         ]);
-        Self {
-            limits,
-            reset_delay: Duration::from_secs(1),
-            rate_limit_limit: 600,
-        }
+        Self { limits, reset_delay: Duration::from_secs(1), rate_limit_limit: 600 }
     }
 }
 
@@ -146,10 +109,7 @@ pub(crate) struct UserRec {
 
 impl UserRec {
     pub fn login(&self) -> &str {
-        self.profile
-            .get("login")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+        self.profile.get("login").and_then(Value::as_str).unwrap_or_default()
     }
 
     /// Looks up a field for filter/search expressions without building the whole JSON.
@@ -333,10 +293,7 @@ impl Store {
             "securityContext": {},
             "request": {"ipChain": []},
         });
-        self.logs.push(LogEntry {
-            published: now,
-            event: event.clone(),
-        });
+        self.logs.push(LogEntry { published: now, event: event.clone() });
         let jobs = super::event_hooks::jobs_for_event(&self.hooks, &self.base, &event);
         self.outbox.extend(jobs);
         event
@@ -345,16 +302,8 @@ impl Store {
 
 /// A target entry for a user.
 pub(crate) fn user_target(u: &UserRec) -> Value {
-    let first = u
-        .profile
-        .get("firstName")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let last = u
-        .profile
-        .get("lastName")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let first = u.profile.get("firstName").and_then(Value::as_str).unwrap_or_default();
+    let last = u.profile.get("lastName").and_then(Value::as_str).unwrap_or_default();
     json!({
         "id": u.id,
         "type": "User",
@@ -447,9 +396,7 @@ pub(crate) struct Inner {
 impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The SSWS token is a secret: never printed.
-        f.debug_struct("MockOrgState")
-            .field("base_url", &self.base_url.as_str())
-            .finish_non_exhaustive()
+        f.debug_struct("MockOrgState").field("base_url", &self.base_url.as_str()).finish_non_exhaustive()
     }
 }
 

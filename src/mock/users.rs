@@ -12,9 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::ListEndpoint;
 use super::query;
-use super::respond::{
-    ApiError, empty, json_body, json_response, limit, link_headers, page_response, param, params,
-};
+use super::respond::{ApiError, empty, json_body, json_response, limit, link_headers, page_response, param, params};
 use super::state::{CounterSet, Inner, Store, UserRec, lock, random_alnum, ts, user_target};
 
 type S = State<Arc<Inner>>;
@@ -22,11 +20,7 @@ type S = State<Arc<Inner>>;
 const REQUIRED: [&str; 4] = ["login", "email", "firstName", "lastName"];
 
 /// Checks a full profile as Okta's default user schema does.
-fn validate_profile(
-    st: &Store,
-    profile: &Map<String, Value>,
-    own_id: Option<&str>,
-) -> Result<(), ApiError> {
+fn validate_profile(st: &Store, profile: &Map<String, Value>, own_id: Option<&str>) -> Result<(), ApiError> {
     let mut causes = Vec::new();
     for f in REQUIRED {
         match profile.get(f) {
@@ -34,10 +28,7 @@ fn validate_profile(
             _ => causes.push(format!("{f}: The field cannot be left blank")),
         }
     }
-    let login = profile
-        .get("login")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let login = profile.get("login").and_then(Value::as_str).unwrap_or_default();
     if !login.is_empty() && !login.contains('@') {
         causes.push("login: Username must be in the form of an email address".to_string());
     }
@@ -50,10 +41,7 @@ fn validate_profile(
     if let Some(existing) = st.logins.get(&login.to_lowercase())
         && Some(existing.as_str()) != own_id
     {
-        causes.push(
-            "login: An object with this field already exists in the current organization"
-                .to_string(),
-        );
+        causes.push("login: An object with this field already exists in the current organization".to_string());
     }
     if causes.is_empty() {
         Ok(())
@@ -90,12 +78,7 @@ pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> 
     let group_ids: Vec<String> = body
         .get("groupIds")
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default();
     let type_id = body
         .get("type")
@@ -107,9 +90,7 @@ pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> 
         validate_profile(s, &profile, None)?;
         for g in &group_ids {
             if !s.groups.contains_key(g) {
-                return Err(ApiError::validation(format!(
-                    "groupIds: Group {g} does not exist"
-                )));
+                return Err(ApiError::validation(format!("groupIds: Group {g} does not exist")));
             }
         }
         let now = ts(Utc::now());
@@ -134,17 +115,9 @@ pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> 
         };
         let target = user_target(&u);
         s.insert_user(u.clone());
-        s.emit(
-            "user.lifecycle.create",
-            "Create Okta user",
-            vec![target.clone()],
-        );
+        s.emit("user.lifecycle.create", "Create Okta user", vec![target.clone()]);
         if activate {
-            s.emit(
-                "user.lifecycle.activate",
-                "Activate Okta user",
-                vec![target.clone()],
-            );
+            s.emit("user.lifecycle.activate", "Activate Okta user", vec![target.clone()]);
         }
         for g in &group_ids {
             add_member_locked(s, g, &id);
@@ -162,11 +135,7 @@ pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> 
 
 /// Adds a membership with its event (no-op if already a member).
 pub(crate) fn add_member_locked(s: &mut Store, gid: &str, uid: &str) -> bool {
-    let inserted = s
-        .members
-        .entry(gid.to_string())
-        .or_default()
-        .insert(uid.to_string());
+    let inserted = s.members.entry(gid.to_string()).or_default().insert(uid.to_string());
     if inserted {
         let now = ts(Utc::now());
         let mut targets = Vec::new();
@@ -177,11 +146,7 @@ pub(crate) fn add_member_locked(s: &mut Store, gid: &str, uid: &str) -> bool {
             g.last_membership_updated = now;
             targets.push(super::state::group_target(g));
         }
-        s.emit(
-            "group.user_membership.add",
-            "Add user to group membership",
-            targets,
-        );
+        s.emit("group.user_membership.add", "Add user to group membership", targets);
     }
     inserted
 }
@@ -208,21 +173,11 @@ async fn update(st: Arc<Inner>, id: String, body: Bytes, partial: bool) -> Respo
             return ApiError::validation("profile: The field cannot be left blank").into_response();
         }
     };
-    let new_password = body
-        .get("credentials")
-        .and_then(|c| c.get("password"))
-        .and_then(|p| p.get("value"))
-        .is_some();
+    let new_password = body.get("credentials").and_then(|c| c.get("password")).and_then(|p| p.get("value")).is_some();
     let base = st.base.clone();
     let res: Result<Value, ApiError> = st.with_store(|s| {
-        let uid = s
-            .resolve_user(&id)
-            .ok_or_else(|| ApiError::not_found(&id))?;
-        let mut u = s
-            .users
-            .get(&uid)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(&id))?;
+        let uid = s.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
+        let mut u = s.users.get(&uid).cloned().ok_or_else(|| ApiError::not_found(&id))?;
         let old_login = u.login().to_lowercase();
         if let Some(p) = new_profile {
             if partial {
@@ -243,11 +198,7 @@ async fn update(st: Arc<Inner>, id: String, body: Bytes, partial: bool) -> Respo
         s.logins.remove(&old_login);
         let target = user_target(&u);
         s.insert_user(u.clone());
-        s.emit(
-            "user.account.update_profile",
-            "Update user profile for Okta",
-            vec![target],
-        );
+        s.emit("user.account.update_profile", "Update user profile for Okta", vec![target]);
         Ok(u.to_json(&base))
     });
     match res {
@@ -267,33 +218,18 @@ pub(crate) async fn full_update(State(st): S, Path(id): Path<String>, body: Byte
 }
 
 /// `POST /api/v1/users/{userId}/lifecycle/{op}`
-pub(crate) async fn lifecycle(
-    State(st): S,
-    Path((id, op)): Path<(String, String)>,
-    RawQuery(q): RawQuery,
-) -> Response {
+pub(crate) async fn lifecycle(State(st): S, Path((id, op)): Path<(String, String)>, RawQuery(q): RawQuery) -> Response {
     let ps = params(q.as_deref());
     let send_email = bool_param(&ps, "sendEmail", true);
     let base = st.base.clone();
     let res = st.with_store(|s| {
-        let uid = s
-            .resolve_user(&id)
-            .ok_or_else(|| ApiError::not_found(&id))?;
-        let u = s
-            .users
-            .get_mut(&uid)
-            .ok_or_else(|| ApiError::not_found(&id))?;
+        let uid = s.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
+        let u = s.users.get_mut(&uid).ok_or_else(|| ApiError::not_found(&id))?;
         let now = ts(Utc::now());
         let (new_status, event, msg) = match (op.as_str(), u.status.as_str()) {
-            ("activate", "STAGED" | "DEPROVISIONED" | "PROVISIONED") => (
-                if u.has_password {
-                    "ACTIVE"
-                } else {
-                    "PROVISIONED"
-                },
-                "user.lifecycle.activate",
-                "Activate Okta user",
-            ),
+            ("activate", "STAGED" | "DEPROVISIONED" | "PROVISIONED") => {
+                (if u.has_password { "ACTIVE" } else { "PROVISIONED" }, "user.lifecycle.activate", "Activate Okta user")
+            }
             ("activate", _) => {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
@@ -302,24 +238,14 @@ pub(crate) async fn lifecycle(
                 ));
             }
             ("deactivate", "DEPROVISIONED") => return Ok(json!({})),
-            ("deactivate", _) => (
-                "DEPROVISIONED",
-                "user.lifecycle.deactivate",
-                "Deactivate Okta user",
-            ),
+            ("deactivate", _) => ("DEPROVISIONED", "user.lifecycle.deactivate", "Deactivate Okta user"),
             ("suspend", "ACTIVE") => ("SUSPENDED", "user.lifecycle.suspend", "Suspend Okta user"),
             ("suspend", _) => {
-                return Err(ApiError::validation(
-                    "Cannot suspend a user that is not active",
-                ));
+                return Err(ApiError::validation("Cannot suspend a user that is not active"));
             }
-            ("unsuspend", "SUSPENDED") => {
-                ("ACTIVE", "user.lifecycle.unsuspend", "Unsuspend Okta user")
-            }
+            ("unsuspend", "SUSPENDED") => ("ACTIVE", "user.lifecycle.unsuspend", "Unsuspend Okta user"),
             ("unsuspend", _) => {
-                return Err(ApiError::validation(
-                    "Cannot unsuspend a user that is not suspended",
-                ));
+                return Err(ApiError::validation("Cannot unsuspend a user that is not suspended"));
             }
             _ => return Err(ApiError::not_found(&format!("lifecycle/{op}"))),
         };
@@ -350,24 +276,15 @@ pub(crate) async fn lifecycle(
 /// that is, as Okta does.
 pub(crate) async fn delete(State(st): S, Path(id): Path<String>) -> Response {
     let res: Result<bool, ApiError> = st.with_store(|s| {
-        let uid = s
-            .resolve_user(&id)
-            .ok_or_else(|| ApiError::not_found(&id))?;
-        let u = s
-            .users
-            .get_mut(&uid)
-            .ok_or_else(|| ApiError::not_found(&id))?;
+        let uid = s.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
+        let u = s.users.get_mut(&uid).ok_or_else(|| ApiError::not_found(&id))?;
         let target = user_target(u);
         if u.status != "DEPROVISIONED" {
             let now = ts(Utc::now());
             u.status = "DEPROVISIONED".into();
             u.status_changed = Some(now.clone());
             u.last_updated = now;
-            s.emit(
-                "user.lifecycle.deactivate",
-                "Deactivate Okta user",
-                vec![target],
-            );
+            s.emit("user.lifecycle.deactivate", "Deactivate Okta user", vec![target]);
             return Ok(false);
         }
         let login = u.login().to_lowercase();
@@ -376,11 +293,7 @@ pub(crate) async fn delete(State(st): S, Path(id): Path<String>) -> Response {
         for m in s.members.values_mut() {
             m.remove(&uid);
         }
-        s.emit(
-            "user.lifecycle.delete.initiated",
-            "Delete Okta user",
-            vec![target],
-        );
+        s.emit("user.lifecycle.delete.initiated", "Delete Okta user", vec![target]);
         Ok(true)
     });
     match res {
@@ -418,22 +331,15 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
     let (items, more) = {
         let s = lock(&st.store);
         let range = match &after {
-            Some(a) if qparam.is_none() => s
-                .users
-                .range::<str, _>((Bound::Excluded(a.as_str()), Bound::Unbounded)),
-            _ => s
-                .users
-                .range::<str, _>((Bound::Unbounded, Bound::Unbounded)),
+            Some(a) if qparam.is_none() => s.users.range::<str, _>((Bound::Excluded(a.as_str()), Bound::Unbounded)),
+            _ => s.users.range::<str, _>((Bound::Unbounded, Bound::Unbounded)),
         };
         let mut items = Vec::with_capacity(n.min(1000));
         let mut more = false;
         for u in range.map(|(_, u)| u) {
             let keep = if let Some(qv) = &qparam {
                 ["firstName", "lastName", "email", "login"].iter().any(|f| {
-                    u.profile
-                        .get(*f)
-                        .and_then(Value::as_str)
-                        .is_some_and(|v| v.to_lowercase().starts_with(qv.as_str()))
+                    u.profile.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(qv.as_str()))
                 })
             } else if exprs.is_empty() {
                 // Without search/filter Okta lists every user but the DEPROVISIONED ones.
@@ -450,16 +356,9 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
             }
             items.push(u);
         }
-        let next = if more && qparam.is_none() {
-            items.last().map(|u| u.id.clone())
-        } else {
-            None
-        };
+        let next = if more && qparam.is_none() { items.last().map(|u| u.id.clone()) } else { None };
         let json: Vec<Value> = items.iter().map(|u| u.to_json(&st.base)).collect();
         (json, next)
     };
-    page_response(
-        &items,
-        link_headers(&st.base, "/api/v1/users", &ps, more.as_deref()),
-    )
+    page_response(&items, link_headers(&st.base, "/api/v1/users", &ps, more.as_deref()))
 }

@@ -30,17 +30,12 @@ impl Link {
     /// The value of the first parameter called `name` (case-insensitive); RFC 8288 says later occurrences
     /// are ignored.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .and_then(|(_, v)| v.as_deref())
+        self.params.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_deref())
     }
 
     /// The relation types of the link (`rel` may hold several, separated by whitespace).
     pub fn rels(&self) -> impl Iterator<Item = &str> {
-        self.param("rel")
-            .unwrap_or_default()
-            .split_ascii_whitespace()
+        self.param("rel").unwrap_or_default().split_ascii_whitespace()
     }
 
     /// Whether the link has relation type `rel` (case-insensitive).
@@ -165,9 +160,7 @@ impl Parser<'_> {
 
     fn link(&mut self) -> Result<Link, PaginationError> {
         self.pos += 1; // '<'
-        let target = self
-            .take_while(|b| b != b'>' && b > b' ' && b != b'<' && b != 0x7f)
-            .to_owned();
+        let target = self.take_while(|b| b != b'>' && b > b' ' && b != b'<' && b != 0x7f).to_owned();
         match self.peek() {
             Some(b'>') => self.pos += 1,
             None => return Err(self.err(LinkSyntaxError::UnterminatedTarget)),
@@ -239,12 +232,7 @@ impl Parser<'_> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -263,18 +251,14 @@ mod tests {
         assert_eq!(v.len(), 2);
         assert!(v[0].has_rel("self"));
         assert!(v[1].has_rel("next"));
-        assert_eq!(
-            v[1].target,
-            "https://x.okta.com/api/v1/users?after=00u2&limit=2"
-        );
+        assert_eq!(v[1].target, "https://x.okta.com/api/v1/users?after=00u2&limit=2");
     }
 
     #[test]
     fn param_forms() {
         let l = one(r#"<a>;rel=next"#);
         assert!(l.has_rel("next"));
-        let l =
-            one("<a> ;\trel = \"prev  NEXT\" ; title=\"a, b; c\" ; type=text/html; crossorigin");
+        let l = one("<a> ;\trel = \"prev  NEXT\" ; title=\"a, b; c\" ; type=text/html; crossorigin");
         assert!(l.has_rel("next") && l.has_rel("prev"));
         assert_eq!(l.param("title"), Some("a, b; c"));
         assert_eq!(l.param("TYPE"), Some("text/html"));
@@ -326,10 +310,7 @@ mod tests {
             ("<a b>; rel=next", LinkSyntaxError::InvalidTarget),
             ("<a<b>", LinkSyntaxError::InvalidTarget),
             ("<a> rel=next", LinkSyntaxError::UnexpectedCharacter),
-            (
-                "<a>; rel=next garbage",
-                LinkSyntaxError::UnexpectedCharacter,
-            ),
+            ("<a>; rel=next garbage", LinkSyntaxError::UnexpectedCharacter),
             ("<a>; rel=\"next\"x", LinkSyntaxError::UnexpectedCharacter),
             ("<a>>", LinkSyntaxError::UnexpectedCharacter),
             ("<a>; =next", LinkSyntaxError::ExpectedParamName),
@@ -337,10 +318,7 @@ mod tests {
             ("<a>; rel=", LinkSyntaxError::ExpectedParamValue),
             ("<a>; rel= ;", LinkSyntaxError::ExpectedParamValue),
             ("<a>; rel=\"next", LinkSyntaxError::UnterminatedQuotedString),
-            (
-                "<a>; rel=\"next\\",
-                LinkSyntaxError::UnterminatedQuotedString,
-            ),
+            ("<a>; rel=\"next\\", LinkSyntaxError::UnterminatedQuotedString),
             ("<a>; rel=\"", LinkSyntaxError::UnterminatedQuotedString),
             ("<a>, junk", LinkSyntaxError::ExpectedTarget),
             ("\"<a>\"", LinkSyntaxError::ExpectedTarget),
@@ -359,16 +337,10 @@ mod tests {
     #[test]
     fn non_ascii_header_is_an_error() {
         let mut h = HeaderMap::new();
-        h.insert(
-            "link",
-            http::HeaderValue::from_bytes(b"<https://h/\xe9>; rel=next").unwrap(),
-        );
+        h.insert("link", http::HeaderValue::from_bytes(b"<https://h/\xe9>; rel=next").unwrap());
         assert!(matches!(
             parse_links(&h),
-            Err(PaginationError::MalformedLink {
-                reason: LinkSyntaxError::NotAscii,
-                ..
-            })
+            Err(PaginationError::MalformedLink { reason: LinkSyntaxError::NotAscii, .. })
         ));
     }
 
@@ -379,9 +351,7 @@ mod tests {
         let mut rng = rand::rng();
         for _ in 0..5000 {
             let len = rng.random_range(0..40);
-            let s: String = (0..len)
-                .map(|_| alphabet[rng.random_range(0..alphabet.len())])
-                .collect();
+            let s: String = (0..len).map(|_| alphabet[rng.random_range(0..alphabet.len())]).collect();
             let _ = parse_link_header(&s);
         }
     }

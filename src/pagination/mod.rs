@@ -88,21 +88,15 @@ pub fn next_link(headers: &HeaderMap, base: &Url) -> Result<Option<Url>, Paginat
     resolve_next(headers, base, &base.origin())
 }
 
-fn resolve_next(
-    headers: &HeaderMap,
-    base: &Url,
-    origin: &Origin,
-) -> Result<Option<Url>, PaginationError> {
+fn resolve_next(headers: &HeaderMap, base: &Url, origin: &Origin) -> Result<Option<Url>, PaginationError> {
     let links = parse_links(headers)?;
     let Some(next) = links.iter().find(|l| l.has_rel("next")) else {
         return Ok(None);
     };
-    let url = base
-        .join(&next.target)
-        .map_err(|source| PaginationError::InvalidNextLink {
-            target: excerpt(next.target.as_bytes(), MAX_URL_EXCERPT),
-            source,
-        })?;
+    let url = base.join(&next.target).map_err(|source| PaginationError::InvalidNextLink {
+        target: excerpt(next.target.as_bytes(), MAX_URL_EXCERPT),
+        source,
+    })?;
     let found = url.origin();
     if &found != origin {
         return Err(PaginationError::CrossOrigin {
@@ -130,11 +124,7 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Builds a page from its parts (e.g. from a response already decoded elsewhere).
     pub fn new(items: Vec<T>, headers: HeaderMap, url: Url) -> Self {
-        Page {
-            items,
-            headers,
-            url,
-        }
+        Page { items, headers, url }
     }
 
     /// The next page's URL, resolved against this page's URL and checked to be on the same origin.
@@ -151,10 +141,7 @@ impl<T> Page<T> {
 impl<T: DeserializeOwned> Page<T> {
     /// Reads a list response: a non-success status becomes [`Error::Api`]; the body is decoded once, from
     /// its bytes, as `Vec<T>`, and a decode failure becomes [`Error::Decode`] with an excerpt of the body.
-    pub async fn from_response(
-        mut resp: reqwest::Response,
-        operation: &'static str,
-    ) -> Result<Page<T>> {
+    pub async fn from_response(mut resp: reqwest::Response, operation: &'static str) -> Result<Page<T>> {
         let status = resp.status();
         if !status.is_success() {
             return Err(ApiError::from_response(resp).await);
@@ -164,11 +151,7 @@ impl<T: DeserializeOwned> Page<T> {
         let body = resp.bytes().await.map_err(Error::Transport)?;
         let items = serde_json::from_slice::<Vec<T>>(&body)
             .map_err(|e| Error::decode(Some(operation.into()), Some(status), &body, e))?;
-        Ok(Page {
-            items,
-            headers,
-            url,
-        })
+        Ok(Page { items, headers, url })
     }
 }
 
@@ -194,9 +177,7 @@ pub fn items<T, S: Stream<Item = Result<Page<T>>>>(pages: S) -> Items<S, T> {
     fn page_items<T>(page: Page<T>) -> PageItems<T> {
         stream::iter(page.items.into_iter().map(Ok as fn(T) -> Result<T>))
     }
-    pages
-        .map_ok(page_items as fn(Page<T>) -> PageItems<T>)
-        .try_flatten()
+    pages.map_ok(page_items as fn(Page<T>) -> PageItems<T>).try_flatten()
 }
 
 /// Fetches and checks pages; shared by [`paginate`] and [`tail`].
@@ -217,11 +198,7 @@ where
     }
 
     /// The next link of `page`, checked against the first page's origin.
-    fn next_of<T>(
-        &mut self,
-        page: &Page<T>,
-        requested: &Url,
-    ) -> Result<Option<Url>, PaginationError> {
+    fn next_of<T>(&mut self, page: &Page<T>, requested: &Url) -> Result<Option<Url>, PaginationError> {
         let origin = self.origin.get_or_insert_with(|| requested.origin());
         resolve_next(&page.headers, &page.url, origin)
     }
@@ -229,11 +206,7 @@ where
 
 enum State<First, F> {
     First(First, Walker<F>),
-    Fetch {
-        url: Url,
-        previous: Option<Url>,
-        walker: Walker<F>,
-    },
+    Fetch { url: Url, previous: Option<Url>, walker: Walker<F> },
     Failed(PaginationError),
     Done,
 }
@@ -256,35 +229,19 @@ where
     F: FnMut(Url) -> Fut,
     Fut: Future<Output = Result<reqwest::Response>>,
 {
-    let walker = Walker {
-        fetch: fetch_next,
-        operation,
-        origin: None,
-    };
+    let walker = Walker { fetch: fetch_next, operation, origin: None };
     walk(State::First(first, walker))
 }
 
 /// Like [`paginate`], but the first page too is fetched with `fetch(first_url)`.
-pub fn paginate_url<T, F, Fut>(
-    operation: &'static str,
-    first_url: Url,
-    fetch: F,
-) -> impl Stream<Item = Result<Page<T>>>
+pub fn paginate_url<T, F, Fut>(operation: &'static str, first_url: Url, fetch: F) -> impl Stream<Item = Result<Page<T>>>
 where
     T: DeserializeOwned,
     F: FnMut(Url) -> Fut,
     Fut: Future<Output = Result<reqwest::Response>>,
 {
-    let walker = Walker {
-        fetch,
-        operation,
-        origin: Some(first_url.origin()),
-    };
-    walk::<T, std::future::Ready<Result<Page<T>>>, F, Fut>(State::Fetch {
-        url: first_url,
-        previous: None,
-        walker,
-    })
+    let walker = Walker { fetch, operation, origin: Some(first_url.origin()) };
+    walk::<T, std::future::Ready<Result<Page<T>>>, F, Fut>(State::Fetch { url: first_url, previous: None, walker })
 }
 
 fn walk<T, First, F, Fut>(initial: State<First, F>) -> impl Stream<Item = Result<Page<T>>>
@@ -305,26 +262,16 @@ where
                 }
                 Err(e) => return Some((Err(e), State::Done)),
             },
-            State::Fetch {
-                url,
-                previous,
-                mut walker,
-            } => match walker.fetch(url.clone()).await {
+            State::Fetch { url, previous, mut walker } => match walker.fetch(url.clone()).await {
                 Ok(page) => (page, url, previous, walker),
                 Err(e) => return Some((Err(e), State::Done)),
             },
         };
         let next = match walker.next_of(&page, &requested) {
-            Ok(Some(next))
-                if next == requested || next == page.url || Some(&next) == previous.as_ref() =>
-            {
+            Ok(Some(next)) if next == requested || next == page.url || Some(&next) == previous.as_ref() => {
                 State::Failed(PaginationError::Loop { url: next })
             }
-            Ok(Some(next)) => State::Fetch {
-                url: next,
-                previous: Some(requested),
-                walker,
-            },
+            Ok(Some(next)) => State::Fetch { url: next, previous: Some(requested), walker },
             Ok(None) => State::Done,
             Err(e) => State::Failed(e),
         };
@@ -343,9 +290,7 @@ pub struct TailOptions {
 
 impl Default for TailOptions {
     fn default() -> Self {
-        TailOptions {
-            poll_interval: Duration::from_secs(10),
-        }
+        TailOptions { poll_interval: Duration::from_secs(10) }
     }
 }
 
@@ -381,24 +326,12 @@ where
     F: FnMut(Url) -> Fut,
     Fut: Future<Output = Result<reqwest::Response>>,
 {
-    let walker = Walker {
-        fetch,
-        operation,
-        origin: Some(first_url.origin()),
-    };
-    let initial = Some(Ok(TailState {
-        url: first_url,
-        wait_first: false,
-        walker,
-    }));
+    let walker = Walker { fetch, operation, origin: Some(first_url.origin()) };
+    let initial = Some(Ok(TailState { url: first_url, wait_first: false, walker }));
     stream::unfold(initial, move |state| {
         let interval = options.poll_interval;
         async move {
-            let TailState {
-                url,
-                wait_first,
-                mut walker,
-            } = match state? {
+            let TailState { url, wait_first, mut walker } = match state? {
                 Ok(s) => s,
                 Err(e) => return Some((Err(Error::Pagination(e)), None)),
             };
@@ -416,17 +349,11 @@ where
             let next = match walker.next_of(&page, &url) {
                 Err(e) => Err(e),
                 // Nothing new: Okta's polling link may point to the same URL; poll it again later.
-                Ok(next) if page.items.is_empty() => Ok(TailState {
-                    url: next.unwrap_or(url),
-                    wait_first: true,
-                    walker,
-                }),
+                Ok(next) if page.items.is_empty() => {
+                    Ok(TailState { url: next.unwrap_or(url), wait_first: true, walker })
+                }
                 Ok(Some(next)) if next == url => Err(PaginationError::Loop { url: next }),
-                Ok(Some(next)) => Ok(TailState {
-                    url: next,
-                    wait_first: false,
-                    walker,
-                }),
+                Ok(Some(next)) => Ok(TailState { url: next, wait_first: false, walker }),
                 Ok(None) => Err(PaginationError::MissingNextLink),
             };
             Some((Ok(page), Some(next)))

@@ -1,11 +1,11 @@
 //! `.pages()` and `.stream()` on the builders of every paged list operation (build.rs implements [`Paginated`]
 //! for each operation with an `after` cursor).
 
-use super::{paginate, Page, PagesExt};
+use super::{Page, PagesExt, paginate};
 use crate::error::Error;
 use futures::Stream;
 use progenitor_client::{ClientInfo, ResponseValue};
-use reqwest::header::{HeaderValue, ACCEPT};
+use reqwest::header::{ACCEPT, HeaderValue};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use url::Url;
@@ -60,7 +60,16 @@ pub trait Paginated<'a>: Sized + Send + 'a {
 }
 
 /// `GET` of a next link through the same retry and auth path as every operation.
-pub(crate) async fn fetch_page(api: &crate::generated::Client, url: Url, operation: &'static str) -> Result<reqwest::Response, Error> {
-    let request = api.client().get(url).header(ACCEPT, HeaderValue::from_static("application/json")).build().map_err(Error::Transport)?;
+pub(crate) async fn fetch_page(
+    api: &crate::generated::Client,
+    url: Url,
+    operation: &'static str,
+) -> Result<reqwest::Response, Error> {
+    let request = api
+        .client()
+        .get(url)
+        .header(ACCEPT, HeaderValue::from_static("application/json"))
+        .build()
+        .map_err(Error::Transport)?;
     crate::transport::send(api, request, operation).await
 }
