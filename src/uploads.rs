@@ -29,6 +29,8 @@ pub struct Upload<'a, T> {
 }
 
 impl<'a, T> Upload<'a, T> {
+    // Unused when none of the groups with uploads (`apps`, `brands`, `org`) is enabled.
+    #[cfg_attr(not(any(feature = "apps", feature = "brands", feature = "org")), allow(dead_code))]
     fn new(
         client: &'a crate::generated::Client,
         operation_id: &'static str,
