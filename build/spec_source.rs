@@ -12,7 +12,13 @@ const SPEC_URL: &str = "https://raw.githubusercontent.com/okta/okta-management-o
 pub fn resolve(out_dir: &Path) -> Result<String, String> {
     println!("cargo:rerun-if-env-changed=OKTA_SPEC_PATH");
     let local = PathBuf::from("spec").join(SPEC_FILE);
-    println!("cargo:rerun-if-changed={}", local.display());
+    // A missing path given to rerun-if-changed makes cargo re-run the script on every build: watch the file when
+    // it is there, else the directory (whose mtime changes when the file is added).
+    if local.exists() {
+        println!("cargo:rerun-if-changed={}", local.display());
+    } else {
+        println!("cargo:rerun-if-changed=spec");
+    }
     if let Some(path) = std::env::var_os("OKTA_SPEC_PATH").filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
         println!("cargo:rerun-if-changed={}", path.display());
