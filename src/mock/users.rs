@@ -318,15 +318,10 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
         Ok(n) => n,
         Err(e) => return e.into_response(),
     };
-    let mut exprs = Vec::new();
-    for key in ["search", "filter"] {
-        if let Some(s) = param(&ps, key) {
-            match query::parse(s) {
-                Ok(e) => exprs.push(e),
-                Err(e) => return ApiError::search(&e.0).into_response(),
-            }
-        }
-    }
+    let exprs = match query::search_and_filter(&ps) {
+        Ok(exprs) => exprs,
+        Err(e) => return e.into_response(),
+    };
     let after = param(&ps, "after").map(str::to_string);
     let (items, more) = {
         let s = lock(&st.store);
