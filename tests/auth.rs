@@ -9,6 +9,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod capture;
 use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -702,28 +703,10 @@ async fn dpop_configured_and_resource_nonce_challenge_and_rotation() {
     assert_eq!(m.token_posts.load(Ordering::SeqCst), 2);
 }
 
-/// Captures everything `tracing` emits (TRACE level) in this test binary. A global
-/// subscriber (installed by `start`) is used because a thread-scoped one misses events
-/// whose callsite interest was cached by tests running in parallel.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+// Captures everything `tracing` emits (TRACE level) in this test binary. A global
+// subscriber (installed by `start`) is used because a thread-scoped one misses events
+// whose callsite interest was cached by tests running in parallel.
+use capture::Capture;
 
 #[tokio::test]
 async fn secrets_absent_from_debug_and_tracing() {

@@ -6,6 +6,7 @@
 //! through any formatting path (derived `Debug`, an error message, a log field) fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
+mod capture;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -526,28 +527,10 @@ async fn a_next_link_to_another_origin_is_refused_and_never_fetched() {
 
 // --------------------------------------------------------------------------------- tracing
 
-/// Everything `tracing` (and, through it, the `log` crate) emits in this test binary at TRACE
-/// level. A global subscriber is used because a thread-scoped one misses events whose callsite
-/// interest was cached while another test's thread had no subscriber.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+// Everything `tracing` (and, through it, the `log` crate) emits in this test binary at TRACE
+// level. A global subscriber is used because a thread-scoped one misses events whose callsite
+// interest was cached while another test's thread had no subscriber.
+use capture::Capture;
 
 fn capture() -> Capture {
     static CAPTURE: OnceLock<Capture> = OnceLock::new();

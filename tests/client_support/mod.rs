@@ -206,32 +206,9 @@ pub async fn mint_access_token(base: &str, client_id: &str, scopes: &str) -> Str
 
 // ---------------------------------------------------------------- tracing capture
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+#[path = "../capture/mod.rs"]
+mod capture;
+pub use capture::Capture;
 
 /// A TRACE-level subscriber writing into `capture` (install it with `tracing::subscriber::set_default` in a
 /// current-thread runtime so every task, the mock's included, logs into it).
