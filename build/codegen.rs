@@ -43,7 +43,8 @@ pub fn generate(doc: &Value, n: &Normalised, out_dir: &Path) -> Result<(), Strin
     let mut generator = Generator::new(&settings);
     let tokens =
         generator.generate_tokens(&spec).map_err(|e| format!("progenitor failed on the normalised spec: {e}"))?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced unparsable code: {e}"))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced unparsable code: {e}"))?;
+    slim_models(&mut file);
     let code = expose_builder_client(&prettyplease::unparse(&file));
     write(out_dir, "okta_generated.rs", &code)?;
     write(out_dir, "okta_models.rs", &models(n))?;
@@ -67,6 +68,83 @@ fn write(out_dir: &Path, name: &str, code: &str) -> Result<(), String> {
         return Ok(());
     }
     std::fs::write(&path, code).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// typify writes a builder for every model struct because progenitor's builder interface needs them for
+/// request bodies (`body_map`); nothing else uses them, and the other ~1,200 were more than half of the generated
+/// lines and of the crate's compile time. Only request bodies keep theirs. Every model whose fields are all
+/// optional derives `Default` instead, so any model can be written as a struct literal with `..Default::default()`.
+fn slim_models(file: &mut syn::File) {
+    use quote::ToTokens;
+    let mut outside = String::new();
+    for item in &file.items {
+        if !matches!(item, syn::Item::Mod(m) if m.ident == "types") {
+            outside.push_str(&item.to_token_stream().to_string());
+        }
+    }
+    let needed: std::collections::BTreeSet<String> = outside
+        .split("types :: builder :: ")
+        .skip(1)
+        .map(|rest| rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect())
+        .collect();
+    let self_name = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let Some(types) = file.items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    }) else {
+        return;
+    };
+    let items = &mut types.1;
+    let mut manual_default = std::collections::BTreeSet::new();
+    for item in items.iter_mut() {
+        match item {
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                if let Some((_, builders)) = m.content.as_mut() {
+                    builders.retain(|b| match b {
+                        syn::Item::Struct(s) => needed.contains(&s.ident.to_string()),
+                        syn::Item::Impl(i) => self_name(&i.self_ty).is_some_and(|n| needed.contains(&n)),
+                        _ => true,
+                    });
+                }
+            }
+            syn::Item::Impl(i) if i.trait_.is_none() => {
+                if self_name(&i.self_ty).is_some_and(|n| !needed.contains(&n)) {
+                    i.items.retain(|f| !matches!(f, syn::ImplItem::Fn(f) if f.sig.ident == "builder"));
+                }
+            }
+            syn::Item::Impl(i) => {
+                let is_default =
+                    i.trait_.as_ref().and_then(|t| t.1.segments.last()).is_some_and(|s| s.ident == "Default");
+                if let (true, Some(name)) = (is_default, self_name(&i.self_ty)) {
+                    manual_default.insert(name);
+                }
+            }
+            _ => {}
+        }
+    }
+    items.retain(|i| !matches!(i, syn::Item::Impl(i) if i.trait_.is_none() && i.items.is_empty()));
+    for item in items.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &s.fields else { continue };
+        const DEFAULTABLE: [&str; 4] = [
+            ":: std :: option :: Option",
+            ":: serde_json :: Map",
+            ":: std :: vec :: Vec",
+            ":: std :: collections :: BTreeMap",
+        ];
+        let all_optional = fields.named.iter().all(|f| {
+            let ty = f.ty.to_token_stream().to_string();
+            DEFAULTABLE.iter().any(|prefix| ty.starts_with(prefix))
+        });
+        let derives_default =
+            s.attrs.iter().any(|a| a.path().is_ident("derive") && a.to_token_stream().to_string().contains("Default"));
+        if all_optional && !derives_default && !manual_default.contains(&s.ident.to_string()) {
+            s.attrs.push(syn::parse_quote!(#[derive(Default)]));
+        }
+    }
 }
 
 /// Post-generation steps: the pagination extension follows `Link` headers with the builder's client, which

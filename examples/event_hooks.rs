@@ -64,21 +64,20 @@ fn filter(expression: &str) -> EventHookFilters {
             event: Some((*event).to_owned()),
             condition: Some(EventHookFilterMapObjectCondition {
                 expression: Some(expression.to_owned()),
-                version: None,
-                extra: Default::default(),
+                ..Default::default()
             }),
-            extra: Default::default(),
+            ..Default::default()
         })
         .collect();
     EventHookFilters(Some(EventHookFiltersInner {
         type_: Some("EXPRESSION_LANGUAGE".to_owned()),
         event_filter_map: Some(EventHookFilterMap(entries)),
-        extra: Default::default(),
+        ..Default::default()
     }))
 }
 
-/// The hook to create. Struct literals rather than the generated `EventHook::builder()`:
-/// the builders leave their `extra` member unset and then fail to build.
+/// The hook to create, as struct literals: every model implements `Default`, so only the fields that matter
+/// are written (fields left out are not sent).
 fn new_hook(name: String, url: String, header: String, secret: String, filter: Option<EventHookFilters>) -> EventHook {
     EventHook {
         name: Some(name),
@@ -87,7 +86,7 @@ fn new_hook(name: String, url: String, header: String, secret: String, filter: O
             type_: Some(EventSubscriptionType::EventType),
             items: Some(EventHookSubscribedEventTypes(EVENTS.iter().map(|e| (*e).to_owned()).collect())),
             filter,
-            extra: Default::default(),
+            ..Default::default()
         }),
         channel: Some(EventHookChannel {
             type_: Some(EventHookChannelType::Http),
@@ -98,22 +97,13 @@ fn new_hook(name: String, url: String, header: String, secret: String, filter: O
                     type_: Some(EventHookChannelConfigAuthSchemeType::Header),
                     key: Some(header),
                     value: Some(secret),
-                    extra: Default::default(),
+                    ..Default::default()
                 }),
-                headers: None,
-                method: None,
-                extra: Default::default(),
+                ..Default::default()
             }),
-            extra: Default::default(),
+            ..Default::default()
         }),
-        created: None,
-        created_by: None,
-        id: None,
-        last_updated: None,
-        links: None,
-        status: None,
-        verification_status: None,
-        extra: Default::default(),
+        ..Default::default()
     }
 }
 

@@ -208,6 +208,37 @@ fn struct_builders_need_no_value_for_the_unknown_properties_map() {
 }
 
 #[test]
+fn every_model_struct_can_be_written_as_a_literal_with_defaults() {
+    // Nested models have no builder (only request bodies do); `Default` makes literals short instead.
+    let request = types::CreateUserRequest {
+        profile: Some(types::UserProfile {
+            login: Some("ada@example.com".into()),
+            first_name: Some("Ada".into()),
+            ..Default::default()
+        }),
+        credentials: Some(types::UserCredentials {
+            password: Some(types::PasswordCredential { value: Some("s3cret".into()), ..Default::default() }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"profile": {"login": "ada@example.com", "firstName": "Ada"}, "credentials": {"password": {"value": "s3cret"}}})
+    );
+    assert_eq!(serde_json::to_value(types::User::default()).unwrap(), json!({}));
+    assert_eq!(serde_json::to_value(types::Group::default()).unwrap(), json!({}));
+}
+
+#[test]
+fn request_bodies_keep_their_builders() {
+    let request = types::CreateUserRequest::builder()
+        .profile(Some(types::UserProfile { login: Some("b@example.com".into()), ..Default::default() }));
+    let request = types::CreateUserRequest::try_from(request).expect("builds");
+    assert_eq!(serde_json::to_value(&request).unwrap(), json!({"profile": {"login": "b@example.com"}}));
+}
+
+#[test]
 fn system_log_events_with_null_detail_entries_decode() {
     let event = json!({
         "uuid": "e1", "eventType": "user.lifecycle.create", "published": "2024-01-01T00:00:00.000Z",
