@@ -264,7 +264,7 @@ pub struct ConfigBuilder {
     connection_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
     max_retries: Option<u32>,
-    proxy_host: Option<String>,
+    proxy_host: Option<ProxyHost>,
     proxy_port: Option<u16>,
     proxy_username: Option<String>,
     proxy_password: Option<SecretString>,
@@ -353,7 +353,7 @@ impl ConfigBuilder {
 
     /// `okta.client.proxy.host`.
     pub fn proxy_host(mut self, host: impl Into<String>) -> Self {
-        self.proxy_host = Some(host.into());
+        self.proxy_host = Some(ProxyHost(host.into()));
         self
     }
 
@@ -412,6 +412,52 @@ impl ConfigBuilder {
     pub fn build(self) -> Result<Config, ConfigError> {
         ConfigLoader::empty().code(self).load()
     }
+}
+
+/// A proxy host as given in code; its `Debug` hides any credentials written into it.
+#[derive(Clone)]
+struct ProxyHost(String);
+
+impl fmt::Debug for ProxyHost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact_userinfo(&self.0), f)
+    }
+}
+
+/// `http://user:pass@proxy:3128` -> `http://***@proxy:3128`; other values unchanged.
+fn redact_userinfo(host: &str) -> String {
+    let authority_start = host.find("://").map_or(0, |i| i + 3);
+    let rest = host.get(authority_start..).unwrap_or_default();
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest.get(..authority_end).and_then(|authority| authority.rfind('@')) {
+        Some(at) => {
+            format!("{}***{}", host.get(..authority_start).unwrap_or_default(), rest.get(at..).unwrap_or_default())
+        }
+        None => host.to_owned(),
+    }
+}
+
+/// Splits credentials out of a proxy host: `(host without them, user name, password)`, percent-decoded.
+fn split_proxy_userinfo(host: &str) -> Result<(String, Option<String>, Option<SecretString>), String> {
+    if redact_userinfo(host) == host {
+        return Ok((host.to_owned(), None, None));
+    }
+    let with_scheme = if host.contains("://") { host.to_owned() } else { format!("http://{host}") };
+    let mut url = Url::parse(&with_scheme).map_err(|e| e.to_string())?;
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let user = Some(decode(url.username())).filter(|u| !u.is_empty());
+    let password = url.password().map(|p| SecretString::new(decode(p)));
+    // Neither call can fail on an http(s) URL with a host, which `with_scheme` parsed into.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    let mut bare = url.to_string();
+    if bare.ends_with('/') && !host.ends_with('/') {
+        bare.pop();
+    }
+    if !host.contains("://") {
+        bare = bare.trim_start_matches("http://").to_owned();
+    }
+    Ok((bare, user, password))
 }
 
 /// Proxy settings (`okta.client.proxy.*`).
@@ -918,7 +964,7 @@ fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, ConfigError> 
     })?
     .map(|(v, _)| v);
 
-    let proxy_host = resolve_key(code.proxy_host, layers, &PROXY_HOST, parse_string)?;
+    let proxy_host = resolve_key(code.proxy_host.map(|h| h.0), layers, &PROXY_HOST, parse_string)?;
     let proxy_port = resolve_key(code.proxy_port, layers, &PROXY_PORT, |s| {
         s.trim().parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| "expected a port number 1-65535".to_owned())
     })?
@@ -928,14 +974,19 @@ fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, ConfigError> 
         resolve_key(code.proxy_password, layers, &PROXY_PASSWORD, |s| Ok(SecretString::new(s)))?.map(|(v, _)| v);
     let proxy = match proxy_host {
         Some((host, host_src)) => {
+            // Credentials written into the host (`http://user:pass@proxy`) are moved to username/password
+            // (explicit keys win), so the host never carries them into `Debug` output or error messages.
+            let (host, url_user, url_password) = split_proxy_userinfo(&host).map_err(|e| {
+                invalid(&PROXY_HOST, Some(&redact_userinfo(&host)), host_src, &format!("not a valid proxy: {e}"))
+            })?;
             let p = ProxyConfig {
-                host: host.clone(),
+                host,
                 port: proxy_port,
-                username: proxy_username,
-                password: proxy_password,
+                username: proxy_username.or(url_user),
+                password: proxy_password.or(url_password),
             };
             if let Err(e) = p.url() {
-                return Err(invalid(&PROXY_HOST, Some(&host), host_src, &format!("not a valid proxy: {e}")));
+                return Err(invalid(&PROXY_HOST, Some(&p.host), host_src, &format!("not a valid proxy: {e}")));
             }
             Some(p)
         }

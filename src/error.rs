@@ -170,6 +170,32 @@ impl Error {
         Error::Decode { operation, status, excerpt: excerpt(body, MAX_EXCERPT_BYTES), source }
     }
 
+    /// Decodes a success body as JSON, straight from its bytes. A failure is [`Error::UnexpectedContentType`]
+    /// when the response declared a non-JSON media type (an HTML page from a proxy, say) and [`Error::Decode`]
+    /// otherwise; both name the operation and status. Every success body goes through here: generated calls and
+    /// every page of a listing.
+    pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+        operation: &'static str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        serde_json::from_slice(body).map_err(|e| {
+            let content_type =
+                headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            if !content_type.is_empty() && !content_type.contains("json") {
+                Error::UnexpectedContentType {
+                    operation: Cow::Borrowed(operation),
+                    status,
+                    content_type: content_type.chars().take(100).collect(),
+                    excerpt: Error::excerpt_of(body),
+                }
+            } else {
+                Error::decode(Some(Cow::Borrowed(operation)), Some(status), body, e)
+            }
+        })
+    }
+
     /// HTTP status of the response behind this error, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

@@ -334,6 +334,8 @@ where
         *req.timeout_mut() = timeout;
 
         attempts = attempts.saturating_add(1);
+        // The caller's `okta.request` span (when there is one) shows how many requests the call took.
+        tracing::Span::current().record("attempts", attempts);
         let attempt_start = Instant::now();
         let failure = match classify(send(req).await)? {
             Ok(resp) => {

@@ -82,6 +82,7 @@ pub(crate) async fn send(
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
+        attempts = tracing::field::Empty,
     );
     let started = std::time::Instant::now();
     let result = async {
@@ -114,32 +115,10 @@ pub async fn decode_response<T: serde::de::DeserializeOwned, E>(
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(progenitor_client::Error::ResponseBodyError)?;
-    match decode_body::<T>(operation, status, &headers, &body) {
+    match Error::decode_json::<T>(operation, status, &headers, &body) {
         Ok(value) => Ok(ResponseValue::new(value, status, headers)),
         Err(error) => Err(progenitor_client::Error::UnexpectedResponse(carrier(error))),
     }
-}
-
-/// Decodes a JSON body once, straight from the bytes.
-pub(crate) fn decode_body<T: serde::de::DeserializeOwned>(
-    operation: &'static str,
-    status: StatusCode,
-    headers: &reqwest::header::HeaderMap,
-    body: &[u8],
-) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| {
-        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        if !content_type.is_empty() && !content_type.contains("json") {
-            Error::UnexpectedContentType {
-                operation: Cow::Borrowed(operation),
-                status,
-                content_type: content_type.chars().take(100).collect(),
-                excerpt: Error::excerpt_of(body),
-            }
-        } else {
-            Error::decode(Some(Cow::Borrowed(operation)), Some(status), body, e)
-        }
-    })
 }
 
 impl<E> From<progenitor_client::Error<E>> for Error {

@@ -3,7 +3,6 @@
 //! it can be re-sent by the retry layer like any other request.
 
 use crate::error::Error;
-use crate::transport::decode_body;
 use crate::types::ImageUploadResponse;
 use bytes::Bytes;
 use progenitor_client::{ClientInfo, ResponseValue};
@@ -108,7 +107,7 @@ impl Upload<'_, ImageUploadResponse> {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(Error::Transport)?;
-        let value = decode_body(operation_id, status, &headers, &body)?;
+        let value = Error::decode_json(operation_id, status, &headers, &body)?;
         Ok(ResponseValue::new(value, status, headers))
     }
 }

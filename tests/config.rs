@@ -491,6 +491,48 @@ fn debug_output_is_redacted() {
 }
 
 #[test]
+fn proxy_credentials_written_into_the_host_are_moved_out_of_it() {
+    let builder = ConfigBuilder::new()
+        .org_url("https://a.okta.com")
+        .token("t")
+        .proxy_host("http://proxy-user:pa%40ss-very-secret@proxy.local:3128");
+    let debug_builder = format!("{builder:?}");
+    let c = builder.build().unwrap();
+    let p = c.proxy().unwrap();
+    assert_eq!(p.host, "http://proxy.local:3128");
+    assert_eq!(p.username.as_deref(), Some("proxy-user"));
+    assert_eq!(p.password.as_ref().map(|s| s.expose_secret()), Some("pa@ss-very-secret"));
+    assert_eq!(p.url().unwrap().as_str(), "http://proxy.local:3128/");
+    for out in [debug_builder, format!("{c:?}")] {
+        assert!(!out.contains("very-secret"), "{out}");
+        assert!(out.contains("proxy.local"), "{out}");
+    }
+
+    // Explicit keys win over credentials in the host; a host without a scheme keeps having none.
+    let env = [("OKTA_CLIENT_PROXY_HOST", "u:from-host@proxy.local"), ("OKTA_CLIENT_PROXY_PASSWORD", "explicit")];
+    let c =
+        loader(&env, None, None).code(ConfigBuilder::new().org_url("https://a.okta.com").token("t")).load().unwrap();
+    let p = c.proxy().unwrap();
+    assert_eq!((p.host.as_str(), p.username.as_deref()), ("proxy.local", Some("u")));
+    assert_eq!(p.password.as_ref().map(|s| s.expose_secret()), Some("explicit"));
+}
+
+#[test]
+fn an_invalid_proxy_host_error_does_not_echo_its_credentials() {
+    let err = ConfigBuilder::new()
+        .org_url("https://a.okta.com")
+        .token("t")
+        .proxy_host("http://u:very-secret@[not-an-address")
+        .build()
+        .unwrap_err();
+    let ConfigError::Invalid { key, value, .. } = &err else { panic!("expected Invalid, got {err:?}") };
+    assert_eq!(*key, "okta.client.proxy.host");
+    assert_eq!(value.as_deref(), Some("http://***@[not-an-address"));
+    assert!(!err.to_string().contains("very-secret"), "{err}");
+    assert!(!format!("{err:?}").contains("very-secret"), "{err:?}");
+}
+
+#[test]
 fn real_default_loader_uses_process_env() {
     // ConfigLoader::new() reads the real process environment (never modified here, to
     // stay race-free); code values win over whatever it holds.

@@ -458,8 +458,38 @@ async fn a_wrong_content_type_on_a_page_is_a_typed_error() {
     let org = org(15).await;
     org.inject(LIST, Fault::WrongContentType).unwrap();
     let (ids, error) = list_all(&client(&org)).await;
-    assert!(error.is_some());
+    assert!(
+        matches!(&error, Some(Error::UnexpectedContentType { operation, .. }) if operation == "list_users"),
+        "{error:?}"
+    );
     assert!(ids.is_empty());
+}
+
+#[tokio::test]
+async fn a_later_page_fails_with_the_same_error_as_the_first() {
+    // Pages after the first are fetched by the pagination layer, not by the generated call: same error variants.
+    let org = org(25).await;
+    let client = client(&org);
+    for (fault, want) in [(Fault::WrongContentType, "UnexpectedContentType"), (Fault::MalformedJson, "Decode")] {
+        let mut users = std::pin::pin!(client.list_users().limit(10).stream());
+        for _ in 0..10 {
+            users.try_next().await.unwrap().expect("an item of the first page");
+        }
+        org.inject_times(LIST, fault, 1).unwrap();
+        let error = users.try_next().await.expect_err("the second page fails");
+        let got = match &error {
+            Error::UnexpectedContentType { operation, status, .. } => {
+                assert_eq!((operation.as_ref(), status.as_u16()), ("list_users", 200));
+                "UnexpectedContentType"
+            }
+            Error::Decode { operation, status, .. } => {
+                assert_eq!((operation.as_deref(), status.map(|s| s.as_u16())), (Some("list_users"), Some(200)));
+                "Decode"
+            }
+            other => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(got, want);
+    }
 }
 
 // -------------------------------------------------------------------------------- bogus headers

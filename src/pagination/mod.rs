@@ -140,7 +140,8 @@ impl<T> Page<T> {
 
 impl<T: DeserializeOwned> Page<T> {
     /// Reads a list response: a non-success status becomes [`Error::Api`]; the body is decoded once, from
-    /// its bytes, as `Vec<T>`, and a decode failure becomes [`Error::Decode`] with an excerpt of the body.
+    /// its bytes, as `Vec<T>`; a decode failure becomes [`Error::Decode`] with an excerpt of the body, or
+    /// [`Error::UnexpectedContentType`] when the response was not JSON (as on the first page).
     pub async fn from_response(mut resp: reqwest::Response, operation: &'static str) -> Result<Page<T>> {
         let status = resp.status();
         if !status.is_success() {
@@ -149,8 +150,7 @@ impl<T: DeserializeOwned> Page<T> {
         let url = resp.url().clone();
         let headers = std::mem::take(resp.headers_mut());
         let body = resp.bytes().await.map_err(Error::Transport)?;
-        let items = serde_json::from_slice::<Vec<T>>(&body)
-            .map_err(|e| Error::decode(Some(operation.into()), Some(status), &body, e))?;
+        let items = Error::decode_json::<Vec<T>>(operation, status, &headers, &body)?;
         Ok(Page { items, headers, url })
     }
 }
