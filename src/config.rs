@@ -424,14 +424,20 @@ impl fmt::Debug for ProxyHost {
     }
 }
 
-/// `http://user:pass@proxy:3128` -> `http://***@proxy:3128`; other values unchanged.
+/// `raw` with the user-info part of its authority (`user:password@`) replaced by `[redacted]`, so that a URL or
+/// host shows no credentials in `Debug` output or errors: `http://u:p@proxy:3128` -> `http://[redacted]@proxy:3128`.
+/// Works on text that does not parse as a URL, and on a host without a scheme.
 fn redact_userinfo(host: &str) -> String {
     let authority_start = host.find("://").map_or(0, |i| i + 3);
     let rest = host.get(authority_start..).unwrap_or_default();
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest.get(..authority_end).and_then(|authority| authority.rfind('@')) {
         Some(at) => {
-            format!("{}***{}", host.get(..authority_start).unwrap_or_default(), rest.get(at..).unwrap_or_default())
+            format!(
+                "{}[redacted]{}",
+                host.get(..authority_start).unwrap_or_default(),
+                rest.get(at..).unwrap_or_default()
+            )
         }
         None => host.to_owned(),
     }
@@ -977,7 +983,12 @@ fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, ConfigError> 
             // Credentials written into the host (`http://user:pass@proxy`) are moved to username/password
             // (explicit keys win), so the host never carries them into `Debug` output or error messages.
             let (host, url_user, url_password) = split_proxy_userinfo(&host).map_err(|e| {
-                invalid(&PROXY_HOST, Some(&redact_userinfo(&host)), host_src, &format!("not a valid proxy: {e}"))
+                invalid(
+                    &PROXY_HOST,
+                    Some(&redact_userinfo(&host)),
+                    host_src.clone(),
+                    &format!("not a valid proxy: {e}"),
+                )
             })?;
             let p = ProxyConfig {
                 host,
@@ -1038,24 +1049,6 @@ fn validate_org_url(raw: &str, allow_http: bool) -> Result<Url, String> {
     let path = format!("{}/", url.path().trim_end_matches('/'));
     url.set_path(&path);
     Ok(url)
-}
-
-/// `raw` with the user-info part of its authority (`user:password@`) replaced by `[redacted]`, so
-/// that an org URL rejected for carrying credentials does not show them in the error. Works on
-/// text that does not parse as a URL too.
-fn redact_userinfo(raw: &str) -> String {
-    let Some(scheme_end) = raw.find("://").map(|i| i + 3) else {
-        return raw.to_owned();
-    };
-    let rest = raw.get(scheme_end..).unwrap_or_default();
-    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = rest.get(..authority_len).unwrap_or_default();
-    match authority.rfind('@') {
-        Some(at) => {
-            format!("{}[redacted]{}", raw.get(..scheme_end).unwrap_or_default(), rest.get(at..).unwrap_or_default())
-        }
-        None => raw.to_owned(),
-    }
 }
 
 /// Loads a key from inline PEM/JWK or from a file path (`~/` expanded).

@@ -13,7 +13,6 @@ use crate::retry::RetryPolicy;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
-use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 use tracing::Instrument;
 

@@ -527,7 +527,7 @@ fn an_invalid_proxy_host_error_does_not_echo_its_credentials() {
         .unwrap_err();
     let ConfigError::Invalid { key, value, .. } = &err else { panic!("expected Invalid, got {err:?}") };
     assert_eq!(*key, "okta.client.proxy.host");
-    assert_eq!(value.as_deref(), Some("http://***@[not-an-address"));
+    assert_eq!(value.as_deref(), Some("http://[redacted]@[not-an-address"));
     assert!(!err.to_string().contains("very-secret"), "{err}");
     assert!(!format!("{err:?}").contains("very-secret"), "{err:?}");
 }
