@@ -48,6 +48,8 @@ async fn handler(State(s): State<Srv>, RawQuery(q): RawQuery) -> Response {
         headers.append("link", HeaderValue::from_str(&l).unwrap());
     }
     headers.insert("x-okta-request-id", HeaderValue::from_str(&format!("req-{n}")).unwrap());
+    // As Okta: every body is declared JSON (a non-JSON media type is a different error).
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
     (StatusCode::from_u16(status).unwrap(), headers, body).into_response()
 }
 
