@@ -110,10 +110,8 @@ fn slim_models(file: &mut syn::File) {
                     });
                 }
             }
-            syn::Item::Impl(i) if i.trait_.is_none() => {
-                if self_name(&i.self_ty).is_some_and(|n| !needed.contains(&n)) {
-                    i.items.retain(|f| !matches!(f, syn::ImplItem::Fn(f) if f.sig.ident == "builder"));
-                }
+            syn::Item::Impl(i) if i.trait_.is_none() && self_name(&i.self_ty).is_some_and(|n| !needed.contains(&n)) => {
+                i.items.retain(|f| !matches!(f, syn::ImplItem::Fn(f) if f.sig.ident == "builder"));
             }
             syn::Item::Impl(i) => {
                 let is_default =

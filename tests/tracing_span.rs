@@ -57,7 +57,7 @@ async fn the_request_span_records_the_outcome_and_the_attempts() {
     // One request, no retry.
     client.get_user().id(&id).send().await.unwrap();
     let logs = capture.text();
-    let last = logs.lines().filter(|l| l.contains("okta.request{") && l.ends_with_close()).last().unwrap();
+    let last = logs.lines().rfind(|l| l.contains("okta.request{") && l.ends_with_close()).unwrap();
     assert!(last.contains("attempts=1") && last.contains("status=200"), "{last}");
 }
 
