@@ -46,7 +46,7 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
         return Err("the spec has no `paths` or no `components.schemas` object".into());
     }
     let mut n = Normalised { operations: list_operations(doc), paged: paged_operations(doc), ..Normalised::default() };
-    let steps: [Step; 25] = [
+    let steps: [Step; 27] = [
         ("rename_case_colliding_schemas", rename_case_colliding_schemas),
         ("unwrap_annotated_refs", unwrap_annotated_refs),
         ("inline_shared_bodies", inline_shared_bodies),
@@ -69,6 +69,8 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
         ("flatten_all_of", flatten_all_of),
         ("keep_unknown_properties", keep_unknown_properties),
         ("optional_collections_keep_empty", optional_collections_keep_empty),
+        ("merge_object_any_of", merge_object_any_of),
+        ("discriminate_untagged_one_of", discriminate_untagged_one_of),
         ("tagged_discriminator_unions", tagged_discriminator_unions),
         ("drop_examples", drop_examples),
         ("plain_text_code_blocks", plain_text_code_blocks),
@@ -1013,6 +1015,168 @@ fn enum_values(s: &Value) -> Option<Vec<String>> {
     let values = s.get("enum")?.as_array()?;
     let strings: Vec<String> = values.iter().filter_map(Value::as_str).map(str::to_string).collect();
     (!strings.is_empty()).then_some(strings)
+}
+
+/// `anyOf` over objects becomes an untagged enum whose first member always matches (all properties are optional):
+/// a group's `profile` always decoded as `OktaUserGroupProfile`, Active Directory fields only in `extra`. Members
+/// whose shared properties agree are merged into one object. Touches `GroupProfile` and two `_links` objects.
+fn merge_object_any_of(doc: &mut Value, _: &mut Normalised) -> usize {
+    let components = schemas(doc).clone();
+    let mut count = 0;
+    walk_all_schemas(doc, &mut |s, _| {
+        let Some(members) = s.get("anyOf").and_then(Value::as_array) else { return };
+        if s.contains_key("discriminator") {
+            return;
+        }
+        let mut properties = Map::new();
+        for member in members {
+            let member = match member.get("$ref").and_then(Value::as_str) {
+                Some(r) => match components.get(r.rsplit('/').next().unwrap_or_default()) {
+                    Some(target) => target,
+                    None => return,
+                },
+                None => member,
+            };
+            let Some(props) = member.get("properties").and_then(Value::as_object) else { return };
+            if member.get("anyOf").is_some() || member.get("oneOf").is_some() || member.get("discriminator").is_some() {
+                return;
+            }
+            for (name, schema) in props {
+                match properties.get(name) {
+                    Some(existing) if !same_schema(existing, schema) => return,
+                    _ => {
+                        properties.insert(name.clone(), schema.clone());
+                    }
+                }
+            }
+        }
+        s.remove("anyOf");
+        s.insert("type".into(), json!("object"));
+        s.insert("properties".into(), Value::Object(properties));
+        s.insert("additionalProperties".into(), json!({}));
+        count += 1;
+    });
+    count
+}
+
+/// Two property schemas agree when they are equal apart from their documentation and examples.
+fn same_schema(a: &Value, b: &Value) -> bool {
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.retain(|k, _| {
+                !matches!(k.as_str(), "description" | "title" | "example" | "readOnly") && !k.starts_with("x-")
+            });
+        }
+        v
+    };
+    strip(a) == strip(b)
+}
+
+/// `oneOf` without a discriminator is an untagged enum whose first member always matches (all properties are
+/// optional): an OIDC identity provider's `protocol` decoded as SAML, a custom role as a standard one. When every
+/// member pins a shared property to its own enum values (`type`: `SAML2` / `OIDC` / …, `CUSTOM`), a discriminator
+/// mapping is derived (a value listed by several members goes to the one listing fewest); inline unions get a
+/// component name first. Touches `IdentityProvider.protocol` and the role responses (`StandardRole | CustomRole`).
+fn discriminate_untagged_one_of(doc: &mut Value, n: &mut Normalised) -> usize {
+    let mut count = 0;
+    // Inline unions under component properties become components, so the union can be a named type.
+    let names: Vec<String> = schemas(doc).keys().cloned().collect();
+    for parent in names {
+        let mut hoisted = Vec::new();
+        {
+            let components = schemas(doc).clone();
+            let Some(props) =
+                schemas(doc).get_mut(&parent).and_then(|s| s.get_mut("properties")).and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            for (property, schema) in props.iter_mut() {
+                if union_mapping(schema, &components, &n.open_enums).is_none() {
+                    continue;
+                }
+                let base = format!("{}{}", upper_camel(&parent), upper_camel(property));
+                let mut name = base.clone();
+                let mut i = 2;
+                while components.contains_key(&name) || hoisted.iter().any(|(h, _)| h == &name) {
+                    name = format!("{base}{i}");
+                    i += 1;
+                }
+                hoisted.push((name.clone(), schema.take()));
+                *schema = json!({"$ref": format!("#/components/schemas/{name}")});
+            }
+        }
+        for (name, schema) in hoisted {
+            schemas(doc).insert(name, schema);
+        }
+    }
+    let components = schemas(doc).clone();
+    for s in schemas(doc).values_mut() {
+        let Some((property, mapping)) = union_mapping(s, &components, &n.open_enums) else { continue };
+        let mapping: Map<String, Value> = mapping
+            .into_iter()
+            .map(|(value, target)| (value, json!(format!("#/components/schemas/{target}"))))
+            .collect();
+        if let Some(o) = s.as_object_mut() {
+            o.insert("discriminator".into(), json!({"propertyName": property, "mapping": mapping}));
+            count += 1;
+        }
+    }
+    count
+}
+
+/// For a `oneOf` of component references without a discriminator: the property and the value → member mapping
+/// that tell its members apart, if there is one (see [`discriminate_untagged_one_of`]).
+fn union_mapping(
+    s: &Value,
+    components: &Map<String, Value>,
+    open_enums: &BTreeMap<String, Vec<String>>,
+) -> Option<(String, BTreeMap<String, String>)> {
+    if s.get("discriminator").is_some() {
+        return None;
+    }
+    let members: Vec<&str> = s
+        .get("oneOf")?
+        .as_array()?
+        .iter()
+        .map(|m| m.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()))
+        .collect::<Option<_>>()?;
+    if members.len() < 2 {
+        return None;
+    }
+    // The values each member allows for `property`, from the open enum its property refers to.
+    let values_of = |member: &str, property: &str| -> Option<&Vec<String>> {
+        let target = components.get(member)?.get("properties")?.get(property)?.get("$ref")?.as_str()?;
+        open_enums.get(target.rsplit('/').next()?)
+    };
+    let first = components.get(*members.first()?)?.get("properties")?.as_object()?;
+    let mut candidates: Vec<&String> = first.keys().collect();
+    // `type` first: it is Okta's discriminating property wherever one exists.
+    candidates.sort_by_key(|p| p.as_str() != "type");
+    'property: for property in candidates {
+        let mut sets = Vec::new();
+        for member in &members {
+            match values_of(member, property) {
+                Some(values) if !values.is_empty() => sets.push((*member, values)),
+                _ => continue 'property,
+            }
+        }
+        let mut mapping = BTreeMap::new();
+        let all: BTreeSet<&String> = sets.iter().flat_map(|(_, v)| v.iter()).collect();
+        for value in all {
+            let mut owners: Vec<&(&str, &Vec<String>)> = sets.iter().filter(|(_, v)| v.contains(value)).collect();
+            owners.sort_by_key(|(_, v)| v.len());
+            match owners.as_slice() {
+                [only] => mapping.insert(value.clone(), only.0.to_string()),
+                [a, b, ..] if a.1.len() < b.1.len() => mapping.insert(value.clone(), a.0.to_string()),
+                _ => continue 'property,
+            };
+        }
+        if members.iter().all(|m| mapping.values().any(|t| t == m)) {
+            return Some((property.clone(), mapping));
+        }
+    }
+    None
 }
 
 /// typify ignores `discriminator`: the 28 base schemas with a discriminator mapping (`Application`, `Policy`,

@@ -239,6 +239,60 @@ fn request_bodies_keep_their_builders() {
 }
 
 #[test]
+fn identity_provider_protocols_decode_as_their_own_type() {
+    // The spec's `oneOf` has no discriminator; with all-optional members an untagged enum would take the first
+    // member (SAML) for every protocol. The `type` values of the members discriminate.
+    let oidc = json!({"type": "OIDC", "scopes": ["openid", "email"],
+        "endpoints": {"authorization": {"url": "https://idp.example.com/authorize", "binding": "HTTP-REDIRECT"}},
+        "credentials": {"client": {"client_id": "abc", "pkce_required": true}}});
+    let (decoded, encoded) = round_trip::<types::IdentityProviderProtocol>(&oidc);
+    let types::IdentityProviderProtocol::ProtocolOidc(p) = &decoded else { panic!("expected OIDC, got {decoded:?}") };
+    assert_eq!(p.scopes.as_deref(), Some(&["openid".to_owned(), "email".to_owned()][..]));
+    assert_eq!(encoded, oidc);
+
+    let saml = json!({"type": "SAML2", "endpoints": {"sso": {"url": "https://idp.example.com/sso"}}});
+    let (decoded, encoded) = round_trip::<types::IdentityProviderProtocol>(&saml);
+    assert!(matches!(decoded, types::IdentityProviderProtocol::ProtocolSaml(_)), "{decoded:?}");
+    assert_eq!(encoded, saml);
+
+    let future = json!({"type": "PASSKEY_FEDERATION", "endpoints": {"x": 1}});
+    let (decoded, encoded) = round_trip::<types::IdentityProviderProtocol>(&future);
+    assert!(matches!(decoded, types::IdentityProviderProtocol::Unknown(_)), "{decoded:?}");
+    assert_eq!(encoded, future);
+}
+
+#[test]
+fn custom_and_standard_role_assignments_are_told_apart() {
+    let custom = json!({"id": "irb1", "type": "CUSTOM", "role": "cr0Yq6IJxGIr0ouum0g3", "resource-set": "iamoJDFKaJxGIr0oamd9g",
+        "label": "UserCreator", "assignmentType": "USER", "status": "ACTIVE"});
+    let (decoded, encoded) = round_trip::<types::ListAssignedRolesForUserResponseItem>(&custom);
+    let types::ListAssignedRolesForUserResponseItem::CustomRole(role) = &decoded else {
+        panic!("expected a custom role, got {decoded:?}")
+    };
+    assert_eq!(role.role.as_deref(), Some("cr0Yq6IJxGIr0ouum0g3"));
+    assert_eq!(role.resource_set.as_deref(), Some("iamoJDFKaJxGIr0oamd9g"));
+    assert_eq!(encoded, custom);
+
+    let standard = json!({"id": "ra1", "type": "SUPER_ADMIN", "label": "Super Administrator", "status": "ACTIVE"});
+    let (decoded, encoded) = round_trip::<types::ListAssignedRolesForUserResponseItem>(&standard);
+    assert!(matches!(decoded, types::ListAssignedRolesForUserResponseItem::StandardRole(_)), "{decoded:?}");
+    assert_eq!(encoded, standard);
+}
+
+#[test]
+fn group_profiles_carry_active_directory_fields_as_fields() {
+    // `anyOf` of the Okta and AD profiles is one struct: an untagged enum would always pick the Okta one.
+    let ad = json!({"name": "West Coast Users", "description": "example.com/West Coast/West Coast Users",
+        "dn": "CN=West Coast Users,OU=West Coast,DC=example,DC=com", "samAccountName": "West Coast Users",
+        "externalId": "VKzYZ1C+IkSZxxxxxxxxxx==", "windowsDomainQualifiedName": "EXAMPLE\\West Coast Users"});
+    let (profile, encoded) = round_trip::<types::GroupProfile>(&ad);
+    assert_eq!(profile.name.as_deref(), Some("West Coast Users"));
+    assert_eq!(profile.dn.as_deref(), Some("CN=West Coast Users,OU=West Coast,DC=example,DC=com"));
+    assert!(profile.extra.is_empty(), "{:?}", profile.extra);
+    assert_eq!(encoded, ad);
+}
+
+#[test]
 fn system_log_events_with_null_detail_entries_decode() {
     let event = json!({
         "uuid": "e1", "eventType": "user.lifecycle.create", "published": "2024-01-01T00:00:00.000Z",
