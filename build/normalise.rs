@@ -46,7 +46,7 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
         return Err("the spec has no `paths` or no `components.schemas` object".into());
     }
     let mut n = Normalised { operations: list_operations(doc), paged: paged_operations(doc), ..Normalised::default() };
-    let steps: [Step; 27] = [
+    let steps: [Step; 28] = [
         ("rename_case_colliding_schemas", rename_case_colliding_schemas),
         ("unwrap_annotated_refs", unwrap_annotated_refs),
         ("inline_shared_bodies", inline_shared_bodies),
@@ -61,6 +61,7 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
         ("array_response_for_list_operations", array_response_for_list_operations),
         ("comma_separated_expand_parameters", comma_separated_expand_parameters),
         ("relax_validation_constraints", relax_validation_constraints),
+        ("pass_codes_are_strings", pass_codes_are_strings),
         ("drop_defaults", drop_defaults),
         ("drop_required", drop_required),
         ("close_non_string_enums", close_non_string_enums),
@@ -69,8 +70,8 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
         ("flatten_all_of", flatten_all_of),
         ("keep_unknown_properties", keep_unknown_properties),
         ("optional_collections_keep_empty", optional_collections_keep_empty),
-        ("merge_object_any_of", merge_object_any_of),
         ("discriminate_untagged_one_of", discriminate_untagged_one_of),
+        ("merge_object_unions", merge_object_unions),
         ("tagged_discriminator_unions", tagged_discriminator_unions),
         ("drop_examples", drop_examples),
         ("plain_text_code_blocks", plain_text_code_blocks),
@@ -740,6 +741,26 @@ fn relax_validation_constraints(doc: &mut Value, _: &mut Normalised) -> usize {
     count
 }
 
+/// One-time pass codes are strings everywhere (`UserFactorTokenFactorVerificationObject`, the spec's examples)
+/// but `UserFactorTokenVerifySymantec.nextPassCode` is declared an integer, which would drop leading zeros and
+/// reject the codes as Okta documents them. Touches every `passCode`/`nextPassCode` declared `integer` (one).
+fn pass_codes_are_strings(doc: &mut Value, _: &mut Normalised) -> usize {
+    let mut count = 0;
+    walk_all_schemas(doc, &mut |s, _| {
+        let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut) else { return };
+        for (name, prop) in props.iter_mut() {
+            if matches!(name.as_str(), "passCode" | "nextPassCode") && prop.get("type") == Some(&json!("integer")) {
+                if let Some(p) = prop.as_object_mut() {
+                    p.insert("type".into(), json!("string"));
+                    p.remove("format");
+                    count += 1;
+                }
+            }
+        }
+    });
+    count
+}
+
 /// Invalid defaults (`Policy.priority`: integer with a string default; `default: null` on non-nullable) stop
 /// typify, and valid ones make fields non-optional so a read-modify-write would write defaults Okta never sent.
 fn drop_defaults(doc: &mut Value, _: &mut Normalised) -> usize {
@@ -1017,17 +1038,22 @@ fn enum_values(s: &Value) -> Option<Vec<String>> {
     (!strings.is_empty()).then_some(strings)
 }
 
-/// `anyOf` over objects becomes an untagged enum whose first member always matches (all properties are optional):
-/// a group's `profile` always decoded as `OktaUserGroupProfile`, Active Directory fields only in `extra`. Members
-/// whose shared properties agree are merged into one object. Touches `GroupProfile` and two `_links` objects.
-fn merge_object_any_of(doc: &mut Value, _: &mut Normalised) -> usize {
+/// `anyOf`, and `oneOf` without a discriminator, over objects become untagged enums whose first member always
+/// matches (all properties are optional): a group's `profile` always decoded as `OktaUserGroupProfile` with the
+/// Active Directory fields only in `extra`. Members whose shared properties agree are merged into one object.
+/// Runs after [`discriminate_untagged_one_of`], which handles the unions a property can tell apart. Touches
+/// `GroupProfile`, `UserFactorToken.verify`, two `_links` objects and five request bodies.
+fn merge_object_unions(doc: &mut Value, _: &mut Normalised) -> usize {
     let components = schemas(doc).clone();
     let mut count = 0;
     walk_all_schemas(doc, &mut |s, _| {
-        let Some(members) = s.get("anyOf").and_then(Value::as_array) else { return };
         if s.contains_key("discriminator") {
             return;
         }
+        let Some((keyword, members)) = ["anyOf", "oneOf"].into_iter().find_map(|k| Some((k, s.get(k)?.as_array()?)))
+        else {
+            return;
+        };
         let mut properties = Map::new();
         for member in members {
             let member = match member.get("$ref").and_then(Value::as_str) {
@@ -1050,7 +1076,7 @@ fn merge_object_any_of(doc: &mut Value, _: &mut Normalised) -> usize {
                 }
             }
         }
-        s.remove("anyOf");
+        s.remove(keyword);
         s.insert("type".into(), json!("object"));
         s.insert("properties".into(), Value::Object(properties));
         s.insert("additionalProperties".into(), json!({}));
