@@ -1107,36 +1107,27 @@ fn same_schema(a: &Value, b: &Value) -> bool {
 fn discriminate_untagged_one_of(doc: &mut Value, n: &mut Normalised) -> usize {
     let mut count = 0;
     // Inline unions under component properties become components, so the union can be a named type.
-    let names: Vec<String> = schemas(doc).keys().cloned().collect();
-    for parent in names {
-        let mut hoisted = Vec::new();
-        {
-            let components = schemas(doc).clone();
-            let Some(props) =
-                schemas(doc).get_mut(&parent).and_then(|s| s.get_mut("properties")).and_then(Value::as_object_mut)
-            else {
+    let components = schemas(doc).clone();
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    for (parent, schema) in schemas(doc).iter_mut() {
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        for (property, schema) in props.iter_mut() {
+            if union_mapping(schema, &components, &n.open_enums).is_none() {
                 continue;
-            };
-            for (property, schema) in props.iter_mut() {
-                if union_mapping(schema, &components, &n.open_enums).is_none() {
-                    continue;
-                }
-                let base = format!("{}{}", upper_camel(&parent), upper_camel(property));
-                let mut name = base.clone();
-                let mut i = 2;
-                while components.contains_key(&name) || hoisted.iter().any(|(h, _)| h == &name) {
-                    name = format!("{base}{i}");
-                    i += 1;
-                }
-                hoisted.push((name.clone(), schema.take()));
-                *schema = json!({"$ref": format!("#/components/schemas/{name}")});
             }
-        }
-        for (name, schema) in hoisted {
-            schemas(doc).insert(name, schema);
+            let base = format!("{}{}", upper_camel(parent), upper_camel(property));
+            let mut name = base.clone();
+            let mut i = 2;
+            while components.contains_key(&name) || hoisted.iter().any(|(h, _)| h == &name) {
+                name = format!("{base}{i}");
+                i += 1;
+            }
+            hoisted.push((name.clone(), schema.take()));
+            *schema = json!({"$ref": format!("#/components/schemas/{name}")});
         }
     }
-    let components = schemas(doc).clone();
+    // The members are existing components, so `components` still resolves them.
+    schemas(doc).extend(hoisted);
     for s in schemas(doc).values_mut() {
         let Some((property, mapping)) = union_mapping(s, &components, &n.open_enums) else { continue };
         let mapping: Map<String, Value> = mapping
