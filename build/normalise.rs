@@ -898,14 +898,7 @@ fn name_inline_objects(doc: &mut Value, _: &mut Normalised) -> usize {
             let mut slots: Vec<(&mut Value, String)> = Vec::new();
             collect_object_slots(&mut schema, &upper_camel(&parent), &mut slots);
             for (slot, hint) in slots {
-                let mut name = hint.clone();
-                let mut i = 2;
-                while taken.contains(&name) || new.iter().any(|(n, _)| n == &name) {
-                    name = format!("{hint}{i}");
-                    i += 1;
-                }
-                new.push((name.clone(), slot.take()));
-                *slot = json!({"$ref": format!("#/components/schemas/{name}")});
+                hoist_schema(slot, &hint, &|name| taken.contains(name), &mut new);
             }
         }
         if new.is_empty() {
@@ -920,6 +913,19 @@ fn name_inline_objects(doc: &mut Value, _: &mut Normalised) -> usize {
         }
     }
     count
+}
+
+/// Moves the inline schema in `slot` into `hoisted` under a fresh component name (`hint`, `hint2`, …: not `taken`,
+/// not hoisted yet) and leaves a `$ref` to it behind.
+fn hoist_schema(slot: &mut Value, hint: &str, taken: &dyn Fn(&str) -> bool, hoisted: &mut Vec<(String, Value)>) {
+    let mut name = hint.to_owned();
+    let mut i = 2;
+    while taken(&name) || hoisted.iter().any(|(h, _)| h == &name) {
+        name = format!("{hint}{i}");
+        i += 1;
+    }
+    hoisted.push((name.clone(), slot.take()));
+    *slot = json!({"$ref": format!("#/components/schemas/{name}")});
 }
 
 /// Inline object schemas directly under `schema`'s properties (and their array items), with name hints.
@@ -1115,15 +1121,8 @@ fn discriminate_untagged_one_of(doc: &mut Value, n: &mut Normalised) -> usize {
             if union_mapping(schema, &components, &n.open_enums).is_none() {
                 continue;
             }
-            let base = format!("{}{}", upper_camel(parent), upper_camel(property));
-            let mut name = base.clone();
-            let mut i = 2;
-            while components.contains_key(&name) || hoisted.iter().any(|(h, _)| h == &name) {
-                name = format!("{base}{i}");
-                i += 1;
-            }
-            hoisted.push((name.clone(), schema.take()));
-            *schema = json!({"$ref": format!("#/components/schemas/{name}")});
+            let hint = format!("{}{}", upper_camel(parent), upper_camel(property));
+            hoist_schema(schema, &hint, &|name| components.contains_key(name), &mut hoisted);
         }
     }
     // The members are existing components, so `components` still resolves them.
