@@ -73,3 +73,8 @@ pub mod types {
     /// The generated `LogEvent` in the real build.
     pub type LogEvent = serde_json::Value;
 }
+
+/// The README's Rust snippets, compiled as doctests so that they cannot drift from the API.
+#[cfg(all(doctest, feature = "users"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
