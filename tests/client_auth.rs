@@ -11,44 +11,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use client_support::{Proxy, ec_key, fixture, mint_access_token, rsa_public_jwk};
+use client_support::{CLIENT_ID, Proxy, base, ec_key, list_count, mint_access_token, register_rsa, rsa_client, ssws};
 use okta_management::auth::{AuthError, TokenSupplier};
 use okta_management::config::{AuthorizationMode, ConfigError, ConfigLoader};
 use okta_management::mock::MockOrg;
 use okta_management::secret::SecretString;
-use okta_management::{Client, ClientBuilder, Error};
+use okta_management::{Client, Error};
 use serde_json::json;
-
-const CLIENT_ID: &str = "0oa-client-auth-test";
-
-fn base(mock: &MockOrg) -> String {
-    mock.base_url().as_str().trim_end_matches('/').to_string()
-}
-
-fn ssws(mock: &MockOrg) -> ClientBuilder {
-    Client::builder().org_url(base(mock)).token(mock.token()).disable_https_check(true)
-}
-
-/// PrivateKey mode against the mock with the RSA fixture (PKCS#8 PEM) and its `kid`.
-fn rsa_client(mock: &MockOrg, scopes: &[&str]) -> ClientBuilder {
-    let kid = rsa_public_jwk()["kid"].as_str().unwrap().to_string();
-    Client::builder()
-        .org_url(base(mock))
-        .disable_https_check(true)
-        .authorization_mode(AuthorizationMode::PrivateKey)
-        .client_id(CLIENT_ID)
-        .scopes(scopes.iter().copied())
-        .private_key(fixture("rsa_pkcs8.pem"))
-        .kid(kid)
-}
-
-fn register_rsa(mock: &MockOrg, scopes: &[&str]) {
-    mock.register_oauth_client(CLIENT_ID, json!({"keys": [rsa_public_jwk()]}), scopes).unwrap();
-}
-
-async fn list_count(client: &Client) -> Result<usize, Error> {
-    Ok(client.list_users().limit(200).send().await?.into_inner().len())
-}
 
 fn new_user_body(login: &str) -> okta_management::types::CreateUserRequest {
     serde_json::from_value(json!({

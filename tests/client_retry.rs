@@ -10,7 +10,7 @@ mod client_support;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use client_support::Proxy;
+use client_support::{Proxy, base};
 use futures::{StreamExt, TryStreamExt};
 use okta_management::error::TimeoutKind;
 use okta_management::mock::{Fault, MockOrg};
@@ -18,10 +18,6 @@ use okta_management::pagination::{Paginated, PaginationError};
 use okta_management::retry::RetryPolicy;
 use okta_management::{Client, Error};
 use serde_json::json;
-
-fn base(mock: &MockOrg) -> String {
-    mock.base_url().as_str().trim_end_matches('/').to_string()
-}
 
 /// Millisecond backoff and no rate-limit jitter, so that retries cost nothing; limits as the defaults.
 fn fast_policy() -> RetryPolicy {

@@ -5,34 +5,25 @@
 
 mod client_support;
 
-use client_support::{fixture, rsa_public_jwk};
-use okta_management::config::AuthorizationMode;
+use client_support::{register_rsa, rsa_client};
+use okta_management::Error;
 use okta_management::mock::{Fault, MockOrg};
 use okta_management::retry::RetryPolicy;
-use okta_management::{Client, Error};
-use serde_json::json;
 use std::time::Duration;
 
-const CLIENT_ID: &str = "0oaconcurrency";
 const TASKS: usize = 64;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_tasks_through_a_429_storm_and_a_token_expiry() {
     let mock = MockOrg::builder().seed_users(5).rate_limit_reset_delay(Duration::ZERO).start().await.unwrap();
-    mock.register_oauth_client(CLIENT_ID, json!({"keys": [rsa_public_jwk()]}), &["okta.users.read"]).unwrap();
+    register_rsa(&mock, &["okta.users.read"]);
     // The first token lives one second and is only refreshed once expired (no margin).
     mock.set_access_token_lifetime(Duration::from_secs(1));
     let policy = RetryPolicy::default()
         .with_max_retries(20)
         .with_backoff(Duration::from_millis(5), Duration::from_millis(50))
         .with_rate_limit_jitter(Duration::ZERO);
-    let client = Client::builder()
-        .org_url(mock.base_url().as_str())
-        .disable_https_check(true)
-        .authorization_mode(AuthorizationMode::PrivateKey)
-        .client_id(CLIENT_ID)
-        .scopes(["okta.users.read"])
-        .private_key(fixture("rsa_pkcs8.pem"))
+    let client = rsa_client(&mock, &["okta.users.read"])
         .token_refresh_margin(Duration::ZERO)
         .retry_policy(policy)
         .build()

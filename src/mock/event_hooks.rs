@@ -233,13 +233,7 @@ fn validate(body: &Map<String, Value>) -> Result<(), ApiError> {
     if uri.is_none_or(|u| url::Url::parse(u).is_err()) {
         causes.push("channel.config.uri: must be a valid URL".to_string());
     }
-    if causes.is_empty() {
-        Ok(())
-    } else {
-        let mut e = ApiError::validation("");
-        e.causes = causes;
-        Err(e)
-    }
+    ApiError::check_causes(causes)
 }
 
 fn links(base: &str, id: &str) -> Value {

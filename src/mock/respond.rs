@@ -27,6 +27,15 @@ impl ApiError {
         e.causes.push(cause.into());
         e
     }
+    /// `Ok` when no validation cause was found, else one E0000001 error listing every cause.
+    pub fn check_causes(causes: Vec<String>) -> Result<(), Self> {
+        if causes.is_empty() {
+            return Ok(());
+        }
+        let mut e = Self::new(StatusCode::BAD_REQUEST, "E0000001", "Api validation failed");
+        e.causes = causes;
+        Err(e)
+    }
     pub fn not_found(what: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {what}"))
     }

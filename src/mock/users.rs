@@ -43,13 +43,7 @@ fn validate_profile(st: &Store, profile: &Map<String, Value>, own_id: Option<&st
     {
         causes.push("login: An object with this field already exists in the current organization".to_string());
     }
-    if causes.is_empty() {
-        Ok(())
-    } else {
-        let mut e = ApiError::validation("");
-        e.causes = causes;
-        Err(e)
-    }
+    ApiError::check_causes(causes)
 }
 
 fn bool_param(ps: &[(String, String)], name: &str, default: bool) -> bool {

@@ -219,3 +219,39 @@ pub fn subscriber(capture: &Capture) -> impl tracing::Subscriber + Send + Sync {
         .with_writer(capture.clone())
         .finish()
 }
+
+/// The OAuth service app the client tests register with the mock org.
+pub const CLIENT_ID: &str = "0oa-client-test";
+
+/// The mock org's base URL without the trailing slash.
+pub fn base(mock: &okta_management::mock::MockOrg) -> String {
+    mock.base_url().as_str().trim_end_matches('/').to_string()
+}
+
+/// An SSWS client of the mock org (plain http allowed).
+pub fn ssws(mock: &okta_management::mock::MockOrg) -> okta_management::ClientBuilder {
+    okta_management::Client::builder().org_url(base(mock)).token(mock.token()).disable_https_check(true)
+}
+
+/// PrivateKey mode against the mock with the RSA fixture (PKCS#8 PEM) and its `kid`, as [`CLIENT_ID`].
+pub fn rsa_client(mock: &okta_management::mock::MockOrg, scopes: &[&str]) -> okta_management::ClientBuilder {
+    let kid = rsa_public_jwk()["kid"].as_str().unwrap().to_string();
+    okta_management::Client::builder()
+        .org_url(base(mock))
+        .disable_https_check(true)
+        .authorization_mode(okta_management::config::AuthorizationMode::PrivateKey)
+        .client_id(CLIENT_ID)
+        .scopes(scopes.iter().copied())
+        .private_key(fixture("rsa_pkcs8.pem"))
+        .kid(kid)
+}
+
+/// Registers [`CLIENT_ID`] with the RSA fixture's public key and `scopes`.
+pub fn register_rsa(mock: &okta_management::mock::MockOrg, scopes: &[&str]) {
+    mock.register_oauth_client(CLIENT_ID, json!({"keys": [rsa_public_jwk()]}), scopes).unwrap();
+}
+
+/// One page of up to 200 users: how many came back.
+pub async fn list_count(client: &okta_management::Client) -> Result<usize, okta_management::Error> {
+    Ok(client.list_users().limit(200).send().await?.into_inner().len())
+}
