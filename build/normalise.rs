@@ -331,20 +331,13 @@ fn rewrite_refs(v: &mut Value, from: &str, to: &Value) {
     }
 }
 
+/// Schema keywords that document a schema without changing what it accepts.
+const ANNOTATIONS: [&str; 9] =
+    ["default", "example", "readOnly", "writeOnly", "description", "title", "deprecated", "nullable", "externalDocs"];
+
 /// The spec attaches annotations to references as extra `allOf` parts (`allOf: [{$ref: createdProperty},
 /// {example: …}, {readOnly: true}]`); typify would merge them into an empty object. They become the reference.
 fn unwrap_annotated_refs(doc: &mut Value, _: &mut Normalised) -> usize {
-    const ANNOTATIONS: [&str; 9] = [
-        "default",
-        "example",
-        "readOnly",
-        "writeOnly",
-        "description",
-        "title",
-        "deprecated",
-        "nullable",
-        "externalDocs",
-    ];
     let mut count = 0;
     walk_all_schemas(doc, &mut |s, _| {
         let Some(parts) = s.get("allOf").and_then(Value::as_array) else { return };
@@ -1091,14 +1084,12 @@ fn merge_object_unions(doc: &mut Value, _: &mut Normalised) -> usize {
     count
 }
 
-/// Two property schemas agree when they are equal apart from their documentation and examples.
+/// Two property schemas agree when they are equal apart from their [`ANNOTATIONS`] and `x-` extensions.
 fn same_schema(a: &Value, b: &Value) -> bool {
     let strip = |v: &Value| {
         let mut v = v.clone();
         if let Some(o) = v.as_object_mut() {
-            o.retain(|k, _| {
-                !matches!(k.as_str(), "description" | "title" | "example" | "readOnly") && !k.starts_with("x-")
-            });
+            o.retain(|k, _| !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
         }
         v
     };

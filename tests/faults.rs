@@ -48,6 +48,16 @@ async fn org(users: usize) -> MockOrg {
         .unwrap()
 }
 
+/// An org with one user (its id returned) whose `GET /api/v1/users/{userId}` meets `faults`, in order.
+async fn one_user<const N: usize>(faults: [Fault; N]) -> (MockOrg, String) {
+    let org = org(0).await;
+    let id = org.seed_users(1).remove(0);
+    for fault in faults {
+        org.inject(GET_ONE, fault).unwrap();
+    }
+    (org, id)
+}
+
 fn client_with(org: &MockOrg, policy: RetryPolicy) -> Client {
     Client::builder()
         .org_url(org.base_url().as_str())
@@ -126,11 +136,9 @@ async fn a_429_storm_longer_than_the_retries_is_a_typed_rate_limit_error() {
 
 #[tokio::test]
 async fn max_retries_bounds_the_attempts_of_a_429_storm() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::RateLimitBurst(50)).unwrap();
+    let (org, id) = one_user([Fault::RateLimitBurst(50)]).await;
     let client = client_with(&org, fast_policy().with_max_retries(5));
-    match get(&client, &seeded[0]).await.unwrap_err() {
+    match get(&client, &id).await.unwrap_err() {
         Error::RateLimited { attempts, .. } => assert_eq!(attempts, 6),
         other => panic!("expected RateLimited, got {other:?}"),
     }
@@ -167,21 +175,17 @@ async fn a_paged_listing_under_a_persistent_429_storm_loses_and_duplicates_nothi
 
 #[tokio::test]
 async fn a_503_burst_on_get_is_retried_and_succeeds() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::ServerError { status: 503, count: 2 }).unwrap();
-    let user = get(&client(&org), &seeded[0]).await.unwrap();
-    assert_eq!(user.id.as_deref(), Some(seeded[0].as_str()));
+    let (org, id) = one_user([Fault::ServerError { status: 503, count: 2 }]).await;
+    let user = get(&client(&org), &id).await.unwrap();
+    assert_eq!(user.id.as_deref(), Some(id.as_str()));
     assert_eq!(org.route_count(GET_ONE), 3);
     assert_eq!(org.counters().server_errors_injected, 2);
 }
 
 #[tokio::test]
 async fn a_504_burst_longer_than_the_retries_is_a_typed_api_error() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::ServerError { status: 504, count: 10 }).unwrap();
-    let err = get(&client(&org), &seeded[0]).await.unwrap_err();
+    let (org, id) = one_user([Fault::ServerError { status: 504, count: 10 }]).await;
+    let err = get(&client(&org), &id).await.unwrap_err();
     let Error::Api(api) = &err else { panic!("expected Api, got {err:?}") };
     assert_eq!(api.status().as_u16(), 504);
     assert_eq!(api.error_code(), Some("E0000009"), "Okta's error body is decoded");
@@ -192,10 +196,8 @@ async fn a_504_burst_longer_than_the_retries_is_a_typed_api_error() {
 #[tokio::test]
 async fn a_500_is_not_retried_even_on_get() {
     // Only 429/503/504 are transient for Okta; a 500 is answered at once with the typed error.
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::ServerError { status: 500, count: 1 }).unwrap();
-    let err = get(&client(&org), &seeded[0]).await.unwrap_err();
+    let (org, id) = one_user([Fault::ServerError { status: 500, count: 1 }]).await;
+    let err = get(&client(&org), &id).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(org.route_count(GET_ONE), 1);
 }
@@ -261,21 +263,17 @@ async fn a_500_between_pages_ends_the_stream_with_a_typed_error_after_the_first_
 
 #[tokio::test]
 async fn a_get_dropped_before_processing_is_retried() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::DropBeforeProcessing).unwrap();
-    let user = get(&client(&org), &seeded[0]).await.unwrap();
-    assert_eq!(user.id.as_deref(), Some(seeded[0].as_str()));
+    let (org, id) = one_user([Fault::DropBeforeProcessing]).await;
+    let user = get(&client(&org), &id).await.unwrap();
+    assert_eq!(user.id.as_deref(), Some(id.as_str()));
     assert_eq!(org.route_count(GET_ONE), 2);
     assert_eq!(org.counters().connections_dropped, 1);
 }
 
 #[tokio::test]
 async fn a_get_dropped_after_processing_is_retried() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::DropAfterProcessing).unwrap();
-    get(&client(&org), &seeded[0]).await.unwrap();
+    let (org, id) = one_user([Fault::DropAfterProcessing]).await;
+    get(&client(&org), &id).await.unwrap();
     assert_eq!(org.route_count(GET_ONE), 2);
 }
 
@@ -326,11 +324,9 @@ async fn dropped_connections_while_paging_lose_and_duplicate_nothing() {
 
 #[tokio::test]
 async fn a_get_slower_than_the_timeout_is_retried_then_a_typed_timeout() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::Latency(Duration::from_millis(600))).unwrap();
+    let (org, id) = one_user([Fault::Latency(Duration::from_millis(600))]).await;
     let client = client_with(&org, fast_policy().with_request_timeout(Some(Duration::from_millis(100))));
-    let err = get(&client, &seeded[0]).await.unwrap_err();
+    let err = get(&client, &id).await.unwrap_err();
     match &err {
         Error::Timeout { kind, attempts, .. } => {
             assert_eq!(*kind, TimeoutKind::Request);
@@ -358,10 +354,8 @@ async fn a_post_slower_than_the_timeout_is_sent_once() {
 
 #[tokio::test]
 async fn a_slow_but_timely_response_is_not_an_error() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::Latency(Duration::from_millis(50))).unwrap();
-    get(&client(&org), &seeded[0]).await.unwrap();
+    let (org, id) = one_user([Fault::Latency(Duration::from_millis(50))]).await;
+    get(&client(&org), &id).await.unwrap();
     assert_eq!(org.route_count(GET_ONE), 1);
 }
 
@@ -369,10 +363,8 @@ async fn a_slow_but_timely_response_is_not_an_error() {
 
 #[tokio::test]
 async fn a_truncated_body_is_a_typed_error_and_not_retried() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::TruncatedBody).unwrap();
-    let err = get(&client(&org), &seeded[0]).await.unwrap_err();
+    let (org, id) = one_user([Fault::TruncatedBody]).await;
+    let err = get(&client(&org), &id).await.unwrap_err();
     // The status line arrived (200), then the body broke: a transport error while reading it,
     // or a decode error of the half that arrived; never a partial value.
     assert!(matches!(err, Error::Transport(_) | Error::Decode { .. }), "{err:?}");
@@ -401,10 +393,8 @@ async fn a_truncated_post_response_is_an_error_with_exactly_one_user_created() {
 
 #[tokio::test]
 async fn a_malformed_json_body_is_a_decode_error_naming_the_operation() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::MalformedJson).unwrap();
-    let err = get(&client(&org), &seeded[0]).await.unwrap_err();
+    let (org, id) = one_user([Fault::MalformedJson]).await;
+    let err = get(&client(&org), &id).await.unwrap_err();
     match &err {
         Error::Decode { operation, status, excerpt, .. } => {
             assert_eq!(operation.as_deref(), Some("get_user"));
@@ -427,10 +417,8 @@ async fn a_malformed_page_is_a_decode_error() {
 
 #[tokio::test]
 async fn an_html_page_instead_of_json_is_an_unexpected_content_type_error() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::WrongContentType).unwrap();
-    let err = get(&client(&org), &seeded[0]).await.unwrap_err();
+    let (org, id) = one_user([Fault::WrongContentType]).await;
+    let err = get(&client(&org), &id).await.unwrap_err();
     match &err {
         Error::UnexpectedContentType { operation, content_type, excerpt, .. } => {
             assert_eq!(operation, "get_user");
@@ -443,11 +431,8 @@ async fn an_html_page_instead_of_json_is_an_unexpected_content_type_error() {
 
 #[tokio::test]
 async fn an_html_error_page_keeps_the_status_and_an_excerpt() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::ServerError { status: 500, count: 1 }).unwrap();
-    org.inject(GET_ONE, Fault::WrongContentType).unwrap();
-    let err = get(&client(&org), &seeded[0]).await.unwrap_err();
+    let (org, id) = one_user([Fault::ServerError { status: 500, count: 1 }, Fault::WrongContentType]).await;
+    let err = get(&client(&org), &id).await.unwrap_err();
     let Error::Api(api) = &err else { panic!("expected Api, got {err:?}") };
     assert_eq!(api.status().as_u16(), 500);
     assert!(api.body_excerpt().unwrap_or_default().contains("Service temporarily unavailable"));
@@ -544,12 +529,10 @@ async fn bogus_date_and_reset_headers_on_429s_fall_back_to_backoff() {
 
 #[tokio::test]
 async fn a_429_storm_with_bogus_reset_headers_is_still_a_typed_rate_limit_error() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::RateLimitBurst(20)).unwrap();
+    let (org, id) = one_user([Fault::RateLimitBurst(20)]).await;
     org.inject_times(GET_ONE, Fault::BrokenResetHeader, 20).unwrap();
     org.inject_times(GET_ONE, Fault::BrokenDateHeader, 20).unwrap();
-    let err = get(&client(&org), &seeded[0]).await.unwrap_err();
+    let err = get(&client(&org), &id).await.unwrap_err();
     match &err {
         Error::RateLimited { attempts, reset_at, retry_after, .. } => {
             assert_eq!(*attempts, 3);
@@ -564,11 +547,8 @@ async fn a_429_storm_with_bogus_reset_headers_is_still_a_typed_rate_limit_error(
 
 #[tokio::test]
 async fn bogus_date_and_reset_headers_on_a_success_are_ignored() {
-    let org = org(0).await;
-    let seeded = org.seed_users(1);
-    org.inject(GET_ONE, Fault::BrokenDateHeader).unwrap();
-    org.inject(GET_ONE, Fault::BrokenResetHeader).unwrap();
-    get(&client(&org), &seeded[0]).await.unwrap();
+    let (org, id) = one_user([Fault::BrokenDateHeader, Fault::BrokenResetHeader]).await;
+    get(&client(&org), &id).await.unwrap();
     assert_eq!(org.route_count(GET_ONE), 1);
 }
 
