@@ -35,17 +35,25 @@ fn run() -> Result<(), String> {
     let version = version.as_deref().and_then(|v| v.split_whitespace().nth(1)).unwrap_or("unknown").to_string();
     println!("cargo:rustc-env=OKTA_RUSTC_VERSION={version}");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    let spec_text = spec_source::resolve(&out_dir)?;
-    let mut document: serde_json::Value =
-        serde_norway::from_str(&spec_text).map_err(|e| format!("the Okta spec is not valid YAML: {e}"))?;
-    groups::check_every_tag_is_grouped(&document)?;
-    let mut normalised = normalise::run(&mut document)?;
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
+    let spec = spec_source::resolve(&manifest_dir)?;
+    let mut document: serde_json::Value = serde_norway::from_str(&spec.text).map_err(|e| {
+        format!(
+            "the Okta spec at {} is not valid YAML: {e}\n  Point OKTA_SPEC_PATH at Okta's management-minimal.yaml, or unset it",
+            spec.path.display()
+        )
+    })?;
+    let info_version = document.pointer("/info/version").and_then(serde_json::Value::as_str).unwrap_or("unknown");
+    spec_source::check_version(&spec, info_version)?;
+    let info_version = info_version.to_string();
+    let tag_groups = groups::TagGroups::of(&document, &manifest_dir)?;
+    let mut normalised = normalise::run(&mut document, &tag_groups)?;
     let enabled = groups::enabled();
-    if enabled.len() < groups::GROUPS.len() {
-        groups::prune(&mut document, &mut normalised, &enabled);
+    if enabled.len() < groups::FEATURES.len() {
+        groups::prune(&mut document, &mut normalised, &tag_groups, &enabled);
     }
     // Kept for whoever debugs the generator: the exact document progenitor sees.
     let dump = serde_json::to_vec(&document).map_err(|e| e.to_string())?;
     std::fs::write(out_dir.join("normalised-spec.json"), dump).map_err(|e| e.to_string())?;
-    codegen::generate(&document, &normalised, &out_dir)
+    codegen::generate(&document, &normalised, &out_dir, &info_version, &spec.sha256)
 }

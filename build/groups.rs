@@ -5,195 +5,178 @@
 
 use crate::normalise::Normalised;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
-/// Cargo feature → the spec tags it covers. Every tag of the spec must be listed (checked at build time).
-pub const GROUPS: &[(&str, &[&str])] = &[
-    (
-        "users",
-        &[
-            "User",
-            "UserCred",
-            "UserFactor",
-            "UserGrant",
-            "UserLifecycle",
-            "UserLinkedObject",
-            "UserOAuth",
-            "UserResources",
-            "UserSessions",
-            "UserType",
-            "LinkedObject",
-            "Session",
-            "WebAuthnPreregistration",
-        ],
-    ),
-    ("groups", &["Group", "GroupOwner", "GroupRule"]),
-    (
-        "apps",
-        &[
-            "Application",
-            "ApplicationConnections",
-            "ApplicationFeatures",
-            "ApplicationGrants",
-            "ApplicationGroups",
-            "ApplicationLogos",
-            "ApplicationPolicies",
-            "ApplicationSSO",
-            "ApplicationSSOCredentialKey",
-            "ApplicationSSOCredentialOAuth2ClientAuth",
-            "ApplicationTokens",
-            "ApplicationUsers",
-            "OktaApplicationSettings",
-            "ApiServiceIntegrations",
-            "ProfileMapping",
-        ],
-    ),
-    (
-        "authorization-servers",
-        &[
-            "AuthorizationServer",
-            "AuthorizationServerAssoc",
-            "AuthorizationServerClaims",
-            "AuthorizationServerClients",
-            "AuthorizationServerKeys",
-            "AuthorizationServerPolicies",
-            "AuthorizationServerRules",
-            "AuthorizationServerScopes",
-        ],
-    ),
-    ("policies", &["Policy"]),
-    (
-        "security",
-        &[
-            "AttackProtection",
-            "Behavior",
-            "CAPTCHA",
-            "NetworkZone",
-            "RiskEvent",
-            "RiskProvider",
-            "SSFReceiver",
-            "SSFSecurityEventToken",
-            "SSFTransmitter",
-            "ThreatInsight",
-            "TrustedOrigin",
-        ],
-    ),
-    (
-        "idps",
-        &[
-            "IdentityProvider",
-            "IdentityProviderKeys",
-            "IdentityProviderSigningKeys",
-            "IdentityProviderUsers",
-            "IdentitySource",
-            "DirectoriesIntegration",
-            "AgentPools",
-        ],
-    ),
-    ("hooks", &["EventHook", "InlineHook", "HookKey"]),
-    ("logs", &["SystemLog", "LogStream"]),
-    (
-        "org",
-        &[
-            "OrgCreator",
-            "OrgSettingAdmin",
-            "OrgSettingCommunication",
-            "OrgSettingContact",
-            "OrgSettingCustomization",
-            "OrgSettingGeneral",
-            "OrgSettingMetadata",
-            "OrgSettingSupport",
-            "Feature",
-            "RateLimitSettings",
-            "PrincipalRateLimit",
-            "Subscription",
-            "ApiToken",
-            "Realm",
-            "RealmAssignment",
-        ],
-    ),
-    (
-        "brands",
-        &[
-            "Brands",
-            "Themes",
-            "CustomDomain",
-            "CustomPages",
-            "CustomTemplates",
-            "EmailCustomization",
-            "EmailDomain",
-            "EmailServer",
-            "Template",
-        ],
-    ),
-    ("authenticators", &["Authenticator", "PushProvider"]),
-    ("devices", &["Device", "DeviceAccess", "DeviceAssurance"]),
-    (
-        "roles",
-        &[
-            "RoleAssignmentAUser",
-            "RoleAssignmentBGroup",
-            "RoleAssignmentClient",
-            "RoleBTargetAdmin",
-            "RoleBTargetBGroup",
-            "RoleBTargetClient",
-            "RoleCResourceSet",
-            "RoleCResourceSetResource",
-            "RoleDResourceSetBinding",
-            "RoleDResourceSetBindingMember",
-            "RoleECustom",
-            "RoleECustomPermission",
-        ],
-    ),
-    ("schemas", &["Schema", "UISchema"]),
+/// The API-group cargo features (each declared in Cargo.toml; `full` enables them all).
+pub const FEATURES: &[&str] = &[
+    "users",
+    "groups",
+    "apps",
+    "authorization-servers",
+    "policies",
+    "security",
+    "idps",
+    "hooks",
+    "logs",
+    "org",
+    "brands",
+    "authenticators",
+    "devices",
+    "roles",
+    "schemas",
+    CATCH_ALL,
+];
+
+/// Operations whose tag is in no group go here, with a cargo warning, so a new spec never fails the build.
+pub const CATCH_ALL: &str = "other";
+
+/// The spec's `x-tagGroups` (by name) → cargo feature.
+const TAG_GROUP_FEATURES: &[(&str, &str)] = &[
+    ("Access Controls", "security"),
+    ("Admin Roles", "roles"),
+    ("Applications", "apps"),
+    ("Authenticators", "authenticators"),
+    ("Authorization Servers", "authorization-servers"),
+    ("Customizations", "brands"),
+    ("Devices", "devices"),
+    ("External Identity Sources", "idps"),
+    ("Groups", "groups"),
+    ("Hooks", "hooks"),
+    ("Org Management", "org"),
+    ("Rate Limits", "org"),
+    ("Realms", "org"),
+    ("Schemas", "schemas"),
+    ("Service Accounts", "users"),
+    ("Signal Sharing", "security"),
+    ("System Log", "logs"),
+    ("Users", "users"),
+];
+
+/// Tags whose feature is not their tag group's: kept where 0.1.0 had them (`Policy` has a feature of its own),
+/// and tags of older specs that the default spec's `x-tagGroups` no longer lists.
+const TAG_OVERRIDES: &[(&str, &str)] = &[
+    ("Policy", "policies"),
+    ("ApiToken", "org"),
+    ("Session", "users"),
+    ("WebAuthnPreregistration", "users"),
+    ("LinkedObject", "users"),
+    ("ProfileMapping", "apps"),
+    ("EmailCustomization", "brands"),
+    ("RiskEvent", "security"),
+    ("RiskProvider", "security"),
+    ("DeviceAccess", "devices"),
+    ("ApplicationSSOCredentialOAuth2ClientAuth", "apps"),
 ];
 
 /// Schemas the hand-written modules use whatever the enabled groups (hooks receive `LogEvent`s; uploads answer
 /// `ImageUploadResponse`; every error body is an `Error`).
 const ALWAYS_KEPT: &[&str] = &["Error", "LogEvent", "ImageUploadResponse"];
 
+/// Tag → cargo feature for one spec.
+pub struct TagGroups {
+    by_tag: BTreeMap<String, &'static str>,
+}
+
+impl TagGroups {
+    /// Groups from the spec's `x-tagGroups`; a spec without them (2024.08.3) borrows the default spec's. Tags in no
+    /// group are reported with a cargo warning and compiled under [`CATCH_ALL`].
+    pub fn of(doc: &Value, manifest_dir: &Path) -> Result<Self, String> {
+        let borrowed;
+        let tag_groups = match doc.get("x-tagGroups") {
+            Some(groups) => groups,
+            None => {
+                let path = manifest_dir.join(crate::spec_source::DEFAULT_FILE);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {} for its x-tagGroups: {e}", path.display()))?;
+                let default: Value = serde_norway::from_str(&text)
+                    .map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
+                borrowed = default.get("x-tagGroups").cloned().unwrap_or(Value::Null);
+                &borrowed
+            }
+        };
+        let groups = Self::from_tag_groups(tag_groups);
+        let unplaced = groups.unplaced_tags(doc);
+        if !unplaced.is_empty() {
+            println!(
+                "cargo:warning=okta-management: spec tags in no feature group, compiled under the `{CATCH_ALL}` feature: {}",
+                unplaced.into_iter().collect::<Vec<_>>().join(", ")
+            );
+        }
+        Ok(groups)
+    }
+
+    /// The tag → feature table for an `x-tagGroups` list, with [`TAG_OVERRIDES`] applied.
+    pub fn from_tag_groups(tag_groups: &Value) -> Self {
+        let mut by_tag = BTreeMap::new();
+        for group in tag_groups.as_array().into_iter().flatten() {
+            let name = group.get("name").and_then(Value::as_str).unwrap_or_default();
+            let Some(feature) = TAG_GROUP_FEATURES.iter().find(|(g, _)| *g == name).map(|(_, f)| *f) else {
+                println!(
+                    "cargo:warning=okta-management: x-tagGroup {name:?} has no cargo feature (build/groups.rs), its \
+                     operations are compiled under `{CATCH_ALL}`"
+                );
+                continue;
+            };
+            for tag in group.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+                by_tag.insert(tag.to_string(), feature);
+            }
+        }
+        for (tag, feature) in TAG_OVERRIDES {
+            by_tag.insert(tag.to_string(), *feature);
+        }
+        TagGroups { by_tag }
+    }
+
+    /// The feature of an operation, by its first tag.
+    pub fn feature_of(&self, op: &Value) -> &'static str {
+        let tag = op.get("tags").and_then(Value::as_array).and_then(|t| t.first()).and_then(Value::as_str);
+        tag.and_then(|t| self.by_tag.get(t).copied()).unwrap_or(CATCH_ALL)
+    }
+
+    /// First tags of operations that no group places.
+    fn unplaced_tags(&self, doc: &Value) -> BTreeSet<String> {
+        let mut unplaced = BTreeSet::new();
+        for item in doc.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+            for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+                if op.get("operationId").is_none() {
+                    continue;
+                }
+                let tag = op.get("tags").and_then(Value::as_array).and_then(|t| t.first()).and_then(Value::as_str);
+                match tag {
+                    Some(t) if self.by_tag.contains_key(t) => {}
+                    Some(t) => {
+                        unplaced.insert(t.to_string());
+                    }
+                    None => {
+                        unplaced.insert("(untagged)".to_string());
+                    }
+                }
+            }
+        }
+        unplaced
+    }
+}
+
 /// The groups enabled by cargo features (`CARGO_FEATURE_<NAME>`).
 pub fn enabled() -> BTreeSet<&'static str> {
-    GROUPS
+    FEATURES
         .iter()
-        .map(|(name, _)| *name)
+        .copied()
         .filter(|name| std::env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase().replace('-', "_"))).is_some())
         .collect()
 }
 
-/// The group of an operation, by its first tag.
-pub fn group_of(op: &Value) -> Option<&'static str> {
-    let tag = op.get("tags")?.as_array()?.first()?.as_str()?;
-    GROUPS.iter().find(|(_, tags)| tags.contains(&tag)).map(|(name, _)| *name)
-}
-
-/// Fails the build when the spec has a tag no group covers, so a new spec version cannot silently drop operations.
-pub fn check_every_tag_is_grouped(doc: &Value) -> Result<(), String> {
-    let mut missing = BTreeSet::new();
-    for item in doc.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
-        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
-            if op.get("operationId").is_some() && group_of(op).is_none() {
-                missing.insert(op.get("tags").map(Value::to_string).unwrap_or_default());
-            }
-        }
-    }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("spec tags not covered by any cargo feature group (build/groups.rs): {missing:?}"))
-    }
-}
-
 /// Removes the operations of disabled groups (including hand-written ones) and every schema no kept operation
 /// reaches. Returns how many operations were removed.
-pub fn prune(doc: &mut Value, n: &mut Normalised, enabled: &BTreeSet<&str>) -> usize {
+pub fn prune(doc: &mut Value, n: &mut Normalised, groups: &TagGroups, enabled: &BTreeSet<&str>) -> usize {
     let mut removed = BTreeSet::new();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             let Some(item) = item.as_object_mut() else { continue };
             let drop: Vec<String> = item
                 .iter()
-                .filter(|(_, op)| op.get("operationId").is_some() && !group_of(op).is_some_and(|g| enabled.contains(g)))
+                .filter(|(_, op)| op.get("operationId").is_some() && !enabled.contains(groups.feature_of(op)))
                 .map(|(m, _)| m.clone())
                 .collect();
             for method in drop {

@@ -39,14 +39,14 @@ pub struct Normalised {
 type Step = (&'static str, fn(&mut Value, &mut Normalised) -> usize);
 
 /// Runs every transformation, in order.
-pub fn run(doc: &mut Value) -> Result<Normalised, String> {
+pub fn run(doc: &mut Value, groups: &crate::groups::TagGroups) -> Result<Normalised, String> {
     if !doc.pointer("/components/schemas").is_some_and(Value::is_object)
         || !doc.get("paths").is_some_and(Value::is_object)
     {
         return Err("the spec has no `paths` or no `components.schemas` object".into());
     }
-    let mut n = Normalised { operations: list_operations(doc), paged: paged_operations(doc), ..Normalised::default() };
-    let steps: [Step; 28] = [
+    let mut n = Normalised { operations: list_operations(doc, groups), paged: paged_operations(doc), ..Normalised::default() };
+    let steps: [Step; 29] = [
         ("rename_case_colliding_schemas", rename_case_colliding_schemas),
         ("unwrap_annotated_refs", unwrap_annotated_refs),
         ("inline_shared_bodies", inline_shared_bodies),
@@ -55,6 +55,7 @@ pub fn run(doc: &mut Value) -> Result<Normalised, String> {
         ("raw_bodies_for_non_json_media", raw_bodies_for_non_json_media),
         ("schema_for_untyped_json_responses", schema_for_untyped_json_responses),
         ("error_schema_for_bodyless_errors", error_schema_for_bodyless_errors),
+        ("one_error_type_per_operation", one_error_type_per_operation),
         ("one_success_type_per_operation", one_success_type_per_operation),
         ("require_path_parameters", require_path_parameters),
         ("name_inline_bodies", name_inline_bodies),
@@ -106,10 +107,10 @@ fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&str, &str, &str, &mut 
     }
 }
 
-fn list_operations(doc: &mut Value) -> Vec<(String, String, String, &'static str)> {
+fn list_operations(doc: &mut Value, groups: &crate::groups::TagGroups) -> Vec<(String, String, String, &'static str)> {
     let mut ops = Vec::new();
     for_each_operation(doc, |id, method, path, op| {
-        let group = crate::groups::group_of(op).unwrap_or("unknown");
+        let group = groups.feature_of(op);
         ops.push((id.to_string(), method.to_uppercase(), path.to_string(), group))
     });
     ops
@@ -466,16 +467,79 @@ fn raw_bodies_for_non_json_media(doc: &mut Value, n: &mut Normalised) -> usize {
     count
 }
 
-/// An `application/json` response without a schema panics progenitor; such bodies become any JSON value.
+/// An `application/json` response without a schema panics progenitor, inline or `$ref`'d
+/// (`Error-FF-NotEnabled-Response-401`): a success body becomes any JSON value, an error body Okta's `Error`
+/// (what the examples show). `$ref`'d responses without a schema are copied into their operations first.
 fn schema_for_untyped_json_responses(doc: &mut Value, _: &mut Normalised) -> usize {
+    let snapshot = doc.clone();
+    let untyped = |r: &Value| {
+        r.pointer("/content/application~1json").and_then(Value::as_object).is_some_and(|m| !m.contains_key("schema"))
+    };
     let mut count = 0;
     for_each_operation(doc, |_, _, _, op| {
-        for (_, r) in responses_of(op) {
+        for (code, r) in responses_of(op) {
+            if let Some(target) =
+                r.get("$ref").and_then(Value::as_str).and_then(|t| snapshot.pointer(&t.replacen('#', "", 1)))
+            {
+                if untyped(target) {
+                    *r = target.clone();
+                }
+            }
             if let Some(media) = r.pointer_mut("/content/application~1json").and_then(Value::as_object_mut) {
                 if !media.contains_key("schema") {
-                    media.insert("schema".into(), json!({}));
+                    let schema =
+                        if code.starts_with('2') { json!({}) } else { json!({"$ref": "#/components/schemas/Error"}) };
+                    media.insert("schema".into(), schema);
                     count += 1;
                 }
+            }
+        }
+    });
+    count
+}
+
+/// progenitor needs one error type per operation; `replaceEmailSettings` declares its 409 as `Error409` (Okta's
+/// error object again) and its other errors as `Error`. Every error response of such an operation gets the schema
+/// most of them use; fields only the other schema had stay in its flattened `extra` map.
+fn one_error_type_per_operation(doc: &mut Value, _: &mut Normalised) -> usize {
+    let snapshot = doc.clone();
+    let mut count = 0;
+    for_each_operation(doc, |_, _, _, op| {
+        let schema_of = |r: &Value| -> Option<Value> {
+            let r = match r.get("$ref").and_then(Value::as_str) {
+                Some(t) => snapshot.pointer(&t.replacen('#', "", 1))?,
+                None => r,
+            };
+            r.pointer("/content/application~1json/schema").cloned()
+        };
+        let mut uses: Vec<(Value, usize)> = Vec::new();
+        for (code, r) in responses_of(op) {
+            if code.starts_with('2') {
+                continue;
+            }
+            if let Some(schema) = schema_of(r) {
+                match uses.iter_mut().find(|(s, _)| *s == schema) {
+                    Some((_, n)) => *n += 1,
+                    None => uses.push((schema, 1)),
+                }
+            }
+        }
+        if uses.len() < 2 {
+            return;
+        }
+        let Some(common) = uses.iter().max_by_key(|(_, n)| *n).map(|(s, _)| s.clone()) else { return };
+        for (code, r) in responses_of(op) {
+            if code.starts_with('2') || schema_of(r).is_none_or(|s| s == common) {
+                continue;
+            }
+            let mut inline = match r.get("$ref").and_then(Value::as_str) {
+                Some(t) => snapshot.pointer(&t.replacen('#', "", 1)).cloned().unwrap_or_default(),
+                None => r.clone(),
+            };
+            if let Some(schema) = inline.pointer_mut("/content/application~1json/schema") {
+                *schema = common.clone();
+                *r = inline;
+                count += 1;
             }
         }
     });
@@ -507,45 +571,56 @@ fn error_schema_for_bodyless_errors(doc: &mut Value, _: &mut Normalised) -> usiz
     count
 }
 
-/// progenitor needs one success type per operation; `assignRoleToGroup` declares 200 with a role and 201 with no
-/// body. The body-less success responses get the typed response's schema.
+/// progenitor needs one success type per operation. `assignRoleToGroup` declares 200 with a role and 201 with no
+/// body: body-less successes get the typed one's schema. `verifyFactor` declares 200 and 201 of different types:
+/// they become one `{Operation}Response` union (`oneOf` of both), which [`discriminate_untagged_one_of`] or
+/// [`merge_object_unions`] then makes decodable.
 fn one_success_type_per_operation(doc: &mut Value, _: &mut Normalised) -> usize {
-    let snapshot = doc.clone();
+    let taken: BTreeSet<String> = schemas(doc).keys().cloned().collect();
     let mut hoisted = Vec::new();
     let mut count = 0;
     for_each_operation(doc, |id, _, _, op| {
-        let bodyless = responses_of(op)
-            .filter(|(code, r)| code.starts_with('2') && r.get("$ref").is_none() && !has_content(r))
-            .count();
-        if bodyless == 0 {
-            return;
-        }
-        let typed = responses_of(op).find_map(|(code, r)| {
-            let r = match r.get("$ref").and_then(Value::as_str) {
-                Some(reference) => snapshot.pointer(&reference.replace("#/", "/"))?.clone(),
-                None => r.clone(),
-            };
-            (code.starts_with('2') && has_content(&r)).then(|| r.get("content").cloned()).flatten()
-        });
-        let Some(mut content) = typed else { return };
-        // An inline schema copied twice would be two distinct types to progenitor: name it once.
-        if let Some(schema) = content.pointer_mut("/application~1json/schema").filter(|s| s.get("$ref").is_none()) {
-            let name = format!("{}Response", upper_camel(id));
-            hoisted.push((name.clone(), schema.take()));
-            *schema = json!({"$ref": format!("#/components/schemas/{name}")});
-        }
+        let mut typed: Vec<Value> = Vec::new();
+        let mut bodyless = 0;
         for (code, r) in responses_of(op) {
-            if code.starts_with('2') && r.get("$ref").is_none() {
+            if !code.starts_with('2') || r.get("$ref").is_some() {
+                continue;
+            }
+            match r.pointer("/content/application~1json/schema") {
+                Some(schema) if !typed.contains(schema) => typed.push(schema.clone()),
+                Some(_) => {}
+                None if !has_content(r) => bodyless += 1,
+                None => {}
+            }
+        }
+        let schema = match typed.len() {
+            0 => return,
+            1 if bodyless == 0 => return,
+            1 => typed.remove(0),
+            _ => json!({"oneOf": typed}),
+        };
+        // An inline schema copied twice would be two distinct types to progenitor: name it once.
+        let schema = if schema.get("$ref").is_some() {
+            schema
+        } else {
+            let mut slot = schema;
+            hoist_schema(&mut slot, &format!("{}Response", upper_camel(id)), &|n| taken.contains(n), &mut hoisted);
+            slot
+        };
+        for (code, r) in responses_of(op) {
+            if !code.starts_with('2') || r.get("$ref").is_some() {
+                continue;
+            }
+            let has_json = r.pointer("/content/application~1json/schema").is_some();
+            if has_json || !has_content(r) {
                 if let Some(r) = r.as_object_mut() {
-                    r.insert("content".into(), content.clone());
+                    r.insert("content".into(), json!({"application/json": {"schema": schema.clone()}}));
                     count += 1;
                 }
             }
         }
     });
-    for (name, schema) in hoisted {
-        schemas(doc).insert(name, schema);
-    }
+    schemas(doc).extend(hoisted);
     count
 }
 

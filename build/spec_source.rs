@@ -1,72 +1,117 @@
-//! Finds Okta's spec: `OKTA_SPEC_PATH`, then `spec/okta-management-2024.08.3.yaml`, then a download of the pinned
-//! upstream file. Every source is checked against the pinned SHA-256.
+//! Finds Okta's spec and checks it: the committed default (`spec/okta-management-2026.06.3.yaml`), or the file
+//! `OKTA_SPEC_PATH` names. A file is recognised by its SHA-256 against the table of vetted specs; an unvetted file
+//! builds only when `OKTA_SPEC_SHA256` vouches for it. Nothing is downloaded: the build works offline.
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-const SPEC_FILE: &str = "okta-management-2024.08.3.yaml";
-const SPEC_SHA256: &str = "8c8628d3e321542871d9755069d5f757b1387d61b08c30d6f8a70fba2d60e260";
-const SPEC_URL: &str = "https://raw.githubusercontent.com/okta/okta-management-openapi-spec/62f81c821debba7882b5e9d2f088c5ca5fc1d519/dist/2024.08.3/management-minimal.yaml";
+/// A spec version the generator has been run and tested on.
+pub struct VettedSpec {
+    /// `info.version` of the file.
+    pub version: &'static str,
+    /// Where Okta publishes it, at a pinned commit of okta/okta-management-openapi-spec.
+    pub upstream: &'static str,
+    /// SHA-256 of the file as published.
+    pub sha256: &'static str,
+}
 
-/// Returns the spec's text, verified.
-pub fn resolve(out_dir: &Path) -> Result<String, String> {
+/// Every spec known to generate a working client. The first is the default, committed under `spec/`.
+pub const VETTED: &[VettedSpec] = &[
+    VettedSpec {
+        version: "2026.06.3",
+        upstream: "https://raw.githubusercontent.com/okta/okta-management-openapi-spec/2e5a2c4a2432b8b8b516f2a9f535a79b04813f7e/dist/2026.06.3/management-minimal.yaml",
+        sha256: "291293032a071bc368f139fea20442cc72e30fe1adfcff3b9753a2b9ddfece52",
+    },
+    VettedSpec {
+        version: "2024.08.3",
+        upstream: "https://raw.githubusercontent.com/okta/okta-management-openapi-spec/62f81c821debba7882b5e9d2f088c5ca5fc1d519/dist/2024.08.3/management-minimal.yaml",
+        sha256: "8c8628d3e321542871d9755069d5f757b1387d61b08c30d6f8a70fba2d60e260",
+    },
+];
+
+/// The default spec, relative to the package root.
+pub const DEFAULT_FILE: &str = "spec/okta-management-2026.06.3.yaml";
+
+/// A spec file that passed the checksum check.
+pub struct Spec {
+    pub path: PathBuf,
+    pub text: String,
+    pub sha256: String,
+    /// The table entry it matched; `None` for a file vouched for by `OKTA_SPEC_SHA256`.
+    pub vetted: Option<&'static VettedSpec>,
+}
+
+/// Reads and verifies the spec to generate from.
+pub fn resolve(manifest_dir: &Path) -> Result<Spec, String> {
     println!("cargo:rerun-if-env-changed=OKTA_SPEC_PATH");
-    let local = PathBuf::from("spec").join(SPEC_FILE);
-    // A missing path given to rerun-if-changed makes cargo re-run the script on every build: watch the file when
-    // it is there, else the directory (whose mtime changes when the file is added).
-    if local.exists() {
-        println!("cargo:rerun-if-changed={}", local.display());
-    } else {
-        println!("cargo:rerun-if-changed=spec");
-    }
-    if let Some(path) = std::env::var_os("OKTA_SPEC_PATH").filter(|p| !p.is_empty()) {
-        let path = PathBuf::from(path);
-        println!("cargo:rerun-if-changed={}", path.display());
-        return read_verified(&path, "OKTA_SPEC_PATH");
-    }
-    if local.exists() {
-        return read_verified(&local, "spec/");
-    }
-    let cached = out_dir.join(SPEC_FILE);
-    if cached.exists() {
-        if let Ok(text) = read_verified(&cached, "download cache") {
-            return Ok(text);
+    println!("cargo:rerun-if-env-changed=OKTA_SPEC_SHA256");
+    let chosen = std::env::var_os("OKTA_SPEC_PATH").filter(|p| !p.is_empty()).map(PathBuf::from);
+    let (path, source) = match chosen {
+        Some(path) => (path, "OKTA_SPEC_PATH"),
+        None => (manifest_dir.join(DEFAULT_FILE), "the default"),
+    };
+    println!("cargo:rerun-if-changed={}", path.display());
+    let bytes = std::fs::read(&path).map_err(|e| {
+        format!("cannot read the Okta spec at {} ({source}): {e}\n  {}", path.display(), how_to_choose())
+    })?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let vetted = VETTED.iter().find(|v| v.sha256 == sha256);
+    if vetted.is_none() {
+        let vouched = std::env::var("OKTA_SPEC_SHA256").ok().map(|s| s.trim().to_ascii_lowercase());
+        match vouched.as_deref() {
+            Some(expected) if expected == sha256 => {}
+            Some(expected) => {
+                return Err(format!(
+                    "the Okta spec at {} has SHA-256 {sha256}, but OKTA_SPEC_SHA256 is {expected}: the file is not \
+                     the one you vouched for; fix OKTA_SPEC_SHA256 or OKTA_SPEC_PATH",
+                    path.display()
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "the Okta spec at {} ({source}) is not a vetted spec (SHA-256 {sha256}).\n  {}\n  To build from it \
+                     anyway, set OKTA_SPEC_SHA256={sha256}",
+                    path.display(),
+                    how_to_choose()
+                ));
+            }
         }
     }
-    download(&cached)?;
-    read_verified(&cached, SPEC_URL)
+    let text = String::from_utf8(bytes).map_err(|e| format!("the Okta spec at {} is not UTF-8: {e}", path.display()))?;
+    Ok(Spec { path, text, sha256, vetted })
 }
 
-fn read_verified(path: &Path, source: &str) -> Result<String, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("cannot read the Okta spec at {} (from {source}): {e}{}", path.display(), HOW_TO))?;
-    let digest = hex(&Sha256::digest(&bytes));
-    if digest != SPEC_SHA256 {
-        return Err(format!(
-            "the Okta spec at {} (from {source}) has SHA-256 {digest}, expected {SPEC_SHA256}{HOW_TO}",
-            path.display()
-        ));
+/// Checks the parsed document against its table entry, and warns when building from an unvetted file.
+pub fn check_version(spec: &Spec, info_version: &str) -> Result<(), String> {
+    match spec.vetted {
+        Some(v) if v.version != info_version => Err(format!(
+            "the Okta spec at {} matches the checksum of vetted spec {} but says it is version {info_version}",
+            spec.path.display(),
+            v.version
+        )),
+        Some(_) => Ok(()),
+        None => {
+            println!(
+                "cargo:warning=okta-management is generated from Okta spec {info_version} ({}), which is not vetted: \
+                 the build may fail or the client may be incomplete (vetted: {})",
+                spec.path.display(),
+                VETTED.iter().map(|v| v.version).collect::<Vec<_>>().join(", ")
+            );
+            Ok(())
+        }
     }
-    String::from_utf8(bytes).map_err(|e| format!("the Okta spec at {} is not UTF-8: {e}", path.display()))
 }
 
-fn download(target: &Path) -> Result<(), String> {
-    // curl is everywhere CI and developers build; a TLS stack in build-dependencies would cost every build.
-    let status = std::process::Command::new("curl")
-        .args(["--fail", "--silent", "--show-error", "--location", "--max-time", "120", "--output"])
-        .arg(target)
-        .arg(SPEC_URL)
-        .status()
-        .map_err(|e| format!("cannot run curl to download the Okta spec from {SPEC_URL}: {e}{HOW_TO}"))?;
-    if !status.success() {
-        let _ = std::fs::remove_file(target);
-        return Err(format!("downloading the Okta spec from {SPEC_URL} failed ({status}){HOW_TO}"));
-    }
-    Ok(())
+fn how_to_choose() -> String {
+    let table: String = VETTED
+        .iter()
+        .map(|v| format!("\n    {} sha256 {} from {}", v.version, v.sha256, v.upstream))
+        .collect();
+    format!(
+        "Unset OKTA_SPEC_PATH to build the default ({DEFAULT_FILE}), or point it at one of the vetted specs:{table}"
+    )
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
-
-const HOW_TO: &str = "\n  Provide Okta's management-minimal.yaml 2024.08.3 (SHA-256 8c8628d3…0e260) in one of these ways:\n  - set OKTA_SPEC_PATH=/path/to/okta-management-2024.08.3.yaml\n  - copy it to spec/okta-management-2024.08.3.yaml (git-ignored)\n  - allow network access so build.rs can download it (see spec/README.md)";

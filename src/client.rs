@@ -200,11 +200,14 @@ impl ClientBuilder {
     }
 }
 
-/// `okta-management-rust/<version> rust/<rustc version> <os>/<arch>`, then the caller's suffix.
+/// `okta-management-rust/<version> okta-spec/<spec version>+<sha256 prefix> rust/<rustc version> <os>/<arch>`,
+/// then the caller's suffix.
 pub fn user_agent(suffix: Option<&str>) -> String {
     let mut agent = format!(
-        "okta-management-rust/{} rust/{} {}/{}",
+        "okta-management-rust/{} okta-spec/{}+{} rust/{} {}/{}",
         env!("CARGO_PKG_VERSION"),
+        crate::SPEC_VERSION,
+        crate::SPEC_SHA256.get(..12).unwrap_or(crate::SPEC_SHA256),
         env!("OKTA_RUSTC_VERSION"),
         std::env::consts::OS,
         std::env::consts::ARCH

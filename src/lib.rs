@@ -1,7 +1,7 @@
 //! # okta-management
 //!
 //! A typed, async client for the [Okta Management API](https://developer.okta.com/docs/api/), generated from
-//! Okta's OpenAPI spec (2024.08.3) by build.rs, with the parts a generated client lacks written by hand:
+//! Okta's OpenAPI spec (2026.06.3 by default; see [`SPEC_VERSION`]) by build.rs, with the parts a generated client lacks written by hand:
 //! configuration (`okta.yaml`, `OKTA_CLIENT_*`), authentication (SSWS, OAuth 2.0 private_key_jwt, Bearer,
 //! DPoP), rate-limit-aware retry, Link-header pagination as `Stream`s, typed errors, tracing, helpers to
 //! receive Okta's event and inline hooks, and a mock Okta org for tests (feature `mock`).
@@ -57,6 +57,9 @@ pub mod tagged_union;
 #[cfg(not(test))]
 pub use client::{Client, ClientBuilder, user_agent};
 pub use error::{Error, Result};
+
+// `SPEC_VERSION` and `SPEC_SHA256`: which Okta spec this build was generated from (also in the User-Agent).
+include!(concat!(env!("OUT_DIR"), "/okta_spec.rs"));
 #[cfg(not(test))]
 pub use uploads::Upload;
 
