@@ -203,23 +203,29 @@ fn models(n: &Normalised) -> String {
         }
         out.push_str("} }\n");
     }
-    for (name, (property, mapping)) in &n.polymorphic {
-        let _ = writeln!(out, "crate::tagged_union! {{ {} tag {property:?} {{", upper_camel(name));
+    for (name, union) in &n.polymorphic {
+        let _ = writeln!(out, "crate::tagged_union! {{ {} tag {:?} {{", upper_camel(name), union.property);
         let mut seen = std::collections::BTreeMap::<String, Vec<&str>>::new();
-        for (value, target) in mapping {
-            seen.entry(upper_camel(target)).or_default().push(value);
+        for (value, target) in &union.mapping {
+            seen.entry(target.clone()).or_default().push(value);
         }
-        for (target, values) in seen {
-            let ty = if n.polymorphic.contains_key(&target) && target != upper_camel(name) {
-                format!("{MODELS_PATH}::{target}")
-            } else if target == upper_camel(name) {
+        let type_of = |target: &str| {
+            if n.polymorphic.contains_key(target) && target != name {
+                format!("{MODELS_PATH}::{}", upper_camel(target))
+            } else if target == name {
                 // The mapping points at the base itself: no subtype struct exists, keep the raw object.
                 "::serde_json::Map<String, ::serde_json::Value>".to_string()
             } else {
-                format!("crate::generated::types::{target}")
-            };
+                format!("crate::generated::types::{}", upper_camel(target))
+            }
+        };
+        for (target, values) in seen {
             let values: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
-            let _ = writeln!(out, "    {target}({ty}) = [{}],", values.join(", "));
+            let _ = writeln!(out, "    {}({}) = [{}],", upper_camel(&target), type_of(&target), values.join(", "));
+        }
+        if let Some(fallback) = &union.fallback {
+            let _ = writeln!(out, "}} else {}({}) }}", upper_camel(fallback), type_of(fallback));
+            continue;
         }
         out.push_str("} }\n");
     }
@@ -263,9 +269,9 @@ fn manifest(n: &Normalised) -> String {
         );
     }
     out.push_str("];\n");
-    out.push_str("/// Operations (Rust method names) whose request body progenitor sends raw, with the media type Okta expects.\n");
-    out.push_str("pub const RAW_BODY_MEDIA_TYPES: &[(&str, &str)] = &[\n");
-    for (id, media) in &n.raw_body_media_types {
+    out.push_str("/// Operations (Rust method names) whose request body needs a Content-Type progenitor does not set (raw PEM/JWT bodies, merge-patch JSON).\n");
+    out.push_str("pub const BODY_MEDIA_TYPES: &[(&str, &str)] = &[\n");
+    for (id, media) in &n.body_media_types {
         let _ = writeln!(out, "    ({:?}, {media:?}),", heck::ToSnakeCase::to_snake_case(id.as_str()));
     }
     out.push_str("];\n");

@@ -225,7 +225,7 @@ pub fn prune(doc: &mut Value, n: &mut Normalised, groups: &TagGroups, enabled: &
     }
     n.bodies.retain(|(id, _, _)| !removed.contains(id));
     n.paged.retain(|id| !removed.contains(id));
-    n.raw_body_media_types.retain(|id, _| !removed.contains(id));
+    n.body_media_types.retain(|id, _| !removed.contains(id));
     n.operations.retain(|(id, _, _, _)| !removed.contains(id));
     n.hand_written.retain(|id| !removed.contains(id));
     removed.len()

@@ -17,12 +17,12 @@ pub struct Normalised {
     pub operations: Vec<(String, String, String, &'static str)>,
     /// Operations taken out of progenitor's input and written by hand (multipart uploads).
     pub hand_written: BTreeSet<String>,
-    /// operationId -> real request media type, for bodies progenitor sends as raw bytes/text.
-    pub raw_body_media_types: BTreeMap<String, String>,
+    /// operationId -> real request media type, for bodies progenitor sends as raw bytes/text or as plain JSON.
+    pub body_media_types: BTreeMap<String, String>,
     /// Open string enums: schema name -> values.
     pub open_enums: BTreeMap<String, Vec<String>>,
-    /// Discriminated unions: base schema name -> (discriminator property, [(value, subtype schema)]).
-    pub polymorphic: BTreeMap<String, (String, Vec<(String, String)>)>,
+    /// Discriminated unions, by base schema name.
+    pub polymorphic: BTreeMap<String, Union>,
     /// Inline hook payload schemas hoisted from `x-webhooks`: (operationId, request schema, response schema).
     pub webhooks: Vec<(String, String, Option<String>)>,
     /// Operations whose list response was corrected from an object to an array.
@@ -33,6 +33,16 @@ pub struct Normalised {
     pub bodies: Vec<(String, String, String)>,
     /// A line per transformation: (name, count of places touched).
     pub log: Vec<(&'static str, usize)>,
+}
+
+/// A discriminated union emitted by codegen as a `tagged_union!`.
+pub struct Union {
+    /// The discriminator property.
+    pub property: String,
+    /// (value, subtype schema), as the spec (or [`discriminate_untagged_one_of`]) maps them.
+    pub mapping: Vec<(String, String)>,
+    /// The subtype for values the mapping lacks (and for no value), where one member does not declare the property.
+    pub fallback: Option<String>,
 }
 
 /// A named transformation; returns how many places it touched.
@@ -46,12 +56,13 @@ pub fn run(doc: &mut Value, groups: &crate::groups::TagGroups) -> Result<Normali
         return Err("the spec has no `paths` or no `components.schemas` object".into());
     }
     let mut n = Normalised { operations: list_operations(doc, groups), paged: paged_operations(doc), ..Normalised::default() };
-    let steps: [Step; 29] = [
+    let steps: [Step; 33] = [
         ("rename_case_colliding_schemas", rename_case_colliding_schemas),
         ("unwrap_annotated_refs", unwrap_annotated_refs),
         ("inline_shared_bodies", inline_shared_bodies),
         ("hoist_inline_hook_payloads", hoist_inline_hook_payloads),
         ("take_out_multipart_operations", take_out_multipart_operations),
+        ("json_bodies_for_json_suffix_media", json_bodies_for_json_suffix_media),
         ("raw_bodies_for_non_json_media", raw_bodies_for_non_json_media),
         ("schema_for_untyped_json_responses", schema_for_untyped_json_responses),
         ("error_schema_for_bodyless_errors", error_schema_for_bodyless_errors),
@@ -66,11 +77,14 @@ pub fn run(doc: &mut Value, groups: &crate::groups::TagGroups) -> Result<Normali
         ("drop_defaults", drop_defaults),
         ("drop_required", drop_required),
         ("close_non_string_enums", close_non_string_enums),
+        ("name_inline_union_members", name_inline_union_members),
         ("open_string_enums", open_string_enums),
         ("name_inline_objects", name_inline_objects),
         ("flatten_all_of", flatten_all_of),
         ("keep_unknown_properties", keep_unknown_properties),
         ("optional_collections_keep_empty", optional_collections_keep_empty),
+        ("collapse_same_type_unions", collapse_same_type_unions),
+        ("name_inline_discriminated_unions", name_inline_discriminated_unions),
         ("discriminate_untagged_one_of", discriminate_untagged_one_of),
         ("merge_object_unions", merge_object_unions),
         ("tagged_discriminator_unions", tagged_discriminator_unions),
@@ -439,6 +453,25 @@ fn take_out_multipart_operations(doc: &mut Value, n: &mut Normalised) -> usize {
     taken.len()
 }
 
+/// progenitor types only `application/json` bodies; a JSON-based media type (`updateCustomAAGUID`'s
+/// `application/merge-patch+json`) is typed as JSON and the transport sends it with its real Content-Type.
+fn json_bodies_for_json_suffix_media(doc: &mut Value, n: &mut Normalised) -> usize {
+    let mut count = 0;
+    for_each_operation(doc, |id, _, _, op| {
+        let Some(content) = op.pointer_mut("/requestBody/content").and_then(Value::as_object_mut) else { return };
+        if content.contains_key("application/json") || content.len() != 1 {
+            return;
+        }
+        let Some(real) = content.keys().find(|k| k.ends_with("+json")).cloned() else { return };
+        if let Some(media) = content.remove(&real) {
+            content.insert("application/json".into(), media);
+            n.body_media_types.insert(id.to_string(), real);
+            count += 1;
+        }
+    });
+    count
+}
+
 /// progenitor rejects request media other than JSON/form/text/octet-stream and several media types per body
 /// (`publishCsrFromApplication`, `publishCsrForIdentityProvider`: PEM/DER certificates; `publishSecurityEventTokens`:
 /// secevent+jwt). Keeps one media type as a raw body; the transport sets the real Content-Type from the table.
@@ -461,7 +494,7 @@ fn raw_bodies_for_non_json_media(doc: &mut Value, n: &mut Normalised) -> usize {
         };
         content.clear();
         content.insert(progenitor_type.to_string(), json!({ "schema": schema }));
-        n.raw_body_media_types.insert(id.to_string(), real);
+        n.body_media_types.insert(id.to_string(), real);
         count += 1;
     });
     count
@@ -1173,38 +1206,59 @@ fn same_schema(a: &Value, b: &Value) -> bool {
 
 /// `oneOf` without a discriminator is an untagged enum whose first member always matches (all properties are
 /// optional): an OIDC identity provider's `protocol` decoded as SAML, a custom role as a standard one. When every
-/// member pins a shared property to its own enum values (`type`: `SAML2` / `OIDC` / …, `CUSTOM`), a discriminator
-/// mapping is derived (a value listed by several members goes to the one listing fewest); inline unions get a
-/// component name first. Touches `IdentityProvider.protocol` and the role responses (`StandardRole | CustomRole`).
+/// member pins a shared property to its own values (`type`: `SAML2` / `OIDC` / …, `CUSTOM`; the constant an
+/// `eventType` description names), a discriminator mapping is derived (a value listed by several members goes to
+/// the one listing fewest); one member that does not declare the property may take every other value (a signing
+/// JWK beside the encryption key pinned to `use: enc`). Inline unions under component properties and their array
+/// items get a component name first. Touches `DeviceIntegrationsMetadata`, the `executeInlineHook` body, the JWK
+/// set's keys, the role responses (`StandardRole | CustomRole`), `verifyFactor`'s response.
 fn discriminate_untagged_one_of(doc: &mut Value, n: &mut Normalised) -> usize {
     let mut count = 0;
-    // Inline unions under component properties become components, so the union can be a named type.
     let components = schemas(doc).clone();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     for (parent, schema) in schemas(doc).iter_mut() {
         let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
         for (property, schema) in props.iter_mut() {
-            if union_mapping(schema, &components, &n.open_enums).is_none() {
-                continue;
-            }
             let hint = format!("{}{}", upper_camel(parent), upper_camel(property));
-            hoist_schema(schema, &hint, &|name| components.contains_key(name), &mut hoisted);
+            let (slot, hint) = match schema.get("type").and_then(Value::as_str) {
+                Some("array") => match schema.get_mut("items") {
+                    Some(items) => (items, format!("{hint}Item")),
+                    None => continue,
+                },
+                _ => (schema, hint),
+            };
+            if union_mapping(slot, &components, &n.open_enums).is_some() {
+                hoist_schema(slot, &hint, &|name| components.contains_key(name), &mut hoisted);
+            }
         }
     }
     // The members are existing components, so `components` still resolves them.
     schemas(doc).extend(hoisted);
     for s in schemas(doc).values_mut() {
-        let Some((property, mapping)) = union_mapping(s, &components, &n.open_enums) else { continue };
-        let mapping: Map<String, Value> = mapping
+        let Some(found) = union_mapping(s, &components, &n.open_enums) else { continue };
+        let mapping: Map<String, Value> = found
+            .mapping
             .into_iter()
             .map(|(value, target)| (value, json!(format!("#/components/schemas/{target}"))))
             .collect();
         if let Some(o) = s.as_object_mut() {
-            o.insert("discriminator".into(), json!({"propertyName": property, "mapping": mapping}));
+            let mut discriminator = json!({"propertyName": found.property, "mapping": mapping});
+            if let Some(fallback) = found.fallback {
+                discriminator["x-fallback"] = json!(format!("#/components/schemas/{fallback}"));
+            }
+            o.insert("discriminator".into(), discriminator);
             count += 1;
         }
     }
     count
+}
+
+/// What tells the members of an untagged union apart (see [`discriminate_untagged_one_of`]).
+struct DerivedDiscriminator {
+    property: String,
+    mapping: BTreeMap<String, String>,
+    /// The member that does not declare the property: it takes any other value, and its absence.
+    fallback: Option<String>,
 }
 
 /// For a `oneOf` of component references without a discriminator: the property and the value → member mapping
@@ -1213,7 +1267,7 @@ fn union_mapping(
     s: &Value,
     components: &Map<String, Value>,
     open_enums: &BTreeMap<String, Vec<String>>,
-) -> Option<(String, BTreeMap<String, String>)> {
+) -> Option<DerivedDiscriminator> {
     if s.get("discriminator").is_some() {
         return None;
     }
@@ -1226,39 +1280,157 @@ fn union_mapping(
     if members.len() < 2 {
         return None;
     }
-    // The values each member allows for `property`, from the open enum its property refers to.
-    let values_of = |member: &str, property: &str| -> Option<&Vec<String>> {
-        let target = components.get(member)?.get("properties")?.get(property)?.get("$ref")?.as_str()?;
-        open_enums.get(target.rsplit('/').next()?)
+    // The values each member allows for `property`: the open enum its property refers to (`true`), else the one
+    // constant its description names in backticks (`The token inline hook type is `com.okta.oauth2.tokens.transform``).
+    let values_of = |member: &str, property: &str| -> Option<(Vec<String>, bool)> {
+        let prop = components.get(member)?.get("properties")?.get(property)?;
+        if let Some(target) = prop.get("$ref").and_then(Value::as_str) {
+            return open_enums.get(target.rsplit('/').next()?).filter(|v| !v.is_empty()).map(|v| (v.clone(), true));
+        }
+        let description = prop.get("description")?.as_str()?;
+        let quoted: Vec<&str> = description.split('`').skip(1).step_by(2).collect();
+        match quoted.as_slice() {
+            [only] if !only.is_empty() && !only.contains(' ') => Some((vec![only.to_string()], false)),
+            _ => None,
+        }
     };
-    let first = components.get(*members.first()?)?.get("properties")?.as_object()?;
-    let mut candidates: Vec<&String> = first.keys().collect();
+    // A member that is itself a union discriminated by `property` cannot be the fallback for it.
+    let discriminated_by = |member: &str, property: &str| {
+        components.get(member).and_then(|m| m.pointer("/discriminator/propertyName")).and_then(Value::as_str)
+            == Some(property)
+    };
+    let mut candidates: BTreeSet<&String> = BTreeSet::new();
+    for member in &members {
+        if let Some(props) = components.get(*member).and_then(|m| m.get("properties")).and_then(Value::as_object) {
+            candidates.extend(props.keys());
+        }
+    }
+    let mut candidates: Vec<&String> = candidates.into_iter().collect();
     // `type` first: it is Okta's discriminating property wherever one exists.
     candidates.sort_by_key(|p| p.as_str() != "type");
-    'property: for property in candidates {
-        let mut sets = Vec::new();
-        for member in &members {
-            match values_of(member, property) {
-                Some(values) if !values.is_empty() => sets.push((*member, values)),
-                _ => continue 'property,
+    // A property every member pins is preferred; only then one that all but one member pin to an enum constant.
+    for allow_fallback in [false, true] {
+        'property: for property in &candidates {
+            let mut sets = Vec::new();
+            let mut fallback = None;
+            for member in &members {
+                match values_of(member, property) {
+                    Some((values, _)) if !allow_fallback => sets.push((*member, values)),
+                    Some((values, true)) if values.len() == 1 => sets.push((*member, values)),
+                    None if allow_fallback && fallback.is_none() && !discriminated_by(member, property) => {
+                        fallback = Some(member.to_string())
+                    }
+                    _ => continue 'property,
+                }
             }
-        }
-        let mut mapping = BTreeMap::new();
-        let all: BTreeSet<&String> = sets.iter().flat_map(|(_, v)| v.iter()).collect();
-        for value in all {
-            let mut owners: Vec<&(&str, &Vec<String>)> = sets.iter().filter(|(_, v)| v.contains(value)).collect();
-            owners.sort_by_key(|(_, v)| v.len());
-            match owners.as_slice() {
-                [only] => mapping.insert(value.clone(), only.0.to_string()),
-                [a, b, ..] if a.1.len() < b.1.len() => mapping.insert(value.clone(), a.0.to_string()),
-                _ => continue 'property,
-            };
-        }
-        if members.iter().all(|m| mapping.values().any(|t| t == m)) {
-            return Some((property.clone(), mapping));
+            if sets.is_empty() {
+                continue;
+            }
+            let mut mapping = BTreeMap::new();
+            let all: BTreeSet<&String> = sets.iter().flat_map(|(_, v)| v.iter()).collect();
+            for value in all {
+                let mut owners: Vec<&(&str, Vec<String>)> = sets.iter().filter(|(_, v)| v.contains(value)).collect();
+                owners.sort_by_key(|(_, v)| v.len());
+                match owners.as_slice() {
+                    [only] => mapping.insert(value.clone(), only.0.to_string()),
+                    [a, b, ..] if a.1.len() < b.1.len() => mapping.insert(value.clone(), a.0.to_string()),
+                    _ => continue 'property,
+                };
+            }
+            if sets.iter().all(|(m, _)| mapping.values().any(|t| t == m)) {
+                return Some(DerivedDiscriminator { property: property.to_string(), mapping, fallback });
+            }
         }
     }
     None
+}
+
+/// A `oneOf`/`anyOf` whose members are all the same primitive type once validation is relaxed
+/// (`GracePeriod.expiry`: a date-time or an ISO 8601 duration, both strings) is an untagged enum whose first
+/// member always matches; it becomes that type, which keeps the value whichever member it is.
+fn collapse_same_type_unions(doc: &mut Value, _: &mut Normalised) -> usize {
+    let components = schemas(doc).clone();
+    let primitive = |m: &Value| -> Option<String> {
+        let m = match m.get("$ref").and_then(Value::as_str) {
+            Some(r) => components.get(r.rsplit('/').next()?)?,
+            None => m,
+        };
+        let o = m.as_object()?;
+        let ty = o.get("type")?.as_str()?;
+        let plain = o.keys().all(|k| k == "type" || k == "format" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+        (plain && matches!(ty, "string" | "integer" | "number" | "boolean")).then(|| ty.to_string())
+    };
+    let mut count = 0;
+    walk_all_schemas(doc, &mut |s, _| {
+        let Some((keyword, members)) = ["oneOf", "anyOf"].into_iter().find_map(|k| Some((k, s.get(k)?.as_array()?)))
+        else {
+            return;
+        };
+        let types: Option<BTreeSet<String>> = members.iter().map(primitive).collect();
+        let Some(types) = types.filter(|t| t.len() == 1 && members.len() > 1) else { return };
+        let ty = types.into_iter().next().unwrap_or_default();
+        s.remove(keyword);
+        s.insert("type".into(), json!(ty));
+        count += 1;
+    });
+    count
+}
+
+/// typify makes an inline `oneOf` with a discriminator (`IdentityProvider.protocol`, keyed on `type`) an untagged
+/// enum whose first member always matches. Such unions under component properties (and array items) become
+/// components of their own, so [`tagged_discriminator_unions`] makes them tagged unions.
+fn name_inline_discriminated_unions(doc: &mut Value, _: &mut Normalised) -> usize {
+    let taken: BTreeSet<String> = schemas(doc).keys().cloned().collect();
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    for (parent, schema) in schemas(doc).iter_mut() {
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        for (property, schema) in props.iter_mut() {
+            let hint = format!("{}{}", upper_camel(parent), upper_camel(property));
+            let (slot, hint) = match schema.get("type").and_then(Value::as_str) {
+                Some("array") => match schema.get_mut("items") {
+                    Some(items) => (items, format!("{hint}Item")),
+                    None => continue,
+                },
+                _ => (schema, hint),
+            };
+            let union = slot.get("discriminator").is_some() && (slot.get("oneOf").is_some() || slot.get("anyOf").is_some());
+            if union && slot.get("$ref").is_none() {
+                hoist_schema(slot, &hint, &|name| taken.contains(name), &mut hoisted);
+            }
+        }
+    }
+    let count = hoisted.len();
+    schemas(doc).extend(hoisted);
+    count
+}
+
+/// Inline object members of a component's `oneOf` (`DeviceIntegrationsMetadata`: one object per integration
+/// type) cannot be told apart or named by users; each becomes a component `{Union}{Value}` named after the value
+/// it pins its `type` (or other single-valued enum property) to, else `{Union}Variant{i}`.
+fn name_inline_union_members(doc: &mut Value, _: &mut Normalised) -> usize {
+    let taken: BTreeSet<String> = schemas(doc).keys().cloned().collect();
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    for (parent, schema) in schemas(doc).iter_mut() {
+        let Some(members) = schema.get_mut("oneOf").and_then(Value::as_array_mut) else { continue };
+        for (i, member) in members.iter_mut().enumerate() {
+            if !is_inline_object(member) {
+                continue;
+            }
+            let pinned = member.get("properties").and_then(Value::as_object).and_then(|props| {
+                let mut names: Vec<&String> = props.keys().collect();
+                names.sort_by_key(|p| p.as_str() != "type");
+                names.into_iter().find_map(|name| match props.get(name)?.get("enum")?.as_array()?.as_slice() {
+                    [Value::String(only)] => Some(only.clone()),
+                    _ => None,
+                })
+            });
+            let suffix = pinned.map(|v| upper_camel(&v.to_lowercase())).unwrap_or_else(|| format!("Variant{i}"));
+            hoist_schema(member, &format!("{}{suffix}", upper_camel(parent)), &|n| taken.contains(n), &mut hoisted);
+        }
+    }
+    let count = hoisted.len();
+    schemas(doc).extend(hoisted);
+    count
 }
 
 /// typify ignores `discriminator`: the 28 base schemas with a discriminator mapping (`Application`, `Policy`,
@@ -1270,11 +1442,13 @@ fn tagged_discriminator_unions(doc: &mut Value, n: &mut Normalised) -> usize {
         let Some(d) = s.get("discriminator") else { continue };
         let Some(property) = d.get("propertyName").and_then(Value::as_str) else { continue };
         let Some(mapping) = d.get("mapping").and_then(Value::as_object) else { continue };
-        let variants = mapping
+        let mapping = mapping
             .iter()
             .filter_map(|(value, target)| Some((value.clone(), target.as_str()?.rsplit('/').next()?.to_string())))
             .collect();
-        n.polymorphic.insert(name.clone(), (property.to_string(), variants));
+        let fallback =
+            d.get("x-fallback").and_then(Value::as_str).and_then(|t| t.rsplit('/').next()).map(str::to_string);
+        n.polymorphic.insert(name.clone(), Union { property: property.to_string(), mapping, fallback });
     }
     n.polymorphic.len()
 }

@@ -19,7 +19,7 @@ pub struct Operation {
 
 include!(concat!(env!("OUT_DIR"), "/okta_manifest.rs"));
 
-/// The media type Okta expects for an operation whose body is sent raw, if any.
-pub fn raw_body_media_type(operation_id: &str) -> Option<&'static str> {
-    RAW_BODY_MEDIA_TYPES.iter().find(|(id, _)| *id == operation_id).map(|(_, media)| *media)
+/// The media type Okta expects for an operation's body where progenitor's is not it (raw or `+json` bodies).
+pub fn body_media_type(operation_id: &str) -> Option<&'static str> {
+    BODY_MEDIA_TYPES.iter().find(|(id, _)| *id == operation_id).map(|(_, media)| *media)
 }

@@ -3,13 +3,14 @@
 //! typify ignores discriminators; build.rs emits one of these per discriminated base schema (`Application`,
 //! `Policy`, `UserFactor`, ...). Decoding reads the discriminator property and decodes the whole object into that
 //! subtype, which keeps every subtype field (and, through its `extra` map, every field the spec does not list).
-//! A discriminator value the spec does not map decodes into `Unknown`, which keeps the whole JSON object.
+//! A discriminator value the spec does not map decodes into `Unknown`, which keeps the whole JSON object — or,
+//! for a union with a fallback member (the one member that does not declare the discriminator), into that member.
 
 /// Defines a discriminated union over subtype structs plus an `Unknown` variant.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! tagged_union {
-    ($name:ident tag $tag:literal { $($variant:ident($ty:ty) = [$($value:literal),+],)* }) => {
+    ($name:ident tag $tag:literal { $($variant:ident($ty:ty) = [$($value:literal),+],)* } $(else $fallback:ident($fallback_ty:ty))?) => {
         #[doc = concat!("`", stringify!($name), "`, discriminated by its `", $tag, "` property.")]
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -18,6 +19,10 @@ macro_rules! tagged_union {
                 #[doc = concat!("`", $tag, "` = ", $("`", $value, "` "),+)]
                 $variant($ty),
             )*
+            $(
+                #[doc = concat!("Any other `", $tag, "` value, or none")]
+                $fallback($fallback_ty),
+            )?
             /// A discriminator value this version of the spec does not map (or none): the whole object, kept.
             Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         }
@@ -31,6 +36,7 @@ macro_rules! tagged_union {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
                     $(Self::$variant(inner) => ::serde::Serialize::serialize(inner, serializer),)*
+                    $(Self::$fallback(inner) => ::serde::Serialize::serialize(inner, serializer),)?
                     Self::Unknown(object) => ::serde::Serialize::serialize(object, serializer),
                 }
             }
@@ -44,7 +50,15 @@ macro_rules! tagged_union {
                     $(
                         $(Some($value))|+ => $crate::tagged_union::decode_variant(object).map(Self::$variant),
                     )*
-                    _ => Ok(Self::Unknown(object)),
+                    _ => {
+                        $(
+                            // An object the fallback type cannot take is still kept whole.
+                            if let Ok(value) = $crate::tagged_union::decode_variant(object.clone()) {
+                                return Ok(Self::$fallback(value));
+                            }
+                        )?
+                        Ok(Self::Unknown(object))
+                    }
                 }
                 .map_err(<D::Error as ::serde::de::Error>::custom)
             }

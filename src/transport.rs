@@ -68,7 +68,7 @@ pub(crate) async fn send(
 ) -> Result<reqwest::Response, Error> {
     // progenitor adds an `api-version` header Okta does not define.
     request.headers_mut().remove("api-version");
-    if let Some(media) = crate::manifest::raw_body_media_type(operation) {
+    if let Some(media) = crate::manifest::body_media_type(operation) {
         request.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(media));
     }
     let runtime = client.inner();

@@ -156,7 +156,7 @@ async fn lifecycle_events_drive_group_membership() {
     assert_eq!(n(&app.stats.events_applied), 2);
 
     // Deactivation removes the user from the group.
-    client.deactivate_user().user_id(user.as_str()).send().await.unwrap();
+    client.deactivate_user().id(user.as_str()).send().await.unwrap();
     let deliveries = mock.wait_for_deliveries(4, WAIT).await.unwrap();
     let last = deliveries.last().unwrap();
     assert_eq!(last.event_types, ["user.lifecycle.deactivate"]);
