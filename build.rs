@@ -47,7 +47,7 @@ fn run() -> Result<(), String> {
     spec_source::check_version(&spec, info_version)?;
     let info_version = info_version.to_string();
     let tag_groups = groups::TagGroups::of(&document, &manifest_dir)?;
-    let mut normalised = normalise::run(&mut document, &tag_groups)?;
+    let mut normalised = normalise::run(&mut document, &tag_groups, spec.vetted.map(|v| v.version))?;
     let enabled = groups::enabled();
     if enabled.len() < groups::FEATURES.len() {
         groups::prune(&mut document, &mut normalised, &tag_groups, &enabled);

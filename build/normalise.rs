@@ -46,54 +46,88 @@ pub struct Union {
 }
 
 /// A named transformation; returns how many places it touched.
-type Step = (&'static str, fn(&mut Value, &mut Normalised) -> usize);
+type Transform = fn(&mut Value, &mut Normalised) -> usize;
 
-/// Runs every transformation, in order.
-pub fn run(doc: &mut Value, groups: &crate::groups::TagGroups) -> Result<Normalised, String> {
+/// One rule of the pass: its name, its function, and the vetted spec versions it is known not to apply to (a rule
+/// that touches nothing on any other vetted spec fails the build, so a rule that silently stopped matching after a
+/// spec update is noticed).
+pub struct Rule {
+    pub name: &'static str,
+    pub apply: Transform,
+    pub not_on: &'static [&'static str],
+}
+
+macro_rules! rule {
+    ($f:ident) => {
+        Rule { name: stringify!($f), apply: $f, not_on: &[] }
+    };
+    ($f:ident, not_on: [$($v:literal),+]) => {
+        Rule { name: stringify!($f), apply: $f, not_on: &[$($v),+] }
+    };
+}
+
+/// The rules, in the order they run (later rules rely on earlier ones; see spec/README.md).
+pub const RULES: &[Rule] = &[
+        rule!(rename_case_colliding_schemas),
+        rule!(unwrap_annotated_refs),
+        rule!(inline_shared_bodies),
+        rule!(hoist_inline_hook_payloads),
+        rule!(take_out_multipart_operations),
+        rule!(json_bodies_for_json_suffix_media),
+        rule!(raw_bodies_for_non_json_media),
+        rule!(schema_for_untyped_json_responses),
+        rule!(error_schema_for_bodyless_errors),
+        rule!(one_error_type_per_operation),
+        rule!(one_success_type_per_operation),
+        rule!(require_path_parameters),
+        rule!(name_inline_bodies),
+        rule!(array_response_for_list_operations, not_on: ["2026.06.3"]),
+        rule!(comma_separated_expand_parameters),
+        rule!(relax_validation_constraints),
+        rule!(pass_codes_are_strings),
+        rule!(drop_defaults),
+        rule!(drop_required),
+        rule!(close_non_string_enums),
+        rule!(name_inline_union_members),
+        rule!(open_string_enums),
+        rule!(name_inline_objects),
+        rule!(flatten_all_of),
+        rule!(keep_unknown_properties),
+        rule!(optional_collections_keep_empty),
+        rule!(collapse_same_type_unions),
+        rule!(name_inline_discriminated_unions),
+        rule!(discriminate_untagged_one_of),
+        rule!(merge_object_unions),
+        rule!(tagged_discriminator_unions),
+        rule!(drop_examples),
+        rule!(plain_text_code_blocks),
+];
+
+/// Runs every rule, in order. `vetted` is the version of a vetted spec (rules must match on it), or `None`.
+pub fn run(doc: &mut Value, groups: &crate::groups::TagGroups, vetted: Option<&str>) -> Result<Normalised, String> {
     if !doc.pointer("/components/schemas").is_some_and(Value::is_object)
         || !doc.get("paths").is_some_and(Value::is_object)
     {
         return Err("the spec has no `paths` or no `components.schemas` object".into());
     }
     let mut n = Normalised { operations: list_operations(doc, groups), paged: paged_operations(doc), ..Normalised::default() };
-    let steps: [Step; 33] = [
-        ("rename_case_colliding_schemas", rename_case_colliding_schemas),
-        ("unwrap_annotated_refs", unwrap_annotated_refs),
-        ("inline_shared_bodies", inline_shared_bodies),
-        ("hoist_inline_hook_payloads", hoist_inline_hook_payloads),
-        ("take_out_multipart_operations", take_out_multipart_operations),
-        ("json_bodies_for_json_suffix_media", json_bodies_for_json_suffix_media),
-        ("raw_bodies_for_non_json_media", raw_bodies_for_non_json_media),
-        ("schema_for_untyped_json_responses", schema_for_untyped_json_responses),
-        ("error_schema_for_bodyless_errors", error_schema_for_bodyless_errors),
-        ("one_error_type_per_operation", one_error_type_per_operation),
-        ("one_success_type_per_operation", one_success_type_per_operation),
-        ("require_path_parameters", require_path_parameters),
-        ("name_inline_bodies", name_inline_bodies),
-        ("array_response_for_list_operations", array_response_for_list_operations),
-        ("comma_separated_expand_parameters", comma_separated_expand_parameters),
-        ("relax_validation_constraints", relax_validation_constraints),
-        ("pass_codes_are_strings", pass_codes_are_strings),
-        ("drop_defaults", drop_defaults),
-        ("drop_required", drop_required),
-        ("close_non_string_enums", close_non_string_enums),
-        ("name_inline_union_members", name_inline_union_members),
-        ("open_string_enums", open_string_enums),
-        ("name_inline_objects", name_inline_objects),
-        ("flatten_all_of", flatten_all_of),
-        ("keep_unknown_properties", keep_unknown_properties),
-        ("optional_collections_keep_empty", optional_collections_keep_empty),
-        ("collapse_same_type_unions", collapse_same_type_unions),
-        ("name_inline_discriminated_unions", name_inline_discriminated_unions),
-        ("discriminate_untagged_one_of", discriminate_untagged_one_of),
-        ("merge_object_unions", merge_object_unions),
-        ("tagged_discriminator_unions", tagged_discriminator_unions),
-        ("drop_examples", drop_examples),
-        ("plain_text_code_blocks", plain_text_code_blocks),
-    ];
-    for (name, step) in steps {
-        let touched = step(doc, &mut n);
-        n.log.push((name, touched));
+    let mut idle = Vec::new();
+    for rule in RULES {
+        let touched = (rule.apply)(doc, &mut n);
+        n.log.push((rule.name, touched));
+        if let Some(version) = vetted {
+            if touched == 0 && !rule.not_on.contains(&version) {
+                idle.push(rule.name);
+            }
+        }
+    }
+    if !idle.is_empty() {
+        return Err(format!(
+            "normalisation rules touched nothing on vetted spec {}: {} (build/normalise.rs). A rule that stopped \
+             matching means the spec changed under it: fix the rule, or list the version in its `not_on`.",
+            vetted.unwrap_or_default(),
+            idle.join(", ")
+        ));
     }
     Ok(n)
 }

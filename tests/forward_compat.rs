@@ -216,7 +216,7 @@ fn every_model_struct_can_be_written_as_a_literal_with_defaults() {
             first_name: Some("Ada".into()),
             ..Default::default()
         }),
-        credentials: Some(types::UserCredentials {
+        credentials: Some(types::UserCredentialsWritable {
             password: Some(types::PasswordCredential { value: Some("s3cret".into()), ..Default::default() }),
             ..Default::default()
         }),

@@ -93,8 +93,13 @@ fn resolve_next(headers: &HeaderMap, base: &Url, origin: &Origin) -> Result<Opti
     let Some(next) = links.iter().find(|l| l.has_rel("next")) else {
         return Ok(None);
     };
-    let url = base.join(&next.target).map_err(|source| PaginationError::InvalidNextLink {
-        target: excerpt(next.target.as_bytes(), MAX_URL_EXCERPT),
+    check_next(base, &next.target, origin).map(Some)
+}
+
+/// Resolves a next-link target against `base` and checks it stays on `origin` with no credentials.
+fn check_next(base: &Url, target: &str, origin: &Origin) -> Result<Url, PaginationError> {
+    let url = base.join(target).map_err(|source| PaginationError::InvalidNextLink {
+        target: excerpt(target.as_bytes(), MAX_URL_EXCERPT),
         source,
     })?;
     let found = url.origin();
@@ -107,7 +112,30 @@ fn resolve_next(headers: &HeaderMap, base: &Url, origin: &Origin) -> Result<Opti
     if !url.username().is_empty() || url.password().is_some() {
         return Err(PaginationError::CredentialsInNextLink);
     }
-    Ok(Some(url))
+    Ok(url)
+}
+
+/// The body of a list response: a JSON array of items, or an object that wraps them and may carry the next
+/// page's link (`{"roles": [...], "_links": {"next": {"href": "…"}}}`: `listRoles`, `listResourceSets`, …).
+pub trait ListBody: DeserializeOwned {
+    /// The listed item.
+    type Item;
+    /// The items, and the next page's link when the body carries one.
+    fn into_page_parts(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+impl<T: DeserializeOwned> ListBody for Vec<T> {
+    type Item = T;
+    fn into_page_parts(self) -> (Vec<T>, Option<String>) {
+        (self, None)
+    }
+}
+
+/// `_links.next.href` of a wrapper body's links object, if any.
+#[doc(hidden)]
+pub fn next_href<L: serde::Serialize>(links: &L) -> Option<String> {
+    let links = serde_json::to_value(links).ok()?;
+    links.pointer("/next/href")?.as_str().map(str::to_owned)
 }
 
 /// One page of a list operation.
@@ -119,17 +147,36 @@ pub struct Page<T> {
     pub headers: HeaderMap,
     /// The URL the page was fetched from (keep it to resume a listing or a tail later).
     pub url: Url,
+    /// The next link a wrapper body carried (`_links.next.href`), used when there is no `Link` header.
+    next_in_body: Option<String>,
 }
 
 impl<T> Page<T> {
     /// Builds a page from its parts (e.g. from a response already decoded elsewhere).
     pub fn new(items: Vec<T>, headers: HeaderMap, url: Url) -> Self {
-        Page { items, headers, url }
+        Page { items, headers, url, next_in_body: None }
     }
 
-    /// The next page's URL, resolved against this page's URL and checked to be on the same origin.
+    /// A page from a decoded list body (array or wrapper object).
+    pub fn from_body<B: ListBody<Item = T>>(body: B, headers: HeaderMap, url: Url) -> Self {
+        let (items, next_in_body) = body.into_page_parts();
+        Page { items, headers, url, next_in_body }
+    }
+
+    /// The next page's URL (the `Link` header's `rel="next"`, else the body's `_links.next.href`), resolved
+    /// against this page's URL and checked to be on the same origin.
     pub fn next_link(&self) -> Result<Option<Url>, PaginationError> {
-        next_link(&self.headers, &self.url)
+        self.next_on(&self.url.origin())
+    }
+
+    fn next_on(&self, origin: &Origin) -> Result<Option<Url>, PaginationError> {
+        match resolve_next(&self.headers, &self.url, origin)? {
+            Some(url) => Ok(Some(url)),
+            None => match &self.next_in_body {
+                Some(target) => check_next(&self.url, target, origin).map(Some),
+                None => Ok(None),
+            },
+        }
     }
 
     /// The rate-limit headers of this page's response.
@@ -142,7 +189,17 @@ impl<T: DeserializeOwned> Page<T> {
     /// Reads a list response: a non-success status becomes [`Error::Api`]; the body is decoded once, from
     /// its bytes, as `Vec<T>`; a decode failure becomes [`Error::Decode`] with an excerpt of the body, or
     /// [`Error::UnexpectedContentType`] when the response was not JSON (as on the first page).
-    pub async fn from_response(mut resp: reqwest::Response, operation: &'static str) -> Result<Page<T>> {
+    pub async fn from_response(resp: reqwest::Response, operation: &'static str) -> Result<Page<T>> {
+        Self::from_list_response::<Vec<T>>(resp, operation).await
+    }
+}
+
+impl<T> Page<T> {
+    /// Like [`Page::from_response`], for any [`ListBody`] (array or wrapper object).
+    pub async fn from_list_response<B: ListBody<Item = T>>(
+        mut resp: reqwest::Response,
+        operation: &'static str,
+    ) -> Result<Page<T>> {
         let status = resp.status();
         if !status.is_success() {
             return Err(ApiError::from_response(resp).await);
@@ -150,8 +207,8 @@ impl<T: DeserializeOwned> Page<T> {
         let url = resp.url().clone();
         let headers = std::mem::take(resp.headers_mut());
         let body = resp.bytes().await.map_err(Error::Transport)?;
-        let items = Error::decode_json::<Vec<T>>(operation, status, &headers, &body)?;
-        Ok(Page { items, headers, url })
+        let body = Error::decode_json::<B>(operation, status, &headers, &body)?;
+        Ok(Page::from_body(body, headers, url))
     }
 }
 
@@ -181,32 +238,38 @@ pub fn items<T, S: Stream<Item = Result<Page<T>>>>(pages: S) -> Items<S, T> {
 }
 
 /// Fetches and checks pages; shared by [`paginate`] and [`tail`].
-struct Walker<F> {
+struct Walker<F, B> {
     fetch: F,
     operation: &'static str,
     origin: Option<Origin>,
+    body: std::marker::PhantomData<fn() -> B>,
 }
 
-impl<F, Fut> Walker<F>
+impl<F, Fut, B> Walker<F, B>
 where
     F: FnMut(Url) -> Fut,
     Fut: Future<Output = Result<reqwest::Response>>,
+    B: ListBody,
 {
-    async fn fetch<T: DeserializeOwned>(&mut self, url: Url) -> Result<Page<T>> {
+    fn new(fetch: F, operation: &'static str, origin: Option<Origin>) -> Self {
+        Walker { fetch, operation, origin, body: std::marker::PhantomData }
+    }
+
+    async fn fetch(&mut self, url: Url) -> Result<Page<B::Item>> {
         let resp = (self.fetch)(url).await?;
-        Page::from_response(resp, self.operation).await
+        Page::from_list_response::<B>(resp, self.operation).await
     }
 
     /// The next link of `page`, checked against the first page's origin.
-    fn next_of<T>(&mut self, page: &Page<T>, requested: &Url) -> Result<Option<Url>, PaginationError> {
+    fn next_of(&mut self, page: &Page<B::Item>, requested: &Url) -> Result<Option<Url>, PaginationError> {
         let origin = self.origin.get_or_insert_with(|| requested.origin());
-        resolve_next(&page.headers, &page.url, origin)
+        page.next_on(origin)
     }
 }
 
-enum State<First, F> {
-    First(First, Walker<F>),
-    Fetch { url: Url, previous: Option<Url>, walker: Walker<F> },
+enum State<First, F, B> {
+    First(First, Walker<F, B>),
+    Fetch { url: Url, previous: Option<Url>, walker: Walker<F, B> },
     Failed(PaginationError),
     Done,
 }
@@ -229,8 +292,22 @@ where
     F: FnMut(Url) -> Fut,
     Fut: Future<Output = Result<reqwest::Response>>,
 {
-    let walker = Walker { fetch: fetch_next, operation, origin: None };
-    walk(State::First(first, walker))
+    paginate_body::<Vec<T>, First, F, Fut>(operation, first, fetch_next)
+}
+
+/// Like [`paginate`], for list operations whose body is a [`ListBody`] other than an array (a wrapper object).
+pub fn paginate_body<B, First, F, Fut>(
+    operation: &'static str,
+    first: First,
+    fetch_next: F,
+) -> impl Stream<Item = Result<Page<B::Item>>>
+where
+    B: ListBody,
+    First: Future<Output = Result<Page<B::Item>>>,
+    F: FnMut(Url) -> Fut,
+    Fut: Future<Output = Result<reqwest::Response>>,
+{
+    walk(State::First(first, Walker::<F, B>::new(fetch_next, operation, None)))
 }
 
 /// Like [`paginate`], but the first page too is fetched with `fetch(first_url)`.
@@ -240,14 +317,14 @@ where
     F: FnMut(Url) -> Fut,
     Fut: Future<Output = Result<reqwest::Response>>,
 {
-    let walker = Walker { fetch, operation, origin: Some(first_url.origin()) };
-    walk::<T, std::future::Ready<Result<Page<T>>>, F, Fut>(State::Fetch { url: first_url, previous: None, walker })
+    let walker = Walker::<F, Vec<T>>::new(fetch, operation, Some(first_url.origin()));
+    walk::<Vec<T>, std::future::Ready<Result<Page<T>>>, F, Fut>(State::Fetch { url: first_url, previous: None, walker })
 }
 
-fn walk<T, First, F, Fut>(initial: State<First, F>) -> impl Stream<Item = Result<Page<T>>>
+fn walk<B, First, F, Fut>(initial: State<First, F, B>) -> impl Stream<Item = Result<Page<B::Item>>>
 where
-    T: DeserializeOwned,
-    First: Future<Output = Result<Page<T>>>,
+    B: ListBody,
+    First: Future<Output = Result<Page<B::Item>>>,
     F: FnMut(Url) -> Fut,
     Fut: Future<Output = Result<reqwest::Response>>,
 {
@@ -302,10 +379,10 @@ impl TailOptions {
     }
 }
 
-struct TailState<F> {
+struct TailState<F, T> {
     url: Url,
     wait_first: bool,
-    walker: Walker<F>,
+    walker: Walker<F, Vec<T>>,
 }
 
 /// Tails the System Log (or any polling list): an endless stream of pages starting at `first_url` (e.g.
@@ -326,7 +403,7 @@ where
     F: FnMut(Url) -> Fut,
     Fut: Future<Output = Result<reqwest::Response>>,
 {
-    let walker = Walker { fetch, operation, origin: Some(first_url.origin()) };
+    let walker = Walker::<F, Vec<T>>::new(fetch, operation, Some(first_url.origin()));
     let initial = Some(Ok(TailState { url: first_url, wait_first: false, walker }));
     stream::unfold(initial, move |state| {
         let interval = options.poll_interval;

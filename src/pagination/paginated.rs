@@ -1,7 +1,7 @@
 //! `.pages()` and `.stream()` on the builders of every paged list operation (build.rs implements [`Paginated`]
 //! for each operation with an `after` cursor).
 
-use super::{Page, PagesExt, paginate};
+use super::{ListBody, Page, PagesExt, paginate_body};
 use crate::error::Error;
 use futures::Stream;
 use progenitor_client::{ClientInfo, ResponseValue};
@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use std::future::Future;
 use url::Url;
 
-/// A list operation Okta pages with `Link: <…>; rel="next"` headers.
+/// A list operation Okta pages with `Link: <…>; rel="next"` headers (or, for wrapper bodies, `_links.next`).
 ///
 /// ```no_run
 /// # async fn run(client: okta_management::Client) -> Result<(), okta_management::Error> {
@@ -31,6 +31,8 @@ use url::Url;
 pub trait Paginated<'a>: Sized + Send + 'a {
     /// The type of the listed items.
     type Item: DeserializeOwned + Send + 'a;
+    /// The response body: `Vec<Item>`, or the object wrapping the items (`listRoles`' `{"roles": [...]}`).
+    type Body: ListBody<Item = Self::Item> + Send + 'a;
     /// The operation (Rust method name), for errors and traces.
     const OPERATION: &'static str;
 
@@ -38,7 +40,7 @@ pub trait Paginated<'a>: Sized + Send + 'a {
     fn api(&self) -> &'a crate::generated::Client;
 
     /// Sends the first request (the builder's own `send`).
-    fn first_page(self) -> impl Future<Output = Result<ResponseValue<Vec<Self::Item>>, Error>> + Send + 'a;
+    fn first_page(self) -> impl Future<Output = Result<ResponseValue<Self::Body>, Error>> + Send + 'a;
 
     /// Every page, fetched lazily one at a time by following the `next` link as an opaque URL (so `search`,
     /// `filter`, `expand`, … carry over); each page keeps its response headers.
@@ -48,9 +50,9 @@ pub trait Paginated<'a>: Sized + Send + 'a {
             let base = Url::parse(api.baseurl()).map_err(|e| Error::InvalidRequest(format!("invalid org URL: {e}")))?;
             let response = self.first_page().await?;
             let headers = response.headers().clone();
-            Ok(Page::new(response.into_inner(), headers, base))
+            Ok(Page::from_body(response.into_inner(), headers, base))
         };
-        paginate(Self::OPERATION, first, move |url| fetch_page(api, url, Self::OPERATION))
+        paginate_body::<Self::Body, _, _, _>(Self::OPERATION, first, move |url| fetch_page(api, url, Self::OPERATION))
     }
 
     /// Every item of every page, in order; memory holds one page at a time.
