@@ -46,6 +46,9 @@ fn run() -> Result<(), String> {
     let info_version = document.pointer("/info/version").and_then(serde_json::Value::as_str).unwrap_or("unknown");
     spec_source::check_version(&spec, info_version)?;
     let info_version = info_version.to_string();
+    // `#[cfg(okta_spec = "2024.08.3")]` for hand-written code of operations a spec version does not have.
+    println!("cargo::rustc-check-cfg=cfg(okta_spec, values(any()))");
+    println!("cargo::rustc-cfg=okta_spec=\"{info_version}\"");
     let tag_groups = groups::TagGroups::of(&document, &manifest_dir)?;
     let mut normalised = normalise::run(&mut document, &tag_groups, spec.vetted.map(|v| v.version))?;
     let enabled = groups::enabled();

@@ -166,7 +166,9 @@ impl crate::Client {
     }
 
     #[cfg(feature = "org")]
-    /// `POST /api/v1/org/logo` (`uploadOrgLogo`): uploads the org's logo.
+    /// `POST /api/v1/org/logo` (`uploadOrgLogo`): uploads the org's logo. Only in spec 2024.08.3: Okta removed it;
+    /// the logo is a brand theme's ([`Client::upload_brand_theme_logo`]).
+    #[cfg(okta_spec = "2024.08.3")]
     pub fn upload_org_logo(&self) -> Upload<'_, ()> {
         Upload::new(self, "upload_org_logo", "/api/v1/org/logo", &[])
     }
