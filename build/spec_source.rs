@@ -41,23 +41,30 @@ pub struct Spec {
     pub vetted: Option<&'static VettedSpec>,
 }
 
-/// Reads and verifies the spec to generate from.
+/// Reads and verifies the spec to generate from, as `OKTA_SPEC_PATH` and `OKTA_SPEC_SHA256` say.
 pub fn resolve(manifest_dir: &Path) -> Result<Spec, String> {
     println!("cargo:rerun-if-env-changed=OKTA_SPEC_PATH");
     println!("cargo:rerun-if-env-changed=OKTA_SPEC_SHA256");
     let chosen = std::env::var_os("OKTA_SPEC_PATH").filter(|p| !p.is_empty()).map(PathBuf::from);
+    let vouched = std::env::var("OKTA_SPEC_SHA256").ok().filter(|s| !s.is_empty());
+    let path = chosen.clone().unwrap_or_else(|| manifest_dir.join(DEFAULT_FILE));
+    println!("cargo:rerun-if-changed={}", path.display());
+    resolve_from(manifest_dir, chosen, vouched)
+}
+
+/// [`resolve`] with the settings given: the chosen file (else the default) and the checksum vouched for.
+pub fn resolve_from(manifest_dir: &Path, chosen: Option<PathBuf>, vouched: Option<String>) -> Result<Spec, String> {
     let (path, source) = match chosen {
         Some(path) => (path, "OKTA_SPEC_PATH"),
         None => (manifest_dir.join(DEFAULT_FILE), "the default"),
     };
-    println!("cargo:rerun-if-changed={}", path.display());
     let bytes = std::fs::read(&path).map_err(|e| {
         format!("cannot read the Okta spec at {} ({source}): {e}\n  {}", path.display(), how_to_choose())
     })?;
     let sha256 = hex(&Sha256::digest(&bytes));
     let vetted = VETTED.iter().find(|v| v.sha256 == sha256);
     if vetted.is_none() {
-        let vouched = std::env::var("OKTA_SPEC_SHA256").ok().map(|s| s.trim().to_ascii_lowercase());
+        let vouched = vouched.map(|s| s.trim().to_ascii_lowercase());
         match vouched.as_deref() {
             Some(expected) if expected == sha256 => {}
             Some(expected) => {
@@ -81,25 +88,32 @@ pub fn resolve(manifest_dir: &Path) -> Result<Spec, String> {
     Ok(Spec { path, text, sha256, vetted })
 }
 
-/// Checks the parsed document against its table entry, and warns when building from an unvetted file.
-pub fn check_version(spec: &Spec, info_version: &str) -> Result<(), String> {
+/// Checks the parsed document against its table entry; for an unvetted file, returns the warning cargo must print.
+pub fn check_version(spec: &Spec, info_version: &str) -> Result<Option<String>, String> {
     match spec.vetted {
         Some(v) if v.version != info_version => Err(format!(
             "the Okta spec at {} matches the checksum of vetted spec {} but says it is version {info_version}",
             spec.path.display(),
             v.version
         )),
-        Some(_) => Ok(()),
-        None => {
-            println!(
-                "cargo:warning=okta-management is generated from Okta spec {info_version} ({}), which is not vetted: \
-                 the build may fail or the client may be incomplete (vetted: {})",
-                spec.path.display(),
-                VETTED.iter().map(|v| v.version).collect::<Vec<_>>().join(", ")
-            );
-            Ok(())
-        }
+        Some(_) => Ok(None),
+        None => Ok(Some(format!(
+            "okta-management is generated from Okta spec {info_version} ({}), which is not vetted: the build may \
+             fail or the client may be incomplete (vetted: {})",
+            spec.path.display(),
+            VETTED.iter().map(|v| v.version).collect::<Vec<_>>().join(", ")
+        ))),
     }
+}
+
+/// Parses the spec's YAML; an error says what to do.
+pub fn parse(spec: &Spec) -> Result<serde_json::Value, String> {
+    serde_norway::from_str(&spec.text).map_err(|e| {
+        format!(
+            "the Okta spec at {} is not valid YAML: {e}\n  Point OKTA_SPEC_PATH at Okta's management-minimal.yaml, or unset it to build the default",
+            spec.path.display()
+        )
+    })
 }
 
 fn how_to_choose() -> String {

@@ -41,14 +41,19 @@ async fn ssws_lists_users_with_the_sdk_user_agent() {
     let r = reqs.iter().find(|r| r.method == "GET" && r.path_and_query.starts_with("/api/v1/users")).unwrap();
     assert_eq!(r.header("authorization"), Some("SSWS [redacted]"));
     let ua = r.header("user-agent").unwrap();
-    let expected_prefix = format!("okta-management-rust/{} rust/", env!("CARGO_PKG_VERSION"));
+    let expected_prefix = format!(
+        "okta-management-rust/{} okta-spec/{}+{} rust/",
+        env!("CARGO_PKG_VERSION"),
+        okta_management::SPEC_VERSION,
+        &okta_management::SPEC_SHA256[..12]
+    );
     assert!(ua.starts_with(&expected_prefix), "{ua}");
     assert!(
         ua.ends_with(&format!(" {}/{} client-auth-test/1.0", std::env::consts::OS, std::env::consts::ARCH)),
         "{ua}"
     );
     // `rust/<version>`: a dotted version number.
-    let rust = ua.split(' ').nth(1).unwrap().strip_prefix("rust/").unwrap();
+    let rust = ua.split(' ').nth(2).unwrap().strip_prefix("rust/").unwrap();
     assert!(rust.split('.').count() >= 3 && rust.chars().next().unwrap().is_ascii_digit(), "{ua}");
     assert_eq!(ua, okta_management::user_agent(Some("client-auth-test/1.0")));
 }
