@@ -81,9 +81,10 @@ pub const RULES: &[Rule] = &[
         rule!(one_success_type_per_operation),
         rule!(require_path_parameters),
         rule!(name_inline_bodies),
-        rule!(array_response_for_list_operations, not_on: ["2026.06.3"]),
+        rule!(array_response_for_list_operations),
         rule!(comma_separated_expand_parameters),
         rule!(relax_validation_constraints),
+        rule!(untyped_map_values_are_any_json),
         rule!(pass_codes_are_strings),
         rule!(drop_defaults),
         rule!(drop_required),
@@ -792,21 +793,39 @@ fn require_path_parameters(doc: &mut Value, _: &mut Normalised) -> usize {
     count
 }
 
-/// `listPolicies` (one `Policy`) and `listRolesForClient` (one role) are declared with a single object while Okta
-/// returns an array, as every other list (the spec's own examples of listRolesForClient are arrays).
+/// A list operation (`GET`, `list…`) declared to return one object that wraps no array (`listPolicies` and
+/// `listRolesForClient` in 2024.08.3, `listAuthenticatorEnrollments` in 2026.06.3) returns an array, as every other
+/// list does (the spec's own examples of the latter two are arrays). Wrappers (`{"roles": [...]}`) are left alone.
 fn array_response_for_list_operations(doc: &mut Value, n: &mut Normalised) -> usize {
-    const OPERATIONS: [&str; 2] = ["listPolicies", "listRolesForClient"];
+    let components = schemas(doc).clone();
+    let resolve = |s: &Value| -> Value {
+        let mut s = s.clone();
+        for _ in 0..8 {
+            let Some(target) = s.get("$ref").and_then(Value::as_str).and_then(|r| components.get(r.rsplit('/').next()?))
+            else {
+                break;
+            };
+            s = target.clone();
+        }
+        s
+    };
     let mut count = 0;
-    for_each_operation(doc, |id, _, _, op| {
-        if !OPERATIONS.contains(&id) {
+    for_each_operation(doc, |id, method, _, op| {
+        if method != "get" || !id.starts_with("list") {
             return;
         }
-        if let Some(schema) = op.pointer_mut("/responses/200/content/application~1json/schema") {
-            if schema.get("type").and_then(Value::as_str) != Some("array") {
-                *schema = json!({"type": "array", "items": schema.take()});
-                n.array_responses.push(id.to_string());
-                count += 1;
-            }
+        let Some(schema) = op.pointer_mut("/responses/200/content/application~1json/schema") else { return };
+        let resolved = resolve(schema);
+        let is_array = resolved.get("type").and_then(Value::as_str) == Some("array");
+        let wraps_array = resolved
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.values().any(|v| resolve(v).get("type").and_then(Value::as_str) == Some("array")));
+        let is_object = resolved.get("properties").is_some() || resolved.get("oneOf").is_some();
+        if !is_array && !wraps_array && is_object {
+            *schema = json!({"type": "array", "items": schema.take()});
+            n.array_responses.push(id.to_string());
+            count += 1;
         }
     });
     count
@@ -871,6 +890,27 @@ fn relax_validation_constraints(doc: &mut Value, _: &mut Normalised) -> usize {
                 s.remove("format");
                 count += 1;
             }
+        }
+    });
+    count
+}
+
+/// A map whose values are declared as objects with no properties says nothing about its values, and Okta puts
+/// strings there (`UserFactorVerifyResponse.profile`: `{"phoneNumber": "+1…"}`); such values become any JSON.
+fn untyped_map_values_are_any_json(doc: &mut Value, _: &mut Normalised) -> usize {
+    let mut count = 0;
+    walk_all_schemas(doc, &mut |s, _| {
+        let Some(values) = s.get_mut("additionalProperties").and_then(Value::as_object_mut) else { return };
+        let bare_object = values.get("type").and_then(Value::as_str) == Some("object")
+            && values.get("properties").and_then(Value::as_object).is_none_or(|p| p.is_empty())
+            && !values.contains_key("additionalProperties")
+            && !values.contains_key("$ref")
+            && !values.contains_key("allOf")
+            && !values.contains_key("oneOf")
+            && !values.contains_key("anyOf");
+        if bare_object {
+            values.clear();
+            count += 1;
         }
     });
     count

@@ -75,12 +75,9 @@ def pascal(name: str) -> str:  # typify's type names
 
 def manifest(out: Path) -> dict[str, dict]:
     pat = re.compile(r'(\w+): (?:"([^"]*)"|(true|false))')
-    ops = {}
-    for line in (out / "okta_manifest.rs").read_text().splitlines():
-        if "crate::manifest::Operation {" in line:
-            op = {k: s or b for k, s, b in pat.findall(line)}
-            ops[op["operation_id"]] = op
-    return ops
+    lines = (out / "okta_manifest.rs").read_text().splitlines()
+    ops = [{k: s or b for k, s, b in pat.findall(line)} for line in lines if "crate::manifest::Operation {" in line]
+    return {op["operation_id"]: op for op in ops}
 
 
 def model_types(out: Path) -> set[str]:
@@ -105,13 +102,11 @@ def operations(spec: dict) -> dict[str, tuple]:
 
 
 def params(spec: dict, op: dict, item: dict) -> dict[str, str]:
-    """Setter name -> location, of the path-item and operation parameters (the operation's win)."""
-    found = {}
-    for p in item.get("parameters", []) + op.get("parameters", []):
-        if "$ref" in p:
-            p = spec["components"]["parameters"][p["$ref"].rsplit("/", 1)[-1]]
-        found[(p["name"], p["in"])] = p
-    return {snake(name): where for name, where in found}
+    """Setter name -> location (path, query, header) of the path-item's and the operation's parameters."""
+    refs = spec["components"].get("parameters", {})
+    found = item.get("parameters", []) + op.get("parameters", [])
+    found = (refs[p["$ref"].rsplit("/", 1)[-1]] if "$ref" in p else p for p in found)
+    return {snake(p["name"]): p["in"] for p in found}
 
 
 def body_type(op: dict) -> str | None:
