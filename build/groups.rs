@@ -89,8 +89,8 @@ impl TagGroups {
                 let path = manifest_dir.join(crate::spec_source::DEFAULT_FILE);
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {} for its x-tagGroups: {e}", path.display()))?;
-                let default: Value = serde_norway::from_str(&text)
-                    .map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
+                let default: Value =
+                    serde_norway::from_str(&text).map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
                 borrowed = default.get("x-tagGroups").cloned().unwrap_or(Value::Null);
                 &borrowed
             }

@@ -68,40 +68,40 @@ macro_rules! rule {
 
 /// The rules, in the order they run (later rules rely on earlier ones; see spec/README.md).
 pub const RULES: &[Rule] = &[
-        rule!(rename_case_colliding_schemas),
-        rule!(unwrap_annotated_refs),
-        rule!(inline_shared_bodies),
-        rule!(hoist_inline_hook_payloads),
-        rule!(take_out_multipart_operations),
-        rule!(json_bodies_for_json_suffix_media, not_on: ["2024.08.3"]),
-        rule!(raw_bodies_for_non_json_media),
-        rule!(schema_for_untyped_json_responses, not_on: ["2024.08.3"]),
-        rule!(error_schema_for_bodyless_errors),
-        rule!(one_error_type_per_operation, not_on: ["2024.08.3"]),
-        rule!(one_success_type_per_operation),
-        rule!(require_path_parameters),
-        rule!(name_inline_bodies),
-        rule!(array_response_for_list_operations),
-        rule!(comma_separated_expand_parameters),
-        rule!(relax_validation_constraints),
-        rule!(untyped_map_values_are_any_json),
-        rule!(pass_codes_are_strings),
-        rule!(drop_defaults),
-        rule!(drop_required),
-        rule!(close_non_string_enums),
-        rule!(name_inline_union_members),
-        rule!(open_string_enums),
-        rule!(name_inline_objects),
-        rule!(flatten_all_of),
-        rule!(keep_unknown_properties),
-        rule!(optional_collections_keep_empty),
-        rule!(collapse_same_type_unions),
-        rule!(name_inline_discriminated_unions, not_on: ["2024.08.3"]),
-        rule!(discriminate_untagged_one_of),
-        rule!(merge_object_unions),
-        rule!(tagged_discriminator_unions),
-        rule!(drop_examples),
-        rule!(plain_text_code_blocks),
+    rule!(rename_case_colliding_schemas),
+    rule!(unwrap_annotated_refs),
+    rule!(inline_shared_bodies),
+    rule!(hoist_inline_hook_payloads),
+    rule!(take_out_multipart_operations),
+    rule!(json_bodies_for_json_suffix_media, not_on: ["2024.08.3"]),
+    rule!(raw_bodies_for_non_json_media),
+    rule!(schema_for_untyped_json_responses, not_on: ["2024.08.3"]),
+    rule!(error_schema_for_bodyless_errors),
+    rule!(one_error_type_per_operation, not_on: ["2024.08.3"]),
+    rule!(one_success_type_per_operation),
+    rule!(require_path_parameters),
+    rule!(name_inline_bodies),
+    rule!(array_response_for_list_operations),
+    rule!(comma_separated_expand_parameters),
+    rule!(relax_validation_constraints),
+    rule!(untyped_map_values_are_any_json),
+    rule!(pass_codes_are_strings),
+    rule!(drop_defaults),
+    rule!(drop_required),
+    rule!(close_non_string_enums),
+    rule!(name_inline_union_members),
+    rule!(open_string_enums),
+    rule!(name_inline_objects),
+    rule!(flatten_all_of),
+    rule!(keep_unknown_properties),
+    rule!(optional_collections_keep_empty),
+    rule!(collapse_same_type_unions),
+    rule!(name_inline_discriminated_unions, not_on: ["2024.08.3"]),
+    rule!(discriminate_untagged_one_of),
+    rule!(merge_object_unions),
+    rule!(tagged_discriminator_unions),
+    rule!(drop_examples),
+    rule!(plain_text_code_blocks),
 ];
 
 /// Runs every rule, in order. `vetted` is the version of a vetted spec (rules must match on it), or `None`.
@@ -111,7 +111,8 @@ pub fn run(doc: &mut Value, groups: &crate::groups::TagGroups, vetted: Option<&s
     {
         return Err("the spec has no `paths` or no `components.schemas` object".into());
     }
-    let mut n = Normalised { operations: list_operations(doc, groups), paged: paged_operations(doc), ..Normalised::default() };
+    let mut n =
+        Normalised { operations: list_operations(doc, groups), paged: paged_operations(doc), ..Normalised::default() };
     let mut idle = Vec::new();
     for rule in RULES {
         let touched = (rule.apply)(doc, &mut n);
@@ -801,7 +802,8 @@ fn array_response_for_list_operations(doc: &mut Value, n: &mut Normalised) -> us
     let resolve = |s: &Value| -> Value {
         let mut s = s.clone();
         for _ in 0..8 {
-            let Some(target) = s.get("$ref").and_then(Value::as_str).and_then(|r| components.get(r.rsplit('/').next()?))
+            let Some(target) =
+                s.get("$ref").and_then(Value::as_str).and_then(|r| components.get(r.rsplit('/').next()?))
             else {
                 break;
             };
@@ -1431,7 +1433,8 @@ fn collapse_same_type_unions(doc: &mut Value, _: &mut Normalised) -> usize {
         };
         let o = m.as_object()?;
         let ty = o.get("type")?.as_str()?;
-        let plain = o.keys().all(|k| k == "type" || k == "format" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+        let plain =
+            o.keys().all(|k| k == "type" || k == "format" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
         (plain && matches!(ty, "string" | "integer" | "number" | "boolean")).then(|| ty.to_string())
     };
     let mut count = 0;
@@ -1467,7 +1470,8 @@ fn name_inline_discriminated_unions(doc: &mut Value, _: &mut Normalised) -> usiz
                 },
                 _ => (schema, hint),
             };
-            let union = slot.get("discriminator").is_some() && (slot.get("oneOf").is_some() || slot.get("anyOf").is_some());
+            let union =
+                slot.get("discriminator").is_some() && (slot.get("oneOf").is_some() || slot.get("anyOf").is_some());
             if union && slot.get("$ref").is_none() {
                 hoist_schema(slot, &hint, &|name| taken.contains(name), &mut hoisted);
             }

@@ -84,7 +84,8 @@ pub fn resolve_from(manifest_dir: &Path, chosen: Option<PathBuf>, vouched: Optio
             }
         }
     }
-    let text = String::from_utf8(bytes).map_err(|e| format!("the Okta spec at {} is not UTF-8: {e}", path.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| format!("the Okta spec at {} is not UTF-8: {e}", path.display()))?;
     Ok(Spec { path, text, sha256, vetted })
 }
 
@@ -117,10 +118,8 @@ pub fn parse(spec: &Spec) -> Result<serde_json::Value, String> {
 }
 
 fn how_to_choose() -> String {
-    let table: String = VETTED
-        .iter()
-        .map(|v| format!("\n    {} sha256 {} from {}", v.version, v.sha256, v.upstream))
-        .collect();
+    let table: String =
+        VETTED.iter().map(|v| format!("\n    {} sha256 {} from {}", v.version, v.sha256, v.upstream)).collect();
     format!(
         "Unset OKTA_SPEC_PATH to build the default ({DEFAULT_FILE}), or point it at one of the vetted specs:{table}"
     )

@@ -474,8 +474,7 @@ fn check(kind: &str) -> Outcome {
     let spec = common::spec();
     let decoders: BTreeMap<(&str, &str), _> =
         generated_bodies::BODIES.iter().map(|(id, which, f)| ((*id, *which), *f)).collect();
-    let mut outcome =
-        Outcome { met: Default::default(), known_bad: 0, decoded: 0, lossless: 0, failures: Vec::new() };
+    let mut outcome = Outcome { met: Default::default(), known_bad: 0, decoded: 0, lossless: 0, failures: Vec::new() };
     for (id, _, _, op) in common::operations(spec) {
         let mut bodies: Vec<(String, &Value)> = Vec::new();
         if kind == "request" {
@@ -528,7 +527,9 @@ fn check(kind: &str) -> Outcome {
     // An entry no example of this spec matches is stale: it would hide nothing, so it must go.
     for (index, (id, which, name, _)) in KNOWN_BAD_EXAMPLES.iter().enumerate() {
         if (*which == "request") == (kind == "request") && !outcome.met.contains(&index) {
-            outcome.failures.push(format!("{id} {which} {name}: in KNOWN_BAD_EXAMPLES but not an example of this spec"));
+            outcome
+                .failures
+                .push(format!("{id} {which} {name}: in KNOWN_BAD_EXAMPLES but not an example of this spec"));
         }
     }
     outcome

@@ -36,11 +36,27 @@ fn a_jwk_set_tells_encryption_keys_from_signing_keys_and_signing_keys_by_kty() {
     use types::OAuth2ClientJsonSigningKeyResponse as Signing;
     use types::OpenIdConnectApplicationSettingsClientKeysKeysItem as Key;
     let keys = decoded.keys.unwrap();
-    assert!(matches!(&keys[0], Key::OAuth2ClientJsonSigningKeyResponse(Signing::OAuth2ClientJsonWebKeyRsaResponse(k)) if k.n.as_deref() == Some("abc")), "{:?}", keys[0]);
-    assert!(matches!(&keys[1], Key::OAuth2ClientJsonSigningKeyResponse(Signing::OAuth2ClientJsonWebKeyEcResponse(k)) if k.x.as_deref() == Some("x1")), "{:?}", keys[1]);
-    assert!(matches!(&keys[2], Key::OAuth2ClientJsonEncryptionKeyResponse(k) if k.n.as_deref() == Some("def")), "{:?}", keys[2]);
+    assert!(
+        matches!(&keys[0], Key::OAuth2ClientJsonSigningKeyResponse(Signing::OAuth2ClientJsonWebKeyRsaResponse(k)) if k.n.as_deref() == Some("abc")),
+        "{:?}",
+        keys[0]
+    );
+    assert!(
+        matches!(&keys[1], Key::OAuth2ClientJsonSigningKeyResponse(Signing::OAuth2ClientJsonWebKeyEcResponse(k)) if k.x.as_deref() == Some("x1")),
+        "{:?}",
+        keys[1]
+    );
+    assert!(
+        matches!(&keys[2], Key::OAuth2ClientJsonEncryptionKeyResponse(k) if k.n.as_deref() == Some("def")),
+        "{:?}",
+        keys[2]
+    );
     // A key type the spec does not list is kept whole inside the signing-key union.
-    assert!(matches!(&keys[3], Key::OAuth2ClientJsonSigningKeyResponse(Signing::Unknown(raw)) if raw["crv"] == "Ed25519"), "{:?}", keys[3]);
+    assert!(
+        matches!(&keys[3], Key::OAuth2ClientJsonSigningKeyResponse(Signing::Unknown(raw)) if raw["crv"] == "Ed25519"),
+        "{:?}",
+        keys[3]
+    );
 }
 
 #[test]
@@ -64,8 +80,11 @@ fn device_integration_metadata_decodes_by_integration_type() {
     let chrome = json!({"type": "CHROME", "serviceAccountName": "sa", "serviceAccountEmail": "sa@example.com"});
     let (decoded, encoded) = round_trip::<M>(&chrome);
     assert_eq!(encoded, chrome);
-    assert!(matches!(&decoded, M::DeviceIntegrationsMetadataChrome(c) if c.service_account_email.as_deref() == Some("sa@example.com")));
-    let ws1 = json!({"type": "WORKSPACE_ONE", "provider": "p", "enrollmentUrl": "https://e.example.com", "idpId": "0oa1"});
+    assert!(
+        matches!(&decoded, M::DeviceIntegrationsMetadataChrome(c) if c.service_account_email.as_deref() == Some("sa@example.com"))
+    );
+    let ws1 =
+        json!({"type": "WORKSPACE_ONE", "provider": "p", "enrollmentUrl": "https://e.example.com", "idpId": "0oa1"});
     assert!(matches!(round_trip::<M>(&ws1).0, M::DeviceIntegrationsMetadataWorkspaceOne(_)));
     let idp = json!({"type": "DEVICE_IDP", "idpId": "0oa2"});
     assert!(matches!(round_trip::<M>(&idp).0, M::DeviceIntegrationsMetadataDeviceIdp(_)));
@@ -82,9 +101,11 @@ fn the_inline_hook_body_decodes_by_the_event_type_each_member_documents() {
     let (decoded, encoded) = round_trip::<B>(&token);
     assert_eq!(encoded, token);
     assert!(matches!(decoded, B::TokenRequest(_)), "{decoded:?}");
-    let import = json!({"eventType": "com.okta.import.transform", "data": {"appUser": {"profile": {"email": "a@b.c"}}}});
+    let import =
+        json!({"eventType": "com.okta.import.transform", "data": {"appUser": {"profile": {"email": "a@b.c"}}}});
     assert!(matches!(round_trip::<B>(&import).0, B::UserImportRequestExecute(_)));
-    let telephony = json!({"eventType": "com.okta.telephony.provider", "requestType": "com.okta.user.telephony.pre-enrollment"});
+    let telephony =
+        json!({"eventType": "com.okta.telephony.provider", "requestType": "com.okta.user.telephony.pre-enrollment"});
     assert!(matches!(round_trip::<B>(&telephony).0, B::TelephonyRequestExecute(_)));
     let unknown = json!({"eventType": "com.okta.something.new", "data": {"x": 1}});
     let (decoded, encoded) = round_trip::<B>(&unknown);
@@ -135,18 +156,20 @@ fn values_that_may_be_of_several_types_keep_theirs() {
 /// A server for the client tests: records (method, path, content-type, body) and answers from `script`.
 type Seen = Arc<Mutex<Vec<(String, String, Option<String>, String)>>>;
 
-async fn server(script: fn(&str, &str, &str) -> (StatusCode, Option<String>, Value)) -> (String, Seen) {
+/// (method, path and query, the server's origin) → (status, Link header, JSON body).
+type Script = fn(&str, &str, &str) -> (StatusCode, Option<String>, Value);
+
+async fn server(script: Script) -> (String, Seen) {
     #[derive(Clone)]
     struct S {
         seen: Seen,
         origin: Arc<Mutex<String>>,
-        script: fn(&str, &str, &str) -> (StatusCode, Option<String>, Value),
+        script: Script,
     }
     async fn handle(State(s): State<S>, request: Request) -> Response {
         let method = request.method().to_string();
         let path = request.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
-        let content_type =
-            request.headers().get("content-type").map(|v| v.to_str().unwrap_or_default().to_string());
+        let content_type = request.headers().get("content-type").map(|v| v.to_str().unwrap_or_default().to_string());
         let body = axum::body::to_bytes(request.into_body(), 1 << 20).await.unwrap();
         let body = String::from_utf8_lossy(&body).into_owned();
         s.seen.lock().unwrap().push((method.clone(), path.clone(), content_type, body));
@@ -200,7 +223,8 @@ async fn wrapper_object_lists_page_through_links_in_the_body() {
         (StatusCode::OK, None, json!({"roles": [{"id": "r1"}], "_links": {"next": {"href": "https://evil.example.com/api/v1/iam/roles?after=x"}}}))
     })
     .await;
-    let client = okta_management::Client::builder().org_url(&origin).token("00t").disable_https_check(true).build().unwrap();
+    let client =
+        okta_management::Client::builder().org_url(&origin).token("00t").disable_https_check(true).build().unwrap();
     let mut pages = std::pin::pin!(client.list_roles().pages());
     assert_eq!(pages.try_next().await.unwrap().unwrap().items.len(), 1);
     let err = pages.try_next().await.unwrap_err();
@@ -209,8 +233,10 @@ async fn wrapper_object_lists_page_through_links_in_the_body() {
 
 #[tokio::test]
 async fn a_merge_patch_body_is_typed_and_sent_as_merge_patch_json() {
-    let (origin, seen) = server(|_, _, _| (StatusCode::OK, None, json!({"aaguid": "cb69481e-8ff7-4039-93ec-0a2729a154a8", "name": "Key"})))
-        .await;
+    let (origin, seen) = server(|_, _, _| {
+        (StatusCode::OK, None, json!({"aaguid": "cb69481e-8ff7-4039-93ec-0a2729a154a8", "name": "Key"}))
+    })
+    .await;
     let client = client(&origin);
     let body = types::CustomAaguidUpdateRequestObject { name: Some("Renamed key".into()), ..Default::default() };
     let answer = client
