@@ -51,8 +51,13 @@ pub fn generate(
         generator.generate_tokens(&spec).map_err(|e| format!("progenitor failed on the normalised spec: {e}"))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced unparsable code: {e}"))?;
     slim_models(&mut file);
+    let merged = merge_identical_match_arms(&mut file);
+    if merged == 0 {
+        return Err("post-generation edit `merge_identical_match_arms` changed nothing: progenitor's output changed".into());
+    }
     let emitted = client_methods(&file);
-    let code = expose_builder_client(&prettyplease::unparse(&file));
+    let operations = n.operations.len() - n.hand_written.len();
+    let code = expose_builder_client(&prettyplease::unparse(&file), operations)?;
     write(out_dir, "okta_generated.rs", &code)?;
     write(out_dir, "okta_models.rs", &models(n))?;
     write(out_dir, "okta_manifest.rs", &manifest(n, &emitted))?;
@@ -161,16 +166,91 @@ fn slim_models(file: &mut syn::File) {
 
 /// Post-generation steps: the pagination extension follows `Link` headers with the builder's client, which
 /// progenitor keeps private to its `builder` module; success bodies are decoded by the crate; struct builders
-/// start the unknown-properties map empty.
-fn expose_builder_client(code: &str) -> String {
-    code.replace("        client: &'a super::Client,\n", "        pub(crate) client: &'a super::Client,\n")
-        // Success bodies are decoded by the crate, so a decode error names the operation and status.
-        .replace(
-            "=> ResponseValue::from_response(response).await,",
-            "=> crate::transport::decode_response(response, info.operation_id).await,",
-        )
-        // The flattened `extra` map is optional in substance: struct builders start it empty, not as a missing value.
-        .replace("extra: Err(\"no value supplied for extra\".to_string()),", "extra: Ok(Default::default()),")
+/// start the unknown-properties map empty. Each edit checks how many places it changed, so a progenitor upgrade
+/// that changes its output fails the build here instead of silently skipping an edit.
+fn expose_builder_client(code: &str, builders: usize) -> Result<String, String> {
+    let code = replace_counted(
+        code,
+        "        client: &'a super::Client,\n",
+        "        pub(crate) client: &'a super::Client,\n",
+        "builder client field",
+        |n| n == builders,
+    )?;
+    // Success bodies are decoded by the crate, so a decode error names the operation and status.
+    let code = replace_counted(
+        &code,
+        "=> ResponseValue::from_response(response).await,",
+        "=> crate::transport::decode_response(response, info.operation_id).await,",
+        "success body decoding",
+        |n| n > 0,
+    )?;
+    // The flattened `extra` map is optional in substance: struct builders start it empty, not as a missing value.
+    replace_counted(
+        &code,
+        "extra: Err(\"no value supplied for extra\".to_string()),",
+        "extra: Ok(Default::default()),",
+        "struct builders' extra map",
+        |n| n > 0,
+    )
+}
+
+/// progenitor writes one `match` arm per documented error status, each with the same body (`400u16 => Err(…
+/// from_response(response).await?)`, `403u16 => …`); every arm is an `.await` point of the operation's `send`
+/// state machine, and these copies were the largest share of the crate's borrow-checking time and memory. Arms of
+/// one `match` whose patterns are literals and whose bodies are identical become one arm (`400u16 | 403u16 => …`),
+/// which does exactly the same. Returns how many arms were folded into others.
+fn merge_identical_match_arms(file: &mut syn::File) -> usize {
+    use quote::ToTokens;
+    use syn::visit_mut::VisitMut;
+    struct Merge(usize);
+    impl VisitMut for Merge {
+        fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+            syn::visit_mut::visit_expr_match_mut(self, m);
+            let literal = |arm: &syn::Arm| arm.guard.is_none() && matches!(arm.pat, syn::Pat::Lit(_));
+            if !m.arms.iter().all(|a| literal(a) || matches!(a.pat, syn::Pat::Wild(_))) {
+                return;
+            }
+            let mut kept: Vec<(String, syn::Arm)> = Vec::new();
+            for arm in std::mem::take(&mut m.arms) {
+                let body = arm.body.to_token_stream().to_string();
+                match kept.iter_mut().find(|(b, k)| *b == body && literal(k) && literal(&arm)) {
+                    Some((_, k)) => {
+                        let previous = std::mem::replace(&mut k.pat, syn::Pat::Verbatim(Default::default()));
+                        let mut cases = match previous {
+                            syn::Pat::Or(or) => or.cases,
+                            other => std::iter::once(other).collect(),
+                        };
+                        cases.push(arm.pat);
+                        k.pat = syn::Pat::Or(syn::PatOr { attrs: Vec::new(), leading_vert: None, cases });
+                        self.0 += 1;
+                    }
+                    None => kept.push((body, arm)),
+                }
+            }
+            m.arms = kept.into_iter().map(|(_, arm)| arm).collect();
+        }
+    }
+    let mut merge = Merge(0);
+    merge.visit_file_mut(file);
+    merge.0
+}
+
+/// `code.replace(from, to)`, failing unless the number of places matched is what `expected` accepts.
+fn replace_counted(
+    code: &str,
+    from: &str,
+    to: &str,
+    edit: &str,
+    expected: impl Fn(usize) -> bool,
+) -> Result<String, String> {
+    let found = code.matches(from).count();
+    if !expected(found) {
+        return Err(format!(
+            "post-generation edit `{edit}` matched {found} places in progenitor's output, which is not what \
+             build/codegen.rs expects: progenitor's output changed; update the edit"
+        ));
+    }
+    Ok(code.replace(from, to))
 }
 
 /// `impl Paginated` for the builder of every paged list operation: those that return an array, and those that
