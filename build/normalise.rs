@@ -237,10 +237,15 @@ fn walk_all_schemas(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, 
         walk_schemas(s, &upper_camel(name), f);
     }
     if let Some(params) = doc.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
-        for (_, p) in params.iter_mut() {
-            let pname = p.get("name").and_then(Value::as_str).map(upper_camel).unwrap_or_default();
+        for (key, p) in params.iter_mut() {
+            // Named after the component (`pathWellKnownUriPath` → `WellKnownUriPathParam`), not the parameter's
+            // name, which many share (`path`, `status`, `type`).
+            let stem = ["path", "query", "header"]
+                .iter()
+                .find_map(|prefix| key.strip_prefix(prefix).filter(|rest| rest.starts_with(char::is_uppercase)))
+                .unwrap_or(key);
             if let Some(s) = p.get_mut("schema") {
-                walk_schemas(s, &format!("{pname}Param"), f);
+                walk_schemas(s, &format!("{}Param", upper_camel(stem)), f);
             }
         }
     }

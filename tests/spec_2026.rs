@@ -256,3 +256,21 @@ async fn a_merge_patch_body_is_typed_and_sent_as_merge_patch_json() {
     assert_eq!(content_type.as_deref(), Some("application/merge-patch+json"));
     assert_eq!(serde_json::from_str::<Value>(body).unwrap(), json!({"name": "Renamed key"}));
 }
+
+#[tokio::test]
+async fn keyword_and_dotted_parameters_go_on_the_wire_as_the_spec_names_them() {
+    let (origin, seen) = server(|_, _, _| (StatusCode::OK, None, json!([]))).await;
+    let client = client(&origin);
+    // `match` is a Rust keyword: the setter is `match_`, the query key stays `match`.
+    client.list_app_service_accounts().match_("sales").limit(5).send().await.unwrap();
+    // A path parameter whose value has a dot.
+    let _ = client
+        .get_root_brand_well_known_uri()
+        .brand_id("bnd1")
+        .path(types::WellKnownUriPathParam::AssetlinksJson)
+        .send()
+        .await;
+    let paths: Vec<String> = seen.lock().unwrap().iter().map(|(_, p, _, _)| p.clone()).collect();
+    assert!(paths[0].ends_with("?limit=5&match=sales") || paths[0].ends_with("?match=sales&limit=5"), "{paths:?}");
+    assert_eq!(paths[1], "/api/v1/brands/bnd1/well-known-uris/assetlinks.json");
+}
