@@ -179,7 +179,9 @@ def main() -> None:
         p = props[0].get(t, frozenset())
         if len(p) >= 2 and by_props[p] == 1 and from_props[p] == 1:
             renamed[t] = next(n for n in new_only if props[1].get(n) == p)
-    md += ["", f"#### Renamed types ({len(renamed)})", "", "| Old | New |", "|---|---|"]
+    md += ["", f"#### Renamed types ({len(renamed)})", "",
+           "A type gone from 0.1.0 whose properties are exactly those of one new type; check the new type's docs.",
+           "", "| Old | New |", "|---|---|"]
     md += [f"| `{o}` | `{n}` |" for o, n in sorted(renamed.items())]
     gone_types = sorted(old_only - set(renamed))
     md += ["", f"#### Removed types ({len(gone_types)})", "", ", ".join(f"`{t}`" for t in gone_types)]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use okta_management::manifest::{GENERATED_METHODS, OPERATIONS};
+use okta_management::manifest::{GENERATED_METHODS, OPERATIONS, PAGINATED_OPERATIONS};
 use std::collections::BTreeSet;
 
 #[test]
@@ -54,6 +54,26 @@ fn progenitor_emitted_a_method_for_every_operation_it_was_given() {
 }
 
 #[test]
+fn every_list_operation_with_a_cursor_can_be_streamed() {
+    // From the spec, parsed here: a GET with an `after` query parameter (its own or its path's) lists pages.
+    let spec = common::spec();
+    let mut expected = BTreeSet::new();
+    for (id, method, path, op) in common::operations(spec) {
+        let Some(path) = path.strip_prefix("paths:") else { continue };
+        let item = &spec["paths"][path];
+        let params = op["parameters"].as_array().into_iter().flatten().chain(item["parameters"].as_array().into_iter().flatten());
+        let has_cursor = params.map(|p| common::resolve(spec, p)).any(|p| p["name"] == "after" && p["in"] == "query");
+        if method == "GET" && has_cursor {
+            expected.insert(id);
+        }
+    }
+    let paginated: BTreeSet<String> = PAGINATED_OPERATIONS.iter().map(|s| s.to_string()).collect();
+    let missing: Vec<&String> = expected.difference(&paginated).collect();
+    assert!(missing.is_empty(), "list operations without .stream(): {missing:?}");
+    println!("{} list operations page with .pages()/.stream()", paginated.len());
+}
+
+#[test]
 #[cfg(okta_spec = "2026.06.3")]
 fn the_default_spec_is_2026_06_3_with_732_operations() {
     assert_eq!(okta_management::SPEC_VERSION, "2026.06.3");
@@ -67,6 +87,10 @@ fn the_default_spec_is_2026_06_3_with_732_operations() {
     // Every operation is in a named feature group: 2026.06.3 has x-tagGroups for all its tags.
     let other: Vec<&str> = OPERATIONS.iter().filter(|o| o.group == "other").map(|o| o.operation_id).collect();
     assert!(other.is_empty(), "{other:?}");
+    // Ten lists wrap their items in an object (`{"roles": [...], "_links": …}`) and page all the same.
+    for id in ["listRoles", "listResourceSets", "listGovernanceBundles", "listUsersWithRoleAssignments"] {
+        assert!(PAGINATED_OPERATIONS.contains(&id), "{id}");
+    }
 }
 
 fn snake(id: &str) -> String {
