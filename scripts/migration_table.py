@@ -5,7 +5,12 @@ and the generated code of the two builds (OUT_DIRs holding okta_manifest.rs, okt
 normalised-spec.json): removed methods, changed builder parameters and body types, added methods per cargo feature,
 renamed model types (same property names, unique match) and removed model types. Summary counts go to stderr.
 
-Usage, after building the crate once per spec and copying each OUT_DIR (see --help for the defaults):
+The old side is 0.1.0's own output: build commit 3a8736b (the last 0.1.0 commit) with OKTA_SPEC_PATH at the
+2024.08.3 file (`git worktree add /tmp/old 3a8736b && cd /tmp/old && OKTA_SPEC_PATH=… cargo check --lib`); the new
+side is this checkout's `cargo check --lib` with no OKTA_SPEC_PATH. Pass each build's OUT_DIR
+(target/debug/build/okta-management-*/out).
+
+Usage (see --help for the defaults):
     python3 scripts/migration_table.py [--print] [--changelog CHANGELOG.md] [--old-spec YAML] [--new-spec YAML] \
         [--old-out /tmp/out-2024.08.3] [--new-out /tmp/out-2026.06.3]
 """
