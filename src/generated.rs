@@ -1,5 +1,6 @@
-//! The one place generated code enters the crate: progenitor's client and typify's models from `OUT_DIR`,
-//! plus the open enums and tagged unions build.rs emits for them (see `build/normalise.rs`).
+//! The one place generated code enters the crate: progenitor's client, compiled here, and the models
+//! (typify's structs, the open enums and tagged unions), compiled by `okta-management-types` — both written by its
+//! build script (`crates/types/build/`), whose `OUT_DIR` build.rs passes on as `OKTA_GENERATED_DIR`.
 #![allow(
     missing_docs,
     clippy::all,
@@ -13,11 +14,8 @@
     rustdoc::all
 )]
 
-include!(concat!(env!("OUT_DIR"), "/okta_generated.rs"));
+pub use okta_management_types::generated::{models, types};
 
-/// Open enums and discriminated unions that replace typify's closed enums and plain base structs.
-pub mod models {
-    include!(concat!(env!("OUT_DIR"), "/okta_models.rs"));
-}
+include!(concat!(env!("OKTA_GENERATED_DIR"), "/okta_generated.rs"));
 
-include!(concat!(env!("OUT_DIR"), "/okta_paginated.rs"));
+include!(concat!(env!("OKTA_GENERATED_DIR"), "/okta_paginated.rs"));

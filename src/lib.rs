@@ -46,20 +46,20 @@ pub mod hooks;
 #[cfg(feature = "mock")]
 pub mod mock;
 #[doc(hidden)]
-pub mod open_enum;
+pub use okta_management_types::open_enum;
 pub mod pagination;
 pub mod query;
 pub mod retry;
 pub mod secret;
 #[doc(hidden)]
-pub mod tagged_union;
+pub use okta_management_types::tagged_union;
 
 #[cfg(not(test))]
 pub use client::{Client, ClientBuilder, user_agent};
 pub use error::{Error, Result};
 
-// `SPEC_VERSION` and `SPEC_SHA256`: which Okta spec this build was generated from (also in the User-Agent).
-include!(concat!(env!("OUT_DIR"), "/okta_spec.rs"));
+/// `SPEC_VERSION` and `SPEC_SHA256`: which Okta spec this build was generated from (also in the User-Agent).
+pub use okta_management_types::{SPEC_SHA256, SPEC_VERSION};
 #[cfg(not(test))]
 pub use uploads::Upload;
 

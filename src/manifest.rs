@@ -17,7 +17,7 @@ pub struct Operation {
     pub hand_written: bool,
 }
 
-include!(concat!(env!("OUT_DIR"), "/okta_manifest.rs"));
+include!(concat!(env!("OKTA_GENERATED_DIR"), "/okta_manifest.rs"));
 
 /// The media type Okta expects for an operation's body where progenitor's is not it (raw or `+json` bodies).
 pub fn body_media_type(operation_id: &str) -> Option<&'static str> {

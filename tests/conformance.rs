@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 mod generated_bodies {
-    include!(concat!(env!("OUT_DIR"), "/okta_conformance.rs"));
+    include!(concat!(env!("OKTA_GENERATED_DIR"), "/okta_conformance.rs"));
 }
 
 /// Examples that cannot decode because the spec's example contradicts the spec's own schema (an object where the

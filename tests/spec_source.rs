@@ -1,8 +1,8 @@
-//! The spec resolution build.rs runs (`build/spec_source.rs`, compiled here as a module): vetted files are
+//! The spec resolution the generator runs (`crates/types/build/spec_source.rs`, compiled here as a module): vetted files are
 //! recognised by checksum, unvetted ones need `OKTA_SPEC_SHA256`, and every failure is one error saying what to do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, dead_code)]
 
-#[path = "../build/spec_source.rs"]
+#[path = "../crates/types/build/spec_source.rs"]
 mod spec_source;
 
 use spec_source::{check_version, parse, resolve_from};

@@ -57,7 +57,19 @@ pub fn generate(
     }
     let emitted = client_methods(&file);
     let operations = n.operations.len() - n.hand_written.len();
-    let code = expose_builder_client(&prettyplease::unparse(&file), operations)?;
+    // The models go to `okta_types.rs` (compiled by okta-management-types), the client to `okta_generated.rs`
+    // (compiled by okta-management): two crates, so neither rustc holds the whole API.
+    let (types, client) = split_types(file)?;
+    let types = replace_counted(
+        &prettyplease::unparse(&types),
+        // The flattened `extra` map is optional in substance: struct builders start it empty, not as a missing value.
+        "extra: Err(\"no value supplied for extra\".to_string()),",
+        "extra: Ok(Default::default()),",
+        "struct builders' extra map",
+        |n| n > 0,
+    )?;
+    write(out_dir, "okta_types.rs", &types)?;
+    let code = expose_builder_client(&prettyplease::unparse(&client), operations)?;
     write(out_dir, "okta_generated.rs", &code)?;
     write(out_dir, "okta_models.rs", &models(n))?;
     let (paginated_code, paginated_ops) = paginated(doc, n);
@@ -165,9 +177,8 @@ fn slim_models(file: &mut syn::File) {
     }
 }
 
-/// Post-generation steps: the pagination extension follows `Link` headers with the builder's client, which
-/// progenitor keeps private to its `builder` module; success bodies are decoded by the crate; struct builders
-/// start the unknown-properties map empty. Each edit checks how many places it changed, so a progenitor upgrade
+/// Post-generation steps on the client: the pagination extension follows `Link` headers with the builder's client,
+/// which progenitor keeps private to its `builder` module; success bodies are decoded by the crate. Each edit checks how many places it changed, so a progenitor upgrade
 /// that changes its output fails the build here instead of silently skipping an edit.
 fn expose_builder_client(code: &str, builders: usize) -> Result<String, String> {
     let code = replace_counted(
@@ -178,21 +189,27 @@ fn expose_builder_client(code: &str, builders: usize) -> Result<String, String> 
         |n| n == builders,
     )?;
     // Success bodies are decoded by the crate, so a decode error names the operation and status.
-    let code = replace_counted(
+    replace_counted(
         &code,
         "=> ResponseValue::from_response(response).await,",
         "=> crate::transport::decode_response(response, info.operation_id).await,",
         "success body decoding",
         |n| n > 0,
-    )?;
-    // The flattened `extra` map is optional in substance: struct builders start it empty, not as a missing value.
-    replace_counted(
-        &code,
-        "extra: Err(\"no value supplied for extra\".to_string()),",
-        "extra: Ok(Default::default()),",
-        "struct builders' extra map",
-        |n| n > 0,
     )
+}
+
+/// Splits progenitor's file into the `types` module (alone in a file) and everything else.
+fn split_types(file: syn::File) -> Result<(syn::File, syn::File), String> {
+    let (types, client): (Vec<syn::Item>, Vec<syn::Item>) =
+        file.items.into_iter().partition(|i| matches!(i, syn::Item::Mod(m) if m.ident == "types"));
+    if types.len() != 1 {
+        return Err(format!("progenitor's output has {} `types` modules, expected 1", types.len()));
+    }
+    let shebang = None;
+    Ok((
+        syn::File { shebang, attrs: Vec::new(), items: types },
+        syn::File { shebang: None, attrs: file.attrs, items: client },
+    ))
 }
 
 /// progenitor writes one `match` arm per documented error status, each with the same body (`400u16 => Err(…
