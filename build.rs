@@ -7,7 +7,9 @@ fn main() {
     println!("cargo:rerun-if-env-changed=DEP_OKTA_MANAGEMENT_TYPES_OUT_DIR");
     println!("cargo:rerun-if-env-changed=DEP_OKTA_MANAGEMENT_TYPES_SPEC_VERSION");
     let Ok(generated) = std::env::var("DEP_OKTA_MANAGEMENT_TYPES_OUT_DIR") else {
-        eprintln!("error: okta-management-types did not say where its generated code is (DEP_OKTA_MANAGEMENT_TYPES_OUT_DIR)");
+        eprintln!(
+            "error: okta-management-types did not say where its generated code is (DEP_OKTA_MANAGEMENT_TYPES_OUT_DIR)"
+        );
         std::process::exit(1);
     };
     println!("cargo:rustc-env=OKTA_GENERATED_DIR={generated}");

@@ -61,7 +61,11 @@ fn every_list_operation_with_a_cursor_can_be_streamed() {
     for (id, method, path, op) in common::operations(spec) {
         let Some(path) = path.strip_prefix("paths:") else { continue };
         let item = &spec["paths"][path];
-        let params = op["parameters"].as_array().into_iter().flatten().chain(item["parameters"].as_array().into_iter().flatten());
+        let params = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(item["parameters"].as_array().into_iter().flatten());
         let has_cursor = params.map(|p| common::resolve(spec, p)).any(|p| p["name"] == "after" && p["in"] == "query");
         if method == "GET" && has_cursor {
             expected.insert(id);

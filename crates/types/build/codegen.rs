@@ -53,7 +53,9 @@ pub fn generate(
     slim_models(&mut file);
     let merged = merge_identical_match_arms(&mut file);
     if merged == 0 {
-        return Err("post-generation edit `merge_identical_match_arms` changed nothing: progenitor's output changed".into());
+        return Err(
+            "post-generation edit `merge_identical_match_arms` changed nothing: progenitor's output changed".into()
+        );
     }
     let emitted = client_methods(&file);
     let operations = n.operations.len() - n.hand_written.len();

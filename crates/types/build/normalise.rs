@@ -1617,3 +1617,8 @@ fn fence_as_text(text: &str) -> String {
     }
     out
 }
+
+// Unit tests of the rules on small fixtures; compiled by `crates/types/tests/rules.rs`, never by the build script.
+#[cfg(test)]
+#[path = "normalise_tests.rs"]
+mod tests;
