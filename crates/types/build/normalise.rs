@@ -946,23 +946,20 @@ fn pass_codes_are_strings(doc: &mut Value, _: &mut Normalised) -> usize {
 /// Invalid defaults (`Policy.priority`: integer with a string default; `default: null` on non-nullable) stop
 /// typify, and valid ones make fields non-optional so a read-modify-write would write defaults Okta never sent.
 fn drop_defaults(doc: &mut Value, _: &mut Normalised) -> usize {
-    let mut count = 0;
-    walk_all_schemas(doc, &mut |s, _| {
-        if s.remove("default").is_some() {
-            count += 1;
-        }
-    });
-    count
+    remove_keyword_everywhere(doc, "default")
 }
 
 /// `required` makes 33 readOnly properties mandatory in request bodies and breaks decoding where Okta omits a
 /// property or sends `null`; every property becomes optional (`Option`), which is what Okta really sends.
 fn drop_required(doc: &mut Value, _: &mut Normalised) -> usize {
+    remove_keyword_everywhere(doc, "required")
+}
+
+/// Removes `keyword` from every schema of the document; returns how many schemas had it.
+fn remove_keyword_everywhere(doc: &mut Value, keyword: &str) -> usize {
     let mut count = 0;
     walk_all_schemas(doc, &mut |s, _| {
-        if s.remove("required").is_some() {
-            count += 1;
-        }
+        count += usize::from(s.remove(keyword).is_some());
     });
     count
 }
