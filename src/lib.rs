@@ -1,8 +1,8 @@
 //! # okta-management
 //!
 //! A typed, async client for the [Okta Management API](https://developer.okta.com/docs/api/), generated from
-//! Okta's OpenAPI spec (2026.06.3 by default; see [`SPEC_VERSION`]) by build.rs, with the parts a generated client lacks written by hand:
-//! configuration (`okta.yaml`, `OKTA_CLIENT_*`), authentication (SSWS, OAuth 2.0 private_key_jwt, Bearer,
+//! Okta's OpenAPI spec (2026.06.3 by default; see [`SPEC_VERSION`]), with the parts a generated client lacks
+//! written by hand: configuration (`okta.yaml`, `OKTA_CLIENT_*`), authentication (SSWS, OAuth 2.0 private_key_jwt, Bearer,
 //! DPoP), rate-limit-aware retry, Link-header pagination as `Stream`s, typed errors, tracing, helpers to
 //! receive Okta's event and inline hooks, and a mock Okta org for tests (feature `mock`).
 //!
@@ -19,8 +19,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Layout: generated code enters in one place, [`generated`] (progenitor's client and builders, typify's
-//! models); everything else is hand-written, one module per concern.
+//! Layout: generated code enters in one place, [`generated`] (progenitor's client and builders, compiled here;
+//! typify's models, compiled by the `okta-management-types` crate); everything else is hand-written, one module per
+//! concern.
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 

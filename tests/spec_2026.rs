@@ -51,6 +51,13 @@ fn a_jwk_set_tells_encryption_keys_from_signing_keys_and_signing_keys_by_kty() {
         "{:?}",
         keys[2]
     );
+    // An RSA key whose modulus is not a string fits no variant: the item is kept whole, and the rest decode.
+    let odd = json!({"keys": [{"kty": "RSA", "kid": "x", "n": 5}, {"kty": "EC", "kid": "s2"}]});
+    let (odd_decoded, odd_encoded) = round_trip::<types::OpenIdConnectApplicationSettingsClientKeys>(&odd);
+    assert_eq!(odd_encoded, odd);
+    let odd_keys = odd_decoded.keys.unwrap();
+    assert!(matches!(&odd_keys[0], Key::Unknown(raw) if raw["n"] == 5), "{:?}", odd_keys[0]);
+    assert!(matches!(&odd_keys[1], Key::OAuth2ClientJsonSigningKeyResponse(_)), "{:?}", odd_keys[1]);
     // A key type the spec does not list is kept whole inside the signing-key union.
     assert!(
         matches!(&keys[3], Key::OAuth2ClientJsonSigningKeyResponse(Signing::Unknown(raw)) if raw["crv"] == "Ed25519"),

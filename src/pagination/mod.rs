@@ -131,13 +131,6 @@ impl<T: DeserializeOwned> ListBody for Vec<T> {
     }
 }
 
-/// `_links.next.href` of a wrapper body's links object, if any.
-#[doc(hidden)]
-pub fn next_href<L: serde::Serialize>(links: &L) -> Option<String> {
-    let links = serde_json::to_value(links).ok()?;
-    links.pointer("/next/href")?.as_str().map(str::to_owned)
-}
-
 /// One page of a list operation.
 #[derive(Debug, Clone)]
 pub struct Page<T> {

@@ -289,7 +289,7 @@ fn paginated(doc: &Value, n: &Normalised) -> (String, Vec<String>) {
             (item.clone(), format!("Vec<{item}>"))
         } else {
             let Some((wrapper, item, field, links)) = wrapper_list(doc, schema) else { continue };
-            let next = if links { "crate::pagination::next_href(&self.links)" } else { "None" };
+            let next = if links { "self.links.and_then(|l| l.next).and_then(|n| n.href)" } else { "None" };
             let _ = writeln!(
                 out,
                 "impl crate::pagination::ListBody for crate::types::{wrapper} {{\n    type Item = {item};\n    fn into_page_parts(self) -> (Vec<{item}>, Option<String>) {{ let next = {next}; (self.{field}.unwrap_or_default(), next) }}\n}}"
@@ -308,7 +308,7 @@ fn paginated(doc: &Value, n: &Normalised) -> (String, Vec<String>) {
 }
 
 /// For a `$ref` to an object whose only array property holds the items: (wrapper type, item type, the Rust field
-/// of the items, whether it has `_links`).
+/// of the items, whether it has a typed `_links.next.href`, read straight from the decoded fields).
 fn wrapper_list(doc: &Value, schema: &Value) -> Option<(String, String, String, bool)> {
     let name = schema.get("$ref")?.as_str()?.rsplit('/').next()?;
     let wrapper = doc.pointer(&format!("/components/schemas/{name}"))?;
@@ -318,7 +318,22 @@ fn wrapper_list(doc: &Value, schema: &Value) -> Option<(String, String, String, 
     let [(field, array)] = arrays.as_slice() else { return None };
     let item = type_expr(array.get("items")?, "crate::types")?;
     let field = heck::ToSnakeCase::to_snake_case(field.as_str());
-    Some((upper_camel(name), item, field, props.contains_key("_links")))
+    Some((upper_camel(name), item, field, typed_next_href(doc, props.get("_links"))))
+}
+
+/// Whether a `_links` schema declares `next` with a string `href` (so `links.next.href` is an `Option<String>`).
+fn typed_next_href(doc: &Value, links: Option<&Value>) -> bool {
+    let resolve = |s: &Value| -> Option<Value> {
+        match s.get("$ref").and_then(Value::as_str) {
+            Some(r) => doc.pointer(&format!("/components/schemas/{}", r.rsplit('/').next()?)).cloned(),
+            None => Some(s.clone()),
+        }
+    };
+    let href = links
+        .and_then(resolve)
+        .and_then(|l| l.pointer("/properties/next").and_then(resolve))
+        .and_then(|n| n.pointer("/properties/href/type").cloned());
+    href.as_ref().and_then(Value::as_str) == Some("string")
 }
 
 /// Open enums and tagged unions, as invocations of the hand-written `open_enum!` and `tagged_union!` macros.

@@ -1293,25 +1293,8 @@ fn same_schema(a: &Value, b: &Value) -> bool {
 fn discriminate_untagged_one_of(doc: &mut Value, n: &mut Normalised) -> usize {
     let mut count = 0;
     let components = schemas(doc).clone();
-    let mut hoisted: Vec<(String, Value)> = Vec::new();
-    for (parent, schema) in schemas(doc).iter_mut() {
-        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
-        for (property, schema) in props.iter_mut() {
-            let hint = format!("{}{}", upper_camel(parent), upper_camel(property));
-            let (slot, hint) = match schema.get("type").and_then(Value::as_str) {
-                Some("array") => match schema.get_mut("items") {
-                    Some(items) => (items, format!("{hint}Item")),
-                    None => continue,
-                },
-                _ => (schema, hint),
-            };
-            if union_mapping(slot, &components, &n.open_enums).is_some() {
-                hoist_schema(slot, &hint, &|name| components.contains_key(name), &mut hoisted);
-            }
-        }
-    }
-    // The members are existing components, so `components` still resolves them.
-    schemas(doc).extend(hoisted);
+    // The members are existing components, so `components` still resolves them after the hoisting.
+    hoist_property_schemas(doc, |slot| union_mapping(slot, &components, &n.open_enums).is_some());
     for s in schemas(doc).values_mut() {
         let Some(found) = union_mapping(s, &components, &n.open_enums) else { continue };
         let mapping: Map<String, Value> = found
@@ -1459,6 +1442,16 @@ fn collapse_same_type_unions(doc: &mut Value, _: &mut Normalised) -> usize {
 /// enum whose first member always matches. Such unions under component properties (and array items) become
 /// components of their own, so [`tagged_discriminator_unions`] makes them tagged unions.
 fn name_inline_discriminated_unions(doc: &mut Value, _: &mut Normalised) -> usize {
+    hoist_property_schemas(doc, |slot| {
+        slot.get("$ref").is_none()
+            && slot.get("discriminator").is_some()
+            && (slot.get("oneOf").is_some() || slot.get("anyOf").is_some())
+    })
+}
+
+/// Hoists the inline schemas of component properties (or of their array items) that `hoist` selects into
+/// components named `{Parent}{Property}` (`…Item` for items), leaving `$ref`s behind; returns how many.
+fn hoist_property_schemas(doc: &mut Value, hoist: impl Fn(&Value) -> bool) -> usize {
     let taken: BTreeSet<String> = schemas(doc).keys().cloned().collect();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     for (parent, schema) in schemas(doc).iter_mut() {
@@ -1472,9 +1465,7 @@ fn name_inline_discriminated_unions(doc: &mut Value, _: &mut Normalised) -> usiz
                 },
                 _ => (schema, hint),
             };
-            let union =
-                slot.get("discriminator").is_some() && (slot.get("oneOf").is_some() || slot.get("anyOf").is_some());
-            if union && slot.get("$ref").is_none() {
+            if hoist(slot) {
                 hoist_schema(slot, &hint, &|name| taken.contains(name), &mut hoisted);
             }
         }

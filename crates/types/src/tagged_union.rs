@@ -53,10 +53,9 @@ macro_rules! tagged_union {
                     _ => {
                         $(
                             // An object the fallback type cannot take is still kept whole.
-                            if let Ok(value) = $crate::tagged_union::decode_variant(object.clone()) {
-                                return Ok(Self::$fallback(value));
-                            }
+                            return Ok($crate::tagged_union::decode_or_keep(object).map_or_else(Self::Unknown, Self::$fallback));
                         )?
+                        #[allow(unreachable_code)]
                         Ok(Self::Unknown(object))
                     }
                 }
@@ -64,6 +63,21 @@ macro_rules! tagged_union {
             }
         }
     };
+}
+
+/// Decodes an object into `T`, or gives the object back untouched when it does not fit (no copy either way).
+#[doc(hidden)]
+pub fn decode_or_keep<T: serde::de::DeserializeOwned>(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, serde_json::Map<String, serde_json::Value>> {
+    let value = serde_json::Value::Object(object);
+    match T::deserialize(&value) {
+        Ok(decoded) => Ok(decoded),
+        Err(_) => match value {
+            serde_json::Value::Object(object) => Err(object),
+            _ => Err(serde_json::Map::new()),
+        },
+    }
 }
 
 /// Decodes an already-parsed object into one variant's type.
