@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 const AUTH_HEADER: &str = "x-okta-hook-auth";
 const SECRET: &str = "Bearer s3cr3t-v4lue-xyz";
-const FIXTURE: &str = include_str!("fixtures/hooks/event_hook_user_lifecycle_create.json");
+const FIXTURE: &str = include_str!("../fixtures/hooks/event_hook_user_lifecycle_create.json");
 
 fn receiver() -> EventHookReceiver {
     EventHookReceiver::new(HeaderName::from_static(AUTH_HEADER), SecretString::from(SECRET))

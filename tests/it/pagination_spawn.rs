@@ -1,7 +1,7 @@
 //! Paged listings can run in `tokio::spawn` on a multi-threaded runtime (the futures and streams of
 //! `Paginated` are `Send`). Before the bounds were spelled out, `tokio::spawn` of a listing did not compile
 //! ("implementation of `Paginated` is not general enough"), so this file is first of all a compile test.
-#![cfg(feature = "mock")]
+#![cfg(all(feature = "mock", feature = "groups"))]
 #![allow(clippy::expect_used)]
 
 use futures::TryStreamExt;

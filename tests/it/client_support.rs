@@ -206,9 +206,7 @@ pub async fn mint_access_token(base: &str, client_id: &str, scopes: &str) -> Str
 
 // ---------------------------------------------------------------- tracing capture
 
-#[path = "../capture/mod.rs"]
-mod capture;
-pub use capture::Capture;
+pub use crate::capture::Capture;
 
 /// A TRACE-level subscriber writing into `capture` (install it with `tracing::subscriber::set_default` in a
 /// current-thread runtime so every task, the mock's included, logs into it).

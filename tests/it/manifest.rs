@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![cfg(feature = "full")]
 
-mod common;
+use crate::common;
 
 use okta_management::manifest::{GENERATED_METHODS, OPERATIONS, PAGINATED_OPERATIONS};
 use std::collections::BTreeSet;

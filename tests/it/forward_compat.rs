@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![cfg(feature = "full")]
 
-mod common;
+use crate::common;
 
 use okta_management::types;
 use serde_json::{Value, json};

@@ -1,4 +1,4 @@
-#![cfg(feature = "mock")]
+#![cfg(all(feature = "mock", feature = "hooks", feature = "groups"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! End to end: the mock org calls `examples/event_hook_receiver.rs` (run in-process), which
 //! calls the mock org back through the SDK.
@@ -20,11 +20,11 @@ use okta_management::secret::SecretString;
 use okta_management::types::{CreateUserRequest, EventHook, EventHookStatus, EventHookVerificationStatus};
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 
 // The example's `main`/`run` and its environment parsing are not used here.
 #[allow(dead_code)]
-#[path = "../examples/event_hook_receiver.rs"]
+#[path = "../../examples/event_hook_receiver.rs"]
 mod receiver;
 
 use receiver::{App, ReceiverConfig};

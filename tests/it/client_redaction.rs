@@ -7,7 +7,7 @@
 #![cfg(feature = "mock")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
-mod client_support;
+use crate::client_support;
 
 use client_support::{
     CLIENT_ID, Capture, base, fixture, list_count, mint_access_token, register_rsa, rsa_client, ssws, subscriber,

@@ -5,7 +5,7 @@
 #![cfg(feature = "mock")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
-mod client_support;
+use crate::client_support;
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 #![cfg(feature = "mock")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod client_support;
+use crate::client_support;
 
 use client_support::{register_rsa, rsa_client};
 use okta_management::Error;
