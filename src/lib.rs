@@ -44,8 +44,9 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod hooks;
+/// The mock Okta org (feature `mock`): the `okta-management-mock` crate.
 #[cfg(feature = "mock")]
-pub mod mock;
+pub use okta_management_mock as mock;
 #[doc(hidden)]
 pub use okta_management_types::open_enum;
 pub mod pagination;

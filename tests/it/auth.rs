@@ -292,19 +292,7 @@ async fn resource(State(m): State<Arc<Mock>>, headers: HeaderMap) -> Response {
 }
 
 fn capture() -> Capture {
-    static CAPTURE: std::sync::OnceLock<Capture> = std::sync::OnceLock::new();
-    CAPTURE
-        .get_or_init(|| {
-            let capture = Capture::default();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_writer(capture.clone())
-                .with_ansi(false)
-                .finish();
-            tracing::subscriber::set_global_default(subscriber).unwrap();
-            capture
-        })
-        .clone()
+    capture::global()
 }
 
 async fn start(verifier: Option<Verifier>, behavior: Behavior) -> Arc<Mock> {

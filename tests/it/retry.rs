@@ -135,7 +135,7 @@ fn header_values(hit: &Hit, name: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn rate_limit_waits_for_the_reset_then_succeeds() {
-    let _ = tracing_subscriber::fmt().with_test_writer().with_max_level(tracing::Level::DEBUG).try_init();
+    crate::capture::global();
     let (url, log) = scripted(|n| if n == 1 { rate_limited("rl-1", 0, 1) } else { ok() }).await;
     let started = Instant::now();
     let (res, calls) = run(&fast_policy(), Method::GET, &url, None).await;

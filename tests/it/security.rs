@@ -8,7 +8,7 @@
 
 use crate::capture;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 use okta_management::auth::{Authenticator, PrivateKey, TokenSupplier};
@@ -533,21 +533,7 @@ async fn a_next_link_to_another_origin_is_refused_and_never_fetched() {
 use capture::Capture;
 
 fn capture() -> Capture {
-    static CAPTURE: OnceLock<Capture> = OnceLock::new();
-    CAPTURE
-        .get_or_init(|| {
-            let capture = Capture::default();
-            use tracing_subscriber::util::SubscriberInitExt;
-            tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_ansi(false)
-                .with_writer(capture.clone())
-                .finish()
-                .try_init()
-                .unwrap();
-            capture
-        })
-        .clone()
+    capture::global()
 }
 
 #[cfg(feature = "mock")]

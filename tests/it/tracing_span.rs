@@ -1,7 +1,7 @@
 //! The `okta.request` span every API call opens: what it records once the call is over (operation, method,
 //! path, final status, Okta request id, latency and the number of requests sent, retries included).
 //!
-//! Alone in its test binary, with a global subscriber: `tracing` caches per-callsite interest process-wide.
+//! Read from the test binary's global subscriber (`crate::capture::global`), filtered to this test's own requests.
 #![cfg(feature = "mock")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
@@ -9,21 +9,14 @@ use crate::capture;
 
 use std::time::Duration;
 
-use capture::Capture;
 use okta_management::Client;
 use okta_management::mock::{Fault, MockOrg};
 use okta_management::retry::RetryPolicy;
-use tracing_subscriber::fmt::format::FmtSpan;
 
 #[tokio::test]
 async fn the_request_span_records_the_outcome_and_the_attempts() {
-    let capture = Capture::default();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_writer(capture.clone())
-        .init();
+    // The binary's global subscriber is shared with other tests: only spans of this test's user count.
+    let capture = capture::global();
 
     let mock = MockOrg::builder().start().await.unwrap();
     let policy = RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5));
@@ -39,7 +32,9 @@ async fn the_request_span_records_the_outcome_and_the_attempts() {
     client.get_user().id(&id).send().await.unwrap();
 
     let logs = capture.text();
-    let closed: Vec<&str> = logs.lines().filter(|l| l.contains("okta.request{") && l.ends_with_close()).collect();
+    let path = format!("path=\"/api/v1/users/{id}\"");
+    let closed: Vec<&str> =
+        logs.lines().filter(|l| l.contains("okta.request{") && l.contains(&path) && l.ends_with_close()).collect();
     assert_eq!(closed.len(), 1, "{logs}");
     let span = closed[0];
     for field in [
@@ -57,7 +52,7 @@ async fn the_request_span_records_the_outcome_and_the_attempts() {
     // One request, no retry.
     client.get_user().id(&id).send().await.unwrap();
     let logs = capture.text();
-    let last = logs.lines().rfind(|l| l.contains("okta.request{") && l.ends_with_close()).unwrap();
+    let last = logs.lines().rfind(|l| l.contains("okta.request{") && l.contains(&path) && l.ends_with_close()).unwrap();
     assert!(last.contains("attempts=1") && last.contains("status=200"), "{last}");
 }
 

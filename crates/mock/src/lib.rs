@@ -7,8 +7,8 @@
 //! log and event hook deliveries. The server stops when the handle is dropped.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), okta_management::mock::MockError> {
-//! use okta_management::mock::{Fault, MockOrg};
+//! # async fn demo() -> Result<(), okta_management_mock::MockError> {
+//! use okta_management_mock::{Fault, MockOrg};
 //! let org = MockOrg::builder().seed_users(500).start().await?;
 //! org.inject("GET /api/v1/users", Fault::RateLimitEvery(3))?;
 //! let url = org.base_url(); // http://127.0.0.1:PORT/
