@@ -19,64 +19,50 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Layout: generated code enters in one place, [`generated`] (progenitor's client and builders, compiled here;
-//! typify's models, compiled by the `okta-management-types` crate); everything else is hand-written, one module per
-//! concern.
+//! ## What is where
+//!
+//! This crate is the generated API plus the hand-written customizations on top of it; the rest lives in crates of
+//! its own, re-exported here at the paths users know:
+//!
+//! | path | crate | what |
+//! |---|---|---|
+//! | [`Client`], [`generated`], [`types`], [`manifest`] | this one (`generated.rs`, `client.rs`) | progenitor's client and builders, typify's models |
+//! | [`pagination::Paginated`], uploads, System Log tail | this one (`customizations/`) | hand-written operations on the generated client |
+//! | [`config`], [`auth`], [`credentials`], [`retry`], [`pagination`], [`error`], [`secret`], [`query`] | `okta-management-runtime` | no generated code |
+//! | [`hooks`] | `okta-management-hooks` | receiving event and inline hooks |
+//! | [`mock`] (feature `mock`) | `okta-management-mock` | a mock Okta org over real HTTP |
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
-// The unit tests of the hand-written modules do not need the 270k-line generated client; leaving it out of the
-// `cfg(test)` build keeps `cargo test` from compiling it twice. Integration tests use the real crate.
-#[cfg(not(test))]
 mod client;
-#[cfg(not(test))]
+mod customizations;
 pub mod generated;
-#[cfg(not(test))]
 pub mod manifest;
-#[cfg(not(test))]
-mod system_log;
-#[cfg(not(test))]
+pub mod pagination;
 pub mod transport;
-#[cfg(not(test))]
-mod uploads;
 
-pub mod auth;
-pub mod config;
-pub mod error;
-pub mod hooks;
+pub use okta_management_runtime::{auth, config, credentials, error, query, retry, secret};
+
+pub use okta_management_hooks as hooks;
 /// The mock Okta org (feature `mock`): the `okta-management-mock` crate.
 #[cfg(feature = "mock")]
 pub use okta_management_mock as mock;
 #[doc(hidden)]
 pub use okta_management_types::open_enum;
-pub mod pagination;
-pub mod query;
-pub mod retry;
-pub mod secret;
 #[doc(hidden)]
 pub use okta_management_types::tagged_union;
 
-#[cfg(not(test))]
 pub use client::{Client, ClientBuilder, user_agent};
+pub use customizations::uploads::Upload;
 pub use error::{Error, Result};
 
 /// `SPEC_VERSION` and `SPEC_SHA256`: which Okta spec this build was generated from (also in the User-Agent).
 pub use okta_management_types::{SPEC_SHA256, SPEC_VERSION};
-#[cfg(not(test))]
-pub use uploads::Upload;
 
 /// The spec's models: typify's structs plus the open enums and tagged unions that replace its enums.
-#[cfg(not(test))]
 pub mod types {
     pub use crate::generated::models::*;
     pub use crate::generated::types::*;
-}
-
-/// Stand-ins for the generated models in the unit-test build (see above).
-#[cfg(test)]
-pub mod types {
-    /// The generated `LogEvent` in the real build.
-    pub type LogEvent = serde_json::Value;
 }
 
 /// The README's Rust snippets, compiled as doctests so that they cannot drift from the API.

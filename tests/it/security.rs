@@ -339,11 +339,11 @@ fn hook_secrets_are_compared_in_constant_time() {
     assert!(with("").is_err());
     assert!(with(&HOOK_SECRET[..HOOK_SECRET.len() - 1]).is_err());
 
-    let verify = include_str!("../../src/hooks/verify.rs");
+    let verify = include_str!("../../crates/hooks/src/verify.rs");
     assert!(verify.contains("use subtle::{Choice, ConstantTimeEq};"));
     assert!(verify.contains("constant_time_eq(value.as_bytes(), self.secret.expose_secret().as_bytes())"));
     assert!(verify.contains(".ct_eq(&other)"));
-    let secret = include_str!("../../src/secret.rs");
+    let secret = include_str!("../../crates/runtime/src/secret.rs");
     assert!(secret.contains(".ct_eq(other.0.as_bytes())"));
     assert_eq!(SecretString::from(HOOK_SECRET), SecretString::from(HOOK_SECRET));
     assert_ne!(SecretString::from(HOOK_SECRET), SecretString::from(near_miss()));

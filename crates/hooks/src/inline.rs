@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::common::{Extra, LooseString, Sensitive, present};
 use super::error::HookError;
 use super::verify::{self, DEFAULT_MAX_BODY_BYTES, HeaderAuth};
-use crate::secret::SecretString;
+use okta_management_runtime::secret::SecretString;
 
 /// The inline hook types (the `eventType` Okta sends; also the `type` used to register the hook).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

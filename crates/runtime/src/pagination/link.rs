@@ -11,8 +11,8 @@
 
 use http::HeaderMap;
 
-use super::PaginationError;
-use crate::error::excerpt;
+use crate::error::{LinkSyntaxError, PaginationError};
+use crate::excerpt::excerpt;
 
 /// Longest excerpt of a malformed header kept in an error.
 const MAX_HEADER_EXCERPT: usize = 200;
@@ -44,42 +44,6 @@ impl Link {
     }
 }
 
-/// What was wrong in a malformed `Link` header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum LinkSyntaxError {
-    /// The header holds bytes other than visible ASCII, spaces and tabs.
-    NotAscii,
-    /// A link does not start with `<`.
-    ExpectedTarget,
-    /// A `<` has no matching `>`.
-    UnterminatedTarget,
-    /// The target contains whitespace, a control character or `<`.
-    InvalidTarget,
-    /// A `;` is not followed by a parameter name.
-    ExpectedParamName,
-    /// A `=` is not followed by a value.
-    ExpectedParamValue,
-    /// A quoted string has no closing quote.
-    UnterminatedQuotedString,
-    /// Something other than `;` or `,` follows a link or a parameter.
-    UnexpectedCharacter,
-}
-
-impl std::fmt::Display for LinkSyntaxError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            LinkSyntaxError::NotAscii => "not visible ASCII",
-            LinkSyntaxError::ExpectedTarget => "expected '<'",
-            LinkSyntaxError::UnterminatedTarget => "missing '>'",
-            LinkSyntaxError::InvalidTarget => "invalid character in link target",
-            LinkSyntaxError::ExpectedParamName => "expected a parameter name",
-            LinkSyntaxError::ExpectedParamValue => "expected a parameter value",
-            LinkSyntaxError::UnterminatedQuotedString => "unterminated quoted string",
-            LinkSyntaxError::UnexpectedCharacter => "expected ';' or ','",
-        })
-    }
-}
 
 /// Parses every `Link` header field of `headers`, in order.
 pub fn parse_links(headers: &HeaderMap) -> Result<Vec<Link>, PaginationError> {

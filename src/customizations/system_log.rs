@@ -52,7 +52,7 @@ impl crate::Client {
         let fetch = move |url: Url| {
             let api = api.clone();
             // The `next` link is fetched as an opaque URL (never rebuilt), like every paged listing.
-            async move { crate::pagination::paginated::fetch_page(&api, url, OPERATION).await }
+            async move { crate::customizations::paginated::fetch_page(&api, url, OPERATION).await }
         };
         tail::<crate::types::LogEvent, _, _>(OPERATION, first, fetch, options).into_items().right_stream()
     }

@@ -16,7 +16,6 @@
 
 mod bearer;
 mod dpop;
-mod jwt;
 mod private_key;
 mod ssws;
 
@@ -29,8 +28,7 @@ use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use zeroize::Zeroizing;
 
-pub use bearer::{BoxError, TokenSupplier};
-pub use jwt::{JwsAlgorithm, KeyError, PrivateKey};
+pub use crate::credentials::{BoxError, JwsAlgorithm, KeyError, PrivateKey, TokenSupplier};
 
 use crate::config::{AuthConfig, AuthorizationMode, Config};
 use crate::secret::SecretString;
@@ -177,7 +175,7 @@ pub(crate) fn now_secs() -> u64 {
 pub(crate) fn random_jti() -> Result<String, KeyError> {
     let mut b = [0u8; 16];
     aws_lc_rs::rand::fill(&mut b).map_err(|_| KeyError::Signing)?;
-    Ok(jwt::B64URL.encode(b))
+    Ok(crate::credentials::B64URL.encode(b))
 }
 
 /// The `error` parameter of the first `WWW-Authenticate` challenge that has one.

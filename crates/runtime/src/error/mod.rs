@@ -14,7 +14,14 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
-use crate::pagination::PaginationError;
+mod pagination;
+mod progenitor;
+
+pub use pagination::{LinkSyntaxError, PaginationError};
+#[doc(hidden)]
+pub use progenitor::{carrier, decode_response};
+#[doc(hidden)]
+pub use crate::excerpt::excerpt;
 
 /// `Result` with the crate's [`Error`] as default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -174,7 +181,8 @@ impl Error {
     /// when the response declared a non-JSON media type (an HTML page from a proxy, say) and [`Error::Decode`]
     /// otherwise; both name the operation and status. Every success body goes through here: generated calls and
     /// every page of a listing.
-    pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+    #[doc(hidden)]
+    pub fn decode_json<T: serde::de::DeserializeOwned>(
         operation: &'static str,
         status: StatusCode,
         headers: &HeaderMap,
@@ -443,59 +451,10 @@ pub(crate) fn request_id_of(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A one-line, bounded (at most `max` bytes, ellipsis included), char-boundary-safe excerpt of a body.
-///
-/// Invalid UTF-8 is replaced, a multi-byte character cut by the byte limit is dropped, and control
-/// characters and whitespace runs become single spaces so that the excerpt never breaks a log line. A cut
-/// excerpt ends with `…`.
-pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    const ELLIPSIS: char = '…';
-    let end = body.len().min(max);
-    let prefix = body.get(..end).unwrap_or_default();
-    let text: Cow<'_, str> = match std::str::from_utf8(prefix) {
-        Ok(s) => Cow::Borrowed(s),
-        // Only the last character was cut by the limit: drop it.
-        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(prefix.get(..e.valid_up_to()).unwrap_or_default()),
-        Err(_) => String::from_utf8_lossy(prefix),
-    };
-    let (mut out, cut) = one_line(&text, max);
-    if cut || body.len() > max {
-        let mut limit = max.saturating_sub(ELLIPSIS.len_utf8()).min(out.len());
-        while !out.is_char_boundary(limit) {
-            limit = limit.saturating_sub(1);
-        }
-        out.truncate(limit);
-        out.push(ELLIPSIS);
-    }
-    out
-}
-
-/// Collapses whitespace and control characters into single spaces, trims, and bounds the length to `max`
-/// bytes at a char boundary; also says whether it had to cut.
-fn one_line(s: &str, max: usize) -> (String, bool) {
-    let mut out = String::with_capacity(s.len().min(max));
-    let mut pending_space = false;
-    for c in s.chars() {
-        if c.is_whitespace() || c.is_control() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        let extra = c.len_utf8() + usize::from(pending_space);
-        if out.len() + extra > max {
-            return (out, true);
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        out.push(c);
-    }
-    (out, false)
-}
 
 /// Sanitises a string field of an error body for display.
 fn clean(s: &str) -> String {
-    one_line(s, MAX_EXCERPT_BYTES).0
+    crate::excerpt::one_line(s, MAX_EXCERPT_BYTES).0
 }
 
 /// At most ~120 bytes of an excerpt, for `Display` lines.

@@ -14,10 +14,6 @@
 //! Each page body is decoded once, straight from the response bytes into `Vec<T>`.
 
 mod link;
-#[cfg(not(test))]
-pub(crate) mod paginated;
-#[cfg(not(test))]
-pub use paginated::Paginated;
 
 use std::future::Future;
 use std::time::Duration;
@@ -27,58 +23,16 @@ use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use url::{Origin, Url};
 
-pub use link::{Link, LinkSyntaxError, parse_link_header, parse_links};
+pub use crate::error::{LinkSyntaxError, PaginationError};
+pub use link::{Link, parse_link_header, parse_links};
 
-use crate::error::{ApiError, Error, Result, excerpt};
+use crate::error::{ApiError, Error, Result};
+use crate::excerpt::excerpt;
 use crate::retry::RateLimitInfo;
 
 /// Longest excerpt of a URL kept in an error.
 const MAX_URL_EXCERPT: usize = 200;
 
-/// Why pagination could not continue.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PaginationError {
-    /// A `Link` header is not valid RFC 8288.
-    #[error("malformed Link header ({reason} at byte {offset}): {excerpt}")]
-    MalformedLink {
-        /// What was wrong.
-        reason: LinkSyntaxError,
-        /// Byte offset in the header value where parsing stopped.
-        offset: usize,
-        /// Bounded excerpt of the header value.
-        excerpt: String,
-    },
-    /// The `next` link is not a valid URL reference.
-    #[error("invalid next link {target:?}")]
-    InvalidNextLink {
-        /// Bounded excerpt of the link target.
-        target: String,
-        /// Why it did not parse.
-        #[source]
-        source: url::ParseError,
-    },
-    /// The `next` link points to another origin than the org's; following it could send credentials there.
-    #[error("refusing to follow a next link to {found} (expected {expected})")]
-    CrossOrigin {
-        /// The org's origin (scheme://host:port).
-        expected: String,
-        /// The next link's origin.
-        found: String,
-    },
-    /// The `next` link carries a user name or password.
-    #[error("refusing to follow a next link that carries credentials")]
-    CredentialsInNextLink,
-    /// The `next` link points back to a page already fetched, which would loop forever.
-    #[error("next link points back to a page already fetched ({url}); stopping to avoid a loop")]
-    Loop {
-        /// The repeated URL.
-        url: Url,
-    },
-    /// A System Log polling page with events had no `next` link to continue from.
-    #[error("the polling response has no next link; cannot continue tailing")]
-    MissingNextLink,
-}
 
 /// Finds the `rel="next"` link in the `Link` headers, resolves it against `base` (the URL of the request
 /// that returned the headers) and checks it points to the same origin as `base`.

@@ -9,17 +9,17 @@ use super::dedup::EventDeduplicator;
 use super::error::HookError;
 use super::response::HookResponse;
 use super::verify::{self, DEFAULT_MAX_BODY_BYTES, HeaderAuth};
-use crate::secret::SecretString;
+use okta_management_runtime::secret::SecretString;
 
 /// An event hook delivery: the CloudEvents-style envelope Okta POSTs to an event hook endpoint.
 ///
-/// `E` is the event type: the generated [`crate::types::LogEvent`] by default, or e.g.
+/// `E` is the event type: the generated [`okta_management_types::types::LogEvent`] by default, or e.g.
 /// `serde_json::Value` or [`EventSummary`] to decode only what you need. Envelope members this
 /// type does not know are kept in [`extra`](Self::extra), so the delivery re-encodes without loss
 /// (the events themselves are as lossless as `E`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct EventHookDelivery<E = crate::types::LogEvent> {
+pub struct EventHookDelivery<E = okta_management_types::types::LogEvent> {
     /// Always `com.okta.event_hook` for event hooks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
@@ -51,7 +51,7 @@ pub struct EventHookDelivery<E = crate::types::LogEvent> {
 
 /// The `data` member of an event hook delivery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EventHookData<E = crate::types::LogEvent> {
+pub struct EventHookData<E = okta_management_types::types::LogEvent> {
     /// The System Log events of this delivery (Okta batches several per delivery).
     #[serde(default = "Vec::new")]
     pub events: Vec<E>,
@@ -261,7 +261,7 @@ impl EventHookReceiver {
         &self,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<EventHookDelivery<crate::types::LogEvent>, HookError> {
+    ) -> Result<EventHookDelivery<okta_management_types::types::LogEvent>, HookError> {
         self.receive_as(headers, body)
     }
 
@@ -305,7 +305,7 @@ impl EventHookReceiver {
 /// Result of [`EventHookReceiver::handle`].
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum EventHookOutcome<E = crate::types::LogEvent> {
+pub enum EventHookOutcome<E = okta_management_types::types::LogEvent> {
     /// A verification request; send this response.
     Verification(HookResponse),
     /// An authenticated, decoded delivery; acknowledge with [`EventHookOutcome::response`] (`200`).

@@ -11,7 +11,7 @@ use http::HeaderMap;
 use serde::Serialize;
 use url::Url;
 
-use super::jwt::{B64URL, JwsHeader, encode_jws, sign_es256};
+use crate::credentials::{B64URL, JwsHeader, encode_jws, sign_es256};
 use super::{now_secs, random_jti};
 use crate::auth::KeyError;
 use crate::secret::SecretString;

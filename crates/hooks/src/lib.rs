@@ -1,4 +1,9 @@
-//! Receiving Okta event hooks and inline hooks, independent of any web framework.
+//! # okta-management-hooks
+//!
+//! Receiving Okta event hooks and inline hooks, independent of any web framework and of the API client: a hook
+//! receiver needs only this crate (re-exported as `okta_management::hooks`). What it must not do: call Okta (a
+//! receiver that does, uses `okta-management`), or depend on a web framework or async runtime.
+//!
 //!
 //! Inputs are the request method, an [`http::HeaderMap`] and the body bytes; outputs are a
 //! [`HookResponse`] (status, headers, body) that converts into `http::Response<Bytes>`.
@@ -22,8 +27,8 @@
 //!
 //! ```
 //! use http::{HeaderMap, HeaderName, HeaderValue};
-//! use okta_management::hooks::{EventDeduplicator, EventHookReceiver, EventSummary, HookResponse};
-//! use okta_management::secret::SecretString;
+//! use okta_management_hooks::{EventDeduplicator, EventHookReceiver, EventSummary, HookResponse};
+//! use okta_management_hooks::SecretString;
 //!
 //! fn on_event_hook_post(
 //!     receiver: &EventHookReceiver,
@@ -64,6 +69,9 @@
 //! assert!(again.is_empty());
 //! ```
 
+#![warn(missing_docs)]
+#![deny(unsafe_code)]
+
 mod commands;
 mod common;
 mod dedup;
@@ -92,6 +100,8 @@ pub use inline::{
     UserImportContext, UserImportHookData, UserImportInlineHookRequest, registration_request_type,
 };
 pub use response::HookResponse;
+/// Secrets (the shared header value of an event hook) are kept in the runtime's zeroizing, `Debug`-redacting type.
+pub use okta_management_runtime::secret::SecretString;
 pub use verify::{
     DEFAULT_MAX_BODY_BYTES, HeaderAuth, VERIFICATION_CHALLENGE_HEADER, check_body_size, check_content_length,
     check_content_type, verification_challenge, verification_response,

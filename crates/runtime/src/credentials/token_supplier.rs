@@ -1,4 +1,4 @@
-//! Bearer mode: a fixed access token, or a caller hook that supplies one per request.
+//! A caller's hook that supplies Bearer access tokens (the token may come from a vault, another OAuth flow, ...).
 
 use std::fmt;
 use std::future::Future;
@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use futures::FutureExt as _;
 use futures::future::BoxFuture;
-use http::HeaderValue;
 
-use super::{AuthError, sensitive_header};
 use crate::secret::SecretString;
 
 /// Error type a [`TokenSupplier`] may return.
@@ -48,27 +46,5 @@ impl TokenSupplier {
     /// Asks the hook for a token.
     pub async fn token(&self) -> Result<SecretString, BoxError> {
         (self.0)().await
-    }
-}
-
-pub(crate) struct BearerAuth {
-    token: Option<SecretString>,
-    supplier: Option<TokenSupplier>,
-}
-
-impl BearerAuth {
-    pub(crate) fn new(token: Option<SecretString>, supplier: Option<TokenSupplier>) -> Self {
-        Self { token, supplier }
-    }
-
-    pub(crate) async fn header(&self) -> Result<HeaderValue, AuthError> {
-        match (&self.supplier, &self.token) {
-            (Some(s), _) => {
-                let token = s.token().await.map_err(AuthError::TokenSupplier)?;
-                sensitive_header("Bearer", &token)
-            }
-            (None, Some(t)) => sensitive_header("Bearer", t),
-            (None, None) => Err(AuthError::NoToken),
-        }
     }
 }

@@ -6,7 +6,7 @@ use subtle::{Choice, ConstantTimeEq};
 
 use super::error::HookError;
 use super::response::HookResponse;
-use crate::secret::SecretString;
+use okta_management_runtime::secret::SecretString;
 
 /// Header Okta sends on the one-time event hook verification request.
 pub const VERIFICATION_CHALLENGE_HEADER: &str = "x-okta-verification-challenge";

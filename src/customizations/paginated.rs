@@ -1,7 +1,8 @@
 //! `.pages()` and `.stream()` on the builders of every paged list operation (build.rs implements [`Paginated`]
 //! for each operation with an `after` cursor).
 
-use super::{ListBody, Page, PagesExt, paginate_body};
+use crate::pagination::{Page, PagesExt, paginate_body};
+use okta_management_runtime::pagination::ListBody as RuntimeListBody;
 use crate::error::Error;
 use futures::Stream;
 use progenitor_client::{ClientInfo, ResponseValue};
@@ -50,14 +51,47 @@ pub trait Paginated<'a>: Sized + Send + 'a {
             let base = Url::parse(api.baseurl()).map_err(|e| Error::InvalidRequest(format!("invalid org URL: {e}")))?;
             let response = self.first_page().await?;
             let headers = response.headers().clone();
-            Ok(Page::from_body(response.into_inner(), headers, base))
+            Ok(Page::from_body(Generated(response.into_inner()), headers, base))
         };
-        paginate_body::<Self::Body, _, _, _>(Self::OPERATION, first, move |url| fetch_page(api, url, Self::OPERATION))
+        paginate_body::<Generated<Self::Body>, _, _, _>(Self::OPERATION, first, move |url| fetch_page(api, url, Self::OPERATION))
     }
 
     /// Every item of every page, in order; memory holds one page at a time.
     fn stream(self) -> impl Stream<Item = Result<Self::Item, Error>> + Send + 'a {
         self.pages().into_items()
+    }
+}
+
+/// The body of a paged list operation of the generated API: an array, or a model that wraps the items
+/// (`listRoles`' `{"roles": [...], "_links": {"next": …}}`; the generator implements this trait for each).
+///
+/// A trait of this crate rather than the runtime's [`okta_management_runtime::pagination::ListBody`]: the
+/// wrapper models are defined in `okta-management-types`, and Rust allows implementing a trait for a type only in
+/// the crate of one of them; [`Generated`] bridges the two.
+pub trait ListBody: DeserializeOwned {
+    /// The listed item.
+    type Item;
+    /// The items, and the next page's link when the body carries one.
+    fn into_page_parts(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+impl<T: DeserializeOwned> ListBody for Vec<T> {
+    type Item = T;
+    fn into_page_parts(self) -> (Vec<T>, Option<String>) {
+        (self, None)
+    }
+}
+
+/// A generated list body, as the runtime's pagination sees it.
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+#[doc(hidden)]
+pub struct Generated<B>(B);
+
+impl<B: ListBody> RuntimeListBody for Generated<B> {
+    type Item = B::Item;
+    fn into_page_parts(self) -> (Vec<B::Item>, Option<String>) {
+        self.0.into_page_parts()
     }
 }
 
