@@ -1,5 +1,5 @@
 //! Points the crate at the code `okta-management-types` generated from Okta's spec (its build script runs the
-//! generator, `crates/types/build/`, and shares its `OUT_DIR` through `links` metadata), and sets the
+//! generator, the `okta-management-codegen` crate, and shares its `OUT_DIR` through `links` metadata), and sets the
 //! `okta_spec = "<version>"` cfg for hand-written code that exists for one spec version only.
 
 fn main() {

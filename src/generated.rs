@@ -1,6 +1,6 @@
 //! The one place generated code enters the crate: progenitor's client, compiled here, and the models
 //! (typify's structs, the open enums and tagged unions), compiled by `okta-management-types` — both written by its
-//! build script (`crates/types/build/`), whose `OUT_DIR` build.rs passes on as `OKTA_GENERATED_DIR`.
+//! build script (the `okta-management-codegen` crate), whose `OUT_DIR` build.rs passes on as `OKTA_GENERATED_DIR`.
 #![allow(
     missing_docs,
     clippy::all,

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use okta_management::config::ConfigLoader;
+use okta_management_runtime::config::ConfigLoader;
 
 const VARS: [&str; 15] = [
     "OKTA_CLIENT_ORGURL",

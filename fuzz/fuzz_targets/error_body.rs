@@ -7,7 +7,7 @@
 
 use http::{HeaderMap, HeaderValue, StatusCode};
 use libfuzzer_sys::fuzz_target;
-use okta_management::error::{ApiError, MAX_EXCERPT_BYTES};
+use okta_management_runtime::error::{ApiError, MAX_EXCERPT_BYTES};
 
 fuzz_target!(|data: &[u8]| {
     let [s0, s1, n, rest @ ..] = data else {
@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(error.causes().len() <= 20);
     assert_eq!(error.status(), status);
     // The same through the crate's error type, as callers see it.
-    let wrapped = okta_management::Error::from(error);
+    let wrapped = okta_management_runtime::Error::from(error);
     let _ = wrapped.to_string();
     let _ = wrapped.request_id();
 });

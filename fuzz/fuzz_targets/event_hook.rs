@@ -7,8 +7,8 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use libfuzzer_sys::fuzz_target;
-use okta_management::hooks::{EventDeduplicator, EventHookReceiver, EventSummary};
-use okta_management::secret::SecretString;
+use okta_management_hooks::{EventDeduplicator, EventHookReceiver, EventSummary};
+use okta_management_runtime::secret::SecretString;
 
 const SECRET: &str = "fuzz-hook-secret-0123456789";
 

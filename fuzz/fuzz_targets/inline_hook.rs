@@ -7,11 +7,11 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use okta_management::hooks::{
+use okta_management_hooks::{
     InlineHookReceiver, PasswordImportInlineHookRequest, RegistrationInlineHookRequest, SamlInlineHookRequest,
     TelephonyInlineHookRequest, TokenInlineHookRequest, UserImportInlineHookRequest,
 };
-use okta_management::secret::SecretString;
+use okta_management_runtime::secret::SecretString;
 
 const SECRET: &str = "fuzz-inline-secret-0123456789";
 

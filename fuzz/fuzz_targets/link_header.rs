@@ -7,7 +7,7 @@
 
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use okta_management::pagination::{next_link, parse_link_header};
+use okta_management_runtime::pagination::{next_link, parse_link_header};
 use url::Url;
 
 fuzz_target!(|data: &[u8]| {

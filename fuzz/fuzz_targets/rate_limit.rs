@@ -8,7 +8,7 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use okta_management::retry::RateLimitInfo;
+use okta_management_runtime::retry::RateLimitInfo;
 
 const NAMES: [&str; 6] =
     ["x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset", "date", "retry-after", "x-okta-request-id"];
@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // What `retry::execute` returns when the last attempt is a 429 with these headers; printing it
     // (as every caller's error log does) must not panic whatever the server sent.
-    let error = okta_management::Error::RateLimited {
+    let error = okta_management_runtime::Error::RateLimited {
         reset_at,
         retry_after: wait,
         request_id: headers.get("x-okta-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned),

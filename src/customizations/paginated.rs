@@ -1,7 +1,7 @@
 //! `.pages()` and `.stream()` on the builders of every paged list operation (build.rs implements [`Paginated`]
 //! for each operation with an `after` cursor).
 
-use crate::pagination::{Page, PagesExt, paginate_body};
+use okta_management_runtime::pagination::{Page, PagesExt, paginate_body};
 use okta_management_runtime::pagination::ListBody as RuntimeListBody;
 use crate::error::Error;
 use futures::Stream;

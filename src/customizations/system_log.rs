@@ -11,7 +11,7 @@ use progenitor_client::ClientInfo;
 use url::Url;
 
 use crate::error::Error;
-use crate::pagination::{PagesExt, TailOptions, tail};
+use okta_management_runtime::pagination::{PagesExt, TailOptions, tail};
 
 /// Operation name used in errors and traces (the generated method that lists log events).
 const OPERATION: &str = "list_log_events";

@@ -11,6 +11,7 @@ mod capture;
 mod client_support;
 mod common;
 
+mod architecture;
 mod auth;
 mod client_auth;
 mod client_redaction;

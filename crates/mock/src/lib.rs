@@ -1,4 +1,12 @@
-//! A stateful mock Okta org served over real HTTP, for tests (feature `mock`).
+//! # okta-management-mock
+//!
+//! A stateful mock Okta org served over real HTTP, for tests (`okta_management::mock` with the feature `mock`, or
+//! this crate alone as a dev-dependency).
+//!
+//! What it owns: Okta's wire format for the routes it serves (JSON bodies, `Link` and rate-limit headers, error
+//! bodies, OAuth token endpoint, event hook delivery). What it must not do: depend on the SDK's other crates — any
+//! client, ours or another language's official SDK, must be tested against it as against a real org, so it
+//! shares no types with the client it tests.
 //!
 //! [`MockOrg::start`] binds `127.0.0.1:0` and serves Okta-shaped JSON for users, groups,
 //! applications, event hooks, the System Log and the OAuth 2.0 token endpoint, with Okta's

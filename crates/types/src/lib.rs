@@ -5,7 +5,10 @@
 //! its closed enums and plain base structs. Use them through `okta_management::types`; they are a crate of their
 //! own so that rustc compiles the models and the client in two halves (peak memory, rebuild time).
 //!
-//! The build script also writes the generated client, manifest and tables, which `okta-management` compiles.
+//! The build script (`okta-management-codegen`) also writes the generated client, manifest and tables, which
+//! `okta-management` compiles. What this crate must not do: hold hand-written behaviour beyond the two macros the
+//! models are written with (`open_enum!`, `tagged_union!`), or depend on the runtime — it is the largest crate to
+//! compile and starts as soon as the generator has run.
 #![deny(unsafe_code)]
 
 #[doc(hidden)]

@@ -1,6 +1,6 @@
 //! `open_enum!`: string enums that survive values Okta adds after the spec was published.
 //!
-//! Every enum of the spec is generated through this macro (see `build/codegen.rs`). A value the spec does not
+//! Every enum of the spec is generated through this macro (see `okta-management-codegen`'s `emit.rs`). A value the spec does not
 //! list decodes into `Unknown(String)` and encodes back unchanged, so one new value never fails a response.
 
 /// Defines an open string enum: known variants plus `Unknown(String)` carrying any other value verbatim.

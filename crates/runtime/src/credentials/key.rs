@@ -1,5 +1,11 @@
 //! Private keys for `private_key_jwt` client assertions, and compact JWS signing.
 //!
+//! Why not `jsonwebtoken` (with its `aws_lc_rs` backend): it would sign RS256/ES256 with a `kid`, but it cannot
+//! load the *private* keys Okta's admin console hands out as JWK (its `jwk` module is for public keys only; an
+//! `EncodingKey` comes from PEM/DER), nor generate the ephemeral P-256 key of DPoP or derive the public JWK that
+//! goes in a DPoP proof's `jwk` header. Those need aws-lc-rs directly, which leaves only the ~40 lines of compact
+//! JWS encoding below for `jsonwebtoken` to replace: not worth a second JWT stack next to the key code.
+//!
 //! Crypto backend: aws-lc-rs. It is the same backend rustls (inside reqwest) already links,
 //! so the crate ships one audited crypto library instead of two, and it avoids the pure-Rust
 //! `rsa` crate, whose RSA private-key operations carry the unpatched Marvin timing advisory

@@ -76,11 +76,13 @@ const ALWAYS_KEPT: &[&str] = &["Error", "LogEvent", "ImageUploadResponse"];
 /// Tag → cargo feature for one spec.
 pub struct TagGroups {
     by_tag: BTreeMap<String, &'static str>,
+    /// What the build must print as cargo warnings: tag groups with no feature, tags in no group.
+    pub warnings: Vec<String>,
 }
 
 impl TagGroups {
     /// Groups from the spec's `x-tagGroups`; a spec without them (2024.08.3) borrows the default spec's. Tags in no
-    /// group are reported with a cargo warning and compiled under [`CATCH_ALL`].
+    /// group are reported in [`TagGroups::warnings`] and compiled under [`CATCH_ALL`].
     pub fn of(doc: &Value, manifest_dir: &Path) -> Result<Self, String> {
         let borrowed;
         let tag_groups = match doc.get("x-tagGroups") {
@@ -95,27 +97,29 @@ impl TagGroups {
                 &borrowed
             }
         };
-        let groups = Self::from_tag_groups(tag_groups);
+        let mut groups = Self::from_tag_groups(tag_groups);
         let unplaced = groups.unplaced_tags(doc);
         if !unplaced.is_empty() {
-            println!(
-                "cargo:warning=okta-management: spec tags in no feature group, compiled under the `{CATCH_ALL}` feature: {}",
+            groups.warnings.push(format!(
+                "okta-management: spec tags in no feature group, compiled under the `{CATCH_ALL}` feature: {}",
                 unplaced.into_iter().collect::<Vec<_>>().join(", ")
-            );
+            ));
         }
         Ok(groups)
     }
 
-    /// The tag → feature table for an `x-tagGroups` list, with [`TAG_OVERRIDES`] applied.
+    /// The tag → feature table for an `x-tagGroups` list, with [`TAG_OVERRIDES`] applied; a group with no feature
+    /// is reported in [`TagGroups::warnings`].
     pub fn from_tag_groups(tag_groups: &Value) -> Self {
         let mut by_tag = BTreeMap::new();
+        let mut warnings = Vec::new();
         for group in tag_groups.as_array().into_iter().flatten() {
             let name = group.get("name").and_then(Value::as_str).unwrap_or_default();
             let Some(feature) = TAG_GROUP_FEATURES.iter().find(|(g, _)| *g == name).map(|(_, f)| *f) else {
-                println!(
-                    "cargo:warning=okta-management: x-tagGroup {name:?} has no cargo feature (build/groups.rs), its \
+                warnings.push(format!(
+                    "okta-management: x-tagGroup {name:?} has no cargo feature (crates/codegen/src/groups.rs), its \
                      operations are compiled under `{CATCH_ALL}`"
-                );
+                ));
                 continue;
             };
             for tag in group.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
@@ -125,7 +129,7 @@ impl TagGroups {
         for (tag, feature) in TAG_OVERRIDES {
             by_tag.insert(tag.to_string(), *feature);
         }
-        TagGroups { by_tag }
+        TagGroups { by_tag, warnings }
     }
 
     /// The feature of an operation, by its first tag.
@@ -255,5 +259,27 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
         }
         Value::Array(a) => a.iter().for_each(|c| collect_refs(c, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn operations_are_grouped_by_x_tag_groups_with_overrides_and_a_catch_all() {
+        let groups = TagGroups::from_tag_groups(&json!([
+            {"name": "Users", "tags": ["User", "UserRisk"]},
+            {"name": "Access Controls", "tags": ["Policy", "NetworkZone"]},
+            {"name": "Something New", "tags": ["Brand New"]}
+        ]));
+        let op = |tag: &str| json!({"operationId": "x", "tags": [tag]});
+        assert_eq!(groups.feature_of(&op("UserRisk")), "users");
+        assert_eq!(groups.feature_of(&op("NetworkZone")), "security");
+        assert_eq!(groups.feature_of(&op("Policy")), "policies", "override");
+        assert_eq!(groups.feature_of(&op("Brand New")), CATCH_ALL, "unknown tag group");
+        assert_eq!(groups.feature_of(&op("Untagged")), CATCH_ALL);
     }
 }

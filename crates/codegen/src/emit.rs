@@ -1,17 +1,25 @@
-//! Runs progenitor on the normalised document and writes, into `OUT_DIR`:
-//! - `okta_generated.rs`: progenitor's client, builders and typify's models;
-//! - `okta_models.rs`: the open enums and tagged unions that replace typify's closed ones (see normalise.rs);
-//! - `okta_manifest.rs`: every operation of the spec with its Rust method name, plus tables the runtime uses.
+//! Runs progenitor on the normalised document, edits its output as a syntax tree, and writes, into `OUT_DIR`:
+//! - `okta_types.rs`: typify's models (compiled by okta-management-types);
+//! - `okta_generated.rs`: progenitor's client and builders (compiled by okta-management);
+//! - `okta_models.rs`: the open enums and tagged unions that replace typify's closed ones (see `normalise/`);
+//! - `okta_manifest.rs`: every operation of the spec with its Rust method name, plus tables the runtime uses;
+//! - `okta_spec.rs`, `okta_conformance.rs`, `okta_paginated.rs`, `normalisation-report.txt`.
+//!
+//! Every edit of progenitor's output is a [`syn::visit_mut::VisitMut`] pass that counts the places it changed; a
+//! count other than expected fails the build with the edit's name, so a progenitor upgrade that changes its output
+//! is noticed here instead of an edit silently doing nothing.
 
 use crate::normalise::{Normalised, upper_camel};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
+use syn::visit_mut::VisitMut;
 
 const MODELS_PATH: &str = "crate::generated::models";
 
-pub fn generate(
+/// Generates the client and models from the normalised document `doc` and writes every file into `out_dir`.
+pub(crate) fn emit(
     doc: &Value,
     n: &Normalised,
     out_dir: &Path,
@@ -51,28 +59,20 @@ pub fn generate(
         generator.generate_tokens(&spec).map_err(|e| format!("progenitor failed on the normalised spec: {e}"))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced unparsable code: {e}"))?;
     slim_models(&mut file);
-    let merged = merge_identical_match_arms(&mut file);
-    if merged == 0 {
-        return Err(
-            "post-generation edit `merge_identical_match_arms` changed nothing: progenitor's output changed".into()
-        );
-    }
-    let emitted = client_methods(&file);
     let operations = n.operations.len() - n.hand_written.len();
+    // A build with no API group (e.g. `okta-management-hooks` alone) has no operation, so nothing to edit.
+    let some = |count: usize| count > 0 || operations == 0;
+    let merged = merge_identical_match_arms(&mut file);
+    expect_count("merge_identical_match_arms", merged, some)?;
+    let emitted = client_methods(&file);
     // The models go to `okta_types.rs` (compiled by okta-management-types), the client to `okta_generated.rs`
     // (compiled by okta-management): two crates, so neither rustc holds the whole API.
-    let (types, client) = split_types(file)?;
-    let types = replace_counted(
-        &prettyplease::unparse(&types),
-        // The flattened `extra` map is optional in substance: struct builders start it empty, not as a missing value.
-        "extra: Err(\"no value supplied for extra\".to_string()),",
-        "extra: Ok(Default::default()),",
-        "struct builders' extra map",
-        |n| n > 0,
-    )?;
-    write(out_dir, "okta_types.rs", &types)?;
-    let code = expose_builder_client(&prettyplease::unparse(&client), operations)?;
-    write(out_dir, "okta_generated.rs", &code)?;
+    let (mut types, mut client) = split_types(file)?;
+    expect_count("start_extra_maps_empty", start_extra_maps_empty(&mut types), some)?;
+    write(out_dir, "okta_types.rs", &prettyplease::unparse(&types))?;
+    expect_count("expose_builder_client", expose_builder_client(&mut client), |n| n == operations)?;
+    expect_count("decode_success_bodies", decode_success_bodies(&mut client), some)?;
+    write(out_dir, "okta_generated.rs", &prettyplease::unparse(&client))?;
     write(out_dir, "okta_models.rs", &models(n))?;
     let (paginated_code, paginated_ops) = paginated(doc, n);
     write(out_dir, "okta_manifest.rs", &manifest(n, &emitted, &paginated_ops))?;
@@ -89,6 +89,17 @@ pub fn generate(
     let report: String = n.log.iter().map(|(name, touched)| format!("{name}: {touched}\n")).collect();
     write(out_dir, "normalisation-report.txt", &report)?;
     Ok(())
+}
+
+/// Fails unless the number of places a post-generation edit changed is what `expected` accepts.
+fn expect_count(edit: &str, changed: usize, expected: impl Fn(usize) -> bool) -> Result<(), String> {
+    if expected(changed) {
+        return Ok(());
+    }
+    Err(format!(
+        "post-generation edit `{edit}` changed {changed} places in progenitor's output, which is not what \
+         crates/codegen/src/emit.rs expects: progenitor's output changed; update the edit"
+    ))
 }
 
 fn quote_path(path: &str) -> proc_macro2::TokenStream {
@@ -179,27 +190,6 @@ fn slim_models(file: &mut syn::File) {
     }
 }
 
-/// Post-generation steps on the client: the pagination extension follows `Link` headers with the builder's client,
-/// which progenitor keeps private to its `builder` module; success bodies are decoded by the crate. Each edit checks how many places it changed, so a progenitor upgrade
-/// that changes its output fails the build here instead of silently skipping an edit.
-fn expose_builder_client(code: &str, builders: usize) -> Result<String, String> {
-    let code = replace_counted(
-        code,
-        "        client: &'a super::Client,\n",
-        "        pub(crate) client: &'a super::Client,\n",
-        "builder client field",
-        |n| n == builders,
-    )?;
-    // Success bodies are decoded by the crate, so a decode error names the operation and status.
-    replace_counted(
-        &code,
-        "=> ResponseValue::from_response(response).await,",
-        "=> crate::transport::decode_response(response, info.operation_id).await,",
-        "success body decoding",
-        |n| n > 0,
-    )
-}
-
 /// Splits progenitor's file into the `types` module (alone in a file) and everything else.
 fn split_types(file: syn::File) -> Result<(syn::File, syn::File), String> {
     let (types, client): (Vec<syn::Item>, Vec<syn::Item>) =
@@ -221,7 +211,6 @@ fn split_types(file: syn::File) -> Result<(syn::File, syn::File), String> {
 /// which does exactly the same. Returns how many arms were folded into others.
 fn merge_identical_match_arms(file: &mut syn::File) -> usize {
     use quote::ToTokens;
-    use syn::visit_mut::VisitMut;
     struct Merge(usize);
     impl VisitMut for Merge {
         fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
@@ -255,22 +244,122 @@ fn merge_identical_match_arms(file: &mut syn::File) -> usize {
     merge.0
 }
 
-/// `code.replace(from, to)`, failing unless the number of places matched is what `expected` accepts.
-fn replace_counted(
-    code: &str,
-    from: &str,
-    to: &str,
-    edit: &str,
-    expected: impl Fn(usize) -> bool,
-) -> Result<String, String> {
-    let found = code.matches(from).count();
-    if !expected(found) {
-        return Err(format!(
-            "post-generation edit `{edit}` matched {found} places in progenitor's output, which is not what \
-             build/codegen.rs expects: progenitor's output changed; update the edit"
-        ));
+/// typify's struct builders start every field as "no value supplied"; the flattened `extra` map is optional in
+/// substance, so a builder starts it empty: `extra: Err("no value supplied for extra".to_string())` in the
+/// builders' `Default` impls becomes `extra: Ok(Default::default())`. Returns how many places it changed.
+fn start_extra_maps_empty(file: &mut syn::File) -> usize {
+    struct Edit(usize);
+    impl VisitMut for Edit {
+        fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+            syn::visit_mut::visit_field_value_mut(self, field);
+            let is_extra = matches!(&field.member, syn::Member::Named(name) if name == "extra");
+            if is_extra && is_missing_value_error(&field.expr, "extra") {
+                field.expr = syn::parse_quote!(Ok(Default::default()));
+                self.0 += 1;
+            }
+        }
     }
-    Ok(code.replace(from, to))
+    let mut edit = Edit(0);
+    edit.visit_file_mut(file);
+    edit.0
+}
+
+/// Whether `expr` is `Err("no value supplied for {field}".to_string())`, typify's builder start value.
+fn is_missing_value_error(expr: &syn::Expr, field: &str) -> bool {
+    let syn::Expr::Call(call) = expr else { return false };
+    let is_err = matches!(&*call.func, syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident("Err"));
+    let [syn::Expr::MethodCall(to_string)] = call.args.iter().collect::<Vec<_>>().as_slice() else { return false };
+    let message = match &*to_string.receiver {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
+        _ => return false,
+    };
+    is_err
+        && to_string.method == "to_string"
+        && to_string.args.is_empty()
+        && to_string.turbofish.is_none()
+        && message == format!("no value supplied for {field}")
+}
+
+/// The pagination extension follows `Link` headers with the builder's client, which progenitor keeps private to
+/// its `builder` module: the `client: &'a super::Client` field of every struct in `mod builder` becomes
+/// `pub(crate)`. Returns how many fields it changed (one per generated operation).
+fn expose_builder_client(file: &mut syn::File) -> usize {
+    struct Edit {
+        in_builder: bool,
+        changed: usize,
+    }
+    impl VisitMut for Edit {
+        fn visit_item_mod_mut(&mut self, m: &mut syn::ItemMod) {
+            let outer = self.in_builder;
+            self.in_builder = m.ident == "builder";
+            syn::visit_mut::visit_item_mod_mut(self, m);
+            self.in_builder = outer;
+        }
+        fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
+            if !self.in_builder {
+                return;
+            }
+            for field in s.fields.iter_mut() {
+                let named_client = field.ident.as_ref().is_some_and(|i| i == "client");
+                if named_client && matches!(field.vis, syn::Visibility::Inherited) && is_client_ref(&field.ty) {
+                    field.vis = syn::parse_quote!(pub(crate));
+                    self.changed += 1;
+                }
+            }
+        }
+    }
+    let mut edit = Edit { in_builder: false, changed: 0 };
+    edit.visit_file_mut(file);
+    edit.changed
+}
+
+/// Whether `ty` is `&'a super::Client` (a shared reference with a lifetime).
+fn is_client_ref(ty: &syn::Type) -> bool {
+    let syn::Type::Reference(r) = ty else { return false };
+    let syn::Type::Path(p) = &*r.elem else { return false };
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    r.lifetime.is_some() && r.mutability.is_none() && p.qself.is_none() && segments == ["super", "Client"]
+}
+
+/// Success bodies are decoded by the crate, so a decode error names the operation and status: every `match` arm
+/// whose body is `ResponseValue::from_response(response).await` (progenitor writes it as a block of that one
+/// expression, `=> { … }`) gets `crate::transport::decode_response(response, info.operation_id).await` instead.
+/// Error arms (`…from_response(response).await?` inside `Err(…)`) are left alone. Returns how many arms it changed.
+fn decode_success_bodies(file: &mut syn::File) -> usize {
+    struct Edit(usize);
+    impl VisitMut for Edit {
+        fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+            syn::visit_mut::visit_arm_mut(self, arm);
+            let body = match &mut *arm.body {
+                syn::Expr::Block(b) if b.attrs.is_empty() && b.label.is_none() => match b.block.stmts.as_mut_slice() {
+                    [syn::Stmt::Expr(tail, None)] => tail,
+                    _ => return,
+                },
+                other => other,
+            };
+            if is_from_response_await(body) {
+                *body = syn::parse_quote!(crate::transport::decode_response(response, info.operation_id).await);
+                self.0 += 1;
+            }
+        }
+    }
+    let mut edit = Edit(0);
+    edit.visit_file_mut(file);
+    edit.0
+}
+
+/// Whether `expr` is `ResponseValue::from_response(response).await`.
+fn is_from_response_await(expr: &syn::Expr) -> bool {
+    let syn::Expr::Await(awaited) = expr else { return false };
+    let syn::Expr::Call(call) = &*awaited.base else { return false };
+    let syn::Expr::Path(func) = &*call.func else { return false };
+    let segments: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let [syn::Expr::Path(arg)] = call.args.iter().collect::<Vec<_>>().as_slice() else { return false };
+    func.qself.is_none()
+        && func.path.leading_colon.is_none()
+        && segments == ["ResponseValue", "from_response"]
+        && func.path.segments.iter().all(|s| s.arguments.is_none())
+        && arg.path.is_ident("response")
 }
 
 /// `impl Paginated` for the builder of every paged list operation: those that return an array, and those that
@@ -519,4 +608,198 @@ fn type_expr(s: &Value, types: &str) -> Option<String> {
             _ => "::serde_json::Map<String, ::serde_json::Value>".into(),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The syntax-tree edits on small fixtures shaped like progenitor's output: code in, expected code and count out.
+    use super::*;
+    use quote::ToTokens;
+
+    /// Both files as token strings, so a mismatch shows the code.
+    fn assert_same(actual: &syn::File, expected: &syn::File) {
+        assert_eq!(actual.to_token_stream().to_string(), expected.to_token_stream().to_string());
+    }
+
+    #[test]
+    fn struct_builders_start_their_extra_map_empty() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub mod builder {
+                    impl Default for Group {
+                        fn default() -> Self {
+                            Self {
+                                name: Err("no value supplied for name".to_string()),
+                                extra: Err("no value supplied for extra".to_string()),
+                            }
+                        }
+                    }
+                    impl Default for Role {
+                        fn default() -> Self {
+                            Self { extra: Err("no value supplied for extra".to_string()) }
+                        }
+                    }
+                    fn unrelated() -> Other {
+                        Other { extra: Err("something else".to_string()), name: Err("no value supplied for extra".to_string()) }
+                    }
+                }
+            }
+        };
+        let expected: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub mod builder {
+                    impl Default for Group {
+                        fn default() -> Self {
+                            Self {
+                                name: Err("no value supplied for name".to_string()),
+                                extra: Ok(Default::default()),
+                            }
+                        }
+                    }
+                    impl Default for Role {
+                        fn default() -> Self {
+                            Self { extra: Ok(Default::default()) }
+                        }
+                    }
+                    fn unrelated() -> Other {
+                        Other { extra: Err("something else".to_string()), name: Err("no value supplied for extra".to_string()) }
+                    }
+                }
+            }
+        };
+        assert_eq!(start_extra_maps_empty(&mut file), 2);
+        assert_same(&file, &expected);
+    }
+
+    #[test]
+    fn the_builders_client_field_becomes_crate_visible_and_nothing_else() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub struct Client {
+                pub(crate) baseurl: String,
+                client: reqwest::Client,
+            }
+            pub struct Elsewhere<'a> {
+                client: &'a super::Client,
+            }
+            pub mod builder {
+                pub struct ListUsers<'a> {
+                    client: &'a super::Client,
+                    limit: Result<Option<i32>, String>,
+                }
+                pub struct GetUser<'a> {
+                    client: &'a super::Client,
+                }
+                pub struct Exposed<'a> {
+                    pub client: &'a super::Client,
+                }
+                pub struct Owned {
+                    client: super::Client,
+                }
+                impl<'a> GetUser<'a> {
+                    pub fn new(client: &'a super::Client) -> Self {
+                        Self { client }
+                    }
+                }
+            }
+        };
+        let expected: syn::File = syn::parse_quote! {
+            pub struct Client {
+                pub(crate) baseurl: String,
+                client: reqwest::Client,
+            }
+            pub struct Elsewhere<'a> {
+                client: &'a super::Client,
+            }
+            pub mod builder {
+                pub struct ListUsers<'a> {
+                    pub(crate) client: &'a super::Client,
+                    limit: Result<Option<i32>, String>,
+                }
+                pub struct GetUser<'a> {
+                    pub(crate) client: &'a super::Client,
+                }
+                pub struct Exposed<'a> {
+                    pub client: &'a super::Client,
+                }
+                pub struct Owned {
+                    client: super::Client,
+                }
+                impl<'a> GetUser<'a> {
+                    pub fn new(client: &'a super::Client) -> Self {
+                        Self { client }
+                    }
+                }
+            }
+        };
+        assert_eq!(expose_builder_client(&mut file), 2);
+        assert_same(&file, &expected);
+    }
+
+    #[test]
+    fn success_bodies_are_decoded_by_the_crate_and_error_bodies_are_left_alone() {
+        let mut file: syn::File = syn::parse_quote! {
+            async fn send(response: Response, info: OperationInfo) -> Result<ResponseValue<User>, Error<Error>> {
+                match response.status().as_u16() {
+                    200u16 => { ResponseValue::from_response(response).await }
+                    201u16 => ResponseValue::from_response(response).await,
+                    400u16 | 403u16 => {
+                        Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                    }
+                    404u16 => { let r = ResponseValue::from_response(response).await; r }
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+        };
+        let expected: syn::File = syn::parse_quote! {
+            async fn send(response: Response, info: OperationInfo) -> Result<ResponseValue<User>, Error<Error>> {
+                match response.status().as_u16() {
+                    200u16 => { crate::transport::decode_response(response, info.operation_id).await }
+                    201u16 => crate::transport::decode_response(response, info.operation_id).await,
+                    400u16 | 403u16 => {
+                        Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                    }
+                    404u16 => { let r = ResponseValue::from_response(response).await; r }
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+        };
+        assert_eq!(decode_success_bodies(&mut file), 2);
+        assert_same(&file, &expected);
+    }
+
+    #[test]
+    fn identical_error_arms_are_merged_into_one() {
+        let mut file: syn::File = syn::parse_quote! {
+            fn f(status: u16) -> u8 {
+                match status {
+                    200u16 => 0,
+                    400u16 => { e() }
+                    403u16 => { f() }
+                    404u16 => { e() }
+                    _ => 9,
+                }
+            }
+        };
+        let expected: syn::File = syn::parse_quote! {
+            fn f(status: u16) -> u8 {
+                match status {
+                    200u16 => 0,
+                    400u16 | 404u16 => { e() }
+                    403u16 => { f() }
+                    _ => 9,
+                }
+            }
+        };
+        assert_eq!(merge_identical_match_arms(&mut file), 1);
+        assert_same(&file, &expected);
+    }
+
+    #[test]
+    fn an_edit_that_changed_an_unexpected_number_of_places_fails_by_name() {
+        assert_eq!(expect_count("decode_success_bodies", 3, |n| n > 0), Ok(()));
+        let err = expect_count("decode_success_bodies", 0, |n| n > 0).unwrap_err();
+        assert!(err.contains("`decode_success_bodies` changed 0 places") && err.contains("emit.rs"), "{err}");
+        let err = expect_count("expose_builder_client", 727, |n| n == 728).unwrap_err();
+        assert!(err.contains("`expose_builder_client` changed 727 places"), "{err}");
+    }
 }

@@ -29,26 +29,29 @@ pub const VETTED: &[VettedSpec] = &[
     },
 ];
 
-/// The default spec, relative to the package root.
+/// The default spec, relative to the package root (the `manifest_dir` given to [`resolve`]).
 pub const DEFAULT_FILE: &str = "spec/okta-management-2026.06.3.yaml";
 
 /// A spec file that passed the checksum check.
 pub struct Spec {
+    /// The file: `OKTA_SPEC_PATH`, else [`DEFAULT_FILE`] under the package root.
     pub path: PathBuf,
+    /// Its contents (UTF-8).
     pub text: String,
+    /// Its SHA-256, lower-case hex.
     pub sha256: String,
     /// The table entry it matched; `None` for a file vouched for by `OKTA_SPEC_SHA256`.
     pub vetted: Option<&'static VettedSpec>,
 }
 
-/// Reads and verifies the spec to generate from, as `OKTA_SPEC_PATH` and `OKTA_SPEC_SHA256` say.
+/// The environment variables [`resolve`] reads (a build script reruns when they change).
+pub const ENV_VARS: [&str; 2] = ["OKTA_SPEC_PATH", "OKTA_SPEC_SHA256"];
+
+/// Reads and verifies the spec to generate from, as `OKTA_SPEC_PATH` and `OKTA_SPEC_SHA256` say ([`ENV_VARS`]; a
+/// build script reruns when they or [`Spec::path`] change).
 pub fn resolve(manifest_dir: &Path) -> Result<Spec, String> {
-    println!("cargo:rerun-if-env-changed=OKTA_SPEC_PATH");
-    println!("cargo:rerun-if-env-changed=OKTA_SPEC_SHA256");
     let chosen = std::env::var_os("OKTA_SPEC_PATH").filter(|p| !p.is_empty()).map(PathBuf::from);
     let vouched = std::env::var("OKTA_SPEC_SHA256").ok().filter(|s| !s.is_empty());
-    let path = chosen.clone().unwrap_or_else(|| manifest_dir.join(DEFAULT_FILE));
-    println!("cargo:rerun-if-changed={}", path.display());
     resolve_from(manifest_dir, chosen, vouched)
 }
 
