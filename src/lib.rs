@@ -31,6 +31,10 @@
 //! | [`config`], [`auth`], [`credentials`], [`retry`], [`pagination`], [`error`], [`secret`], [`query`] | `okta-management-runtime` | no generated code |
 //! | [`hooks`] | `okta-management-hooks` | receiving event and inline hooks |
 //! | [`mock`] (feature `mock`) | `okta-management-mock` | a mock Okta org over real HTTP |
+//!
+//! What this crate must not hold: behaviour that does not need the generated client (it goes to the runtime or
+//! the hooks crate, where it is unit-tested without compiling 270k generated lines), or edits of generated code
+//! (the generator makes them, on the syntax tree).
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 

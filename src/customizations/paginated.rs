@@ -67,7 +67,7 @@ pub trait Paginated<'a>: Sized + Send + 'a {
 ///
 /// A trait of this crate rather than the runtime's [`okta_management_runtime::pagination::ListBody`]: the
 /// wrapper models are defined in `okta-management-types`, and Rust allows implementing a trait for a type only in
-/// the crate of one of them; [`Generated`] bridges the two.
+/// the crate of one of them; a private wrapper bridges the two.
 pub trait ListBody: DeserializeOwned {
     /// The listed item.
     type Item;
