@@ -24,7 +24,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use criterion::{BenchmarkId, Criterion, SamplingMode};
 use futures::TryStreamExt;
 use okta_management::mock::{Fault, MockOrg};
-use okta_management::pagination::Paginated;
 use okta_management::retry::RetryPolicy;
 use okta_management::types::User;
 use tokio::runtime::Runtime;
@@ -354,7 +353,7 @@ fn bench_rate_limited(full: bool) -> Res<()> {
 // 4. 64 concurrent tasks listing group members through one client.
 
 async fn sdk_members(client: okta_management::Client, group: String) -> Res<usize> {
-    let mut users = std::pin::pin!(client.list_group_users().group_id(group).limit(MEMBER_PAGE).stream());
+    let mut users = client.list_group_users().group_id(group).limit(MEMBER_PAGE).stream();
     let mut count = 0;
     while let Some(_user) = users.try_next().await? {
         count += 1;

@@ -303,9 +303,8 @@ async fn apply_event(app: &App, event: &EventSummary) -> Result<(), okta_managem
     let wants_member = ADD_EVENTS.contains(&event_type);
     for user_id in event.target_user_ids() {
         let status = match app.client.get_user().id(user_id).send().await {
-            Ok(user) => user.into_inner().status,
+            Ok(user) => user.status,
             Err(err) => {
-                let err = okta_management::Error::from(err);
                 if err.status() != Some(StatusCode::NOT_FOUND) {
                     return Err(err);
                 }

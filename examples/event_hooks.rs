@@ -122,7 +122,7 @@ fn describe(hook: &EventHook) -> String {
 
 async fn deactivate_and_delete(client: &Client, id: &str) -> Result<(), BoxError> {
     // Okta deletes only INACTIVE hooks.
-    let hook = client.deactivate_event_hook().event_hook_id(id).send().await?.into_inner();
+    let hook = client.deactivate_event_hook().event_hook_id(id).send().await?;
     println!("deactivated  {}", describe(&hook));
     client.delete_event_hook().event_hook_id(id).send().await?;
     println!("deleted      {id}");
@@ -138,25 +138,24 @@ async fn lifecycle(client: &Client, keep: bool) -> Result<(), BoxError> {
     let filter = (!expression.trim().is_empty()).then(|| filter(expression.trim()));
 
     let hook = new_hook(name, url, header, secret, filter);
-    let created = client.create_event_hook().body(hook).send().await?.into_inner();
+    let created = client.create_event_hook().body(hook).send().await?;
     let id = created.id.clone().ok_or("Okta returned an event hook without id")?;
     println!("created      {}", describe(&created));
 
     // Okta calls the URL with a challenge; the receiver must echo it.
     match client.verify_event_hook().event_hook_id(id.as_str()).send().await {
-        Ok(verified) => println!("verified     {}", describe(&verified.into_inner())),
+        Ok(verified) => println!("verified     {}", describe(&verified)),
         Err(err) => {
-            let err = okta_management::Error::from(err);
             eprintln!("verification failed ({err}); is the receiver reachable at HOOK_URL? cleaning up");
             deactivate_and_delete(client, &id).await?;
             return Err(err.into());
         }
     }
     // A new hook is already ACTIVE; activating again is harmless and shows the call.
-    let active = client.activate_event_hook().event_hook_id(id.as_str()).send().await?.into_inner();
+    let active = client.activate_event_hook().event_hook_id(id.as_str()).send().await?;
     println!("activated    {}", describe(&active));
 
-    let hooks = client.list_event_hooks().send().await?.into_inner();
+    let hooks = client.list_event_hooks().send().await?;
     println!("{} event hook(s) in the org:", hooks.len());
     for hook in &hooks {
         println!("  {}", describe(hook));

@@ -11,8 +11,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use futures::TryStreamExt;
-use okta_management::pagination::Paginated;
 use okta_management::{Client, Error};
 
 #[tokio::main]
@@ -32,7 +30,7 @@ async fn main() -> ExitCode {
 async fn run() -> Result<u64, Error> {
     let client = Client::from_env()?;
     // Okta's largest page for users: fewest requests against the rate limit.
-    let mut users = std::pin::pin!(client.list_users().limit(200).stream());
+    let mut users = client.list_users().limit(200).stream();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut total = 0u64;
     while let Some(user) = users.try_next().await? {

@@ -37,7 +37,7 @@ async fn main() -> ExitCode {
 async fn run(count: i32) -> Result<(), Error> {
     let client = Client::builder().with_environment().authorization_mode(AuthorizationMode::PrivateKey).build()?;
     // The first call fetches the access token (one token request); the client caches and refreshes it.
-    let users = client.list_users().limit(count).send().await?.into_inner();
+    let users = client.list_users().limit(count).send().await?;
     for user in &users {
         let login = user.profile.as_ref().and_then(|p| p.login.as_deref()).unwrap_or_default();
         println!("{} {login}", user.id.as_deref().unwrap_or_default());

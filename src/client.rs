@@ -6,16 +6,16 @@ use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::secret::SecretString;
 use crate::transport::Runtime;
-use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A client for one Okta org. Every operation of the spec is a method, reached through `Deref` to the
-/// generated client: `client.list_users().limit(200).send().await?`. Cheap to clone; clones share the
-/// connection pool, the token cache and the retry policy.
+/// A client for one Okta org. Every operation of the spec is a method that returns its request builder:
+/// `client.list_users().limit(200).send().await?`. Cheap to clone (`Send + Sync`); clones share the connection
+/// pool, the token cache and the retry policy.
 #[derive(Clone, Debug)]
 pub struct Client {
-    api: crate::generated::Client,
+    /// progenitor's client: base URL, `reqwest` client and the runtime (auth, retry); private to the crate.
+    pub(crate) api: crate::generated::Client,
 }
 
 impl Client {
@@ -44,18 +44,6 @@ impl Client {
     /// The authorization mode in use.
     pub fn authorization_mode(&self) -> AuthorizationMode {
         progenitor_client::ClientInfo::inner(&self.api).auth.mode()
-    }
-
-    /// The generated client (the same methods as through `Deref`).
-    pub fn api(&self) -> &crate::generated::Client {
-        &self.api
-    }
-}
-
-impl Deref for Client {
-    type Target = crate::generated::Client;
-    fn deref(&self) -> &Self::Target {
-        &self.api
     }
 }
 

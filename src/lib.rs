@@ -8,16 +8,18 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), okta_management::Error> {
-//! use futures::TryStreamExt;
-//! use okta_management::pagination::Paginated;
-//!
 //! let client = okta_management::Client::from_env()?;
-//! let mut users = std::pin::pin!(client.list_users().limit(200).stream());
+//! let mut users = client.list_users().limit(200).stream();
 //! while let Some(user) = users.try_next().await? {
 //!     println!("{} {}", user.id.unwrap_or_default(), user.profile.and_then(|p| p.login).unwrap_or_default());
 //! }
+//! let group = client.get_group().group_id("00g1").send().await?;
+//! # let _ = group;
 //! # Ok(()) }
 //! ```
+//!
+//! Every call returns [`Result<T, okta_management::Error>`](Error): an Okta error status is [`Error::Api`] with its
+//! real HTTP status, `errorCode` and `X-Okta-Request-Id`. `send_with_response()` also gives the headers.
 //!
 //! ## What is where
 //!
@@ -26,9 +28,9 @@
 //!
 //! | path | crate | what |
 //! |---|---|---|
-//! | [`Client`], [`generated`], [`types`], [`manifest`] | this one (`generated.rs`, `client.rs`) | progenitor's client and builders, typify's models |
-//! | [`pagination::Paginated`], uploads, System Log tail | this one (`customizations/`) | hand-written operations on the generated client |
-//! | [`config`], [`auth`], [`credentials`], [`retry`], [`pagination`], [`error`], [`secret`], [`query`] | `okta-management-runtime` | no generated code |
+//! | [`Client`], [`builders`], [`types`], [`manifest`] | this one (`client.rs`, `generated.rs`) | the client, a builder per operation, typify's models |
+//! | `.pages()`/`.stream()`/`.resume_from()`, uploads, System Log tail | this one (`customizations/`) | hand-written operations on the generated client |
+//! | [`config`], [`auth`], [`credentials`], [`retry`], [`pagination`], [`error`], [`Response`], [`secret`], [`query`] | `okta-management-runtime` | no generated code |
 //! | [`hooks`] | `okta-management-hooks` | receiving event and inline hooks |
 //! | [`mock`] (feature `mock`) | `okta-management-mock` | a mock Okta org over real HTTP |
 //!
@@ -40,10 +42,17 @@
 
 mod client;
 mod customizations;
-pub mod generated;
+mod generated;
 pub mod manifest;
 pub mod pagination;
-pub mod transport;
+mod transport;
+
+/// The request builder of every operation, as the [`Client`]'s methods return them: set parameters, then
+/// `.send().await` (the decoded body) or `.send_with_response().await` (with status and headers); paged list
+/// operations also have `.stream()`, `.pages()` and `.resume_from(&cursor)`.
+pub mod builders {
+    pub use crate::generated::builder::*;
+}
 
 pub use okta_management_runtime::{auth, config, credentials, error, query, retry, secret};
 
@@ -59,6 +68,7 @@ pub use okta_management_types::tagged_union;
 pub use client::{Client, ClientBuilder, user_agent};
 pub use customizations::uploads::Upload;
 pub use error::{Error, Result};
+pub use okta_management_runtime::response::{ByteStream, Response};
 
 /// `SPEC_VERSION` and `SPEC_SHA256`: which Okta spec this build was generated from (also in the User-Agent).
 pub use okta_management_types::{SPEC_SHA256, SPEC_VERSION};

@@ -1,7 +1,8 @@
 //! Pagination: following Okta's `Link: <...>; rel="next"` headers, lazily, as `Stream`s.
 //!
-//! The machinery ([`Page`], [`paginate`], [`tail`], ...) is the runtime's (`okta_management_runtime::pagination`);
-//! [`Paginated`] adds `.pages()` and `.stream()` to the builder of every paged list operation.
+//! Every paged list operation's builder has `.stream()` (the items, [`Items`]), `.pages()` (the pages, [`Pages`],
+//! each knowing its URL and [`Page::next_cursor`]) and `.resume_from(&cursor)`; both streams are `Unpin` with an
+//! inherent `try_next`, so no trait import or `pin!` is needed. The machinery ([`Page`], [`paginate`], [`tail`],
+//! ...) is the runtime's (`okta_management_runtime::pagination`).
 
-pub use crate::customizations::paginated::{ListBody, Paginated};
 pub use okta_management_runtime::pagination::*;

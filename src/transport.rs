@@ -1,15 +1,15 @@
-//! Where every request goes through: progenitor's `ClientHooks::exec` for the generated methods, and
-//! `send` for the hand-written ones (pagination, uploads). One path: retry (outermost) → auth → HTTP.
-//!
-//! progenitor's `exec` can only return a `reqwest::Response` or a `reqwest::Error`; a failure of ours leaves it
-//! as a synthetic response that carries the [`crate::Error`] (`okta_management_runtime::error::carrier`).
+//! Where every request goes through: the generated builders' `send` / `send_with_response` (the generator makes
+//! them call [`json`], [`empty`] or [`bytes`] with the request the builder describes), each page of a listing, and
+//! the hand-written operations. One path: retry (outermost) → auth → HTTP, in one `okta.request` span.
 
 use crate::auth::Authenticator;
 use crate::error::Error;
 use crate::generated;
 use crate::retry::RetryPolicy;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use crate::{ByteStream, Response};
+use progenitor_client::{ClientHooks, ClientInfo};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use tracing::Instrument;
 
@@ -25,14 +25,51 @@ impl std::fmt::Debug for Runtime {
     }
 }
 
-impl ClientHooks<Arc<Runtime>> for generated::Client {
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        match send(self, request, info.operation_id).await {
-            Ok(response) => Ok(response),
-            Err(Error::Transport(e)) => Err(e),
-            Err(other) => Ok(okta_management_runtime::error::carrier(other)),
-        }
-    }
+// progenitor's generated client asserts this impl; its hooks are not used (the builders' `send` is the crate's).
+impl ClientHooks<Arc<Runtime>> for generated::Client {}
+
+/// A request a builder describes, or why it could not be built.
+pub(crate) type Built<'a> = Result<(&'a generated::Client, reqwest::Request), Error>;
+
+/// What `reqwest` says when a request cannot be built (an invalid URL, header or body).
+pub(crate) fn unbuildable_request(error: reqwest::Error) -> Error {
+    Error::InvalidRequest(format!("the request cannot be built: {error}"))
+}
+
+/// A header parameter whose value cannot be sent (a line break, a non-visible character); the value is not
+/// repeated, it may be a secret.
+pub(crate) fn invalid_header(name: &str) -> Error {
+    Error::InvalidRequest(format!("the `{name}` header parameter is not a valid header value"))
+}
+
+/// Sends `request` and decodes its JSON body.
+pub(crate) async fn json<T: DeserializeOwned>(request: Built<'_>, operation: &'static str) -> Result<Response<T>, Error> {
+    let (client, request) = request?;
+    let mut response = send(client, request, operation).await?;
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await.map_err(Error::Transport)?;
+    let value = Error::decode_json::<T>(operation, status, &headers, &body)?;
+    Ok(Response::new(status, headers, value))
+}
+
+/// Sends `request`, whose success has no body (any body sent anyway is read and dropped).
+pub(crate) async fn empty(request: Built<'_>, operation: &'static str) -> Result<Response<()>, Error> {
+    let (client, request) = request?;
+    let mut response = send(client, request, operation).await?;
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    response.bytes().await.map_err(Error::Transport)?;
+    Ok(Response::new(status, headers, ()))
+}
+
+/// Sends `request` and hands its body over as it arrives (binary downloads).
+pub(crate) async fn bytes(request: Built<'_>, operation: &'static str) -> Result<Response<ByteStream>, Error> {
+    let (client, request) = request?;
+    let mut response = send(client, request, operation).await?;
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    Ok(Response::new(status, headers, ByteStream::from_response(response)))
 }
 
 /// Sends one operation's request through retry and auth; error statuses become [`Error::Api`] (and the
@@ -79,7 +116,3 @@ pub(crate) async fn send(
     }
     Ok(response)
 }
-
-/// Kept at this path for the generated code (`crate::transport::decode_response`).
-#[doc(hidden)]
-pub use okta_management_runtime::error::decode_response;

@@ -6,12 +6,11 @@
 //! path like any other operation.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use futures::{Stream, StreamExt};
 use progenitor_client::ClientInfo;
 use url::Url;
 
 use crate::error::Error;
-use okta_management_runtime::pagination::{PagesExt, TailOptions, tail};
+use crate::pagination::{Items, Pages, TailOptions, tail};
 
 /// Operation name used in errors and traces (the generated method that lists log events).
 const OPERATION: &str = "list_log_events";
@@ -29,10 +28,9 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn run(client: okta_management::Client) -> Result<(), okta_management::Error> {
-    /// use futures::TryStreamExt;
     /// use okta_management::pagination::TailOptions;
     ///
-    /// let mut events = std::pin::pin!(client.tail_system_log(None, None, TailOptions::default()));
+    /// let mut events = client.tail_system_log(None, None, TailOptions::default());
     /// while let Some(event) = events.try_next().await? {
     ///     println!("{:?} {:?}", event.published, event.event_type);
     /// }
@@ -43,18 +41,18 @@ impl crate::Client {
         since: Option<DateTime<Utc>>,
         filter: Option<String>,
         options: TailOptions,
-    ) -> impl Stream<Item = Result<crate::types::LogEvent, Error>> + Send + 'static {
-        let api = self.api().clone();
+    ) -> Items<'static, crate::types::LogEvent> {
+        let api = self.api.clone();
         let first = match first_url(api.baseurl(), since, filter.as_deref()) {
             Ok(url) => url,
-            Err(e) => return futures::stream::iter([Err(e)]).left_stream(),
+            Err(e) => return Pages::failed(e).items(),
         };
         let fetch = move |url: Url| {
             let api = api.clone();
             // The `next` link is fetched as an opaque URL (never rebuilt), like every paged listing.
             async move { crate::customizations::paginated::fetch_page(&api, url, OPERATION).await }
         };
-        tail::<crate::types::LogEvent, _, _>(OPERATION, first, fetch, options).into_items().right_stream()
+        Pages::new(tail::<crate::types::LogEvent, _, _>(OPERATION, first, fetch, options)).items()
     }
 }
 

@@ -5,7 +5,8 @@
 use crate::error::Error;
 use crate::types::ImageUploadResponse;
 use bytes::Bytes;
-use progenitor_client::{ClientInfo, ResponseValue};
+use crate::Response;
+use progenitor_client::ClientInfo;
 
 /// One file part: file name, media type (e.g. `image/png`) and content.
 #[derive(Clone, Debug)]
@@ -66,7 +67,7 @@ impl<'a, T> Upload<'a, T> {
         self
     }
 
-    async fn execute(self) -> Result<reqwest::Response, Error> {
+    fn into_request(self) -> crate::transport::Built<'a> {
         let mut path = self.path.to_string();
         for (name, value) in &self.params {
             let value = value
@@ -86,29 +87,34 @@ impl<'a, T> Upload<'a, T> {
             .header(reqwest::header::ACCEPT, "application/json")
             .body(body)
             .build()
-            .map_err(Error::Transport)?;
-        crate::transport::send(self.client, request, self.operation_id).await
+            .map_err(crate::transport::unbuildable_request)?;
+        Ok((self.client, request))
     }
 }
 
 impl Upload<'_, ()> {
     /// Sends the upload; Okta answers `201 Created` without a body.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
-        let response = self.execute().await?;
-        Ok(ResponseValue::new((), response.status(), response.headers().clone()))
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+
+    /// Like [`send`](Self::send), keeping the response's status and headers.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let operation = self.operation_id;
+        crate::transport::empty(self.into_request(), operation).await
     }
 }
 
 impl Upload<'_, ImageUploadResponse> {
     /// Sends the upload and decodes Okta's `ImageUploadResponse` (the URL of the stored image).
-    pub async fn send(self) -> Result<ResponseValue<ImageUploadResponse>, Error> {
-        let operation_id = self.operation_id;
-        let response = self.execute().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        let value = Error::decode_json(operation_id, status, &headers, &body)?;
-        Ok(ResponseValue::new(value, status, headers))
+    pub async fn send(self) -> Result<ImageUploadResponse, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+
+    /// Like [`send`](Self::send), keeping the response's status and headers.
+    pub async fn send_with_response(self) -> Result<Response<ImageUploadResponse>, Error> {
+        let operation = self.operation_id;
+        crate::transport::json(self.into_request(), operation).await
     }
 }
 
@@ -129,14 +135,14 @@ impl crate::Client {
     #[cfg(feature = "apps")]
     /// `POST /api/v1/apps/{appId}/logo` (`uploadApplicationLogo`): uploads an app's logo.
     pub fn upload_application_logo(&self) -> Upload<'_, ()> {
-        Upload::new(self, "upload_application_logo", "/api/v1/apps/{appId}/logo", &["appId"])
+        Upload::new(&self.api, "upload_application_logo", "/api/v1/apps/{appId}/logo", &["appId"])
     }
 
     #[cfg(feature = "brands")]
     /// `POST /api/v1/brands/{brandId}/themes/{themeId}/background-image` (`uploadBrandThemeBackgroundImage`).
     pub fn upload_brand_theme_background_image(&self) -> Upload<'_, ImageUploadResponse> {
         Upload::new(
-            self,
+            &self.api,
             "upload_brand_theme_background_image",
             "/api/v1/brands/{brandId}/themes/{themeId}/background-image",
             &["brandId", "themeId"],
@@ -147,7 +153,7 @@ impl crate::Client {
     /// `POST /api/v1/brands/{brandId}/themes/{themeId}/favicon` (`uploadBrandThemeFavicon`).
     pub fn upload_brand_theme_favicon(&self) -> Upload<'_, ImageUploadResponse> {
         Upload::new(
-            self,
+            &self.api,
             "upload_brand_theme_favicon",
             "/api/v1/brands/{brandId}/themes/{themeId}/favicon",
             &["brandId", "themeId"],
@@ -158,7 +164,7 @@ impl crate::Client {
     /// `POST /api/v1/brands/{brandId}/themes/{themeId}/logo` (`uploadBrandThemeLogo`).
     pub fn upload_brand_theme_logo(&self) -> Upload<'_, ImageUploadResponse> {
         Upload::new(
-            self,
+            &self.api,
             "upload_brand_theme_logo",
             "/api/v1/brands/{brandId}/themes/{themeId}/logo",
             &["brandId", "themeId"],
@@ -170,7 +176,7 @@ impl crate::Client {
     /// the logo is a brand theme's ([`Client::upload_brand_theme_logo`]).
     #[cfg(okta_spec = "2024.08.3")]
     pub fn upload_org_logo(&self) -> Upload<'_, ()> {
-        Upload::new(self, "upload_org_logo", "/api/v1/org/logo", &[])
+        Upload::new(&self.api, "upload_org_logo", "/api/v1/org/logo", &[])
     }
 }
 

@@ -33,7 +33,7 @@ async fn ssws_lists_users_with_the_sdk_user_agent() {
     let mock = MockOrg::builder().seed_users(7).start().await.unwrap();
     let client = ssws(&mock).user_agent_suffix("client-auth-test/1.0").build().unwrap();
     assert_eq!(client.authorization_mode(), AuthorizationMode::Ssws);
-    let users = client.list_users().send().await.map_err(Error::from).unwrap().into_inner();
+    let users = client.list_users().send().await.unwrap();
     assert_eq!(users.len(), 7);
     assert!(users.iter().all(|u| u.profile.as_ref().and_then(|p| p.login.as_deref()).is_some()));
 
@@ -65,7 +65,7 @@ async fn the_api_version_header_progenitor_adds_is_not_sent() {
     let proxy = Proxy::start(&base(&mock)).await;
     let client = Client::builder().org_url(&proxy.base).token(mock.token()).disable_https_check(true).build().unwrap();
     assert_eq!(list_count(&client).await.unwrap(), 3);
-    let user = client.create_user().body(new_user_body("apiversion@example.com")).send().await.map_err(Error::from);
+    let user = client.create_user().body(new_user_body("apiversion@example.com")).send().await;
     assert!(user.is_ok(), "{user:?}");
     let seen = proxy.seen();
     assert_eq!(seen.len(), 2);
@@ -127,7 +127,7 @@ async fn scopes_are_enforced_with_typed_errors() {
     let client = rsa_client(&mock, &["okta.users.read"]).build().unwrap();
     assert_eq!(list_count(&client).await.unwrap(), 2);
     // Creating a user needs okta.users.manage: the org answers 403 E0000006.
-    let err = client.create_user().body(new_user_body("nope@example.com")).send().await.map_err(Error::from);
+    let err = client.create_user().body(new_user_body("nope@example.com")).send().await;
     match err {
         Err(Error::Api(e)) => {
             assert_eq!(e.status().as_u16(), 403);
@@ -164,11 +164,11 @@ async fn single_flight_refresh_of_an_expired_token() {
     let tasks: Vec<_> = (0..32)
         .map(|_| {
             let c = client.clone();
-            tokio::spawn(async move { c.list_users().send().await.map(|r| r.into_inner().len()) })
+            tokio::spawn(async move { c.list_users().send().await.map(|r| r.len()) })
         })
         .collect();
     for t in tasks {
-        assert_eq!(t.await.unwrap().map_err(Error::from).unwrap(), 3);
+        assert_eq!(t.await.unwrap().unwrap(), 3);
     }
     let c = mock.counters();
     assert_eq!(c.token_requests, 2, "32 concurrent calls with an expired token must fetch exactly one token");

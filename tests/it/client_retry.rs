@@ -14,7 +14,7 @@ use client_support::{Proxy, base};
 use futures::{StreamExt, TryStreamExt};
 use okta_management::error::TimeoutKind;
 use okta_management::mock::{Fault, MockOrg};
-use okta_management::pagination::{Paginated, PaginationError};
+use okta_management::pagination::PaginationError;
 use okta_management::retry::RetryPolicy;
 use okta_management::{Client, Error};
 use serde_json::json;
@@ -47,7 +47,7 @@ async fn create(client: &Client, login: &str) -> Result<(), Error> {
 }
 
 async fn get_user(client: &Client, id: &str) -> Result<String, Error> {
-    Ok(client.get_user().id(id).send().await?.into_inner().id.unwrap_or_default())
+    Ok(client.get_user().id(id).send().await?.id.unwrap_or_default())
 }
 
 // ---------------------------------------------------------------- pagination under rate limiting
@@ -60,7 +60,7 @@ async fn twenty_thousand_users_through_a_429_every_tenth_request() {
     mock.inject("GET /api/v1/users", Fault::RateLimitEvery(10)).unwrap();
     let client = client(&mock, fast_policy());
 
-    let mut users = std::pin::pin!(client.list_users().limit(200).stream());
+    let mut users = client.list_users().limit(200).stream();
     let mut seen = HashSet::with_capacity(20_000);
     let mut listed = Vec::with_capacity(20_000);
     while let Some(user) = users.try_next().await.unwrap() {
@@ -196,7 +196,7 @@ async fn retries_carry_the_retry_headers() {
     let client = client_for(&proxy.base, mock.token(), fast_policy());
 
     mock.inject("GET /api/v1/users", Fault::RateLimitBurst(2)).unwrap();
-    assert_eq!(client.list_users().send().await.unwrap().into_inner().len(), 3);
+    assert_eq!(client.list_users().send().await.unwrap().len(), 3);
     mock.inject("POST /api/v1/users", Fault::RateLimitBurst(1)).unwrap();
     create(&client, "retry.headers@example.com").await.unwrap();
 
@@ -263,7 +263,7 @@ async fn a_rate_limit_wait_past_the_budget_is_not_started() {
     mock.inject("GET /api/v1/users", Fault::RateLimitBurst(1)).unwrap();
     let policy = fast_policy().with_max_elapsed(Duration::from_secs(2));
     let client = client(&mock, policy);
-    match client.list_users().send().await.map_err(Error::from) {
+    match client.list_users().send().await {
         Err(Error::RateLimited { attempts, retry_after, reset_at, request_id }) => {
             assert_eq!(attempts, 1);
             let wait = retry_after.unwrap();
@@ -301,18 +301,18 @@ async fn malformed_reset_and_date_headers_fall_back_to_backoff() {
 
     mock.inject("GET /api/v1/users", Fault::RateLimitBurst(1)).unwrap();
     mock.inject("GET /api/v1/users", Fault::BrokenResetHeader).unwrap();
-    assert_eq!(client.list_users().send().await.unwrap().into_inner().len(), 2);
+    assert_eq!(client.list_users().send().await.unwrap().len(), 2);
     assert_eq!(mock.route_count("GET /api/v1/users"), 2);
 
     mock.inject("GET /api/v1/users", Fault::RateLimitBurst(1)).unwrap();
     mock.inject("GET /api/v1/users", Fault::BrokenDateHeader).unwrap();
-    assert_eq!(client.list_users().send().await.unwrap().into_inner().len(), 2);
+    assert_eq!(client.list_users().send().await.unwrap().len(), 2);
     assert_eq!(mock.route_count("GET /api/v1/users"), 4);
 
     // On a success response the broken headers are harmless.
     mock.inject("GET /api/v1/users", Fault::BrokenDateHeader).unwrap();
     mock.inject("GET /api/v1/users", Fault::BrokenResetHeader).unwrap();
-    let page = std::pin::pin!(client.list_users().pages()).next().await.unwrap().unwrap();
+    let page = client.list_users().pages().next().await.unwrap().unwrap();
     assert_eq!(page.items.len(), 2);
     assert_eq!(page.rate_limit().reset, None);
     assert_eq!(page.rate_limit().date, None);
@@ -357,7 +357,7 @@ async fn decode_failures_are_typed_and_name_the_operation() {
 
     // A later page of a listing: the decode error names the list operation.
     let mut calls = 0;
-    let mut pages = std::pin::pin!(client.list_users().limit(10).pages());
+    let mut pages = client.list_users().limit(10).pages();
     while let Some(page) = pages.next().await {
         calls += 1;
         if calls == 1 {

@@ -251,5 +251,5 @@ pub fn register_rsa(mock: &okta_management::mock::MockOrg, scopes: &[&str]) {
 
 /// One page of up to 200 users: how many came back.
 pub async fn list_count(client: &okta_management::Client) -> Result<usize, okta_management::Error> {
-    Ok(client.list_users().limit(200).send().await?.into_inner().len())
+    Ok(client.list_users().limit(200).send().await?.len())
 }

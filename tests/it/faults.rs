@@ -14,10 +14,9 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use futures::TryStreamExt;
 use okta_management::error::TimeoutKind;
 use okta_management::mock::{Fault, ListEndpoint, MockOrg};
-use okta_management::pagination::{Paginated, PaginationError};
+use okta_management::pagination::PaginationError;
 use okta_management::retry::RetryPolicy;
 use okta_management::{Client, Error, types};
 use serde_json::json;
@@ -83,17 +82,17 @@ fn new_user(login: &str) -> types::CreateUserRequest {
 
 async fn create(client: &Client, login: &str) -> Result<String, Error> {
     let user = client.create_user().body(new_user(login)).send().await?;
-    Ok(user.into_inner().id.unwrap_or_default())
+    Ok(user.id.unwrap_or_default())
 }
 
 async fn get(client: &Client, id: &str) -> Result<types::UserGetSingleton, Error> {
-    Ok(client.get_user().id(id).send().await?.into_inner())
+    client.get_user().id(id).send().await
 }
 
 /// Every user id the stream yields, and the error that ended it, if any.
 async fn list_all(client: &Client) -> (Vec<String>, Option<Error>) {
     let mut ids = Vec::new();
-    let mut users = std::pin::pin!(client.list_users().limit(10).stream());
+    let mut users = client.list_users().limit(10).stream();
     loop {
         match users.try_next().await {
             Ok(Some(user)) => ids.push(user.id.unwrap_or_default()),
@@ -222,7 +221,7 @@ async fn a_503_burst_between_pages_loses_and_duplicates_nothing() {
     let org = org(25).await;
     let client = client(&org);
     let mut ids = Vec::new();
-    let mut users = std::pin::pin!(client.list_users().limit(10).stream());
+    let mut users = client.list_users().limit(10).stream();
     while let Some(user) = users.try_next().await.unwrap() {
         ids.push(user.id.unwrap_or_default());
         if ids.len() == 10 {
@@ -240,7 +239,7 @@ async fn a_500_between_pages_ends_the_stream_with_a_typed_error_after_the_first_
     let org = org(25).await;
     let client = client(&org);
     let mut ids = Vec::new();
-    let mut users = std::pin::pin!(client.list_users().limit(10).stream());
+    let mut users = client.list_users().limit(10).stream();
     let err = loop {
         match users.try_next().await {
             Ok(Some(user)) => {
@@ -306,7 +305,7 @@ async fn dropped_connections_while_paging_lose_and_duplicate_nothing() {
     let org = org(35).await;
     let client = client(&org);
     let mut ids = Vec::new();
-    let mut users = std::pin::pin!(client.list_users().limit(10).stream());
+    let mut users = client.list_users().limit(10).stream();
     while let Some(user) = users.try_next().await.unwrap() {
         ids.push(user.id.unwrap_or_default());
         match ids.len() {
@@ -456,7 +455,7 @@ async fn a_later_page_fails_with_the_same_error_as_the_first() {
     let org = org(25).await;
     let client = client(&org);
     for (fault, want) in [(Fault::WrongContentType, "UnexpectedContentType"), (Fault::MalformedJson, "Decode")] {
-        let mut users = std::pin::pin!(client.list_users().limit(10).stream());
+        let mut users = client.list_users().limit(10).stream();
         for _ in 0..10 {
             users.try_next().await.unwrap().expect("an item of the first page");
         }
@@ -496,7 +495,7 @@ async fn a_bogus_link_header_on_a_later_page_keeps_the_earlier_pages() {
     let org = org(35).await;
     let client = client(&org);
     let mut ids = Vec::new();
-    let mut users = std::pin::pin!(client.list_users().limit(10).stream());
+    let mut users = client.list_users().limit(10).stream();
     let err = loop {
         match users.try_next().await {
             Ok(Some(user)) => {

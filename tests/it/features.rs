@@ -44,7 +44,6 @@ fn the_manifest_holds_the_enabled_groups_only() {
 #[cfg(feature = "users")]
 #[allow(dead_code)]
 fn users_methods_exist(client: &okta_management::Client) {
-    use okta_management::pagination::Paginated;
     let _ = client.list_users().limit(10).stream();
     let _ = client.create_user();
     let _ = client.deactivate_user();

@@ -81,12 +81,12 @@ fn hook_body(url: &str, secret: &str, events: &[&str]) -> EventHook {
 
 /// Creates, verifies and activates a hook through the SDK; returns its id.
 async fn register_hook(client: &Client, url: &str, secret: &str, events: &[&str]) -> String {
-    let created = client.create_event_hook().body(hook_body(url, secret, events)).send().await.unwrap().into_inner();
+    let created = client.create_event_hook().body(hook_body(url, secret, events)).send().await.unwrap();
     assert_eq!(created.verification_status, Some(EventHookVerificationStatus::Unverified));
     let id = created.id.unwrap();
-    let verified = client.verify_event_hook().event_hook_id(id.as_str()).send().await.unwrap().into_inner();
+    let verified = client.verify_event_hook().event_hook_id(id.as_str()).send().await.unwrap();
     assert_eq!(verified.verification_status, Some(EventHookVerificationStatus::Verified));
-    let active = client.activate_event_hook().event_hook_id(id.as_str()).send().await.unwrap().into_inner();
+    let active = client.activate_event_hook().event_hook_id(id.as_str()).send().await.unwrap();
     assert_eq!(active.status, Some(EventHookStatus::Active));
     id
 }
@@ -101,7 +101,7 @@ fn new_user(login: &str, password: bool) -> CreateUserRequest {
 }
 
 async fn create_user(client: &Client, login: &str, activate: bool) -> String {
-    client.create_user().activate(activate).body(new_user(login, true)).send().await.unwrap().into_inner().id.unwrap()
+    client.create_user().activate(activate).body(new_user(login, true)).send().await.unwrap().id.unwrap()
 }
 
 fn types_of(deliveries: &[HookDelivery]) -> Vec<String> {

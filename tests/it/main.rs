@@ -29,6 +29,7 @@ mod manifest;
 mod mock_org;
 mod pagination;
 mod pagination_spawn;
+mod public_api;
 mod retry;
 mod security;
 mod spec_2026;

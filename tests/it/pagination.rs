@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::{StreamExt, TryStreamExt};
 use okta_management::Error;
-use okta_management::pagination::{Page, PagesExt, PaginationError, TailOptions, paginate, paginate_url, tail};
+use okta_management::pagination::{Page, Pages, PaginationError, TailOptions, paginate, paginate_url, tail};
 use okta_management::retry::{RetryPolicy, execute};
 use serde::Deserialize;
 use tokio::net::TcpListener;
@@ -113,7 +113,7 @@ async fn lists_every_item_across_pages_following_opaque_links() {
     let (origin, queries) = server(three_pages).await;
     let client = reqwest::Client::new();
     let users: Vec<User> =
-        paginate_url("listUsers", first_url(&origin), fetcher(&client)).into_items().try_collect().await.unwrap();
+        Pages::new(paginate_url("listUsers", first_url(&origin), fetcher(&client))).items().try_collect().await.unwrap();
     let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
     assert_eq!(ids, ["u0", "u1", "u2", "u3", "u4", "u5", "u6"]);
     let queries = queries.lock().unwrap().clone();
@@ -163,7 +163,7 @@ async fn relative_links_and_several_link_headers() {
     .await;
     let client = reqwest::Client::new();
     let url: Url = format!("{origin}/api/v1/groups?limit=1").parse().unwrap();
-    let users: Vec<User> = paginate_url("listGroups", url, fetcher(&client)).into_items().try_collect().await.unwrap();
+    let users: Vec<User> = Pages::new(paginate_url("listGroups", url, fetcher(&client))).items().try_collect().await.unwrap();
     assert_eq!(users.len(), 3);
     assert_eq!(users[2].id, "u2");
 }
@@ -172,7 +172,7 @@ async fn relative_links_and_several_link_headers() {
 async fn pages_are_fetched_lazily() {
     let (origin, queries) = server(three_pages).await;
     let client = reqwest::Client::new();
-    let items = paginate_url::<User, _, _>("listUsers", first_url(&origin), fetcher(&client)).into_items();
+    let items = Pages::new(paginate_url::<User, _, _>("listUsers", first_url(&origin), fetcher(&client))).items();
     let mut items = Box::pin(items);
     tokio::task::yield_now().await;
     assert_eq!(queries.lock().unwrap().len(), 0, "nothing fetched before the first poll");
@@ -344,7 +344,7 @@ async fn pagination_through_the_retry_layer_loses_nothing() {
         }
     };
     let users: Vec<User> =
-        paginate_url("listUsers", first_url(&origin), fetch).into_items().try_collect().await.unwrap();
+        Pages::new(paginate_url("listUsers", first_url(&origin), fetch)).items().try_collect().await.unwrap();
     assert_eq!(users.len(), 7);
     let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
     assert_eq!(ids, ["u0", "u1", "u2", "u3", "u4", "u5", "u6"]);
@@ -379,8 +379,8 @@ async fn tail_follows_the_polling_link_and_waits_after_empty_pages() {
     let interval = Duration::from_millis(100);
     let options = TailOptions::default().with_poll_interval(interval);
     let started = Instant::now();
-    let events: Vec<LogEvent> = tail("listLogEvents", url.clone(), fetcher(&client), options.clone())
-        .into_items()
+    let events: Vec<LogEvent> = Pages::new(tail("listLogEvents", url.clone(), fetcher(&client), options.clone()))
+        .items()
         .take(3)
         .try_collect()
         .await

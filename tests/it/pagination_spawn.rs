@@ -6,7 +6,6 @@
 
 use futures::TryStreamExt;
 use okta_management::mock::MockOrg;
-use okta_management::pagination::Paginated;
 
 fn client(mock: &MockOrg) -> okta_management::Client {
     okta_management::Client::builder()
@@ -18,7 +17,7 @@ fn client(mock: &MockOrg) -> okta_management::Client {
 }
 
 async fn count_members(client: okta_management::Client, group: String) -> Result<Vec<String>, okta_management::Error> {
-    let mut users = std::pin::pin!(client.list_group_users().group_id(group).limit(7).stream());
+    let mut users = client.list_group_users().group_id(group).limit(7).stream();
     let mut ids = Vec::new();
     while let Some(user) = users.try_next().await? {
         ids.push(user.id.unwrap_or_default());

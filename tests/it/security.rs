@@ -123,7 +123,7 @@ fn debug_and_display_of_configuration_and_clients_show_no_secret() {
     let builder = Client::builder().org_url("https://example.okta.com").token(TOKEN).private_key(pem.as_str());
     assert_clean("ClientBuilder", &format!("{builder:?}"));
     let client = Client::builder().org_url("https://example.okta.com").token(TOKEN).build().unwrap();
-    assert_clean("Client (SSWS)", &format!("{client:?} {:?}", client.api()));
+    assert_clean("Client (SSWS)", &format!("{client:?} {client:#?}"));
     let client = Client::from_config(oauth).unwrap();
     assert_clean("Client (PrivateKey)", &format!("{client:?}"));
 
@@ -460,8 +460,7 @@ async fn link_server(link: Arc<Mutex<String>>) -> LinkServer {
 
 #[tokio::test]
 async fn a_next_link_to_another_origin_is_refused_and_never_fetched() {
-    use futures::TryStreamExt;
-    use okta_management::pagination::{Paginated, PaginationError};
+    use okta_management::pagination::PaginationError;
 
     let other_link = Arc::new(Mutex::new(String::new()));
     let other = link_server(other_link).await;
@@ -490,7 +489,7 @@ async fn a_next_link_to_another_origin_is_refused_and_never_fetched() {
     for case in &cases {
         *link.lock().unwrap() = case.clone();
         let before = org.hits.load(Ordering::SeqCst);
-        let mut users = std::pin::pin!(client.list_users().stream());
+        let mut users = client.list_users().stream();
         let first = users.try_next().await.unwrap().unwrap();
         assert_eq!(first.id.as_deref(), Some("00u1"));
         match users.try_next().await {
@@ -507,7 +506,7 @@ async fn a_next_link_to_another_origin_is_refused_and_never_fetched() {
     // Same origin but carrying credentials: refused too.
     *link.lock().unwrap() =
         format!("<http://user:{URL_PASSWORD}@127.0.0.1:{port}/api/v1/users?after=00u1>; rel=\"next\"");
-    let mut users = std::pin::pin!(client.list_users().stream());
+    let mut users = client.list_users().stream();
     users.try_next().await.unwrap().unwrap();
     let error = users.try_next().await.unwrap_err();
     assert!(matches!(error, Error::Pagination(PaginationError::CredentialsInNextLink)), "{error:?}");
@@ -541,7 +540,6 @@ fn capture() -> Capture {
 async fn tracing_output_of_real_request_flows_shows_no_secret() {
     use futures::TryStreamExt;
     use okta_management::mock::{Fault, MockOrg};
-    use okta_management::pagination::Paginated;
 
     let capture = capture();
     let org = MockOrg::builder().seed_users(5).rate_limit_reset_delay(std::time::Duration::ZERO).start().await.unwrap();
@@ -566,13 +564,13 @@ async fn tracing_output_of_real_request_flows_shows_no_secret() {
         "credentials": {"password": {"value": USER_PASSWORD}}
     }))
     .unwrap();
-    let created = client.create_user().body(body).send().await.map_err(Error::from).unwrap();
-    let id = created.into_inner().id.unwrap();
-    client.get_user().id(&id).send().await.map_err(Error::from).unwrap();
+    let created = client.create_user().body(body).send().await.unwrap();
+    let id = created.id.unwrap();
+    client.get_user().id(&id).send().await.unwrap();
     org.inject("GET /api/v1/users", Fault::RateLimitBurst(1)).unwrap();
     let listed: Vec<_> = client.list_users().limit(2).stream().try_collect().await.unwrap();
     assert_eq!(listed.len(), 6);
-    let missing = client.get_user().id("00unknown").send().await.map_err(Error::from).unwrap_err();
+    let missing = client.get_user().id("00unknown").send().await.unwrap_err();
     assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
 
     // PrivateKey: a successful token call, then one refused by the token endpoint.
@@ -591,9 +589,9 @@ async fn tracing_output_of_real_request_flows_shows_no_secret() {
             .build()
             .unwrap()
     };
-    let users = oauth("0oa-security").list_users().send().await.map_err(Error::from).unwrap();
-    assert_eq!(users.into_inner().len(), 6);
-    let refused = oauth("0oa-unknown").list_users().send().await.map_err(Error::from).unwrap_err();
+    let users = oauth("0oa-security").list_users().send().await.unwrap();
+    assert_eq!(users.len(), 6);
+    let refused = oauth("0oa-unknown").list_users().send().await.unwrap_err();
     assert!(matches!(refused, Error::Auth(_)), "{refused:?}");
     assert_clean("token endpoint error", &format!("{refused} {refused:?}"));
     assert!(!format!("{refused:?}").contains("eyJ"), "a JWT in the error: {refused:?}");
@@ -607,7 +605,7 @@ async fn tracing_output_of_real_request_flows_shows_no_secret() {
         .token(BEARER)
         .build()
         .unwrap();
-    let error = bearer.list_users().send().await.map_err(Error::from).unwrap_err();
+    let error = bearer.list_users().send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_clean("401 error", &format!("{error} {error:?}"));
 

@@ -62,16 +62,17 @@ pub(crate) fn emit(
     let operations = n.operations.len() - n.hand_written.len();
     // A build with no API group (e.g. `okta-management-hooks` alone) has no operation, so nothing to edit.
     let some = |count: usize| count > 0 || operations == 0;
-    let merged = merge_identical_match_arms(&mut file);
-    expect_count("merge_identical_match_arms", merged, some)?;
     let emitted = client_methods(&file);
     // The models go to `okta_types.rs` (compiled by okta-management-types), the client to `okta_generated.rs`
     // (compiled by okta-management): two crates, so neither rustc holds the whole API.
     let (mut types, mut client) = split_types(file)?;
     expect_count("start_extra_maps_empty", start_extra_maps_empty(&mut types), some)?;
     write(out_dir, "okta_types.rs", &prettyplease::unparse(&types))?;
-    expect_count("expose_builder_client", expose_builder_client(&mut client), |n| n == operations)?;
-    expect_count("decode_success_bodies", decode_success_bodies(&mut client), some)?;
+    let every = |count: usize| count == operations;
+    expect_count("expose_builder_client", expose_builder_client(&mut client), every)?;
+    expect_count("own_the_send_path", own_the_send_path(&mut client)?, every)?;
+    expect_count("move_operations_to_public_client", move_operations_to_public_client(&mut client), every)?;
+    expect_count("keep_progenitor_private", keep_progenitor_private(&mut client), |n| n == 1)?;
     write(out_dir, "okta_generated.rs", &prettyplease::unparse(&client))?;
     write(out_dir, "okta_models.rs", &models(n))?;
     let (paginated_code, paginated_ops) = paginated(doc, n);
@@ -204,46 +205,6 @@ fn split_types(file: syn::File) -> Result<(syn::File, syn::File), String> {
     ))
 }
 
-/// progenitor writes one `match` arm per documented error status, each with the same body (`400u16 => Err(…
-/// from_response(response).await?)`, `403u16 => …`); every arm is an `.await` point of the operation's `send`
-/// state machine, and these copies were the largest share of the crate's borrow-checking time and memory. Arms of
-/// one `match` whose patterns are literals and whose bodies are identical become one arm (`400u16 | 403u16 => …`),
-/// which does exactly the same. Returns how many arms were folded into others.
-fn merge_identical_match_arms(file: &mut syn::File) -> usize {
-    use quote::ToTokens;
-    struct Merge(usize);
-    impl VisitMut for Merge {
-        fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
-            syn::visit_mut::visit_expr_match_mut(self, m);
-            let literal = |arm: &syn::Arm| arm.guard.is_none() && matches!(arm.pat, syn::Pat::Lit(_));
-            if !m.arms.iter().all(|a| literal(a) || matches!(a.pat, syn::Pat::Wild(_))) {
-                return;
-            }
-            let mut kept: Vec<(String, syn::Arm)> = Vec::new();
-            for arm in std::mem::take(&mut m.arms) {
-                let body = arm.body.to_token_stream().to_string();
-                match kept.iter_mut().find(|(b, k)| *b == body && literal(k) && literal(&arm)) {
-                    Some((_, k)) => {
-                        let previous = std::mem::replace(&mut k.pat, syn::Pat::Verbatim(Default::default()));
-                        let mut cases = match previous {
-                            syn::Pat::Or(or) => or.cases,
-                            other => std::iter::once(other).collect(),
-                        };
-                        cases.push(arm.pat);
-                        k.pat = syn::Pat::Or(syn::PatOr { attrs: Vec::new(), leading_vert: None, cases });
-                        self.0 += 1;
-                    }
-                    None => kept.push((body, arm)),
-                }
-            }
-            m.arms = kept.into_iter().map(|(_, arm)| arm).collect();
-        }
-    }
-    let mut merge = Merge(0);
-    merge.visit_file_mut(file);
-    merge.0
-}
-
 /// typify's struct builders start every field as "no value supplied"; the flattened `extra` map is optional in
 /// substance, so a builder starts it empty: `extra: Err("no value supplied for extra".to_string())` in the
 /// builders' `Default` impls becomes `extra: Ok(Default::default())`. Returns how many places it changed.
@@ -321,53 +282,264 @@ fn is_client_ref(ty: &syn::Type) -> bool {
     r.lifetime.is_some() && r.mutability.is_none() && p.qself.is_none() && segments == ["super", "Client"]
 }
 
-/// Success bodies are decoded by the crate, so a decode error names the operation and status: every `match` arm
-/// whose body is `ResponseValue::from_response(response).await` (progenitor writes it as a block of that one
-/// expression, `=> { … }`) gets `crate::transport::decode_response(response, info.operation_id).await` instead.
-/// Error arms (`…from_response(response).await?` inside `Err(…)`) are left alone. Returns how many arms it changed.
-fn decode_success_bodies(file: &mut syn::File) -> usize {
-    struct Edit(usize);
-    impl VisitMut for Edit {
-        fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
-            syn::visit_mut::visit_arm_mut(self, arm);
-            let body = match &mut *arm.body {
-                syn::Expr::Block(b) if b.attrs.is_empty() && b.label.is_none() => match b.block.stmts.as_mut_slice() {
-                    [syn::Stmt::Expr(tail, None)] => tail,
-                    _ => return,
-                },
-                other => other,
+/// progenitor's `send` answers with `progenitor_client::{Error, ResponseValue}` and reads responses its own way;
+/// the crate wants one `crate::Error` and one transport. In every builder `impl` of `mod builder`, `send` is split:
+/// its statements before the `OperationInfo` (parameter checks, URL, query, headers, body) become
+/// `fn into_request(self) -> Result<(&'a super::Client, reqwest::Request), crate::Error>`, and the new `send` /
+/// `send_with_response` hand that request to `crate::transport::{json, empty, bytes}` (by the success type); the
+/// rest of progenitor's `send` (its hooks, status `match` and error arms) is dropped. `new` becomes `pub(crate)`:
+/// it takes the crate's private generated client. Returns how many builders it changed.
+fn own_the_send_path(file: &mut syn::File) -> Result<usize, String> {
+    let mut changed = 0;
+    for item in &mut file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "builder" {
+            continue;
+        }
+        let Some((_, items)) = m.content.as_mut() else { continue };
+        for item in items.iter_mut() {
+            let syn::Item::Impl(imp) = item else { continue };
+            if imp.trait_.is_some() {
+                continue;
+            }
+            let Some(send_at) =
+                imp.items.iter().position(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "send"))
+            else {
+                continue;
             };
-            if is_from_response_await(body) {
-                *body = syn::parse_quote!(crate::transport::decode_response(response, info.operation_id).await);
-                self.0 += 1;
+            let syn::ImplItem::Fn(send) = imp.items.remove(send_at) else { continue };
+            let split = split_send(send).map_err(|e| format!("own_the_send_path: {e}"))?;
+            imp.items.splice(send_at..send_at, split);
+            for f in imp.items.iter_mut() {
+                if let syn::ImplItem::Fn(f) = f {
+                    if f.sig.ident == "new" && matches!(f.vis, syn::Visibility::Public(_)) {
+                        f.vis = syn::parse_quote!(pub(crate));
+                    }
+                }
+            }
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// What a generated `send` returns on success, and so which `crate::transport` function reads the response.
+enum SuccessBody {
+    /// A JSON body decoded into this type.
+    Json(Box<syn::Type>),
+    /// No body (`ResponseValue<()>`).
+    Empty,
+    /// A byte stream (`ResponseValue<ByteStream>`: binary downloads).
+    Bytes,
+}
+
+/// `into_request`, `send` and `send_with_response` from progenitor's `send`.
+fn split_send(send: syn::ImplItemFn) -> Result<Vec<syn::ImplItem>, String> {
+    let body = success_body(&send.sig.output).ok_or("a `send` does not return `Result<ResponseValue<T>, _>`")?;
+    let stmts = send.block.stmts;
+    let info_at = stmts
+        .iter()
+        .position(|s| matches!(s, syn::Stmt::Local(l) if matches!(&l.pat, syn::Pat::Ident(i) if i.ident == "info")))
+        .ok_or("a `send` has no `let info = OperationInfo { … }`")?;
+    let operation =
+        stmts.get(info_at).and_then(operation_id).ok_or("`OperationInfo` has no string `operation_id`")?;
+    let mut kept: Vec<syn::Stmt> = stmts.into_iter().take(info_at).collect();
+    let built = kept.last_mut().and_then(|s| match s {
+        syn::Stmt::Local(l) if matches!(&l.pat, syn::Pat::Ident(i) if i.ident == "request") => l.init.as_mut(),
+        _ => None,
+    });
+    let Some(syn::LocalInit { expr, .. }) = built else {
+        return Err("the statement before `OperationInfo` is not `let request = ….build()?`".into());
+    };
+    let syn::Expr::Try(built) = &mut **expr else { return Err("`let request` is not `….build()?`".into()) };
+    let inner = &built.expr;
+    *built.expr = syn::parse_quote!(#inner.map_err(crate::transport::unbuildable_request));
+    // progenitor's `Error::InvalidRequest(String)` (a missing or unconvertible parameter) becomes the crate's, and
+    // a header parameter's `value.to_string().try_into()?` says which header was invalid.
+    struct OurError;
+    impl VisitMut for OurError {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if path.leading_colon.is_none() && names == ["Error", "InvalidRequest"] {
+                *path = syn::parse_quote!(crate::Error::InvalidRequest);
+            }
+        }
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            let header = match call.args.first() {
+                Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) => s.value(),
+                _ => return,
+            };
+            let Some(syn::Expr::Try(value)) = call.args.iter_mut().nth(1) else { return };
+            if matches!(&*value.expr, syn::Expr::MethodCall(m) if m.method == "try_into" && m.args.is_empty()) {
+                let inner = &value.expr;
+                *value.expr = syn::parse_quote!(#inner.map_err(|_| crate::transport::invalid_header(#header)));
             }
         }
     }
-    let mut edit = Edit(0);
-    edit.visit_file_mut(file);
-    edit.0
+    for stmt in &mut kept {
+        OurError.visit_stmt_mut(stmt);
+    }
+    let (read, output): (syn::Path, syn::Type) = match body {
+        SuccessBody::Json(ty) => (syn::parse_quote!(crate::transport::json), *ty),
+        SuccessBody::Empty => (syn::parse_quote!(crate::transport::empty), syn::parse_quote!(())),
+        SuccessBody::Bytes => (syn::parse_quote!(crate::transport::bytes), syn::parse_quote!(crate::ByteStream)),
+    };
+    let docs = send.attrs.iter().filter(|a| a.path().is_ident("doc"));
+    Ok(vec![
+        syn::parse_quote! {
+            /// The HTTP request this builder describes, checked but not sent.
+            pub(crate) fn into_request(self) -> ::std::result::Result<(&'a super::Client, ::reqwest::Request), crate::Error> {
+                #(#kept)*
+                Ok((client, request))
+            }
+        },
+        syn::parse_quote! {
+            #(#docs)*
+            ///
+            /// Returns the decoded body; [`send_with_response`](Self::send_with_response) also gives the status
+            /// and headers.
+            pub async fn send(self) -> ::std::result::Result<#output, crate::Error> {
+                self.send_with_response().await.map(crate::Response::into_body)
+            }
+        },
+        syn::parse_quote! {
+            /// Like [`send`](Self::send), keeping the response's status and headers (`X-Okta-Request-Id`,
+            /// `X-Rate-Limit-*`).
+            pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#output>, crate::Error> {
+                #read(self.into_request(), #operation).await
+            }
+        },
+    ])
 }
 
-/// Whether `expr` is `ResponseValue::from_response(response).await`.
-fn is_from_response_await(expr: &syn::Expr) -> bool {
-    let syn::Expr::Await(awaited) = expr else { return false };
-    let syn::Expr::Call(call) = &*awaited.base else { return false };
-    let syn::Expr::Path(func) = &*call.func else { return false };
-    let segments: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
-    let [syn::Expr::Path(arg)] = call.args.iter().collect::<Vec<_>>().as_slice() else { return false };
-    func.qself.is_none()
-        && func.path.leading_colon.is_none()
-        && segments == ["ResponseValue", "from_response"]
-        && func.path.segments.iter().all(|s| s.arguments.is_none())
-        && arg.path.is_ident("response")
+/// `X` of `Result<ResponseValue<X>, _>`, as the kind of body it is.
+fn success_body(output: &syn::ReturnType) -> Option<SuccessBody> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let first_argument = |ty: &syn::Type, name: &str| -> Option<syn::Type> {
+        let syn::Type::Path(p) = ty else { return None };
+        let last = p.path.segments.last()?;
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+        match args.args.first()? {
+            syn::GenericArgument::Type(t) if last.ident == name => Some(t.clone()),
+            _ => None,
+        }
+    };
+    let value = first_argument(ty, "Result")?;
+    let body = first_argument(&value, "ResponseValue")?;
+    Some(match &body {
+        syn::Type::Tuple(t) if t.elems.is_empty() => SuccessBody::Empty,
+        syn::Type::Path(p) if p.path.is_ident("ByteStream") => SuccessBody::Bytes,
+        _ => SuccessBody::Json(Box::new(body)),
+    })
 }
 
-/// `impl Paginated` for the builder of every paged list operation: those that return an array, and those that
-/// wrap their items in an object's only array property (`listRoles`: `{"roles": [...], "_links": {"next": …}}`),
-/// which also get `impl ListBody` for the wrapper.
+/// The `operation_id: "…"` of `let info = OperationInfo { operation_id: "…" };`.
+fn operation_id(stmt: &syn::Stmt) -> Option<syn::LitStr> {
+    let syn::Stmt::Local(local) = stmt else { return None };
+    let syn::Expr::Struct(info) = &*local.init.as_ref()?.expr else { return None };
+    info.fields.iter().find_map(|f| match (&f.member, &f.expr) {
+        (syn::Member::Named(name), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }))
+            if name == "operation_id" =>
+        {
+            Some(s.clone())
+        }
+        _ => None,
+    })
+}
+
+/// The operation methods progenitor writes on its `Client` (`pub fn list_users(&self) -> builder::ListUsers<'_>
+/// { builder::ListUsers::new(self) }`) move to the crate's hand-written `crate::Client`, which holds the generated
+/// client privately as `api`: users get one small `Client` type, with no `Deref` and no progenitor trait in sight.
+/// The builders' docs link to the methods' new home. Returns how many methods moved.
+fn move_operations_to_public_client(file: &mut syn::File) -> usize {
+    let mut moved: Vec<syn::ImplItem> = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        let is_client = matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client || imp.trait_.is_some() {
+            continue;
+        }
+        let (operations, kept): (Vec<syn::ImplItem>, Vec<syn::ImplItem>) =
+            std::mem::take(&mut imp.items).into_iter().partition(|i| match i {
+                syn::ImplItem::Fn(f) => builder_new_of_self(f).is_some(),
+                _ => false,
+            });
+        imp.items = kept;
+        for mut operation in operations {
+            if let syn::ImplItem::Fn(f) = &mut operation {
+                if let Some(builder) = builder_new_of_self(f) {
+                    f.block = syn::parse_quote!({ #builder::new(&self.api) });
+                }
+            }
+            moved.push(operation);
+        }
+    }
+    file.items.retain(|i| !matches!(i, syn::Item::Impl(imp) if imp.trait_.is_none() && imp.items.is_empty()));
+    let count = moved.len();
+    if count > 0 {
+        file.items.push(syn::parse_quote! {
+            impl crate::Client {
+                #(#moved)*
+            }
+        });
+    }
+    struct Relink;
+    impl VisitMut for Relink {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            if let syn::Meta::NameValue(nv) = &mut attr.meta {
+                if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
+                    if s.value().contains("super::Client::") {
+                        let text = s.value().replace("super::Client::", "crate::Client::");
+                        nv.value = syn::parse_quote!(#text);
+                    }
+                }
+            }
+        }
+    }
+    Relink.visit_file_mut(file);
+    count
+}
+
+/// `builder::X` when `f` is `fn …(&self) -> builder::X<'_> { builder::X::new(self) }`.
+fn builder_new_of_self(f: &syn::ImplItemFn) -> Option<syn::Path> {
+    let [syn::Stmt::Expr(syn::Expr::Call(call), None)] = f.block.stmts.as_slice() else { return None };
+    let syn::Expr::Path(func) = &*call.func else { return None };
+    let names: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let [syn::Expr::Path(arg)] = call.args.iter().collect::<Vec<_>>().as_slice() else { return None };
+    let [first, _, last] = names.as_slice() else { return None };
+    if first != "builder" || last != "new" || !arg.path.is_ident("self") {
+        return None;
+    }
+    let mut builder = func.path.clone();
+    builder.segments.pop();
+    builder.segments.pop_punct();
+    Some(builder)
+}
+
+/// progenitor re-exports `progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue}` from the generated
+/// module; the crate keeps them private (its public API names no progenitor type). Returns how many it changed.
+fn keep_progenitor_private(file: &mut syn::File) -> usize {
+    let mut changed = 0;
+    for item in &mut file.items {
+        if let syn::Item::Use(u) = item {
+            let from_progenitor =
+                matches!(&u.tree, syn::UseTree::Path(p) if p.ident == "progenitor_client");
+            if from_progenitor && matches!(u.vis, syn::Visibility::Public(_)) {
+                u.vis = syn::Visibility::Inherited;
+                changed += 1;
+            }
+        }
+    }
+    changed
+}
+
+/// `.pages()`, `.stream()` and `.resume_from(&cursor)` on the builder of every paged list operation: those that
+/// return an array, and those that wrap their items in an object's only array property (`listRoles`:
+/// `{"roles": [...], "_links": {"next": …}}`), whose wrapper also gets `impl ListBody`.
 fn paginated(doc: &Value, n: &Normalised) -> (String, Vec<String>) {
-    let mut out = String::from("// Generated by build.rs: `.pages()` / `.stream()` for paged list operations.\n");
     let mut operations = Vec::new();
+    let mut out = String::from("// Generated by build.rs: `.pages()` / `.stream()` / `.resume_from()` for paged list operations.\n");
     for (id, which, pointer) in &n.bodies {
         if which != "200" || !n.paged.contains(id) {
             continue;
@@ -381,7 +553,7 @@ fn paginated(doc: &Value, n: &Normalised) -> (String, Vec<String>) {
             let next = if links { "self.links.and_then(|l| l.next).and_then(|n| n.href)" } else { "None" };
             let _ = writeln!(
                 out,
-                "impl crate::pagination::ListBody for crate::types::{wrapper} {{\n    type Item = {item};\n    fn into_page_parts(self) -> (Vec<{item}>, Option<String>) {{ let next = {next}; (self.{field}.unwrap_or_default(), next) }}\n}}"
+                "impl crate::customizations::paginated::ListBody for crate::types::{wrapper} {{\n    type Item = {item};\n    fn into_page_parts(self) -> (Vec<{item}>, Option<String>) {{ let next = {next}; (self.{field}.unwrap_or_default(), next) }}\n}}"
             );
             (item, format!("crate::types::{wrapper}"))
         };
@@ -390,7 +562,23 @@ fn paginated(doc: &Value, n: &Normalised) -> (String, Vec<String>) {
         operations.push(id.clone());
         let _ = writeln!(
             out,
-            "impl<'a> crate::pagination::Paginated<'a> for builder::{builder}<'a> {{\n    type Item = {item};\n    type Body = {body};\n    const OPERATION: &'static str = {method:?};\n    fn api(&self) -> &'a Client {{ self.client }}\n    fn first_page(self) -> impl ::std::future::Future<Output = Result<ResponseValue<Self::Body>, crate::Error>> + Send + 'a {{ async move {{ self.send().await.map_err(crate::Error::from) }} }}\n}}"
+            "impl<'a> builder::{builder}<'a> {{
+    /// Every page of the listing, fetched lazily by following Okta's `next` links (so every parameter carries
+    /// over); each page keeps its URL, headers and [`next_cursor`](crate::pagination::Page::next_cursor).
+    pub fn pages(self) -> crate::pagination::Pages<'a, {item}> {{
+        crate::customizations::paginated::pages::<{body}>(self.into_request(), {method:?})
+    }}
+    /// Every item of every page, in order; memory holds one page at a time.
+    pub fn stream(self) -> crate::pagination::Items<'a, {item}> {{
+        self.pages().items()
+    }}
+    /// The pages from a [`Cursor`](crate::pagination::Cursor) saved from an earlier listing of this operation
+    /// ([`Page::next_cursor`](crate::pagination::Page::next_cursor)); the cursor carries the listing's parameters,
+    /// so the builder's are not used.
+    pub fn resume_from(self, cursor: &crate::pagination::Cursor) -> crate::pagination::Pages<'a, {item}> {{
+        crate::customizations::paginated::resume::<{body}>(self.client, cursor, {method:?})
+    }}
+}}"
         );
     }
     (out, operations)
@@ -545,7 +733,7 @@ fn manifest(n: &Normalised, emitted: &[String], paginated: &[String]) -> String 
         let _ = writeln!(out, "    {id:?},");
     }
     out.push_str("];\n");
-    out.push_str("/// Operations (operationIds) whose builder has `.pages()` / `.stream()` (`impl Paginated`).\n");
+    out.push_str("/// Operations (operationIds) whose builder has `.pages()` / `.stream()` (`.pages()`, `.stream()`, `.resume_from()`).\n");
     out.push_str("pub const PAGINATED_OPERATIONS: &[&str] = &[\n");
     for id in paginated {
         let _ = writeln!(out, "    {id:?},");
@@ -736,69 +924,198 @@ mod tests {
     }
 
     #[test]
-    fn success_bodies_are_decoded_by_the_crate_and_error_bodies_are_left_alone() {
+    fn send_is_split_into_a_request_and_the_crates_transport() {
         let mut file: syn::File = syn::parse_quote! {
-            async fn send(response: Response, info: OperationInfo) -> Result<ResponseValue<User>, Error<Error>> {
-                match response.status().as_u16() {
-                    200u16 => { ResponseValue::from_response(response).await }
-                    201u16 => ResponseValue::from_response(response).await,
-                    400u16 | 403u16 => {
-                        Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            pub mod builder {
+                pub struct GetUser<'a> {
+                    client: &'a super::Client,
+                    id: Result<String, String>,
+                }
+                impl<'a> GetUser<'a> {
+                    pub fn new(client: &'a super::Client) -> Self {
+                        Self { client, id: Err("id was not initialized".to_string()) }
                     }
-                    404u16 => { let r = ResponseValue::from_response(response).await; r }
-                    _ => Err(Error::UnexpectedResponse(response)),
+                    ///Sends a `GET` request to `/api/v1/users/{id}`
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+                        let Self { client, id } = self;
+                        let id = id.map_err(Error::InvalidRequest)?;
+                        let url = format!("{}/api/v1/users/{}", client.baseurl, encode_path(&id));
+                        header_map.append("If-Match", value.to_string().try_into()?);
+                        #[allow(unused_mut)]
+                        let mut request = client.client.get(url).build()?;
+                        let info = OperationInfo { operation_id: "get_user" };
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec(request, &info).await;
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16 => ResponseValue::from_response(response).await,
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+                impl<'a> DeleteUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+                        let Self { client } = self;
+                        let mut request = client.client.delete("u").build()?;
+                        let info = OperationInfo { operation_id: "delete_user" };
+                        match 0 { _ => Ok(ResponseValue::empty(response)) }
+                    }
+                }
+                impl<'a> GetLogo<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+                        let Self { client } = self;
+                        let mut request = client.client.get("l").build()?;
+                        let info = OperationInfo { operation_id: "get_logo" };
+                        match 0 { _ => Ok(ResponseValue::stream(response)) }
+                    }
                 }
             }
         };
         let expected: syn::File = syn::parse_quote! {
-            async fn send(response: Response, info: OperationInfo) -> Result<ResponseValue<User>, Error<Error>> {
-                match response.status().as_u16() {
-                    200u16 => { crate::transport::decode_response(response, info.operation_id).await }
-                    201u16 => crate::transport::decode_response(response, info.operation_id).await,
-                    400u16 | 403u16 => {
-                        Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            pub mod builder {
+                pub struct GetUser<'a> {
+                    client: &'a super::Client,
+                    id: Result<String, String>,
+                }
+                impl<'a> GetUser<'a> {
+                    pub(crate) fn new(client: &'a super::Client) -> Self {
+                        Self { client, id: Err("id was not initialized".to_string()) }
                     }
-                    404u16 => { let r = ResponseValue::from_response(response).await; r }
-                    _ => Err(Error::UnexpectedResponse(response)),
+                    /// The HTTP request this builder describes, checked but not sent.
+                    pub(crate) fn into_request(self) -> ::std::result::Result<(&'a super::Client, ::reqwest::Request), crate::Error> {
+                        let Self { client, id } = self;
+                        let id = id.map_err(crate::Error::InvalidRequest)?;
+                        let url = format!("{}/api/v1/users/{}", client.baseurl, encode_path(&id));
+                        header_map.append("If-Match", value.to_string().try_into().map_err(|_| crate::transport::invalid_header("If-Match"))?);
+                        #[allow(unused_mut)]
+                        let mut request = client.client.get(url).build().map_err(crate::transport::unbuildable_request)?;
+                        Ok((client, request))
+                    }
+                    ///Sends a `GET` request to `/api/v1/users/{id}`
+                    ///
+                    /// Returns the decoded body; [`send_with_response`](Self::send_with_response) also gives the status
+                    /// and headers.
+                    pub async fn send(self) -> ::std::result::Result<types::User, crate::Error> {
+                        self.send_with_response().await.map(crate::Response::into_body)
+                    }
+                    /// Like [`send`](Self::send), keeping the response's status and headers (`X-Okta-Request-Id`,
+                    /// `X-Rate-Limit-*`).
+                    pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<types::User>, crate::Error> {
+                        crate::transport::json(self.into_request(), "get_user").await
+                    }
+                }
+                impl<'a> DeleteUser<'a> {
+                    /// The HTTP request this builder describes, checked but not sent.
+                    pub(crate) fn into_request(self) -> ::std::result::Result<(&'a super::Client, ::reqwest::Request), crate::Error> {
+                        let Self { client } = self;
+                        let mut request = client.client.delete("u").build().map_err(crate::transport::unbuildable_request)?;
+                        Ok((client, request))
+                    }
+                    ///
+                    /// Returns the decoded body; [`send_with_response`](Self::send_with_response) also gives the status
+                    /// and headers.
+                    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+                        self.send_with_response().await.map(crate::Response::into_body)
+                    }
+                    /// Like [`send`](Self::send), keeping the response's status and headers (`X-Okta-Request-Id`,
+                    /// `X-Rate-Limit-*`).
+                    pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+                        crate::transport::empty(self.into_request(), "delete_user").await
+                    }
+                }
+                impl<'a> GetLogo<'a> {
+                    /// The HTTP request this builder describes, checked but not sent.
+                    pub(crate) fn into_request(self) -> ::std::result::Result<(&'a super::Client, ::reqwest::Request), crate::Error> {
+                        let Self { client } = self;
+                        let mut request = client.client.get("l").build().map_err(crate::transport::unbuildable_request)?;
+                        Ok((client, request))
+                    }
+                    ///
+                    /// Returns the decoded body; [`send_with_response`](Self::send_with_response) also gives the status
+                    /// and headers.
+                    pub async fn send(self) -> ::std::result::Result<crate::ByteStream, crate::Error> {
+                        self.send_with_response().await.map(crate::Response::into_body)
+                    }
+                    /// Like [`send`](Self::send), keeping the response's status and headers (`X-Okta-Request-Id`,
+                    /// `X-Rate-Limit-*`).
+                    pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<crate::ByteStream>, crate::Error> {
+                        crate::transport::bytes(self.into_request(), "get_logo").await
+                    }
                 }
             }
         };
-        assert_eq!(decode_success_bodies(&mut file), 2);
+        assert_eq!(own_the_send_path(&mut file), Ok(3));
         assert_same(&file, &expected);
     }
 
     #[test]
-    fn identical_error_arms_are_merged_into_one() {
+    fn a_send_of_an_unknown_shape_fails_the_build_by_name() {
         let mut file: syn::File = syn::parse_quote! {
-            fn f(status: u16) -> u8 {
-                match status {
-                    200u16 => 0,
-                    400u16 => { e() }
-                    403u16 => { f() }
-                    404u16 => { e() }
-                    _ => 9,
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+                        let request = client.client.get(url).build()?;
+                        let result = client.exec(request).await;
+                    }
+                }
+            }
+        };
+        let err = own_the_send_path(&mut file).unwrap_err();
+        assert!(err.contains("own_the_send_path") && err.contains("OperationInfo"), "{err}");
+    }
+
+    #[test]
+    fn operation_methods_move_to_the_public_client_and_the_docs_follow() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+            use progenitor_client::{encode_path, ClientHooks};
+            impl Client {
+                pub fn new(baseurl: &str) -> Self { todo() }
+            }
+            impl Client {
+                /// Lists users
+                pub fn list_users(&self) -> builder::ListUsers<'_> {
+                    builder::ListUsers::new(self)
+                }
+            }
+            pub mod builder {
+                /**Builder for [`Client::list_users`]
+
+[`Client::list_users`]: super::Client::list_users*/
+                pub struct ListUsers<'a> {
+                    client: &'a super::Client,
                 }
             }
         };
         let expected: syn::File = syn::parse_quote! {
-            fn f(status: u16) -> u8 {
-                match status {
-                    200u16 => 0,
-                    400u16 | 404u16 => { e() }
-                    403u16 => { f() }
-                    _ => 9,
+            use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+            use progenitor_client::{encode_path, ClientHooks};
+            impl Client {
+                pub fn new(baseurl: &str) -> Self { todo() }
+            }
+            pub mod builder {
+                #[doc = "Builder for [`Client::list_users`]\n\n[`Client::list_users`]: crate::Client::list_users"]
+                pub struct ListUsers<'a> {
+                    client: &'a super::Client,
+                }
+            }
+            impl crate::Client {
+                /// Lists users
+                pub fn list_users(&self) -> builder::ListUsers<'_> {
+                    builder::ListUsers::new(&self.api)
                 }
             }
         };
-        assert_eq!(merge_identical_match_arms(&mut file), 1);
+        assert_eq!(move_operations_to_public_client(&mut file), 1);
+        assert_eq!(keep_progenitor_private(&mut file), 1);
         assert_same(&file, &expected);
     }
 
     #[test]
     fn an_edit_that_changed_an_unexpected_number_of_places_fails_by_name() {
-        assert_eq!(expect_count("decode_success_bodies", 3, |n| n > 0), Ok(()));
-        let err = expect_count("decode_success_bodies", 0, |n| n > 0).unwrap_err();
-        assert!(err.contains("`decode_success_bodies` changed 0 places") && err.contains("emit.rs"), "{err}");
+        assert_eq!(expect_count("own_the_send_path", 3, |n| n > 0), Ok(()));
+        let err = expect_count("own_the_send_path", 0, |n| n > 0).unwrap_err();
+        assert!(err.contains("`own_the_send_path` changed 0 places") && err.contains("emit.rs"), "{err}");
         let err = expect_count("expose_builder_client", 727, |n| n == 728).unwrap_err();
         assert!(err.contains("`expose_builder_client` changed 727 places"), "{err}");
     }

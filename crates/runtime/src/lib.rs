@@ -9,7 +9,8 @@
 //! through `okta-management`, which re-exports its modules at the same paths (`okta_management::config`, …).
 //!
 //! Modules depend only downwards, in this order (no cycles):
-//! `secret`, `excerpt` ← `credentials` ← `config` ← `auth` ← `error` ← `retry` ← `pagination`; `query` stands alone.
+//! `secret`, `excerpt` ← `credentials` ← `config` ← `auth` ← `error` ← `retry` ← `pagination`, `response`; `query`
+//! stands alone.
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
@@ -21,6 +22,7 @@ pub mod error;
 pub mod excerpt;
 pub mod pagination;
 pub mod query;
+pub mod response;
 pub mod retry;
 pub mod secret;
 

@@ -15,11 +15,8 @@ use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 mod pagination;
-mod progenitor;
 
 pub use pagination::{LinkSyntaxError, PaginationError};
-#[doc(hidden)]
-pub use progenitor::{carrier, decode_response};
 #[doc(hidden)]
 pub use crate::excerpt::excerpt;
 

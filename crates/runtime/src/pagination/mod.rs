@@ -5,7 +5,8 @@
 //! and any other query parameters carry over; it is resolved against the page's URL and refused if it points
 //! to another origin (scheme, host and port) than the first page's.
 //!
-//! * [`paginate`] / [`paginate_url`]: a stream of [`Page`]s; [`PagesExt::into_items`] flattens it into items.
+//! * [`paginate`] / [`paginate_url`]: a stream of [`Page`]s; [`Pages`] boxes it (`Unpin`, inherent
+//!   `try_next`) and [`Pages::items`] flattens it into [`Items`]; [`Cursor`] resumes a listing.
 //!   A page is requested only when the consumer has used up the previous one, and each page is dropped once
 //!   consumed, so memory stays flat however many items are listed.
 //! * [`tail`]: the System Log's polling mode, an endless stream that follows Okta's polling `next` link and
@@ -14,17 +15,19 @@
 //! Each page body is decoded once, straight from the response bytes into `Vec<T>`.
 
 mod link;
+mod streams;
 
 use std::future::Future;
 use std::time::Duration;
 
-use futures::stream::{self, Stream, TryStreamExt};
+use futures::stream::{self, Stream};
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use url::{Origin, Url};
 
 pub use crate::error::{LinkSyntaxError, PaginationError};
 pub use link::{Link, parse_link_header, parse_links};
+pub use streams::{Cursor, Items, Pages};
 
 use crate::error::{ApiError, Error, Result};
 use crate::excerpt::excerpt;
@@ -126,6 +129,12 @@ impl<T> Page<T> {
         }
     }
 
+    /// Where the listing goes on after this page, to save and give to the operation's `resume_from` later;
+    /// `Ok(None)` on the last page.
+    pub fn next_cursor(&self) -> Result<Option<Cursor>, PaginationError> {
+        Ok(self.next_link()?.map(Cursor::from))
+    }
+
     /// The rate-limit headers of this page's response.
     pub fn rate_limit(&self) -> RateLimitInfo {
         RateLimitInfo::from_headers(&self.headers)
@@ -157,31 +166,6 @@ impl<T> Page<T> {
         let body = Error::decode_json::<B>(operation, status, &headers, &body)?;
         Ok(Page::from_body(body, headers, url))
     }
-}
-
-/// Flattening a stream of pages into a stream of items.
-pub trait PagesExt<T>: Stream<Item = Result<Page<T>>> + Sized {
-    /// The items of every page, in order. The next page is requested only when the items of the current one
-    /// have all been consumed.
-    fn into_items(self) -> Items<Self, T> {
-        items(self)
-    }
-}
-
-impl<T, S: Stream<Item = Result<Page<T>>>> PagesExt<T> for S {}
-
-/// The stream returned by [`PagesExt::into_items`].
-pub type Items<S, T> = stream::TryFlatten<stream::MapOk<S, fn(Page<T>) -> PageItems<T>>>;
-
-/// The items of one page, as a stream.
-pub type PageItems<T> = stream::Iter<std::iter::Map<std::vec::IntoIter<T>, fn(T) -> Result<T>>>;
-
-/// Same as [`PagesExt::into_items`], as a function.
-pub fn items<T, S: Stream<Item = Result<Page<T>>>>(pages: S) -> Items<S, T> {
-    fn page_items<T>(page: Page<T>) -> PageItems<T> {
-        stream::iter(page.items.into_iter().map(Ok as fn(T) -> Result<T>))
-    }
-    pages.map_ok(page_items as fn(Page<T>) -> PageItems<T>).try_flatten()
 }
 
 /// Fetches and checks pages; shared by [`paginate`] and [`tail`].
@@ -337,7 +321,7 @@ struct TailState<F, T> {
 ///
 /// After an empty page it waits `options.poll_interval` before polling again (only once the consumer asks
 /// for more); after a page with items it fetches the next at once, to catch up. Empty pages are yielded too
-/// (as heartbeats; [`PagesExt::into_items`] skips them). The stream ends only when dropped, or after yielding
+/// (as heartbeats; [`Pages::items`] skips them). The stream ends only when dropped, or after yielding
 /// an error. To resume after an error, tail again from the last page's `next` link (or [`Page::url`]).
 pub fn tail<T, F, Fut>(
     operation: &'static str,

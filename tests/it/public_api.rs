@@ -1,0 +1,100 @@
+//! The surface a user writes against: one `Error` whose `status()` is the real HTTP status, `send()` returning
+//! the body and `send_with_response()` the status and headers, listings as plain `Unpin` streams whose pages know
+//! their URL and cursor, and a listing resumed from a saved cursor.
+#![cfg(all(feature = "mock", feature = "users"))]
+
+use crate::client_support::{base, ssws};
+use okta_management::mock::MockOrg;
+use okta_management::pagination::{Cursor, Items, Page, Pages, PaginationError};
+use okta_management::types::User;
+use okta_management::{Client, Error, Response};
+
+fn assert_send_sync_clone<T: Send + Sync + Clone>() {}
+fn assert_unpin_send<T: Unpin + Send>(_: &T) {}
+
+#[tokio::test]
+async fn a_404_from_a_generated_call_is_the_crates_error_with_status_404() {
+    let mock = MockOrg::start().await.unwrap();
+    let client = ssws(&mock).build().unwrap();
+    let error: Error = client.get_user().id("00u-nobody").send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{error:?}");
+    let Error::Api(api) = &error else { panic!("an Okta error status is Error::Api: {error:?}") };
+    assert_eq!(api.error_code(), Some("E0000007"));
+    assert!(error.request_id().is_some_and(|id| !id.is_empty()), "the mock sends X-Okta-Request-Id");
+    let shown = error.to_string();
+    assert!(shown.contains("404") && shown.contains("E0000007"), "Display shows the real status: {shown}");
+    assert!(!shown.contains("599"), "no synthetic status: {shown}");
+}
+
+#[tokio::test]
+async fn send_returns_the_body_and_send_with_response_its_status_and_headers() {
+    let mock = MockOrg::start().await.unwrap();
+    let ids = mock.seed_users(3);
+    let client = ssws(&mock).build().unwrap();
+    let user = client.get_user().id(&ids[0]).send().await.unwrap();
+    assert_eq!(user.id.as_deref(), Some(ids[0].as_str()));
+    let response: Response<Vec<User>> = client.list_users().limit(2).send_with_response().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.request_id().is_some());
+    assert!(response.headers().contains_key("link"), "a first page of 2 out of 3 has a next link");
+    assert_eq!(response.into_body().len(), 2);
+}
+
+#[tokio::test]
+async fn a_listing_is_a_plain_stream_and_resumes_from_a_saved_cursor() {
+    assert_send_sync_clone::<Client>();
+    let mock = MockOrg::start().await.unwrap();
+    let mut seeded = mock.seed_users(7);
+    seeded.sort();
+    let client = ssws(&mock).build().unwrap();
+
+    // No trait import, no pin!: inherent `try_next` on an Unpin + Send stream.
+    let mut pages: Pages<'_, User> = client.list_users().limit(3).pages();
+    assert_unpin_send(&pages);
+    let first: Page<User> = pages.try_next().await.unwrap().unwrap();
+    assert_eq!(first.url.path(), "/api/v1/users", "the first page knows the URL it was fetched from");
+    assert_eq!(first.url.query(), Some("limit=3"));
+    assert_eq!(first.items.len(), 3);
+    let cursor: Cursor = first.next_cursor().unwrap().expect("7 users in pages of 3: a next page");
+    drop(pages);
+
+    // The cursor is text: saved, read back, and given to a new client (another process, say).
+    let saved = serde_json::to_string(&cursor).unwrap();
+    let restored: Cursor = serde_json::from_str(&saved).unwrap();
+    assert_eq!(restored, cursor);
+    let other_client = ssws(&mock).build().unwrap();
+    let mut rest: Items<'_, User> = other_client.list_users().resume_from(&restored).items();
+    assert_unpin_send(&rest);
+    let mut listed: Vec<String> = first.items.iter().filter_map(|u| u.id.clone()).collect();
+    while let Some(user) = rest.try_next().await.unwrap() {
+        listed.push(user.id.unwrap());
+    }
+    assert_eq!(listed.len(), 7, "resuming lists each remaining user once: {listed:?}");
+    listed.sort();
+    assert_eq!(listed, seeded);
+    // The resumed pages kept the listing's parameters: pages of 3 (3 + 3 + 1).
+    let page_sizes: Vec<usize> = {
+        let mut pages = client.list_users().resume_from(&restored);
+        let mut sizes = Vec::new();
+        while let Some(page) = pages.try_next().await.unwrap() {
+            sizes.push(page.items.len());
+        }
+        sizes
+    };
+    assert_eq!(page_sizes, [3, 1]);
+    let all = client.list_users().limit(3).stream().collect_all().await.unwrap();
+    assert_eq!(all.len(), 7);
+}
+
+#[tokio::test]
+async fn a_cursor_for_another_org_is_refused_before_any_request() {
+    let mock = MockOrg::start().await.unwrap();
+    let client = ssws(&mock).build().unwrap();
+    let foreign = Cursor::from("https://attacker.example.com/api/v1/users?after=x");
+    let error = client.list_users().resume_from(&foreign).try_next().await.unwrap_err();
+    assert!(matches!(error, Error::Pagination(PaginationError::CrossOrigin { .. })), "{error:?}");
+    let relative = Cursor::from(format!("{}/api/v1/users?limit=1", base(&mock)).as_str());
+    let page = client.list_users().resume_from(&relative).try_next().await.unwrap();
+    assert!(page.is_some(), "a cursor on the client's own org is followed");
+    assert_eq!(mock.route_count("GET /api/v1/users"), 1, "the foreign cursor sent nothing");
+}
