@@ -30,13 +30,14 @@ pub enum ConfigError {
         reason: String,
     },
     /// A YAML file could not be parsed.
-    #[error("malformed YAML in {}: {source}", .path.display())]
+    #[error("malformed YAML in {}: {message}", .path.display())]
     Yaml {
         /// The file.
         path: PathBuf,
-        /// The parser's error.
-        #[source]
-        source: serde_norway::Error,
+        /// The parser's message (with the line and column where it has them).
+        message: String,
+        /// 1-based line of the error, when the parser knows it.
+        line: Option<usize>,
     },
     /// A YAML file exists but could not be read.
     #[error("cannot read {}: {source}", .path.display())]
