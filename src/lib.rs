@@ -77,6 +77,30 @@ pub use okta_management_types::{SPEC_SHA256, SPEC_VERSION};
 pub mod types {
     pub use crate::generated::models::*;
     pub use crate::generated::types::*;
+
+    /// Turns a value of one of your types into a model (or back) through its JSON form: e.g. a profile struct
+    /// with your org's custom attributes into the [`UserProfile`] a request body takes, where the custom
+    /// attributes land in `extra` and are sent as they are. Reading goes the other way with a builder's
+    /// `send_as::<YourType>()`.
+    ///
+    /// ```
+    /// # fn run() -> Result<(), okta_management::Error> {
+    /// #[derive(serde::Serialize)]
+    /// #[serde(rename_all = "camelCase")]
+    /// struct Profile { login: String, email: String, first_name: String, last_name: String, badge_number: u32 }
+    ///
+    /// let mine = Profile { login: "a@example.com".into(), email: "a@example.com".into(),
+    ///     first_name: "A".into(), last_name: "B".into(), badge_number: 7 };
+    /// let profile: okta_management::types::UserProfile = okta_management::types::convert(&mine)?;
+    /// assert_eq!(profile.extra["badgeNumber"], 7);
+    /// # Ok(()) }
+    /// ```
+    pub fn convert<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: &T) -> Result<U, crate::Error> {
+        let json = serde_json::to_value(value).map_err(|e| crate::Error::InvalidRequest(format!("{e}")))?;
+        serde_json::from_value(json).map_err(|e| {
+            crate::Error::InvalidRequest(format!("does not fit {}: {e}", std::any::type_name::<U>()))
+        })
+    }
 }
 
 /// The README's Rust snippets, compiled as doctests so that they cannot drift from the API.

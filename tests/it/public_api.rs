@@ -98,3 +98,71 @@ async fn a_cursor_for_another_org_is_refused_before_any_request() {
     assert!(page.is_some(), "a cursor on the client's own org is followed");
     assert_eq!(mock.route_count("GET /api/v1/users"), 1, "the foreign cursor sent nothing");
 }
+
+/// A profile as one org defines it: Okta's base attributes plus custom ones, typed by the user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrgProfile {
+    login: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+    badge_number: u32,
+    cost_centers: Vec<String>,
+    clearance: Option<f64>,
+    /// Everything else Okta sends, kept.
+    #[serde(flatten)]
+    other: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct OrgUser {
+    id: String,
+    profile: OrgProfile,
+}
+
+#[tokio::test]
+async fn custom_profile_attributes_round_trip_through_a_struct_of_the_users() {
+    let mock = MockOrg::start().await.unwrap();
+    let client = ssws(&mock).build().unwrap();
+    let mine = OrgProfile {
+        login: "typed@example.com".into(),
+        email: "typed@example.com".into(),
+        first_name: "Typed".into(),
+        last_name: "Profile".into(),
+        badge_number: 4711,
+        cost_centers: vec!["cc-1".into(), "cc-2".into()],
+        clearance: Some(2.5),
+        other: serde_json::Map::new(),
+    };
+    let body = okta_management::types::CreateUserRequest {
+        profile: okta_management::types::convert(&mine).unwrap(),
+        ..Default::default()
+    };
+    let created = client.create_user().body(body).send().await.unwrap();
+    let id = created.id.unwrap();
+    // What was sent: the custom attributes as the user typed them, once each.
+    let stored = mock.user(&id).unwrap();
+    assert_eq!(stored["profile"]["badgeNumber"], 4711);
+    assert_eq!(stored["profile"]["costCenters"], serde_json::json!(["cc-1", "cc-2"]));
+    assert_eq!(stored["profile"]["clearance"], 2.5);
+
+    let read: OrgUser = client.get_user().id(&id).send_as().await.unwrap();
+    assert_eq!(read.id, id);
+    let OrgProfile { other, .. } = &read.profile;
+    assert_eq!(OrgProfile { other: other.clone(), ..mine.clone() }, read.profile);
+    // Through the generated model too: the custom attributes stay in `extra`, written back as they came.
+    let generic = client.get_user().id(&id).send().await.unwrap();
+    let profile = serde_json::to_value(generic.profile.unwrap()).unwrap();
+    assert_eq!(profile["badgeNumber"], 4711);
+    assert_eq!(profile["costCenters"], serde_json::json!(["cc-1", "cc-2"]));
+    assert_eq!(profile["clearance"], 2.5);
+    // A value that does not fit the user's type is a decode error naming the operation.
+    #[derive(Debug, serde::Deserialize)]
+    struct Wrong {
+        #[allow(dead_code)]
+        profile: std::collections::BTreeMap<String, u32>,
+    }
+    let error = client.get_user().id(&id).send_as::<Wrong>().await.unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }) && error.to_string().contains("get_user"), "{error}");
+}

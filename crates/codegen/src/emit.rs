@@ -386,6 +386,15 @@ fn split_send(send: syn::ImplItemFn) -> Result<Vec<syn::ImplItem>, String> {
         SuccessBody::Bytes => (syn::parse_quote!(crate::transport::bytes), syn::parse_quote!(crate::ByteStream)),
     };
     let docs = send.attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let typed: Option<syn::ImplItem> = (read.segments.last().is_some_and(|s| s.ident == "json")).then(|| {
+        syn::parse_quote! {
+            /// Like [`send`](Self::send), decoding the body into a type of yours instead of the generated model:
+            /// e.g. a struct with your org's custom profile attributes, with `#[serde(flatten)]` for the rest.
+            pub async fn send_as<T: ::serde::de::DeserializeOwned>(self) -> ::std::result::Result<T, crate::Error> {
+                crate::transport::json::<T>(self.into_request(), #operation).await.map(crate::Response::into_body)
+            }
+        }
+    });
     Ok(vec![
         syn::parse_quote! {
             /// The HTTP request this builder describes, checked but not sent.
@@ -410,7 +419,10 @@ fn split_send(send: syn::ImplItemFn) -> Result<Vec<syn::ImplItem>, String> {
                 #read(self.into_request(), #operation).await
             }
         },
-    ])
+    ]
+    .into_iter()
+    .chain(typed)
+    .collect())
 }
 
 /// `X` of `Result<ResponseValue<X>, _>`, as the kind of body it is.
@@ -1002,6 +1014,11 @@ mod tests {
                     /// `X-Rate-Limit-*`).
                     pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<types::User>, crate::Error> {
                         crate::transport::json(self.into_request(), "get_user").await
+                    }
+                    /// Like [`send`](Self::send), decoding the body into a type of yours instead of the generated model:
+                    /// e.g. a struct with your org's custom profile attributes, with `#[serde(flatten)]` for the rest.
+                    pub async fn send_as<T: ::serde::de::DeserializeOwned>(self) -> ::std::result::Result<T, crate::Error> {
+                        crate::transport::json::<T>(self.into_request(), "get_user").await.map(crate::Response::into_body)
                     }
                 }
                 impl<'a> DeleteUser<'a> {
