@@ -81,7 +81,7 @@ fn filter(expression: &str) -> EventHookFilters {
 fn new_hook(name: String, url: String, header: String, secret: String, filter: Option<EventHookFilters>) -> EventHook {
     EventHook {
         name: Some(name),
-        description: Some("Adds users to a group on create/activate, removes them on deactivate".to_owned()),
+        description: "Adds users to a group on create/activate, removes them on deactivate".to_owned().into(),
         events: Some(EventSubscriptions {
             type_: Some(EventSubscriptionType::EventType),
             items: Some(EventHookSubscribedEventTypes(EVENTS.iter().map(|e| (*e).to_owned()).collect())),

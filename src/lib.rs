@@ -75,6 +75,7 @@ pub use okta_management_types::{SPEC_SHA256, SPEC_VERSION};
 
 /// The spec's models: typify's structs plus the open enums and tagged unions that replace its enums.
 pub mod types {
+    pub use okta_management_types::Field;
     pub use crate::generated::models::*;
     pub use crate::generated::types::*;
 

@@ -26,6 +26,8 @@ pub struct Seen {
     pub headers: HeaderMap,
     pub status: u16,
     pub response_headers: HeaderMap,
+    /// The request body, as sent.
+    pub body: bytes::Bytes,
 }
 
 impl Seen {
@@ -84,7 +86,7 @@ async fn forward(State(st): State<Arc<ProxyState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let path_and_query = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
     let body = axum::body::to_bytes(body, 64 << 20).await.unwrap();
-    let mut out = st.http.request(parts.method.clone(), format!("{}{}", st.upstream, path_and_query)).body(body);
+    let mut out = st.http.request(parts.method.clone(), format!("{}{}", st.upstream, path_and_query)).body(body.clone());
     for (name, value) in &parts.headers {
         if name != "host" && name != "content-length" {
             out = out.header(name, value);
@@ -107,6 +109,7 @@ async fn forward(State(st): State<Arc<ProxyState>>, req: Request) -> Response {
         headers: parts.headers.clone(),
         status: status.as_u16(),
         response_headers: response_headers.clone(),
+        body,
     });
     let mut resp = Response::new(Body::from(bytes));
     *resp.status_mut() = status;

@@ -165,11 +165,10 @@ fn custom_profile_attributes_and_unknown_fields_survive_read_modify_write() {
     });
     let (mut decoded, encoded) = round_trip::<types::User>(&user);
     let mut expected = user.clone();
-    expected["profile"].as_object_mut().unwrap().remove("nickName"); // null and absent are both `None`
     assert_eq!(encoded, expected);
     // Modify one field; everything else is written back unchanged.
     if let Some(profile) = decoded.profile.as_mut() {
-        profile.first_name = Some("Kay".into());
+        profile.first_name = types::Field::Value("Kay".into());
     }
     let written = serde_json::to_value(&decoded).unwrap();
     expected["profile"]["firstName"] = json!("Kay");
@@ -213,7 +212,7 @@ fn every_model_struct_can_be_written_as_a_literal_with_defaults() {
     let request = types::CreateUserRequest {
         profile: Some(types::UserProfile {
             login: Some("ada@example.com".into()),
-            first_name: Some("Ada".into()),
+            first_name: "Ada".to_string().into(),
             ..Default::default()
         }),
         credentials: Some(types::UserCredentialsWritable {

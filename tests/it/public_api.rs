@@ -166,3 +166,49 @@ async fn custom_profile_attributes_round_trip_through_a_struct_of_the_users() {
     let error = client.get_user().id(&id).send_as::<Wrong>().await.unwrap_err();
     assert!(matches!(error, Error::Decode { .. }) && error.to_string().contains("get_user"), "{error}");
 }
+
+#[tokio::test]
+async fn a_partial_update_clears_a_field_with_null_and_leaves_absent_ones_alone() {
+    use okta_management::types::{CreateUserRequest, Field, UpdateUserRequest, UserProfile};
+    let mock = MockOrg::start().await.unwrap();
+    let proxy = crate::client_support::Proxy::start(&base(&mock)).await;
+    let client = Client::builder().org_url(&proxy.base).token(mock.token()).disable_https_check(true).build().unwrap();
+    let mut profile = UserProfile {
+        login: Some("clear@example.com".into()),
+        email: Some("clear@example.com".into()),
+        first_name: "Clear".to_string().into(),
+        last_name: "Me".to_string().into(),
+        mobile_phone: "+1 555 0100".to_string().into(),
+        ..Default::default()
+    };
+    profile.extra.insert("badgeNumber".into(), 7.into());
+    let created =
+        client.create_user().body(CreateUserRequest { profile: Some(profile), ..Default::default() }).send().await.unwrap();
+    let id = created.id.unwrap();
+    assert_eq!(mock.user(&id).unwrap()["profile"]["mobilePhone"], "+1 555 0100");
+
+    // Clear the phone and a custom attribute; say nothing of the other attributes.
+    let mut change = UserProfile { mobile_phone: Field::Null, ..Default::default() };
+    change.extra.insert("badgeNumber".into(), serde_json::Value::Null);
+    proxy.clear();
+    let updated = client
+        .update_user()
+        .id(&id)
+        .body(UpdateUserRequest { profile: Some(change), ..Default::default() })
+        .send()
+        .await
+        .unwrap();
+    let sent = proxy.seen().into_iter().find(|s| s.method == "POST").unwrap();
+    assert_eq!(
+        std::str::from_utf8(&sent.body).unwrap(),
+        r#"{"profile":{"mobilePhone":null,"badgeNumber":null}}"#,
+        "exactly the two cleared attributes, each once"
+    );
+    let profile = updated.profile.unwrap();
+    assert_eq!(profile.mobile_phone, Field::Null, "Okta answers the cleared attribute as null");
+    assert_eq!(profile.first_name, Field::Value("Clear".to_string()), "absent attributes were left alone");
+    let stored = mock.user(&id).unwrap();
+    assert_eq!(stored["profile"]["mobilePhone"], serde_json::Value::Null);
+    assert_eq!(stored["profile"]["badgeNumber"], serde_json::Value::Null);
+    assert_eq!(stored["profile"]["lastName"], "Me");
+}

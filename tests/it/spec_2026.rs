@@ -34,7 +34,7 @@ fn a_jwk_set_tells_encryption_keys_from_signing_keys_and_signing_keys_by_kty() {
     assert_eq!(encoded, set);
     use types::OAuth2ClientJsonSigningKeyResponse as Signing;
     use types::OpenIdConnectApplicationSettingsClientKeysKeysItem as Key;
-    let keys = decoded.keys.unwrap();
+    let keys = decoded.keys.into_option().unwrap();
     assert!(
         matches!(&keys[0], Key::OAuth2ClientJsonSigningKeyResponse(Signing::OAuth2ClientJsonWebKeyRsaResponse(k)) if k.n.as_deref() == Some("abc")),
         "{:?}",
@@ -54,7 +54,7 @@ fn a_jwk_set_tells_encryption_keys_from_signing_keys_and_signing_keys_by_kty() {
     let odd = json!({"keys": [{"kty": "RSA", "kid": "x", "n": 5}, {"kty": "EC", "kid": "s2"}]});
     let (odd_decoded, odd_encoded) = round_trip::<types::OpenIdConnectApplicationSettingsClientKeys>(&odd);
     assert_eq!(odd_encoded, odd);
-    let odd_keys = odd_decoded.keys.unwrap();
+    let odd_keys = odd_decoded.keys.into_option().unwrap();
     assert!(matches!(&odd_keys[0], Key::Unknown(raw) if raw["n"] == 5), "{:?}", odd_keys[0]);
     assert!(matches!(&odd_keys[1], Key::OAuth2ClientJsonSigningKeyResponse(_)), "{:?}", odd_keys[1]);
     // A key type the spec does not list is kept whole inside the signing-key union.

@@ -67,6 +67,7 @@ pub(crate) fn emit(
     // (compiled by okta-management): two crates, so neither rustc holds the whole API.
     let (mut types, mut client) = split_types(file)?;
     expect_count("start_extra_maps_empty", start_extra_maps_empty(&mut types), some)?;
+    expect_count("tri_state_nullable_fields", tri_state_nullable_fields(&mut types, &nullable_properties(doc)), some)?;
     write(out_dir, "okta_types.rs", &prettyplease::unparse(&types))?;
     let every = |count: usize| count == operations;
     expect_count("expose_builder_client", expose_builder_client(&mut client), every)?;
@@ -223,6 +224,148 @@ fn start_extra_maps_empty(file: &mut syn::File) -> usize {
     let mut edit = Edit(0);
     edit.visit_file_mut(file);
     edit.0
+}
+
+/// `(struct, JSON property)` for every optional property of a component schema that the spec marks `nullable`.
+fn nullable_properties(doc: &Value) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else { return out };
+    for (name, schema) in schemas {
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else { continue };
+        let required: Vec<&str> =
+            schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        for (property, p) in properties {
+            if p.get("nullable").and_then(Value::as_bool) == Some(true) && !required.contains(&property.as_str()) {
+                out.insert((upper_camel(name), property.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// typify makes an optional `nullable` property an `Option<T>` that skips `None`, so a request can never send
+/// `null` (a partial update cannot clear `profile.mobilePhone`) and a response loses whether Okta sent `null`. Such
+/// fields (`nullable` is given by `(struct, JSON property)`) become `crate::Field<T>` (absent / null / value), with
+/// `#[serde(default, skip_serializing_if = "crate::Field::is_absent")]`; a request body's typify builder follows (its
+/// field and its setter's bound). Returns how many model fields it changed.
+fn tri_state_nullable_fields(file: &mut syn::File, nullable: &std::collections::BTreeSet<(String, String)>) -> usize {
+    let mut changed: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
+    let Some(types) = file.items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    }) else {
+        return 0;
+    };
+    for item in types.1.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let name = s.ident.to_string();
+        let syn::Fields::Named(fields) = &mut s.fields else { continue };
+        for field in fields.named.iter_mut() {
+            let Some(ident) = field.ident.as_ref().map(ToString::to_string) else { continue };
+            let Some(json_name) = serde_field_name(&field.attrs, &ident) else { continue };
+            if !nullable.contains(&(name.clone(), json_name.clone())) || !option_to_field(&mut field.ty) {
+                continue;
+            }
+            field.attrs.retain(|a| !a.path().is_ident("serde"));
+            field.attrs.push(syn::parse_quote!(
+                #[serde(default, rename = #json_name, skip_serializing_if = "crate::Field::is_absent")]
+            ));
+            changed.insert((name.clone(), ident));
+        }
+    }
+    // The request bodies' builders (`types::builder::X`): the field's `Result<Option<T>, String>` and the setter's
+    // `T: TryInto<Option<U>>` follow the model.
+    for item in types.1.iter_mut() {
+        let syn::Item::Mod(m) = item else { continue };
+        let Some((_, builders)) = m.content.as_mut().filter(|_| m.ident == "builder") else { continue };
+        for item in builders.iter_mut() {
+            match item {
+                syn::Item::Struct(s) => {
+                    let name = s.ident.to_string();
+                    for field in s.fields.iter_mut() {
+                        let ident = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                        if changed.contains(&(name.clone(), ident)) {
+                            first_type_argument(&mut field.ty).map(option_to_field);
+                        }
+                    }
+                }
+                syn::Item::Impl(imp) if imp.trait_.is_none() => {
+                    let name = match &*imp.self_ty {
+                        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+                        _ => continue,
+                    };
+                    for f in imp.items.iter_mut() {
+                        let syn::ImplItem::Fn(f) = f else { continue };
+                        if !changed.contains(&(name.clone(), f.sig.ident.to_string())) {
+                            continue;
+                        }
+                        for predicate in f.sig.generics.where_clause.iter_mut().flat_map(|w| w.predicates.iter_mut()) {
+                            let syn::WherePredicate::Type(t) = predicate else { continue };
+                            for bound in t.bounds.iter_mut() {
+                                let syn::TypeParamBound::Trait(b) = bound else { continue };
+                                let Some(last) = b.path.segments.last_mut() else { continue };
+                                let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else { continue };
+                                if last.ident == "TryInto" {
+                                    if let Some(syn::GenericArgument::Type(ty)) = args.args.first_mut() {
+                                        option_to_field(ty);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    changed.len()
+}
+
+/// The JSON name of a field: its `#[serde(rename = "…")]`, else its identifier; `None` when its serde attributes
+/// say more than `rename` and `skip_serializing_if` (a field this edit does not understand is left alone).
+fn serde_field_name(attrs: &[syn::Attribute], ident: &str) -> Option<String> {
+    let mut name = ident.to_string();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let mut understood = true;
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                name = meta.value()?.parse::<syn::LitStr>()?.value();
+            } else if meta.path.is_ident("skip_serializing_if") {
+                meta.value()?.parse::<syn::LitStr>()?;
+            } else {
+                understood = false;
+            }
+            Ok(())
+        });
+        if parsed.is_err() || !understood {
+            return None;
+        }
+    }
+    Some(name)
+}
+
+/// `::std::option::Option<T>` becomes `crate::Field<T>`; whether `ty` was one.
+fn option_to_field(ty: &mut syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    let names: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    if p.qself.is_some() || names != ["std", "option", "Option"] {
+        return false;
+    }
+    let Some(syn::PathArguments::AngleBracketed(args)) = p.path.segments.last().map(|s| s.arguments.clone()) else {
+        return false;
+    };
+    *ty = syn::parse_quote!(crate::Field #args);
+    true
+}
+
+/// `T` in `Result<T, E>` (or any `X<T, …>`).
+fn first_type_argument(ty: &mut syn::Type) -> Option<&mut syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &mut p.path.segments.last_mut()?.arguments else { return None };
+    match args.args.first_mut()? {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
 }
 
 /// Whether `expr` is `Err("no value supplied for {field}".to_string())`, typify's builder start value.

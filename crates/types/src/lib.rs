@@ -7,10 +7,11 @@
 //!
 //! The build script (`okta-management-codegen`) also writes the generated client, manifest and tables, which
 //! `okta-management` compiles. What this crate must not do: hold hand-written behaviour beyond the two macros the
-//! models are written with (`open_enum!`, `tagged_union!`), or depend on the runtime — it is the largest crate to
-//! compile and starts as soon as the generator has run.
+//! models are written with (`open_enum!`, `tagged_union!`) and the [`Field`] type, or depend on the runtime — it is
+//! the largest crate to compile and starts as soon as the generator has run.
 #![deny(unsafe_code)]
 
+mod field;
 #[doc(hidden)]
 pub mod open_enum;
 #[doc(hidden)]
@@ -38,8 +39,11 @@ pub mod generated {
     }
 }
 
+pub use field::Field;
+
 /// The spec's models: typify's structs plus the open enums and tagged unions that replace its enums.
 pub mod types {
+    pub use crate::Field;
     pub use crate::generated::models::*;
     pub use crate::generated::types::*;
 }
