@@ -1272,6 +1272,71 @@ mod tests {
     }
 
     #[test]
+    fn optional_nullable_properties_become_tri_state_fields_with_their_builders() {
+        let doc = serde_json::json!({"components": {"schemas": {
+            "UserProfile": {"type": "object", "required": ["login"], "properties": {
+                "login": {"type": "string", "nullable": true},
+                "mobilePhone": {"type": "string", "nullable": true},
+                "email": {"type": "string"}
+            }}
+        }}});
+        let nullable = nullable_properties(&doc);
+        assert_eq!(nullable.into_iter().collect::<Vec<_>>(), [("UserProfile".to_string(), "mobilePhone".to_string())]);
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct UserProfile {
+                    pub login: ::std::option::Option<::std::string::String>,
+                    #[serde(rename = "mobilePhone", skip_serializing_if = "::std::option::Option::is_none")]
+                    pub mobile_phone: ::std::option::Option<::std::string::String>,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub email: ::std::option::Option<::std::string::String>,
+                }
+                pub mod builder {
+                    pub struct UserProfile {
+                        mobile_phone: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                        email: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                    }
+                    impl UserProfile {
+                        pub fn mobile_phone<T>(mut self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                        {
+                            self
+                        }
+                    }
+                }
+            }
+        };
+        let expected: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct UserProfile {
+                    pub login: ::std::option::Option<::std::string::String>,
+                    #[serde(default, rename = "mobilePhone", skip_serializing_if = "crate::Field::is_absent")]
+                    pub mobile_phone: crate::Field<::std::string::String>,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub email: ::std::option::Option<::std::string::String>,
+                }
+                pub mod builder {
+                    pub struct UserProfile {
+                        mobile_phone: ::std::result::Result<crate::Field<::std::string::String>, ::std::string::String>,
+                        email: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                    }
+                    impl UserProfile {
+                        pub fn mobile_phone<T>(mut self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<crate::Field<::std::string::String>>,
+                        {
+                            self
+                        }
+                    }
+                }
+            }
+        };
+        assert_eq!(tri_state_nullable_fields(&mut file, &nullable_properties(&doc)), 1);
+        assert_same(&file, &expected);
+    }
+
+    #[test]
     fn an_edit_that_changed_an_unexpected_number_of_places_fails_by_name() {
         assert_eq!(expect_count("own_the_send_path", 3, |n| n > 0), Ok(()));
         let err = expect_count("own_the_send_path", 0, |n| n > 0).unwrap_err();
