@@ -69,13 +69,16 @@ pub use client::{Client, ClientBuilder, user_agent};
 pub use customizations::uploads::Upload;
 pub use error::{Error, Result};
 pub use okta_management_runtime::response::{ByteStream, Response};
+// The generated code names it `crate::Timestamp` in both halves (models and client).
+#[doc(hidden)]
+pub use okta_management_types::Timestamp;
 
 /// `SPEC_VERSION` and `SPEC_SHA256`: which Okta spec this build was generated from (also in the User-Agent).
 pub use okta_management_types::{SPEC_SHA256, SPEC_VERSION};
 
 /// The spec's models: typify's structs plus the open enums and tagged unions that replace its enums.
 pub mod types {
-    pub use okta_management_types::Field;
+    pub use okta_management_types::{Field, Timestamp};
     pub use crate::generated::models::*;
     pub use crate::generated::types::*;
 

@@ -34,3 +34,4 @@ mod retry;
 mod security;
 mod spec_2026;
 mod tracing_span;
+mod type_names;

@@ -212,3 +212,22 @@ async fn a_partial_update_clears_a_field_with_null_and_leaves_absent_ones_alone(
     assert_eq!(stored["profile"]["badgeNumber"], serde_json::Value::Null);
     assert_eq!(stored["profile"]["lastName"], "Me");
 }
+
+#[tokio::test]
+async fn timestamps_are_typed_and_written_back_as_okta_sent_them() {
+    use okta_management::types::Timestamp;
+    let mock = MockOrg::start().await.unwrap();
+    let ids = mock.seed_users(1);
+    let client = ssws(&mock).build().unwrap();
+    let user = client.get_user().id(&ids[0]).send().await.unwrap();
+    let created: &Timestamp = user.created.as_ref().expect("the mock sets created");
+    let sent = mock.user(&ids[0]).unwrap()["created"].as_str().unwrap().to_string();
+    assert_eq!(created.as_str(), sent, "the text as sent");
+    let time = created.to_datetime().unwrap();
+    assert!(time.timestamp() > 1_600_000_000, "read as a time: {time}");
+    assert_eq!(serde_json::to_value(&user).unwrap()["created"], serde_json::json!(sent), "written back unchanged");
+    // A chrono time is accepted where the spec takes a date-time (here the System Log's `since`).
+    let since = Timestamp::from(time - chrono::Duration::days(1));
+    let events = client.list_log_events().since(since).limit(5).send().await.unwrap();
+    assert!(events.len() <= 5);
+}

@@ -53,6 +53,11 @@ pub(crate) fn emit(
         );
     }
     settings.with_replacement("CommaSeparatedList", "crate::query::CommaSeparated", [TypeImpl::Display].into_iter());
+    settings.with_replacement(
+        "Timestamp",
+        "crate::Timestamp",
+        [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
+    );
 
     let mut generator = Generator::new(&settings);
     let tokens =

@@ -7,11 +7,12 @@
 //!
 //! The build script (`okta-management-codegen`) also writes the generated client, manifest and tables, which
 //! `okta-management` compiles. What this crate must not do: hold hand-written behaviour beyond the two macros the
-//! models are written with (`open_enum!`, `tagged_union!`) and the [`Field`] type, or depend on the runtime — it is
+//! models are written with (`open_enum!`, `tagged_union!`) and the [`Field`] and [`Timestamp`] types, or depend on the runtime — it is
 //! the largest crate to compile and starts as soon as the generator has run.
 #![deny(unsafe_code)]
 
 mod field;
+mod timestamp;
 #[doc(hidden)]
 pub mod open_enum;
 #[doc(hidden)]
@@ -40,10 +41,11 @@ pub mod generated {
 }
 
 pub use field::Field;
+pub use timestamp::Timestamp;
 
 /// The spec's models: typify's structs plus the open enums and tagged unions that replace its enums.
 pub mod types {
-    pub use crate::Field;
+    pub use crate::{Field, Timestamp};
     pub use crate::generated::models::*;
     pub use crate::generated::types::*;
 }

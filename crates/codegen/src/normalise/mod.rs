@@ -36,7 +36,8 @@ use responses::{
 };
 use schemas::{
     drop_defaults, drop_required, flatten_all_of, keep_unknown_properties, optional_collections_keep_empty,
-    pass_codes_are_strings, relax_validation_constraints, untyped_map_values_are_any_json, unwrap_annotated_refs,
+    pass_codes_are_strings, relax_validation_constraints, timestamps_keep_their_text, untyped_map_values_are_any_json,
+    unwrap_annotated_refs,
 };
 use unions::{
     collapse_same_type_unions, discriminate_untagged_one_of, merge_object_unions, tagged_discriminator_unions,
@@ -89,6 +90,8 @@ pub const RULES: &[Rule] = &[
     rule!(array_response_for_list_operations),
     // `explode: false` arrays would be sent as repeated keys: the `expand` query parameters.
     rule!(comma_separated_expand_parameters),
+    // `date-time` strings would be bare `String`s (or chrono times that re-format): `created`, `published`, `since`.
+    rule!(timestamps_keep_their_text),
     // `(?i)` patterns, lengths, strict formats reject what Okta sends: every schema.
     rule!(relax_validation_constraints),
     // Map values declared as empty objects hold strings: `UserFactorVerifyResponse.profile`.

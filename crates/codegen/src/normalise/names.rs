@@ -22,7 +22,12 @@ pub(super) fn rename_case_colliding_schemas(doc: &mut Value, _: &mut Normalised)
                 schemas(doc).get(&name).and_then(|s| s.get("properties")).and_then(Value::as_object).is_some_and(|p| {
                     p.values().all(|v| v.get("$ref").and_then(Value::as_str).is_some_and(|r| r.ends_with("Link")))
                 });
-            let mut new_name = if links { format!("{rust}Links") } else { format!("{rust}2") };
+            let object = schemas(doc).get(&name).is_some_and(|s| s.get("properties").is_some());
+            let mut new_name = match (links, object) {
+                (true, _) => format!("{rust}Links"),
+                (false, true) => format!("{rust}Object"),
+                (false, false) => format!("{rust}Value"),
+            };
             while names.contains(&new_name) {
                 new_name.push('_');
             }
@@ -58,15 +63,6 @@ fn rewrite_refs(v: &mut Value, from: &str, to: &Value) {
 pub(super) fn name_inline_bodies(doc: &mut Value, n: &mut Normalised) -> usize {
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     let taken: BTreeSet<String> = schemas(doc).keys().cloned().collect();
-    let unique = |name: String, hoisted: &Vec<(String, Value)>| {
-        let mut candidate = name.clone();
-        let mut i = 2;
-        while taken.contains(&candidate) || hoisted.iter().any(|(h, _)| h == &candidate) {
-            candidate = format!("{name}{i}");
-            i += 1;
-        }
-        candidate
-    };
     let mut bodies = Vec::new();
     for_each_operation(doc, |id, method, path, op| {
         let stem = upper_camel(id);
@@ -99,9 +95,7 @@ pub(super) fn name_inline_bodies(doc: &mut Value, n: &mut Normalised) -> usize {
             };
             let Some((target, name)) = target else { continue };
             if needs_name(target) {
-                let name = unique(name, &hoisted);
-                hoisted.push((name.clone(), target.take()));
-                *target = json!({"$ref": format!("#/components/schemas/{name}")});
+                hoist_schema(target, &name, &|n| taken.contains(n), &mut hoisted);
             }
         }
     });
@@ -150,7 +144,12 @@ pub(super) fn name_inline_union_members(doc: &mut Value, _: &mut Normalised) -> 
                     _ => None,
                 })
             });
-            let suffix = pinned.map(|v| upper_camel(&v.to_lowercase())).unwrap_or_else(|| format!("Variant{i}"));
+            // Named by the value that pins it, else by its `title` (`UserFactorVerifyRequest`'s `sms`, `push`, …).
+            let title = member.get("title").and_then(Value::as_str).map(|t| t.replace(|c: char| !c.is_alphanumeric(), " "));
+            let suffix = pinned
+                .map(|v| upper_camel(&v.to_lowercase()))
+                .or_else(|| title.map(|t| upper_camel(&t.to_lowercase())).filter(|t| !t.is_empty()))
+                .unwrap_or_else(|| format!("Variant{i}"));
             hoist_schema(member, &format!("{}{suffix}", upper_camel(parent)), &|n| taken.contains(n), &mut hoisted);
         }
     }

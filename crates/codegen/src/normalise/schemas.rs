@@ -7,7 +7,9 @@ use super::walk::{ANNOTATIONS, schemas, walk_all_schemas};
 use serde_json::{Map, Value, json};
 
 /// The spec attaches annotations to references as extra `allOf` parts (`allOf: [{$ref: createdProperty},
-/// {example: …}, {readOnly: true}]`); typify would merge them into an empty object. They become the reference.
+/// {example: …}, {readOnly: true}]`), or wraps a reference alone to annotate it (`allOf: [{$ref:
+/// UserSchemaAttributeType}], description: …`); typify would merge the first into an empty object and copy the second
+/// into a numbered twin (`UserSchemaAttributeType2`). Both become the reference.
 pub(super) fn unwrap_annotated_refs(doc: &mut Value, _: &mut Normalised) -> usize {
     let mut count = 0;
     walk_all_schemas(doc, &mut |s, _| {
@@ -18,7 +20,7 @@ pub(super) fn unwrap_annotated_refs(doc: &mut Value, _: &mut Normalised) -> usiz
             .collect();
         let own_type = s.keys().any(|k| !ANNOTATIONS.contains(&k.as_str()) && k != "allOf");
         let reference = match typed.as_slice() {
-            [only] if parts.len() > 1 && !own_type && only.get("$ref").is_some() => (*only).clone(),
+            [only] if !own_type && only.get("$ref").is_some() => (*only).clone(),
             _ => return,
         };
         let description = s.get("description").cloned();
@@ -31,6 +33,37 @@ pub(super) fn unwrap_annotated_refs(doc: &mut Value, _: &mut Normalised) -> usiz
         }
         count += 1;
     });
+    count
+}
+
+/// `date-time` strings would be plain `String`s, or chrono times that re-format on write-back (`.000Z` → `Z`) and
+/// reject what Okta sometimes sends: every `{type: string, format: date-time}` (`created`, `lastUpdated`,
+/// `published`, `since`, …) becomes a `$ref` to `Timestamp`, which the generator replaces with
+/// `okta_management_types::Timestamp` (the text as sent, readable as a chrono time).
+pub(super) fn timestamps_keep_their_text(doc: &mut Value, _: &mut Normalised) -> usize {
+    let mut count = 0;
+    let mut swap = |s: &mut Map<String, Value>| {
+        let date_time = s.get("type").and_then(Value::as_str) == Some("string")
+            && s.get("format").and_then(Value::as_str) == Some("date-time")
+            && s.keys().all(|k| ["type", "format"].contains(&k.as_str()) || ANNOTATIONS.contains(&k.as_str()));
+        if date_time {
+            let description = s.get("description").cloned();
+            let nullable = s.get("nullable").cloned();
+            s.clear();
+            s.insert("$ref".into(), json!("#/components/schemas/Timestamp"));
+            if let Some(d) = description {
+                s.insert("description".into(), d);
+            }
+            if let Some(n) = nullable {
+                s.insert("nullable".into(), n);
+            }
+            count += 1;
+        }
+    };
+    walk_all_schemas(doc, &mut |s, _| swap(s));
+    if count > 0 {
+        schemas(doc).insert("Timestamp".into(), json!({"type": "string", "description": "A date-time as Okta sent it"}));
+    }
     count
 }
 

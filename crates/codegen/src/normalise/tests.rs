@@ -173,14 +173,15 @@ components:
         - {type: object, properties: {type: {type: string, enum: [CHROME]}, email: {type: string}}}
         - {type: object, properties: {type: {type: string, enum: [WORKSPACE_ONE]}}}
         - {type: object, properties: {x: {type: string}}}
+        - {type: object, title: 'token:software:totp', properties: {passCode: {type: string}}}
 "#);
     let (touched, _) = apply(name_inline_union_members, &mut d);
-    assert_eq!(touched, 3);
+    assert_eq!(touched, 4);
     let s = &d["components"]["schemas"];
     assert_eq!(
         s["Metadata"]["oneOf"],
         json!([{"$ref": "#/components/schemas/MetadataChrome"}, {"$ref": "#/components/schemas/MetadataWorkspaceOne"},
-               {"$ref": "#/components/schemas/MetadataVariant2"}])
+               {"$ref": "#/components/schemas/MetadataVariant2"}, {"$ref": "#/components/schemas/MetadataTokenSoftwareTotp"}])
     );
     assert_eq!(s["MetadataChrome"]["properties"]["email"], json!({"type": "string"}));
 }
@@ -332,9 +333,9 @@ components:
     let s = &d["components"]["schemas"];
     assert!(s.get("appLink").is_none() && s.get("userType").is_none());
     assert_eq!(s["AppLinkLinks"]["properties"]["next"], json!({"$ref": "#/components/schemas/HrefLink"}), "all links");
-    assert_eq!(s["UserType2"]["properties"]["id"], json!({"type": "string"}));
+    assert_eq!(s["UserTypeObject"]["properties"]["id"], json!({"type": "string"}));
     assert_eq!(s["App"]["properties"]["links"], json!({"$ref": "#/components/schemas/AppLinkLinks"}));
-    assert_eq!(s["App"]["properties"]["kind"], json!({"$ref": "#/components/schemas/UserType2"}));
+    assert_eq!(s["App"]["properties"]["kind"], json!({"$ref": "#/components/schemas/UserTypeObject"}));
     assert_eq!(s["AppLink"]["properties"]["href"], json!({"type": "string"}), "the upper-case name keeps its schema");
 }
 
@@ -349,9 +350,15 @@ components:
         created: {allOf: [{$ref: '#/components/schemas/Created'}, {readOnly: true}, {example: '2024-01-01'}], description: When}
         both: {allOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}
         own: {type: object, allOf: [{$ref: '#/components/schemas/A'}, {readOnly: true}]}
+        alone: {allOf: [{$ref: '#/components/schemas/Kind'}], description: Which kind}
 "#);
     let (touched, _) = apply(unwrap_annotated_refs, &mut d);
-    assert_eq!(touched, 1);
+    assert_eq!(touched, 2);
+    assert_eq!(
+        d["components"]["schemas"]["User"]["properties"]["alone"],
+        json!({"$ref": "#/components/schemas/Kind", "description": "Which kind"}),
+        "a reference wrapped alone to annotate it is the reference"
+    );
     let props = &d["components"]["schemas"]["User"]["properties"];
     assert_eq!(props["created"], json!({"$ref": "#/components/schemas/Created", "description": "When"}));
     assert!(props["both"].get("allOf").is_some(), "two references stay a composition");
@@ -552,11 +559,11 @@ components:
     let (touched, n) = apply(name_inline_bodies, &mut d);
     assert_eq!(touched, 2);
     let s = &d["components"]["schemas"];
-    assert_eq!(s["CreateUserBody2"]["properties"]["name"], json!({"type": "string"}), "a taken name gets a number");
+    assert_eq!(s["CreateUserBodyObject"]["properties"]["name"], json!({"type": "string"}), "a taken name says what the schema is");
     assert_eq!(s["CreateUserResponseItem"]["properties"]["id"], json!({"type": "string"}));
     let pointers: Vec<(&str, &str)> = n.bodies.iter().map(|(id, which, _)| (id.as_str(), which.as_str())).collect();
     assert_eq!(pointers, [("createUser", "request"), ("createUser", "200"), ("createUser", "201")]);
-    assert_eq!(d.pointer(&n.bodies[0].2), Some(&json!({"$ref": "#/components/schemas/CreateUserBody2"})));
+    assert_eq!(d.pointer(&n.bodies[0].2), Some(&json!({"$ref": "#/components/schemas/CreateUserBodyObject"})));
     assert_eq!(
         d.pointer(&n.bodies[1].2).unwrap()["items"],
         json!({"$ref": "#/components/schemas/CreateUserResponseItem"})
@@ -736,11 +743,11 @@ components:
     let (touched, _) = apply(name_inline_objects, &mut d);
     assert_eq!(touched, 3);
     let s = &d["components"]["schemas"];
-    assert_eq!(s["App"]["properties"]["link"], json!({"$ref": "#/components/schemas/AppLink2"}), "AppLink is taken");
+    assert_eq!(s["App"]["properties"]["link"], json!({"$ref": "#/components/schemas/AppLinkObject"}), "AppLink is taken");
     assert_eq!(s["App"]["properties"]["entries"]["items"], json!({"$ref": "#/components/schemas/AppEntriesItem"}));
     assert_eq!(s["App"]["properties"]["plain"], json!({"type": "string"}));
-    assert_eq!(s["AppLink2"]["properties"]["nested"], json!({"$ref": "#/components/schemas/AppLink2Nested"}));
-    assert_eq!(s["AppLink2Nested"]["properties"]["a"], json!({"type": "string"}));
+    assert_eq!(s["AppLinkObject"]["properties"]["nested"], json!({"$ref": "#/components/schemas/AppLinkObjectNested"}));
+    assert_eq!(s["AppLinkObjectNested"]["properties"]["a"], json!({"type": "string"}));
 }
 
 #[test]
@@ -940,6 +947,7 @@ components:
 const TESTED: &[&str] = &[
     "rename_case_colliding_schemas",
     "unwrap_annotated_refs",
+    "timestamps_keep_their_text",
     "inline_shared_bodies",
     "hoist_inline_hook_payloads",
     "take_out_multipart_operations",
@@ -982,4 +990,38 @@ fn every_rule_has_a_test() {
     let unknown: Vec<&&str> = TESTED.iter().filter(|t| !rules.contains(t)).collect();
     assert!(unknown.is_empty(), "TESTED names rules that are not in RULES: {unknown:?}");
     assert_eq!(rules.len(), TESTED.len(), "a rule listed twice");
+}
+
+#[test]
+fn date_time_strings_become_timestamps_that_keep_their_text() {
+    let mut d = doc(r#"
+paths:
+  /logs:
+    get:
+      operationId: listLogEvents
+      parameters:
+        - {name: since, in: query, schema: {type: string, format: date-time}}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    User:
+      type: object
+      properties:
+        created: {type: string, format: date-time, readOnly: true, description: When}
+        activated: {type: string, format: date-time, nullable: true}
+        birthday: {type: string, format: date}
+        odd: {type: string, format: date-time, enum: ['2024-01-01T00:00:00Z']}
+"#);
+    let (touched, _) = apply(timestamps_keep_their_text, &mut d);
+    assert_eq!(touched, 3);
+    let props = &d["components"]["schemas"]["User"]["properties"];
+    assert_eq!(props["created"], json!({"$ref": "#/components/schemas/Timestamp", "description": "When"}));
+    assert_eq!(props["activated"], json!({"$ref": "#/components/schemas/Timestamp", "nullable": true}));
+    assert_eq!(props["birthday"], json!({"type": "string", "format": "date"}), "dates are not timestamps");
+    assert!(props["odd"].get("enum").is_some(), "a constrained date-time is left alone");
+    assert_eq!(
+        d.pointer("/paths/~1logs/get/parameters/0/schema"),
+        Some(&json!({"$ref": "#/components/schemas/Timestamp"}))
+    );
+    assert_eq!(d["components"]["schemas"]["Timestamp"]["type"], "string");
 }

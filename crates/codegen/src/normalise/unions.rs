@@ -12,10 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) fn collapse_same_type_unions(doc: &mut Value, _: &mut Normalised) -> usize {
     let components = schemas(doc).clone();
     let primitive = |m: &Value| -> Option<String> {
-        let m = match m.get("$ref").and_then(Value::as_str) {
-            Some(r) => components.get(r.rsplit('/').next()?)?,
-            None => m,
-        };
+        // Through references, a few levels deep (`DateTime` → `Timestamp` → string).
+        let mut m = m;
+        for _ in 0..4 {
+            match m.get("$ref").and_then(Value::as_str) {
+                Some(r) => m = components.get(r.rsplit('/').next()?)?,
+                None => break,
+            }
+        }
         let o = m.as_object()?;
         let ty = o.get("type")?.as_str()?;
         let plain =

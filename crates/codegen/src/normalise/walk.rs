@@ -139,18 +139,29 @@ pub(crate) fn upper_camel(s: &str) -> String {
 pub(super) const ANNOTATIONS: [&str; 9] =
     ["default", "example", "readOnly", "writeOnly", "description", "title", "deprecated", "nullable", "externalDocs"];
 
-/// Moves the inline schema in `slot` into `hoisted` under a fresh component name (`hint`, `hint2`, …: not `taken`,
-/// not hoisted yet) and leaves a `$ref` to it behind.
+/// Moves the inline schema in `slot` into `hoisted` under a fresh component name and leaves a `$ref` to it behind.
+/// The name is `hint`, or when a component already has it, `hint` + what the schema is (`UserTypeObject` for
+/// `User.type` beside the `UserType` component); a number is the last resort (typify's `UserType2` told users
+/// nothing).
 pub(super) fn hoist_schema(
     slot: &mut Value,
     hint: &str,
     taken: &dyn Fn(&str) -> bool,
     hoisted: &mut Vec<(String, Value)>,
 ) {
+    let free = |name: &str| !taken(name) && !hoisted.iter().any(|(h, _)| h == name);
+    let kind = match slot.get("type").and_then(Value::as_str) {
+        Some("object") | None if slot.get("properties").is_some() => "Object",
+        Some("array") => "List",
+        _ => "Value",
+    };
     let mut name = hint.to_owned();
+    if !free(&name) {
+        name = format!("{hint}{kind}");
+    }
     let mut i = 2;
-    while taken(&name) || hoisted.iter().any(|(h, _)| h == &name) {
-        name = format!("{hint}{i}");
+    while !free(&name) {
+        name = format!("{hint}{kind}{i}");
         i += 1;
     }
     hoisted.push((name.clone(), slot.take()));
