@@ -20,6 +20,8 @@ async fn a_404_from_a_generated_call_is_the_crates_error_with_status_404() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{error:?}");
     let Error::Api(api) = &error else { panic!("an Okta error status is Error::Api: {error:?}") };
     assert_eq!(api.error_code(), Some("E0000007"));
+    let limits = okta_management::retry::RateLimitInfo::from_headers(api.headers());
+    assert!(limits.limit.is_some() && limits.remaining.is_some(), "the error keeps the rate-limit headers: {api:?}");
     assert!(error.request_id().is_some_and(|id| !id.is_empty()), "the mock sends X-Okta-Request-Id");
     let shown = error.to_string();
     assert!(shown.contains("404") && shown.contains("E0000007"), "Display shows the real status: {shown}");
@@ -164,7 +166,11 @@ async fn custom_profile_attributes_round_trip_through_a_struct_of_the_users() {
         profile: std::collections::BTreeMap<String, u32>,
     }
     let error = client.get_user().id(&id).send_as::<Wrong>().await.unwrap_err();
-    assert!(matches!(error, Error::Decode { .. }) && error.to_string().contains("get_user"), "{error}");
+    assert!(error.to_string().contains("get_user"), "{error}");
+    let Error::Decode { path: Some(path), excerpt, .. } = &error else { panic!("a decode error with a path: {error:?}") };
+    assert!(path.starts_with("profile."), "the JSON path names the failing field: {path}");
+    assert!(!excerpt.is_empty() && excerpt.len() <= okta_management::error::MAX_EXCERPT_BYTES + 4);
+    assert!(error.to_string().contains(path.as_str()), "Display shows the path: {error}");
 }
 
 #[tokio::test]

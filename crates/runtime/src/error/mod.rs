@@ -85,9 +85,10 @@ pub enum Error {
 
     /// A response body could not be decoded into the expected type.
     #[error(
-        "could not decode the response{} (HTTP {}): {source}; body starts with: {}",
+        "could not decode the response{} (HTTP {}){}: {source}; body starts with: {}",
         fmt_operation(operation.as_deref()),
         fmt_status(*status),
+        fmt_path(path.as_deref()),
         fmt_short(excerpt)
     )]
     Decode {
@@ -95,6 +96,8 @@ pub enum Error {
         operation: Option<Cow<'static, str>>,
         /// HTTP status of the response, when known.
         status: Option<StatusCode>,
+        /// Where in the body decoding failed, as a JSON path (`[3].profile.login`), when known.
+        path: Option<String>,
         /// Sanitised excerpt of the body (at most [`MAX_EXCERPT_BYTES`] bytes, one line).
         excerpt: String,
         /// The JSON error, with line and column.
@@ -171,7 +174,7 @@ impl Error {
         body: &[u8],
         source: serde_json::Error,
     ) -> Self {
-        Error::Decode { operation, status, excerpt: excerpt(body, MAX_EXCERPT_BYTES), source }
+        Error::Decode { operation, status, path: None, excerpt: excerpt(body, MAX_EXCERPT_BYTES), source }
     }
 
     /// Decodes a success body as JSON, straight from its bytes. A failure is [`Error::UnexpectedContentType`]
@@ -196,7 +199,17 @@ impl Error {
                     excerpt: Error::excerpt_of(body),
                 }
             } else {
-                Error::decode(Some(Cow::Borrowed(operation)), Some(status), body, e)
+                // Only on failure: decode again, tracking where (a success pays nothing for the path).
+                let path = serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_slice(body))
+                    .err()
+                    .map(|e| e.path().to_string())
+                    .filter(|p| p != ".");
+                match Error::decode(Some(Cow::Borrowed(operation)), Some(status), body, e) {
+                    Error::Decode { operation, status, excerpt, source, .. } => {
+                        Error::Decode { operation, status, path, excerpt, source }
+                    }
+                    other => other,
+                }
             }
         })
     }
@@ -272,6 +285,7 @@ pub struct ApiError(Box<ApiErrorInner>);
 #[derive(Debug, Clone)]
 struct ApiErrorInner {
     status: StatusCode,
+    headers: HeaderMap,
     request_id: Option<String>,
     error_code: Option<String>,
     summary: Option<String>,
@@ -328,6 +342,7 @@ impl ApiError {
         let request_id = request_id_of(headers);
         let mut inner = ApiErrorInner {
             status,
+            headers: kept_headers(headers),
             request_id,
             error_code: None,
             summary: None,
@@ -371,6 +386,13 @@ impl ApiError {
     /// `X-Okta-Request-Id` of the response.
     pub fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
+    }
+
+    /// The response's headers that describe it (`X-Rate-Limit-*`, `Date`, `Retry-After`, `X-Okta-Request-Id`,
+    /// `Content-Type`, `WWW-Authenticate`): `retry::RateLimitInfo::from_headers(err.headers())` reads the bucket.
+    /// Others (cookies, say) are not kept.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.0.headers
     }
 
     /// Okta's `errorCode` (e.g. `E0000007`), or the OAuth `error` code.
@@ -449,6 +471,27 @@ pub(crate) fn request_id_of(headers: &HeaderMap) -> Option<String> {
 }
 
 
+/// The headers an [`ApiError`] keeps: what describes the error and the rate limit, nothing that could be a secret.
+fn kept_headers(headers: &HeaderMap) -> HeaderMap {
+    const KEPT: [&str; 8] = [
+        "x-rate-limit-limit",
+        "x-rate-limit-remaining",
+        "x-rate-limit-reset",
+        "date",
+        "retry-after",
+        REQUEST_ID_HEADER,
+        "content-type",
+        "www-authenticate",
+    ];
+    let mut kept = HeaderMap::new();
+    for (name, value) in headers {
+        if KEPT.contains(&name.as_str()) {
+            kept.append(name.clone(), value.clone());
+        }
+    }
+    kept
+}
+
 /// Sanitises a string field of an error body for display.
 fn clean(s: &str) -> String {
     crate::excerpt::one_line(s, MAX_EXCERPT_BYTES).0
@@ -473,6 +516,10 @@ fn fmt_request_id(id: Option<&str>) -> String {
 
 fn fmt_operation(op: Option<&str>) -> String {
     op.map(|op| format!(" of {op}")).unwrap_or_default()
+}
+
+fn fmt_path(path: Option<&str>) -> String {
+    path.map(|p| format!(" at `{p}`")).unwrap_or_default()
 }
 
 fn fmt_status(status: Option<StatusCode>) -> String {
