@@ -64,6 +64,8 @@ pub(crate) async fn empty(request: Built<'_>, operation: &'static str) -> Result
 }
 
 /// Sends `request` and hands its body over as it arrives (binary downloads).
+// Unused in builds whose API groups have no binary download.
+#[allow(dead_code)]
 pub(crate) async fn bytes(request: Built<'_>, operation: &'static str) -> Result<Response<ByteStream>, Error> {
     let (client, request) = request?;
     let mut response = send(client, request, operation).await?;

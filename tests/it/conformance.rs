@@ -171,18 +171,6 @@ const KNOWN_BAD_EXAMPLES: &[(&str, &str, &str, &str)] = &[
         "the example contradicts the spec's schema: invalid type: map, expected a sequence",
     ),
     (
-        "createTelephonyInlineHook",
-        "request",
-        "TelephonyPayloadExample",
-        "the example contradicts the spec's schema: invalid type: integer 11111, expected a string",
-    ),
-    (
-        "createUserImportInlineHook",
-        "request",
-        "UserImportPayloadExample",
-        "the example contradicts the spec's schema: invalid type: null, expected a string",
-    ),
-    (
         "createOAuth2Claim",
         "request",
         "CreateCustomTokenClaim",
@@ -199,12 +187,6 @@ const KNOWN_BAD_EXAMPLES: &[(&str, &str, &str, &str)] = &[
         "200",
         "ReplaceCustomTokenClaim",
         "the example is an array where the spec declares one claim",
-    ),
-    (
-        "create-registration-hook",
-        "200",
-        "ProgressiveProfileResponse",
-        "the example's command value is an expression string where the schema declares an object",
     ),
     (
         "createGovernanceBundle",
@@ -475,7 +457,11 @@ fn check(kind: &str) -> Outcome {
     let decoders: BTreeMap<(&str, &str), _> =
         generated_bodies::BODIES.iter().map(|(id, which, f)| ((*id, *which), *f)).collect();
     let mut outcome = Outcome { met: Default::default(), known_bad: 0, decoded: 0, lossless: 0, failures: Vec::new() };
-    for (id, _, _, op) in common::operations(spec) {
+    for (id, _, path, op) in common::operations(spec) {
+        if path.starts_with("x-webhooks:") {
+            // Inline-hook payloads are the hooks crate's types; tests/it/hooks.rs checks them on these examples.
+            continue;
+        }
         let mut bodies: Vec<(String, &Value)> = Vec::new();
         if kind == "request" {
             if let Some(media) = op

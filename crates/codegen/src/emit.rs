@@ -899,12 +899,6 @@ fn manifest(n: &Normalised, emitted: &[String], paginated: &[String]) -> String 
         let _ = writeln!(out, "    {id:?},");
     }
     out.push_str("];\n");
-    out.push_str("/// Inline hook payloads from `x-webhooks`: `(operationId, request type, response type)`.\n");
-    out.push_str("pub const INLINE_HOOKS: &[(&str, &str, &str)] = &[\n");
-    for (id, req, resp) in &n.webhooks {
-        let _ = writeln!(out, "    ({id:?}, {req:?}, {:?}),", resp.as_deref().unwrap_or(""));
-    }
-    out.push_str("];\n");
     out
 }
 
@@ -921,12 +915,6 @@ fn conformance(doc: &Value, n: &Normalised) -> String {
     for (id, which, pointer) in &n.bodies {
         if let Some(ty) = doc.pointer(pointer).and_then(|s| type_expr(s, "okta_management::types")) {
             entries.push((id.clone(), which.clone(), ty));
-        }
-    }
-    for (id, request, response) in &n.webhooks {
-        entries.push((id.clone(), "request".into(), format!("okta_management::types::{}", upper_camel(request))));
-        if let Some(response) = response {
-            entries.push((id.clone(), "200".into(), format!("okta_management::types::{}", upper_camel(response))));
         }
     }
     for (id, which, ty) in entries {

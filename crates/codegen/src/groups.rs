@@ -196,15 +196,7 @@ pub fn prune(doc: &mut Value, n: &mut Normalised, groups: &TagGroups, enabled: &
             item.as_object().is_some_and(|o| o.keys().any(|k| k != "parameters" && !k.starts_with("x-")))
         });
     }
-    let mut roots: Vec<String> = ALWAYS_KEPT.iter().map(|s| s.to_string()).collect();
-    if enabled.contains("hooks") {
-        for (_, request, response) in &n.webhooks {
-            roots.push(request.clone());
-            roots.extend(response.clone());
-        }
-    } else {
-        n.webhooks.clear();
-    }
+    let roots: Vec<String> = ALWAYS_KEPT.iter().map(|s| s.to_string()).collect();
     let mut reachable = BTreeSet::new();
     let mut pending = roots;
     collect_refs(doc.get("paths").unwrap_or(&Value::Null), &mut pending);

@@ -1,8 +1,8 @@
 //! Rules on request bodies (and the inline-hook payloads): shared bodies copied into their operations, media
-//! types progenitor cannot send (multipart, `+json`, PEM/DER/JWT), hook payloads hoisted out of `x-webhooks`.
+//! types progenitor cannot send (multipart, `+json`, PEM/DER/JWT).
 
 use super::Normalised;
-use super::walk::{for_each_operation, schemas, upper_camel};
+use super::walk::for_each_operation;
 use serde_json::{Value, json};
 
 /// Request bodies and 2xx responses given as `$ref` to `components/requestBodies|responses` are copied into
@@ -31,33 +31,6 @@ pub(super) fn inline_shared_bodies(doc: &mut Value, _: &mut Normalised) -> usize
             }
         }
     });
-    count
-}
-
-/// progenitor ignores `x-webhooks`; hoists the six inline-hook request/response schemas into components so typify
-/// generates them (`TelephonyInlineHookRequest`, ...). Touches every `x-webhooks` entry.
-pub(super) fn hoist_inline_hook_payloads(doc: &mut Value, n: &mut Normalised) -> usize {
-    let Some(hooks) = doc.get("x-webhooks").and_then(Value::as_object).cloned() else { return 0 };
-    let mut count = 0;
-    for (_, item) in hooks {
-        let Some(op) = item.get("post") else { continue };
-        let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
-        let stem = upper_camel(id.strip_prefix("create").unwrap_or(id));
-        let request_name = format!("{stem}Request");
-        let Some(request) = op.pointer("/requestBody/content/application~1json/schema").cloned() else { continue };
-        schemas(doc).insert(request_name.clone(), request);
-        let response = op.pointer("/responses/200/content/application~1json/schema").cloned();
-        let response_name = response.map(|r| match r.get("$ref").and_then(Value::as_str) {
-            Some(reference) => reference.rsplit('/').next().unwrap_or_default().to_string(),
-            None => {
-                let name = format!("{stem}Response");
-                schemas(doc).insert(name.clone(), r);
-                name
-            }
-        });
-        n.webhooks.push((id.to_string(), request_name, response_name));
-        count += 1;
-    }
     count
 }
 

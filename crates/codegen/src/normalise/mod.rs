@@ -20,7 +20,7 @@ mod unions;
 mod walk;
 
 use bodies::{
-    hoist_inline_hook_payloads, inline_shared_bodies, json_bodies_for_json_suffix_media, raw_bodies_for_non_json_media,
+    inline_shared_bodies, json_bodies_for_json_suffix_media, raw_bodies_for_non_json_media,
     take_out_multipart_operations,
 };
 use docs::{drop_examples, plain_text_code_blocks};
@@ -66,8 +66,6 @@ pub const RULES: &[Rule] = &[
     rule!(unwrap_annotated_refs),
     // Bodies `$ref`'d from `components/requestBodies|responses` cannot be named per operation.
     rule!(inline_shared_bodies),
-    // progenitor ignores `x-webhooks`: the inline-hook payloads become components.
-    rule!(hoist_inline_hook_payloads),
     // progenitor rejects multipart/form-data bodies: the logo/favicon/background uploads.
     rule!(take_out_multipart_operations),
     // A `+json` body would be untyped bytes: `updateCustomAAGUID` (merge-patch+json).
@@ -145,8 +143,6 @@ pub struct Normalised {
     pub open_enums: BTreeMap<String, Vec<String>>,
     /// Discriminated unions, by base schema name.
     pub polymorphic: BTreeMap<String, Union>,
-    /// Inline hook payload schemas hoisted from `x-webhooks`: (operationId, request schema, response schema).
-    pub webhooks: Vec<(String, String, Option<String>)>,
     /// Operations whose list response was corrected from an object to an array.
     pub array_responses: Vec<String>,
     /// Operations that have an `after` query parameter (paged lists).

@@ -10,10 +10,22 @@ use serde_json::{Map, Value, json};
 /// {example: …}, {readOnly: true}]`), or wraps a reference alone to annotate it (`allOf: [{$ref:
 /// UserSchemaAttributeType}], description: …`); typify would merge the first into an empty object and copy the second
 /// into a numbered twin (`UserSchemaAttributeType2`). Both become the reference.
+/// A component that is only `allOf: [$ref: Base]` is a subtype declaration (`AuthenticatorSimple`), which the union
+/// rules need: it is left alone; everywhere else a lone annotated reference is the reference.
 pub(super) fn unwrap_annotated_refs(doc: &mut Value, _: &mut Normalised) -> usize {
+    let subtypes: std::collections::BTreeSet<String> = schemas(doc)
+        .iter()
+        .filter(|(_, s)| s.get("allOf").and_then(Value::as_array).is_some_and(|parts| parts.len() == 1))
+        .map(|(name, _)| super::walk::upper_camel(name))
+        .collect();
     let mut count = 0;
-    walk_all_schemas(doc, &mut |s, _| {
+    walk_all_schemas(doc, &mut |s, hint| {
         let Some(parts) = s.get("allOf").and_then(Value::as_array) else { return };
+        if parts.len() == 1 && subtypes.contains(hint) && s.get("$ref").is_none() {
+            // The component itself (its walk hint is its name). A property whose `{Parent}{Property}` hint equals
+            // such a component's name is left too: rare, and then only keeps its old, copied type.
+            return;
+        }
         let typed: Vec<&Value> = parts
             .iter()
             .filter(|p| p.as_object().is_some_and(|o| o.keys().any(|k| !ANNOTATIONS.contains(&k.as_str()))))

@@ -306,7 +306,7 @@ fn a_rule_that_touches_nothing_on_a_vetted_spec_fails_the_build_by_name() {
     let mut d = doc("openapi: 3.0.3\n");
     let err = run(&mut d, &|_| "users", Some("2026.06.3")).err().expect("an empty spec matches no rule");
     assert!(err.contains("touched nothing on vetted spec 2026.06.3"), "{err}");
-    assert!(err.contains("hoist_inline_hook_payloads") && err.contains("not_on"), "{err}");
+    assert!(err.contains("rename_case_colliding_schemas") && err.contains("not_on"), "{err}");
     // An unvetted spec is not held to it.
     let mut d = doc("openapi: 3.0.3\n");
     assert!(run(&mut d, &|_| "users", None).is_ok());
@@ -351,6 +351,7 @@ components:
         both: {allOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}
         own: {type: object, allOf: [{$ref: '#/components/schemas/A'}, {readOnly: true}]}
         alone: {allOf: [{$ref: '#/components/schemas/Kind'}], description: Which kind}
+    Simple: {allOf: [{$ref: '#/components/schemas/Base'}], description: A subtype declaration}
 "#);
     let (touched, _) = apply(unwrap_annotated_refs, &mut d);
     assert_eq!(touched, 2);
@@ -359,6 +360,7 @@ components:
         json!({"$ref": "#/components/schemas/Kind", "description": "Which kind"}),
         "a reference wrapped alone to annotate it is the reference"
     );
+    assert!(d["components"]["schemas"]["Simple"].get("allOf").is_some(), "a component declaring a subtype stays one");
     let props = &d["components"]["schemas"]["User"]["properties"];
     assert_eq!(props["created"], json!({"$ref": "#/components/schemas/Created", "description": "When"}));
     assert!(props["both"].get("allOf").is_some(), "two references stay a composition");
@@ -390,47 +392,6 @@ components:
     assert_eq!(op["requestBody"]["content"], user);
     assert_eq!(op["responses"]["200"], json!({"description": "ok", "content": user}));
     assert_eq!(op["responses"]["400"], json!({"$ref": "#/components/responses/ErrorResponse"}));
-}
-
-#[test]
-fn inline_hook_payloads_are_hoisted_from_x_webhooks_into_components() {
-    let mut d = doc(r#"
-x-webhooks:
-  telephony:
-    post:
-      operationId: createTelephonyInlineHook
-      requestBody: {content: {application/json: {schema: {type: object, properties: {data: {type: object}}}}}}
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {commands: {type: array}}}}}}
-  userImport:
-    post:
-      operationId: createUserImportInlineHook
-      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/ImportPayload'}}}}
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/ImportResponse'}}}}
-"#);
-    let (touched, n) = apply(hoist_inline_hook_payloads, &mut d);
-    assert_eq!(touched, 2);
-    let s = &d["components"]["schemas"];
-    assert_eq!(s["TelephonyInlineHookRequest"]["properties"]["data"], json!({"type": "object"}));
-    assert_eq!(s["TelephonyInlineHookResponse"]["properties"]["commands"], json!({"type": "array"}));
-    assert_eq!(s["UserImportInlineHookRequest"], json!({"$ref": "#/components/schemas/ImportPayload"}));
-    assert!(s.get("ImportResponse").is_none(), "a referenced response is used as it is");
-    assert_eq!(
-        n.webhooks,
-        vec![
-            (
-                "createTelephonyInlineHook".to_string(),
-                "TelephonyInlineHookRequest".to_string(),
-                Some("TelephonyInlineHookResponse".to_string())
-            ),
-            (
-                "createUserImportInlineHook".to_string(),
-                "UserImportInlineHookRequest".to_string(),
-                Some("ImportResponse".to_string())
-            ),
-        ]
-    );
 }
 
 #[test]
@@ -905,7 +866,7 @@ x-webhooks: {}
     let (touched, _) = apply(drop_examples, &mut d);
     assert_eq!(touched, 3);
     assert!(d["components"].get("examples").is_none());
-    assert!(d.get("x-webhooks").is_none(), "hoisted already; progenitor does not read it");
+    assert!(d.get("x-webhooks").is_none(), "progenitor does not read it; the hooks crate has the payload types");
     let op = &d["paths"]["/users"]["post"];
     assert_eq!(op["requestBody"]["content"]["application/json"], json!({"schema": {"type": "object"}}));
     assert_eq!(op["responses"]["200"]["content"]["application/json"], json!({"schema": {"type": "object"}}));
@@ -949,7 +910,6 @@ const TESTED: &[&str] = &[
     "unwrap_annotated_refs",
     "timestamps_keep_their_text",
     "inline_shared_bodies",
-    "hoist_inline_hook_payloads",
     "take_out_multipart_operations",
     "json_bodies_for_json_suffix_media",
     "raw_bodies_for_non_json_media",
@@ -1024,4 +984,17 @@ components:
         Some(&json!({"$ref": "#/components/schemas/Timestamp"}))
     );
     assert_eq!(d["components"]["schemas"]["Timestamp"]["type"], "string");
+}
+
+#[test]
+fn the_rule_table_in_spec_readme_lists_every_rule_in_order() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/README.md")).unwrap();
+    let listed: Vec<&str> = readme
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split('`').next())
+        .filter(|name| RULES.iter().any(|r| r.name == *name) || name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect();
+    let rules: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+    assert_eq!(listed, rules, "spec/README.md's table must list the rules of RULES, in order");
 }
