@@ -70,8 +70,8 @@ const TAG_OVERRIDES: &[(&str, &str)] = &[
 ];
 
 /// Schemas the hand-written modules use whatever the enabled groups (hooks receive `LogEvent`s; uploads answer
-/// `ImageUploadResponse`; every error body is an `Error`).
-const ALWAYS_KEPT: &[&str] = &["Error", "LogEvent", "ImageUploadResponse"];
+/// `ImageUploadResponse`; every error body is an `ErrorBody`, the spec's `Error` renamed by the normalisation).
+const ALWAYS_KEPT: &[&str] = &["ErrorBody", "LogEvent", "ImageUploadResponse"];
 
 /// Tag → cargo feature for one spec.
 pub struct TagGroups {

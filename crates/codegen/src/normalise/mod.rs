@@ -27,7 +27,7 @@ use docs::{drop_examples, plain_text_code_blocks};
 use enums::{close_non_string_enums, open_string_enums};
 use names::{
     name_inline_bodies, name_inline_discriminated_unions, name_inline_objects, name_inline_union_members,
-    rename_case_colliding_schemas,
+    rename_case_colliding_schemas, rename_schemas_named_like_sdk_types,
 };
 use parameters::{comma_separated_expand_parameters, require_path_parameters};
 use responses::{
@@ -62,6 +62,8 @@ macro_rules! rule {
 pub const RULES: &[Rule] = &[
     // Names differing only in case are one Rust name: `appLink` beside `AppLink`.
     rule!(rename_case_colliding_schemas),
+    // Models named like the SDK's own types (`types::Error` beside `okta_management::Error`): `Error`, `Client`.
+    rule!(rename_schemas_named_like_sdk_types),
     // Annotations attached to a `$ref` as extra `allOf` parts would be empty objects: every schema.
     rule!(unwrap_annotated_refs),
     // Bodies `$ref`'d from `components/requestBodies|responses` cannot be named per operation.

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 /// Schema names that differ only in case (`AppLink` and `appLink`) map to one Rust type name. The later one is
-/// renamed `{Name}Links` when its properties are all links (`appLink`), else `{Name}2`; references follow.
+/// renamed `{Name}Links` when its properties are all links (`appLink`), else `{Name}Object`/`{Name}Value`;
+/// references follow.
 pub(super) fn rename_case_colliding_schemas(doc: &mut Value, _: &mut Normalised) -> usize {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut renames = Vec::new();
@@ -43,6 +44,30 @@ pub(super) fn rename_case_colliding_schemas(doc: &mut Value, _: &mut Normalised)
         rewrite_refs(doc, &from, &to);
     }
     renames.len()
+}
+
+/// Models named like the SDK's own types would sit beside them in user code: `types::Error` (the JSON body of an
+/// Okta error) next to `okta_management::Error`, `types::Client` (an OAuth 2.0 client application, RFC 7591) next
+/// to `okta_management::Client`. They are renamed (`ErrorBody`, `OAuthClient`); references follow.
+pub(super) fn rename_schemas_named_like_sdk_types(doc: &mut Value, _: &mut Normalised) -> usize {
+    const RENAMES: [(&str, &str); 2] = [("Error", "ErrorBody"), ("Client", "OAuthClient")];
+    let mut count = 0;
+    for (old, new) in RENAMES {
+        let names: BTreeSet<String> = schemas(doc).keys().cloned().collect();
+        if !names.contains(old) {
+            continue;
+        }
+        let mut new_name = new.to_string();
+        while names.contains(&new_name) {
+            new_name.push_str("Model");
+        }
+        if let Some(s) = schemas(doc).remove(old) {
+            schemas(doc).insert(new_name.clone(), s);
+        }
+        rewrite_refs(doc, &format!("#/components/schemas/{old}"), &json!(format!("#/components/schemas/{new_name}")));
+        count += 1;
+    }
+    count
 }
 
 fn rewrite_refs(v: &mut Value, from: &str, to: &Value) {

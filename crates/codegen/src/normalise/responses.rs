@@ -35,7 +35,7 @@ pub(super) fn schema_for_untyped_json_responses(doc: &mut Value, _: &mut Normali
             if let Some(media) = r.pointer_mut("/content/application~1json").and_then(Value::as_object_mut) {
                 if !media.contains_key("schema") {
                     let schema =
-                        if code.starts_with('2') { json!({}) } else { json!({"$ref": "#/components/schemas/Error"}) };
+                        if code.starts_with('2') { json!({}) } else { json!({"$ref": "#/components/schemas/ErrorBody"}) };
                     media.insert("schema".into(), schema);
                     count += 1;
                 }
@@ -60,7 +60,7 @@ pub(super) fn error_schema_for_bodyless_errors(doc: &mut Value, _: &mut Normalis
                 if let Some(r) = r.as_object_mut() {
                     r.insert(
                         "content".into(),
-                        json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}),
+                        json!({"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}),
                     );
                     count += 1;
                 }

@@ -62,7 +62,7 @@ components:
     assert_eq!(responses["200"]["content"]["application/json"]["schema"], json!({}));
     assert_eq!(
         responses["401"]["content"]["application/json"]["schema"],
-        json!({"$ref": "#/components/schemas/Error"})
+        json!({"$ref": "#/components/schemas/ErrorBody"})
     );
 }
 
@@ -474,7 +474,7 @@ paths:
     let session = &d["paths"]["/sessions/{id}"]["get"]["responses"];
     assert_eq!(
         session["404"]["content"],
-        json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}})
+        json!({"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}})
     );
     assert!(session["200"].get("content").is_none(), "successes are not errors");
     assert!(d["paths"]["/other"]["get"]["responses"]["404"].get("content").is_none(), "no typed error beside it");
@@ -907,6 +907,7 @@ components:
 /// [`every_rule_has_a_test`].
 const TESTED: &[&str] = &[
     "rename_case_colliding_schemas",
+    "rename_schemas_named_like_sdk_types",
     "unwrap_annotated_refs",
     "timestamps_keep_their_text",
     "inline_shared_bodies",
@@ -997,4 +998,33 @@ fn the_rule_table_in_spec_readme_lists_every_rule_in_order() {
         .collect();
     let rules: Vec<&str> = RULES.iter().map(|r| r.name).collect();
     assert_eq!(listed, rules, "spec/README.md's table must list the rules of RULES, in order");
+}
+
+#[test]
+fn models_named_like_the_sdks_own_types_are_renamed_and_references_follow() {
+    let mut d = doc(r#"
+paths:
+  /users:
+    get:
+      operationId: listUsers
+      responses:
+        '400': {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+components:
+  schemas:
+    Error: {type: object, properties: {errorCode: {type: string}}}
+    Client: {type: object, properties: {client_id: {type: string}}}
+    OAuthClient: {type: string}
+    Registration: {type: object, properties: {client: {$ref: '#/components/schemas/Client'}}}
+"#);
+    let (touched, _) = apply(rename_schemas_named_like_sdk_types, &mut d);
+    assert_eq!(touched, 2);
+    let s = &d["components"]["schemas"];
+    assert!(s.get("Error").is_none() && s.get("Client").is_none());
+    assert_eq!(s["ErrorBody"]["properties"]["errorCode"], json!({"type": "string"}));
+    assert_eq!(s["OAuthClientModel"]["properties"]["client_id"], json!({"type": "string"}), "a taken name is not reused");
+    assert_eq!(s["Registration"]["properties"]["client"], json!({"$ref": "#/components/schemas/OAuthClientModel"}));
+    assert_eq!(
+        d.pointer("/paths/~1users/get/responses/400/content/application~1json/schema"),
+        Some(&json!({"$ref": "#/components/schemas/ErrorBody"}))
+    );
 }
