@@ -78,9 +78,9 @@ pub use okta_management_types::{SPEC_SHA256, SPEC_VERSION};
 
 /// The spec's models: typify's structs plus the open enums and tagged unions that replace its enums.
 pub mod types {
-    pub use okta_management_types::{Field, Timestamp};
     pub use crate::generated::models::*;
     pub use crate::generated::types::*;
+    pub use okta_management_types::{Field, Timestamp};
 
     /// Turns a value of one of your types into a model (or back) through its JSON form: e.g. a profile struct
     /// with your org's custom attributes into the [`UserProfile`] a request body takes, where the custom
@@ -101,9 +101,8 @@ pub mod types {
     /// ```
     pub fn convert<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: &T) -> Result<U, crate::Error> {
         let json = serde_json::to_value(value).map_err(|e| crate::Error::InvalidRequest(format!("{e}")))?;
-        serde_json::from_value(json).map_err(|e| {
-            crate::Error::InvalidRequest(format!("does not fit {}: {e}", std::any::type_name::<U>()))
-        })
+        serde_json::from_value(json)
+            .map_err(|e| crate::Error::InvalidRequest(format!("does not fit {}: {e}", std::any::type_name::<U>())))
     }
 }
 

@@ -43,7 +43,10 @@ pub(crate) fn invalid_header(name: &str) -> Error {
 }
 
 /// Sends `request` and decodes its JSON body.
-pub(crate) async fn json<T: DeserializeOwned>(request: Built<'_>, operation: &'static str) -> Result<Response<T>, Error> {
+pub(crate) async fn json<T: DeserializeOwned>(
+    request: Built<'_>,
+    operation: &'static str,
+) -> Result<Response<T>, Error> {
     let (client, request) = request?;
     let mut response = send(client, request, operation).await?;
     let status = response.status();

@@ -62,7 +62,11 @@ where
 }
 
 /// A listing continued from a saved [`Cursor`], which must be on the client's org.
-pub(crate) fn resume<'a, B>(client: &'a generated::Client, cursor: &Cursor, operation: &'static str) -> Pages<'a, B::Item>
+pub(crate) fn resume<'a, B>(
+    client: &'a generated::Client,
+    cursor: &Cursor,
+    operation: &'static str,
+) -> Pages<'a, B::Item>
 where
     B: ListBody + Send + 'a,
     B::Item: Send + 'a,
@@ -82,7 +86,11 @@ where
 }
 
 /// `GET` of a next link through the same retry and auth path as every operation.
-pub(crate) async fn fetch_page(client: &generated::Client, url: Url, operation: &'static str) -> Result<reqwest::Response, Error> {
+pub(crate) async fn fetch_page(
+    client: &generated::Client,
+    url: Url,
+    operation: &'static str,
+) -> Result<reqwest::Response, Error> {
     let request = client
         .client()
         .get(url)

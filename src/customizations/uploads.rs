@@ -2,10 +2,10 @@
 //! background image). Same names and builder style as the generated methods; the body is built in memory, so
 //! it can be re-sent by the retry layer like any other request.
 
+use crate::Response;
 use crate::error::Error;
 use crate::types::ImageUploadResponse;
 use bytes::Bytes;
-use crate::Response;
 use progenitor_client::ClientInfo;
 
 /// One file part: file name, media type (e.g. `image/png`) and content.

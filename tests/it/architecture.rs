@@ -133,15 +133,7 @@ fn workspace_dependencies(manifest: &Path) -> BTreeSet<String> {
 #[test]
 fn crates_depend_on_each_other_only_downwards() {
     let expected: [(&str, &[&str]); 6] = [
-        (
-            ".",
-            &[
-                "okta-management-hooks",
-                "okta-management-mock",
-                "okta-management-runtime",
-                "okta-management-types",
-            ],
-        ),
+        (".", &["okta-management-hooks", "okta-management-mock", "okta-management-runtime", "okta-management-types"]),
         ("crates/types", &["okta-management-codegen"]),
         ("crates/codegen", &[]),
         ("crates/runtime", &[]),

@@ -66,9 +66,8 @@ fn secrets_never_reach_debug_or_tracing_output() {
         let err = list_count(&wrong).await.unwrap_err();
 
         let secrets = [mock.token(), key_line.as_str(), jwk_d.as_str(), minted.as_str(), "00wrong-secret-token-value"];
-        let debug = format!(
-            "{ssws_client:?}\n{pk:?}\n{dpop:?}\n{bearer:?}\n{wrong:?}\n{err:?}\n{err}\n{ssws_client:#?}"
-        );
+        let debug =
+            format!("{ssws_client:?}\n{pk:?}\n{dpop:?}\n{bearer:?}\n{wrong:?}\n{err:?}\n{err}\n{ssws_client:#?}");
         let logs = capture.text();
         assert!(logs.contains("okta.request"), "the capture must see the client's spans:\n{logs}");
         assert!(logs.contains("OAuth access token refreshed"), "the capture must see the auth events:\n{logs}");

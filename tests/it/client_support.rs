@@ -86,7 +86,8 @@ async fn forward(State(st): State<Arc<ProxyState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let path_and_query = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
     let body = axum::body::to_bytes(body, 64 << 20).await.unwrap();
-    let mut out = st.http.request(parts.method.clone(), format!("{}{}", st.upstream, path_and_query)).body(body.clone());
+    let mut out =
+        st.http.request(parts.method.clone(), format!("{}{}", st.upstream, path_and_query)).body(body.clone());
     for (name, value) in &parts.headers {
         if name != "host" && name != "content-length" {
             out = out.header(name, value);

@@ -112,8 +112,11 @@ fn first_url(origin: &str) -> Url {
 async fn lists_every_item_across_pages_following_opaque_links() {
     let (origin, queries) = server(three_pages).await;
     let client = reqwest::Client::new();
-    let users: Vec<User> =
-        Pages::new(paginate_url("listUsers", first_url(&origin), fetcher(&client))).items().try_collect().await.unwrap();
+    let users: Vec<User> = Pages::new(paginate_url("listUsers", first_url(&origin), fetcher(&client)))
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
     let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
     assert_eq!(ids, ["u0", "u1", "u2", "u3", "u4", "u5", "u6"]);
     let queries = queries.lock().unwrap().clone();
@@ -163,7 +166,8 @@ async fn relative_links_and_several_link_headers() {
     .await;
     let client = reqwest::Client::new();
     let url: Url = format!("{origin}/api/v1/groups?limit=1").parse().unwrap();
-    let users: Vec<User> = Pages::new(paginate_url("listGroups", url, fetcher(&client))).items().try_collect().await.unwrap();
+    let users: Vec<User> =
+        Pages::new(paginate_url("listGroups", url, fetcher(&client))).items().try_collect().await.unwrap();
     assert_eq!(users.len(), 3);
     assert_eq!(users[2].id, "u2");
 }

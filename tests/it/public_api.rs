@@ -167,7 +167,9 @@ async fn custom_profile_attributes_round_trip_through_a_struct_of_the_users() {
     }
     let error = client.get_user().id(&id).send_as::<Wrong>().await.unwrap_err();
     assert!(error.to_string().contains("get_user"), "{error}");
-    let Error::Decode { path: Some(path), excerpt, .. } = &error else { panic!("a decode error with a path: {error:?}") };
+    let Error::Decode { path: Some(path), excerpt, .. } = &error else {
+        panic!("a decode error with a path: {error:?}")
+    };
     assert!(path.starts_with("profile."), "the JSON path names the failing field: {path}");
     assert!(!excerpt.is_empty() && excerpt.len() <= okta_management::error::MAX_EXCERPT_BYTES + 4);
     assert!(error.to_string().contains(path.as_str()), "Display shows the path: {error}");
@@ -188,8 +190,12 @@ async fn a_partial_update_clears_a_field_with_null_and_leaves_absent_ones_alone(
         ..Default::default()
     };
     profile.extra.insert("badgeNumber".into(), 7.into());
-    let created =
-        client.create_user().body(CreateUserRequest { profile: Some(profile), ..Default::default() }).send().await.unwrap();
+    let created = client
+        .create_user()
+        .body(CreateUserRequest { profile: Some(profile), ..Default::default() })
+        .send()
+        .await
+        .unwrap();
     let id = created.id.unwrap();
     assert_eq!(mock.user(&id).unwrap()["profile"]["mobilePhone"], "+1 555 0100");
 

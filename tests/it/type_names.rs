@@ -41,10 +41,11 @@ fn no_model_has_a_numbered_name() {
 
 #[test]
 fn the_check_recognises_numbered_names() {
-    let all: BTreeSet<String> = ["UserType", "UserType2", "AppCsrPkcs10", "FactorVariant0", "OAuth2Claim", "Error", "Error409"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let all: BTreeSet<String> =
+        ["UserType", "UserType2", "AppCsrPkcs10", "FactorVariant0", "OAuth2Claim", "Error", "Error409"]
+            .into_iter()
+            .map(String::from)
+            .collect();
     let found: Vec<&String> = all.iter().filter(|n| numbered(n, &all)).collect();
     assert_eq!(found, ["FactorVariant0", "UserType2"]);
 }

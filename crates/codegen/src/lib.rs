@@ -49,7 +49,8 @@ pub fn generate(manifest_dir: &Path, out_dir: &Path, enabled: &BTreeSet<&str>) -
     let spec_version = info_version.to_string();
     let tag_groups = groups::TagGroups::of(&document, manifest_dir)?;
     warnings.extend(tag_groups.warnings.iter().cloned());
-    let mut normalised = normalise::run(&mut document, &|op| tag_groups.feature_of(op), spec.vetted.map(|v| v.version))?;
+    let mut normalised =
+        normalise::run(&mut document, &|op| tag_groups.feature_of(op), spec.vetted.map(|v| v.version))?;
     if FEATURES.iter().any(|feature| !enabled.contains(feature)) {
         groups::prune(&mut document, &mut normalised, &tag_groups, enabled);
     }

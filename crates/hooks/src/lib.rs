@@ -99,9 +99,9 @@ pub use inline::{
     TelephonyMessageProfile, TokenHookContext, TokenHookData, TokenHookToken, TokenInlineHookRequest,
     UserImportContext, UserImportHookData, UserImportInlineHookRequest, registration_request_type,
 };
-pub use response::HookResponse;
 /// Secrets (the shared header value of an event hook) are kept in the runtime's zeroizing, `Debug`-redacting type.
 pub use okta_management_runtime::secret::SecretString;
+pub use response::HookResponse;
 pub use verify::{
     DEFAULT_MAX_BODY_BYTES, HeaderAuth, VERIFICATION_CHALLENGE_HEADER, check_body_size, check_content_length,
     check_content_type, verification_challenge, verification_response,

@@ -12,11 +12,11 @@
 #![deny(unsafe_code)]
 
 mod field;
-mod timestamp;
 #[doc(hidden)]
 pub mod open_enum;
 #[doc(hidden)]
 pub mod tagged_union;
+mod timestamp;
 
 /// Generated code, as `okta_management::generated` sees it (`generated::types`, `generated::models`).
 #[allow(
@@ -45,9 +45,9 @@ pub use timestamp::Timestamp;
 
 /// The spec's models: typify's structs plus the open enums and tagged unions that replace its enums.
 pub mod types {
-    pub use crate::{Field, Timestamp};
     pub use crate::generated::models::*;
     pub use crate::generated::types::*;
+    pub use crate::{Field, Timestamp};
 }
 
 // `SPEC_VERSION` and `SPEC_SHA256`: which Okta spec this build was generated from.

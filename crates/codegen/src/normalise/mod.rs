@@ -188,8 +188,11 @@ pub fn run(doc: &mut Value, feature_of: FeatureOf<'_>, vetted: Option<&str>) -> 
     {
         return Err("the spec has no `paths` or no `components.schemas` object".into());
     }
-    let mut n =
-        Normalised { operations: list_operations(doc, feature_of), paged: paged_operations(doc), ..Normalised::default() };
+    let mut n = Normalised {
+        operations: list_operations(doc, feature_of),
+        paged: paged_operations(doc),
+        ..Normalised::default()
+    };
     let mut idle = Vec::new();
     for rule in RULES {
         let touched = (rule.apply)(doc, &mut n);

@@ -170,7 +170,8 @@ pub(super) fn name_inline_union_members(doc: &mut Value, _: &mut Normalised) -> 
                 })
             });
             // Named by the value that pins it, else by its `title` (`UserFactorVerifyRequest`'s `sms`, `push`, …).
-            let title = member.get("title").and_then(Value::as_str).map(|t| t.replace(|c: char| !c.is_alphanumeric(), " "));
+            let title =
+                member.get("title").and_then(Value::as_str).map(|t| t.replace(|c: char| !c.is_alphanumeric(), " "));
             let suffix = pinned
                 .map(|v| upper_camel(&v.to_lowercase()))
                 .or_else(|| title.map(|t| upper_camel(&t.to_lowercase())).filter(|t| !t.is_empty()))

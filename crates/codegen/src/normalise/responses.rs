@@ -34,8 +34,11 @@ pub(super) fn schema_for_untyped_json_responses(doc: &mut Value, _: &mut Normali
             }
             if let Some(media) = r.pointer_mut("/content/application~1json").and_then(Value::as_object_mut) {
                 if !media.contains_key("schema") {
-                    let schema =
-                        if code.starts_with('2') { json!({}) } else { json!({"$ref": "#/components/schemas/ErrorBody"}) };
+                    let schema = if code.starts_with('2') {
+                        json!({})
+                    } else {
+                        json!({"$ref": "#/components/schemas/ErrorBody"})
+                    };
                     media.insert("schema".into(), schema);
                     count += 1;
                 }

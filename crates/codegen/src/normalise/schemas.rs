@@ -74,7 +74,8 @@ pub(super) fn timestamps_keep_their_text(doc: &mut Value, _: &mut Normalised) ->
     };
     walk_all_schemas(doc, &mut |s, _| swap(s));
     if count > 0 {
-        schemas(doc).insert("Timestamp".into(), json!({"type": "string", "description": "A date-time as Okta sent it"}));
+        schemas(doc)
+            .insert("Timestamp".into(), json!({"type": "string", "description": "A date-time as Okta sent it"}));
     }
     count
 }

@@ -520,7 +520,11 @@ components:
     let (touched, n) = apply(name_inline_bodies, &mut d);
     assert_eq!(touched, 2);
     let s = &d["components"]["schemas"];
-    assert_eq!(s["CreateUserBodyObject"]["properties"]["name"], json!({"type": "string"}), "a taken name says what the schema is");
+    assert_eq!(
+        s["CreateUserBodyObject"]["properties"]["name"],
+        json!({"type": "string"}),
+        "a taken name says what the schema is"
+    );
     assert_eq!(s["CreateUserResponseItem"]["properties"]["id"], json!({"type": "string"}));
     let pointers: Vec<(&str, &str)> = n.bodies.iter().map(|(id, which, _)| (id.as_str(), which.as_str())).collect();
     assert_eq!(pointers, [("createUser", "request"), ("createUser", "200"), ("createUser", "201")]);
@@ -704,7 +708,11 @@ components:
     let (touched, _) = apply(name_inline_objects, &mut d);
     assert_eq!(touched, 3);
     let s = &d["components"]["schemas"];
-    assert_eq!(s["App"]["properties"]["link"], json!({"$ref": "#/components/schemas/AppLinkObject"}), "AppLink is taken");
+    assert_eq!(
+        s["App"]["properties"]["link"],
+        json!({"$ref": "#/components/schemas/AppLinkObject"}),
+        "AppLink is taken"
+    );
     assert_eq!(s["App"]["properties"]["entries"]["items"], json!({"$ref": "#/components/schemas/AppEntriesItem"}));
     assert_eq!(s["App"]["properties"]["plain"], json!({"type": "string"}));
     assert_eq!(s["AppLinkObject"]["properties"]["nested"], json!({"$ref": "#/components/schemas/AppLinkObjectNested"}));
@@ -994,7 +1002,9 @@ fn the_rule_table_in_spec_readme_lists_every_rule_in_order() {
         .lines()
         .filter_map(|line| line.strip_prefix("| `"))
         .filter_map(|rest| rest.split('`').next())
-        .filter(|name| RULES.iter().any(|r| r.name == *name) || name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .filter(|name| {
+            RULES.iter().any(|r| r.name == *name) || name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        })
         .collect();
     let rules: Vec<&str> = RULES.iter().map(|r| r.name).collect();
     assert_eq!(listed, rules, "spec/README.md's table must list the rules of RULES, in order");
@@ -1021,7 +1031,11 @@ components:
     let s = &d["components"]["schemas"];
     assert!(s.get("Error").is_none() && s.get("Client").is_none());
     assert_eq!(s["ErrorBody"]["properties"]["errorCode"], json!({"type": "string"}));
-    assert_eq!(s["OAuthClientModel"]["properties"]["client_id"], json!({"type": "string"}), "a taken name is not reused");
+    assert_eq!(
+        s["OAuthClientModel"]["properties"]["client_id"],
+        json!({"type": "string"}),
+        "a taken name is not reused"
+    );
     assert_eq!(s["Registration"]["properties"]["client"], json!({"$ref": "#/components/schemas/OAuthClientModel"}));
     assert_eq!(
         d.pointer("/paths/~1users/get/responses/400/content/application~1json/schema"),

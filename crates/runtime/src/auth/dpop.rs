@@ -11,9 +11,9 @@ use http::HeaderMap;
 use serde::Serialize;
 use url::Url;
 
-use crate::credentials::{B64URL, JwsHeader, encode_jws, sign_es256};
 use super::{now_secs, random_jti};
 use crate::auth::KeyError;
+use crate::credentials::{B64URL, JwsHeader, encode_jws, sign_es256};
 use crate::secret::SecretString;
 
 /// Header carrying a server-chosen nonce.

@@ -1,6 +1,5 @@
 //! The configuration keys: their names in okta.yaml, their environment variables, and which are secret.
 
-
 /// Definition of one configuration key.
 #[derive(Clone, Copy)]
 pub(super) struct Key {
@@ -16,7 +15,8 @@ pub(super) const fn key(name: &'static str, env: &'static str, path: &'static [&
 }
 
 pub(super) const ORG_URL: Key = key("okta.client.orgUrl", "OKTA_CLIENT_ORGURL", &["okta", "client", "orgUrl"]);
-pub(super) const TOKEN: Key = Key { secret: true, ..key("okta.client.token", "OKTA_CLIENT_TOKEN", &["okta", "client", "token"]) };
+pub(super) const TOKEN: Key =
+    Key { secret: true, ..key("okta.client.token", "OKTA_CLIENT_TOKEN", &["okta", "client", "token"]) };
 pub(super) const MODE: Key =
     key("okta.client.authorizationMode", "OKTA_CLIENT_AUTHORIZATIONMODE", &["okta", "client", "authorizationMode"]);
 pub(super) const CLIENT_ID: Key = key("okta.client.clientId", "OKTA_CLIENT_CLIENTID", &["okta", "client", "clientId"]);
@@ -34,8 +34,10 @@ pub(super) const MAX_RETRIES: Key = key(
     "OKTA_CLIENT_RATELIMIT_MAXRETRIES",
     &["okta", "client", "rateLimit", "maxRetries"],
 );
-pub(super) const PROXY_HOST: Key = key("okta.client.proxy.host", "OKTA_CLIENT_PROXY_HOST", &["okta", "client", "proxy", "host"]);
-pub(super) const PROXY_PORT: Key = key("okta.client.proxy.port", "OKTA_CLIENT_PROXY_PORT", &["okta", "client", "proxy", "port"]);
+pub(super) const PROXY_HOST: Key =
+    key("okta.client.proxy.host", "OKTA_CLIENT_PROXY_HOST", &["okta", "client", "proxy", "host"]);
+pub(super) const PROXY_PORT: Key =
+    key("okta.client.proxy.port", "OKTA_CLIENT_PROXY_PORT", &["okta", "client", "proxy", "port"]);
 pub(super) const PROXY_USERNAME: Key =
     key("okta.client.proxy.username", "OKTA_CLIENT_PROXY_USERNAME", &["okta", "client", "proxy", "username"]);
 pub(super) const PROXY_PASSWORD: Key = Key {

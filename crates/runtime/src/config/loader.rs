@@ -115,8 +115,6 @@ impl ConfigLoader {
     }
 }
 
-
-
 pub(super) fn invalid(k: &Key, value: Option<&str>, origin: ConfigSource, reason: &str) -> ConfigError {
     ConfigError::Invalid {
         key: k.name,
@@ -145,7 +143,6 @@ pub(super) fn resolve_key<T>(
         },
     }
 }
-
 
 pub(super) fn missing(k: &Key, reason: Option<String>) -> ConfigError {
     ConfigError::Missing { key: k.name, env: k.env, reason }

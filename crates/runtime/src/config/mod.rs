@@ -51,7 +51,6 @@ use zeroize::Zeroizing;
 use crate::credentials::{PrivateKey, TokenSupplier};
 use crate::secret::SecretString;
 
-
 mod builder;
 mod error;
 mod keys;
@@ -61,15 +60,15 @@ mod sources;
 mod validation;
 
 pub use builder::ConfigBuilder;
-pub use error::ConfigError;
-pub use loader::ConfigLoader;
-pub use proxy::ProxyConfig;
 #[allow(unused_imports)]
 use builder::*;
+pub use error::ConfigError;
 #[allow(unused_imports)]
 use error::*;
 use keys::*;
+pub use loader::ConfigLoader;
 use loader::*;
+pub use proxy::ProxyConfig;
 use proxy::*;
 use sources::*;
 use validation::*;
@@ -144,7 +143,6 @@ impl fmt::Display for ConfigSource {
         }
     }
 }
-
 
 /// Authentication settings of a validated [`Config`].
 #[derive(Debug, Clone)]
@@ -268,7 +266,6 @@ impl Config {
     }
 }
 
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
@@ -292,4 +289,3 @@ mod tests {
         assert_eq!(split_scopes("a b,c ,, d"), vec!["a", "b", "c", "d"]);
     }
 }
-

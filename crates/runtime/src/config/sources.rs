@@ -51,12 +51,11 @@ pub(super) fn yaml_layer(path: &Path) -> Result<Option<Layer>, ConfigError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(ConfigError::Io { path: path.to_owned(), source: e }),
     };
-    let doc: serde_norway::Value =
-        serde_norway::from_str(&text).map_err(|e| ConfigError::Yaml {
-            path: path.to_owned(),
-            line: e.location().map(|l| l.line()),
-            message: e.to_string(),
-        })?;
+    let doc: serde_norway::Value = serde_norway::from_str(&text).map_err(|e| ConfigError::Yaml {
+        path: path.to_owned(),
+        line: e.location().map(|l| l.line()),
+        message: e.to_string(),
+    })?;
     let origin = || ConfigSource::File { path: path.to_owned() };
     let mut values = HashMap::new();
     for k in ALL_KEYS {

@@ -22,7 +22,6 @@ pub(super) fn split_scopes(s: &str) -> Vec<String> {
     s.split(|c: char| c.is_whitespace() || c == ',').filter(|p| !p.is_empty()).map(str::to_owned).collect()
 }
 
-
 pub(super) fn validate_org_url(raw: &str, allow_http: bool) -> Result<Url, String> {
     let mut url = Url::parse(raw.trim()).map_err(|e| format!("not a valid URL: {e}"))?;
     match url.scheme() {

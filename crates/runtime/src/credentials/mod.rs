@@ -5,6 +5,6 @@
 mod key;
 mod token_supplier;
 
-pub use key::{JwsAlgorithm, KeyError, PrivateKey};
 pub(crate) use key::{B64URL, JwsHeader, encode_jws, sign_es256};
+pub use key::{JwsAlgorithm, KeyError, PrivateKey};
 pub use token_supplier::{BoxError, TokenSupplier};

@@ -16,9 +16,9 @@ use serde::Deserialize;
 
 mod pagination;
 
-pub use pagination::{LinkSyntaxError, PaginationError};
 #[doc(hidden)]
 pub use crate::excerpt::excerpt;
+pub use pagination::{LinkSyntaxError, PaginationError};
 
 /// `Result` with the crate's [`Error`] as default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -469,7 +469,6 @@ pub(crate) fn request_id_of(headers: &HeaderMap) -> Option<String> {
         .filter(|s| !s.is_empty() && s.len() <= MAX_REQUEST_ID_LEN)
         .map(str::to_owned)
 }
-
 
 /// The headers an [`ApiError`] keeps: what describes the error and the rate limit, nothing that could be a secret.
 fn kept_headers(headers: &HeaderMap) -> HeaderMap {

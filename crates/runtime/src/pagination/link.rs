@@ -44,7 +44,6 @@ impl Link {
     }
 }
 
-
 /// Parses every `Link` header field of `headers`, in order.
 pub fn parse_links(headers: &HeaderMap) -> Result<Vec<Link>, PaginationError> {
     let mut links = Vec::new();

@@ -36,7 +36,6 @@ use crate::retry::RateLimitInfo;
 /// Longest excerpt of a URL kept in an error.
 const MAX_URL_EXCERPT: usize = 200;
 
-
 /// Finds the `rel="next"` link in the `Link` headers, resolves it against `base` (the URL of the request
 /// that returned the headers) and checks it points to the same origin as `base`.
 ///
