@@ -10,6 +10,7 @@ use crate::{ByteStream, Response};
 use progenitor_client::{ClientHooks, ClientInfo};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde::de::DeserializeOwned;
+use std::future::Future;
 use std::sync::Arc;
 use tracing::Instrument;
 
@@ -40,6 +41,12 @@ pub(crate) fn unbuildable_request(error: reqwest::Error) -> Error {
 /// repeated, it may be a secret.
 pub(crate) fn invalid_header(name: &str) -> Error {
     Error::InvalidRequest(format!("the `{name}` header parameter is not a valid header value"))
+}
+
+/// The body of a response future: what every builder's `send` and `send_as` return. The generated methods are
+/// plain functions returning these futures (no async state machine per operation: one per body type).
+pub(crate) async fn body<T>(response: impl Future<Output = Result<Response<T>, Error>>) -> Result<T, Error> {
+    response.await.map(Response::into_body)
 }
 
 /// Sends `request` and decodes its JSON body.

@@ -10,6 +10,7 @@ use okta_management_runtime::pagination::paginate_body;
 use progenitor_client::ClientInfo;
 use reqwest::header::{ACCEPT, HeaderValue};
 use serde::de::DeserializeOwned;
+use std::future::Future;
 use url::Url;
 
 /// The body of a paged list operation of the generated API: an array, or a model that wraps the items
@@ -50,15 +51,10 @@ where
     B: ListBody + Send + 'a,
     B::Item: Send + 'a,
 {
-    let (client, request) = match request {
-        Ok(built) => built,
-        Err(error) => return Pages::failed(error),
-    };
-    let first = async move {
-        let response = crate::transport::send(client, request, operation).await?;
-        Page::from_list_response::<Generated<B>>(response, operation).await
-    };
-    Pages::new(paginate_body::<Generated<B>, _, _, _>(operation, first, move |url| fetch_page(client, url, operation)))
+    match request {
+        Ok((client, request)) => listing::<B>(client, operation, crate::transport::send(client, request, operation)),
+        Err(error) => Pages::failed(error),
+    }
 }
 
 /// A listing continued from a saved [`Cursor`], which must be on the client's org.
@@ -74,14 +70,23 @@ where
     let url = Url::parse(client.baseurl())
         .map_err(|e| Error::InvalidRequest(format!("invalid org URL: {e}")))
         .and_then(|org| cursor.resolve(&org).map_err(Error::from));
-    let url = match url {
-        Ok(url) => url,
-        Err(error) => return Pages::failed(error),
-    };
-    let first = async move {
-        let response = fetch_page(client, url, operation).await?;
-        Page::from_list_response::<Generated<B>>(response, operation).await
-    };
+    match url {
+        Ok(url) => listing::<B>(client, operation, fetch_page(client, url, operation)),
+        Err(error) => Pages::failed(error),
+    }
+}
+
+/// The pages from a first response on: each decoded as `B`, the next ones fetched by following their links.
+fn listing<'a, B>(
+    client: &'a generated::Client,
+    operation: &'static str,
+    first: impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a,
+) -> Pages<'a, B::Item>
+where
+    B: ListBody + Send + 'a,
+    B::Item: Send + 'a,
+{
+    let first = async move { Page::from_list_response::<Generated<B>>(first.await?, operation).await };
     Pages::new(paginate_body::<Generated<B>, _, _, _>(operation, first, move |url| fetch_page(client, url, operation)))
 }
 

@@ -537,8 +537,8 @@ fn split_send(send: syn::ImplItemFn) -> Result<Vec<syn::ImplItem>, String> {
         syn::parse_quote! {
             /// Like [`send`](Self::send), decoding the body into a type of yours instead of the generated model:
             /// e.g. a struct with your org's custom profile attributes, with `#[serde(flatten)]` for the rest.
-            pub async fn send_as<T: ::serde::de::DeserializeOwned>(self) -> ::std::result::Result<T, crate::Error> {
-                crate::transport::json::<T>(self.into_request(), #operation).await.map(crate::Response::into_body)
+            pub fn send_as<T: ::serde::de::DeserializeOwned>(self) -> impl ::std::future::Future<Output = ::std::result::Result<T, crate::Error>> {
+                crate::transport::body(crate::transport::json::<T>(self.into_request(), #operation))
             }
         }
     });
@@ -555,15 +555,15 @@ fn split_send(send: syn::ImplItemFn) -> Result<Vec<syn::ImplItem>, String> {
             ///
             /// Returns the decoded body; [`send_with_response`](Self::send_with_response) also gives the status
             /// and headers.
-            pub async fn send(self) -> ::std::result::Result<#output, crate::Error> {
-                self.send_with_response().await.map(crate::Response::into_body)
+            pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::Error>> {
+                crate::transport::body(self.send_with_response())
             }
         },
         syn::parse_quote! {
             /// Like [`send`](Self::send), keeping the response's status and headers (`X-Okta-Request-Id`,
             /// `X-Rate-Limit-*`).
-            pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#output>, crate::Error> {
-                #read(self.into_request(), #operation).await
+            pub fn send_with_response(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::Response<#output>, crate::Error>> {
+                #read(self.into_request(), #operation)
             }
         },
     ]
@@ -1143,18 +1143,18 @@ mod tests {
                     ///
                     /// Returns the decoded body; [`send_with_response`](Self::send_with_response) also gives the status
                     /// and headers.
-                    pub async fn send(self) -> ::std::result::Result<types::User, crate::Error> {
-                        self.send_with_response().await.map(crate::Response::into_body)
+                    pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<types::User, crate::Error>> {
+                        crate::transport::body(self.send_with_response())
                     }
                     /// Like [`send`](Self::send), keeping the response's status and headers (`X-Okta-Request-Id`,
                     /// `X-Rate-Limit-*`).
-                    pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<types::User>, crate::Error> {
-                        crate::transport::json(self.into_request(), "get_user").await
+                    pub fn send_with_response(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::Response<types::User>, crate::Error>> {
+                        crate::transport::json(self.into_request(), "get_user")
                     }
                     /// Like [`send`](Self::send), decoding the body into a type of yours instead of the generated model:
                     /// e.g. a struct with your org's custom profile attributes, with `#[serde(flatten)]` for the rest.
-                    pub async fn send_as<T: ::serde::de::DeserializeOwned>(self) -> ::std::result::Result<T, crate::Error> {
-                        crate::transport::json::<T>(self.into_request(), "get_user").await.map(crate::Response::into_body)
+                    pub fn send_as<T: ::serde::de::DeserializeOwned>(self) -> impl ::std::future::Future<Output = ::std::result::Result<T, crate::Error>> {
+                        crate::transport::body(crate::transport::json::<T>(self.into_request(), "get_user"))
                     }
                 }
                 impl<'a> DeleteUser<'a> {
@@ -1167,13 +1167,13 @@ mod tests {
                     ///
                     /// Returns the decoded body; [`send_with_response`](Self::send_with_response) also gives the status
                     /// and headers.
-                    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-                        self.send_with_response().await.map(crate::Response::into_body)
+                    pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<(), crate::Error>> {
+                        crate::transport::body(self.send_with_response())
                     }
                     /// Like [`send`](Self::send), keeping the response's status and headers (`X-Okta-Request-Id`,
                     /// `X-Rate-Limit-*`).
-                    pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-                        crate::transport::empty(self.into_request(), "delete_user").await
+                    pub fn send_with_response(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::Response<()>, crate::Error>> {
+                        crate::transport::empty(self.into_request(), "delete_user")
                     }
                 }
                 impl<'a> GetLogo<'a> {
@@ -1186,13 +1186,13 @@ mod tests {
                     ///
                     /// Returns the decoded body; [`send_with_response`](Self::send_with_response) also gives the status
                     /// and headers.
-                    pub async fn send(self) -> ::std::result::Result<crate::ByteStream, crate::Error> {
-                        self.send_with_response().await.map(crate::Response::into_body)
+                    pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::ByteStream, crate::Error>> {
+                        crate::transport::body(self.send_with_response())
                     }
                     /// Like [`send`](Self::send), keeping the response's status and headers (`X-Okta-Request-Id`,
                     /// `X-Rate-Limit-*`).
-                    pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<crate::ByteStream>, crate::Error> {
-                        crate::transport::bytes(self.into_request(), "get_logo").await
+                    pub fn send_with_response(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::Response<crate::ByteStream>, crate::Error>> {
+                        crate::transport::bytes(self.into_request(), "get_logo")
                     }
                 }
             }
@@ -1220,26 +1220,24 @@ mod tests {
     #[test]
     fn operation_methods_move_to_the_public_client_and_the_docs_follow() {
         let mut file: syn::File = syn::parse_quote! {
-                    pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
-                    use progenitor_client::{encode_path, ClientHooks};
-                    impl Client {
-                        pub fn new(baseurl: &str) -> Self { todo() }
-                    }
-                    impl Client {
-                        /// Lists users
-                        pub fn list_users(&self) -> builder::ListUsers<'_> {
-                            builder::ListUsers::new(self)
-                        }
-                    }
-                    pub mod builder {
-                        /**Builder for [`Client::list_users`]
-
-        [`Client::list_users`]: super::Client::list_users*/
-                        pub struct ListUsers<'a> {
-                            client: &'a super::Client,
-                        }
-                    }
-                };
+            pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+            use progenitor_client::{encode_path, ClientHooks};
+            impl Client {
+                pub fn new(baseurl: &str) -> Self { todo() }
+            }
+            impl Client {
+                /// Lists users
+                pub fn list_users(&self) -> builder::ListUsers<'_> {
+                    builder::ListUsers::new(self)
+                }
+            }
+            pub mod builder {
+                #[doc = "Builder for [`Client::list_users`]\n\n[`Client::list_users`]: super::Client::list_users"]
+                pub struct ListUsers<'a> {
+                    client: &'a super::Client,
+                }
+            }
+        };
         let expected: syn::File = syn::parse_quote! {
             use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
             use progenitor_client::{encode_path, ClientHooks};

@@ -1,7 +1,7 @@
 //! Rules on parameters: path parameters progenitor requires, array query parameters sent comma-separated.
 
 use super::Normalised;
-use super::walk::{for_each_operation, schemas};
+use super::walk::{for_each_parameter, schemas};
 use serde_json::{Value, json};
 
 /// A path parameter not marked `required` (`getHookKey`'s `id`) panics progenitor; path parameters always are.
@@ -13,14 +13,7 @@ pub(super) fn require_path_parameters(doc: &mut Value, _: &mut Normalised) -> us
             count += 1;
         }
     };
-    if let Some(params) = doc.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
-        params.values_mut().for_each(&mut fix);
-    }
-    for_each_operation(doc, |_, _, _, op| {
-        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
-            params.iter_mut().for_each(&mut fix);
-        }
-    });
+    for_each_parameter(doc, &mut fix);
     count
 }
 
@@ -38,14 +31,7 @@ pub(super) fn comma_separated_expand_parameters(doc: &mut Value, _: &mut Normali
             count += 1;
         }
     };
-    if let Some(params) = doc.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
-        params.values_mut().for_each(&mut fix);
-    }
-    for_each_operation(doc, |_, _, _, op| {
-        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
-            params.iter_mut().for_each(&mut fix);
-        }
-    });
+    for_each_parameter(doc, &mut fix);
     schemas(doc).insert("CommaSeparatedList".into(), json!({"type": "array", "items": {"type": "string"}}));
     count
 }

@@ -12,6 +12,18 @@ pub(super) fn schemas(doc: &mut Value) -> &mut Map<String, Value> {
     doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut).expect("checked by run()")
 }
 
+/// Calls `f(parameter)` for every parameter: the shared ones in `components/parameters`, then each operation's.
+pub(super) fn for_each_parameter(doc: &mut Value, mut f: impl FnMut(&mut Value)) {
+    if let Some(params) = doc.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
+        params.values_mut().for_each(&mut f);
+    }
+    for_each_operation(doc, |_, _, _, op| {
+        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            params.iter_mut().for_each(&mut f);
+        }
+    });
+}
+
 /// Calls `f(operationId, method, path, operation)` for every path operation.
 pub(super) fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&str, &str, &str, &mut Value)) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
