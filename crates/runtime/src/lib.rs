@@ -9,7 +9,7 @@
 //! through `okta-management`, which re-exports its modules at the same paths (`okta_management::config`, …).
 //!
 //! Modules depend only downwards, in this order (no cycles):
-//! `secret`, `excerpt` ← `credentials` ← `config` ← `auth` ← `error` ← `retry` ← `pagination`, `response`; `query`
+//! `secret`, `excerpt`, `json_path` ← `credentials` ← `config` ← `auth` ← `error` ← `retry` ← `pagination`, `response`; `query`
 //! stands alone.
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
@@ -20,6 +20,8 @@ pub mod credentials;
 pub mod error;
 #[doc(hidden)]
 pub mod excerpt;
+#[doc(hidden)]
+pub mod json_path;
 pub mod pagination;
 pub mod query;
 pub mod response;

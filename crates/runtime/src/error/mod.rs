@@ -199,11 +199,8 @@ impl Error {
                     excerpt: Error::excerpt_of(body),
                 }
             } else {
-                // Only on failure: decode again, tracking where (a success pays nothing for the path).
-                let path = serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_slice(body))
-                    .err()
-                    .map(|e| e.path().to_string())
-                    .filter(|p| p != ".");
+                // Only on failure: the path of the place the error points to (a success pays nothing for it).
+                let path = crate::json_path::at_position(body, e.line(), e.column());
                 match Error::decode(Some(Cow::Borrowed(operation)), Some(status), body, e) {
                     Error::Decode { operation, status, excerpt, source, .. } => {
                         Error::Decode { operation, status, path, excerpt, source }
