@@ -159,6 +159,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Fails a response on a value that does not fit the spec's type (an error naming its JSON path), instead of
+    /// keeping it in the model's `extra` map and logging a warning (the default; `okta.client.strictDecoding`).
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.config = self.config.strict_decoding(strict);
+        self
+    }
+
     /// Allows `http://` org URLs. For tests against a local server (e.g. the mock org) only.
     pub fn disable_https_check(mut self, disable: bool) -> Self {
         self.config = self.config.disable_https_check(disable);
@@ -234,6 +241,7 @@ fn build_client(config: &Config, http: Option<reqwest::Client>, retry: Option<Re
     }
     let auth = Authenticator::new(config, http.clone())?;
     let base = config.org_url().as_str().trim_end_matches('/').to_string();
-    let runtime = Arc::new(Runtime { auth, retry });
+    let decoding = crate::decode::Decoding::strict(config.strict_decoding());
+    let runtime = Arc::new(Runtime { auth, retry, decoding });
     Ok(Client { api: crate::generated::Client::new_with_client(&base, http, runtime) })
 }

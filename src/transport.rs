@@ -3,6 +3,7 @@
 //! the hand-written operations. One path: retry (outermost) → auth → HTTP, in one `okta.request` span.
 
 use crate::auth::Authenticator;
+use crate::decode::Decoding;
 use crate::error::Error;
 use crate::generated;
 use crate::retry::RetryPolicy;
@@ -18,11 +19,17 @@ use tracing::Instrument;
 pub struct Runtime {
     pub(crate) auth: Authenticator,
     pub(crate) retry: RetryPolicy,
+    /// Lenient or strict; every response carries it in its extensions to whatever decodes it.
+    pub(crate) decoding: Decoding,
 }
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime").field("auth", &self.auth).field("retry", &self.retry).finish()
+        f.debug_struct("Runtime")
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .field("decoding", &self.decoding)
+            .finish()
     }
 }
 
@@ -57,9 +64,10 @@ pub(crate) async fn json<T: DeserializeOwned>(
     let (client, request) = request?;
     let mut response = send(client, request, operation).await?;
     let status = response.status();
+    let decoding = Decoding::of(&response);
     let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(Error::Transport)?;
-    let value = Error::decode_json::<T>(operation, status, &headers, &body)?;
+    let value = crate::decode::json::<T>(operation, status, &headers, &body, decoding)?;
     Ok(Response::new(status, headers, value))
 }
 
@@ -126,5 +134,7 @@ pub(crate) async fn send(
     if response.status().is_client_error() || response.status().is_server_error() {
         return Err(crate::error::ApiError::from_response(response).await);
     }
+    let mut response = response;
+    response.extensions_mut().insert(runtime.decoding);
     Ok(response)
 }

@@ -132,13 +132,14 @@ fn workspace_dependencies(manifest: &Path) -> BTreeSet<String> {
 
 #[test]
 fn crates_depend_on_each_other_only_downwards() {
-    let expected: [(&str, &[&str]); 6] = [
+    let expected: [(&str, &[&str]); 7] = [
         (".", &["okta-management-hooks", "okta-management-mock", "okta-management-runtime", "okta-management-types"]),
-        ("crates/types", &["okta-management-codegen"]),
+        ("crates/types", &["okta-management-codegen", "okta-management-decode"]),
         ("crates/codegen", &[]),
-        ("crates/runtime", &[]),
+        ("crates/runtime", &["okta-management-decode"]),
         ("crates/hooks", &["okta-management-runtime", "okta-management-types"]),
         ("crates/mock", &[]),
+        ("crates/decode", &[]),
     ];
     for (dir, allowed) in expected {
         let deps = workspace_dependencies(&root().join(dir).join("Cargo.toml"));

@@ -12,421 +12,128 @@ mod generated_bodies {
     include!(concat!(env!("OKTA_GENERATED_DIR"), "/okta_conformance.rs"));
 }
 
-/// Examples that cannot decode because the spec's example contradicts the spec's own schema (an object where the
-/// schema says array, a string where it says boolean, ...): `(operationId, body, example, reason)`. The models
-/// follow the schema (what Okta sends) rather than a wrong example. Each entry must still fail, so this list
-/// cannot hide a regression or outlive a fix: an entry that decodes is reported as a failure.
+/// Examples whose top level contradicts the operation's declared body (one object where it declares an array, or an
+/// array where it declares one object): `(operationId, body, example, reason)`. Decoding fails only there, by
+/// design: a value of the wrong kind anywhere below the top is kept in its object's `extra` map (every other example
+/// decodes). Each entry must still fail, at the top level, so the list cannot hide a regression or outlive a fix.
 const KNOWN_BAD_EXAMPLES: &[(&str, &str, &str, &str)] = &[
-    (
-        "createIdentityProvider",
-        "request",
-        "CreateGenericOidcIdPRequest",
-        // Hidden until the OIDC protocol decoded as its own type (it used to land in the SAML variant's extras).
-        "the example contradicts the spec's schema: `pkce_required: 'true'` is a string, the schema says boolean",
-    ),
-    (
-        "createIdentityProvider",
-        "200",
-        "CreateGenericOidcIdpResponse",
-        // Hidden until the OIDC protocol decoded as its own type (it used to land in the SAML variant's extras).
-        "the example contradicts the spec's schema: `pkce_required: 'true'` is a string, the schema says boolean",
-    ),
-    (
-        "getIdentityProvider",
-        "200",
-        "GenericOidcIdpResponse",
-        // Hidden until the OIDC protocol decoded as its own type (it used to land in the SAML variant's extras).
-        "the example contradicts the spec's schema: `pkce_required: 'true'` is a string, the schema says boolean",
-    ),
     (
         "listJwk",
         "200",
         "OAuthClientJsonWebKeyListResponseExample",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+        "the example is one object where the operation declares an array",
     ),
-    (
-        "listAuthenticatorMethods",
-        "200",
-        "WebAuthn",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
-    ),
+    ("listAuthenticatorMethods", "200", "WebAuthn", "the example is one object where the operation declares an array"),
     (
         "getRefreshTokenForAuthorizationServerAndClient",
         "200",
         "RetrieveRefreshTokenClient",
-        "the example contradicts the spec's schema: invalid type: sequence, expected struct OAuth2RefreshToken",
-    ),
-    (
-        "createBrand",
-        "201",
-        "Create brand response",
-        "the example contradicts the spec's schema: invalid type: string \"false,\", expected a boolean",
+        "the example is an array where the operation declares one object",
     ),
     (
         "listEmailDomains",
         "200",
         "List email domain response",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+        "the example is one object where the operation declares an array",
     ),
     (
         "startImportFromIdentitySource",
         "200",
         "triggeredSession",
-        "the example contradicts the spec's schema: invalid type: sequence, expected struct IdentitySourceSession",
-    ),
-    (
-        "listLogEvents",
-        "200",
-        "ListLogs",
-        "the example contradicts the spec's schema: invalid type: null, expected a map",
+        "the example is an array where the operation declares one object",
     ),
     (
         "listLogEvents",
         "200",
         "LogTargetChangeDetails",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
-    ),
-    (
-        "replacesOrgCaptchaSettings",
-        "200",
-        "Disable",
-        "the example contradicts the spec's schema: invalid type: string \"[]\", expected a sequence",
+        "the example is one object where the operation declares an array",
     ),
     (
         "createPolicySimulation",
         "200",
         "SimulatePolicy",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+        "the example is one object where the operation declares an array",
     ),
-    (
-        "createPolicyRule",
-        "200",
-        "CreateAuthPolicyRuleDevicePlatformCondition",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
-    ),
-    (
-        "createPolicyRule",
-        "200",
-        "Enable2FAPreciseAuth",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
-    ),
-    (
-        "listPushProviders",
-        "200",
-        "example",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
-    ),
-    (
-        "enrollFactor",
-        "200",
-        "call",
-        "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject",
-    ),
-    (
-        "enrollFactor",
-        "200",
-        "email",
-        "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject",
-    ),
-    (
-        "enrollFactor",
-        "200",
-        "sms",
-        "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject",
-    ),
-    (
-        "resendEnrollFactor",
-        "200",
-        "sms",
-        "the example contradicts the spec's schema: invalid type: sequence, expected struct HrefObject",
-    ),
-    (
-        "updateGroupAssignmentToApplication",
-        "request",
-        "groupAssignmentPatchRequetExample",
-        "the example contradicts the spec's schema: invalid type: string \"Carlo Ancelotti\", expected a map",
-    ),
+    ("listPushProviders", "200", "example", "the example is one object where the operation declares an array"),
     (
         "createAssociatedServers",
         "request",
         "CreateAssocAuthServer",
-        "the example contradicts the spec's schema: invalid type: sequence, expected struct AssociatedServerMediated",
-    ),
-    (
-        "replacesOrgCaptchaSettings",
-        "request",
-        "Disable",
-        "the example contradicts the spec's schema: invalid type: string \"null\", expected a sequence",
+        "the example is an array where the operation declares one object",
     ),
     (
         "createPolicySimulation",
         "request",
         "SimulatePolicy",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
-    ),
-    (
-        "createPolicyRule",
-        "request",
-        "Enable2FAPreciseAuth",
-        "the example contradicts the spec's schema: invalid type: map, expected a sequence",
+        "the example is one object where the operation declares an array",
     ),
     (
         "createOAuth2Claim",
         "request",
         "CreateCustomTokenClaim",
-        "the example is an array where the spec declares one claim",
+        "the example is an array where the operation declares one object",
     ),
     (
         "replaceOAuth2Claim",
         "request",
         "ReplaceCustomTokenClaim",
-        "the example is an array where the spec declares one claim",
+        "the example is an array where the operation declares one object",
     ),
     (
         "replaceOAuth2Claim",
         "200",
         "ReplaceCustomTokenClaim",
-        "the example is an array where the spec declares one claim",
-    ),
-    (
-        "createGovernanceBundle",
-        "request",
-        "GovernanceBundleCreateRequestCustomRole",
-        "the example contradicts the spec's schema at `entitlements`: invalid type: map, expected a sequence",
-    ),
-    (
-        "createGovernanceBundle",
-        "request",
-        "GovernanceBundleCreateRequestScopedStandardRole",
-        "the example contradicts the spec's schema at `entitlements`: invalid type: map, expected a sequence",
-    ),
-    (
-        "createGovernanceBundle",
-        "request",
-        "GovernanceBundleCreateRequestStandardRole",
-        "the example contradicts the spec's schema at `entitlements`: invalid type: map, expected a sequence",
-    ),
-    (
-        "replaceGovernanceBundle",
-        "request",
-        "GovernanceBundleUpdateRequestCustomRole",
-        "the example contradicts the spec's schema at `entitlements`: invalid type: map, expected a sequence",
-    ),
-    (
-        "replaceGovernanceBundle",
-        "request",
-        "GovernanceBundleUpdateRequestScopedStandardRole",
-        "the example contradicts the spec's schema at `entitlements`: invalid type: map, expected a sequence",
-    ),
-    (
-        "replaceGovernanceBundle",
-        "request",
-        "GovernanceBundleUpdateRequestStandardRole",
-        "the example contradicts the spec's schema at `entitlements`: invalid type: map, expected a sequence",
-    ),
-    (
-        "executeInlineHook",
-        "request",
-        "ProfileEnrollmentRequest",
-        "the example contradicts the spec's schema at `.`: invalid type: floating point `0.1`, expected a string",
-    ),
-    (
-        "executeInlineHook",
-        "request",
-        "TelephonyPayloadExample",
-        "the example contradicts the spec's schema at `.`: invalid type: integer `11111`, expected a string",
-    ),
-    (
-        "executeInlineHook",
-        "request",
-        "UserImportPayloadExample",
-        "the example contradicts the spec's schema at `.`: invalid type: null, expected a string",
-    ),
-    (
-        "createPolicyRule",
-        "request",
-        "CreateAuthPolicyRule2FADisablePostAuthKmsi",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
-    (
-        "replacePolicyRule",
-        "request",
-        "UpdateAuthPolicyRule2FADisablePostAuthKmsi",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
-    (
-        "createTacAuthenticatorEnrollment",
-        "request",
-        "TacEx",
-        "the example contradicts the spec's schema at `profile.ttl`: invalid type: integer `11`, expected a string",
-    ),
-    (
-        "createApiServiceIntegrationInstance",
-        "request",
-        "postAPIServiceWithPropertiesIntegrationRequestExample",
-        "the example contradicts the spec's schema at `properties.baseUrl`: invalid type: string \"https://example.com\", expected struct AppPropertiesValue",
-    ),
-    (
-        "listAgentPools",
-        "200",
-        "ListAllAgentPoolsResponse",
-        "the example contradicts the spec's schema at `[0].agents`: invalid type: map, expected a sequence",
-    ),
-    (
-        "listAgentPoolsUpdates",
-        "200",
-        "ListAllAgentPoolUpdatesResponse",
-        "the example contradicts the spec's schema at `[0].agents`: invalid type: map, expected a sequence",
+        "the example is an array where the operation declares one object",
     ),
     (
         "createInterclientTrustMapping",
         "201",
         "createInterclientTrustMappingResponse",
-        "the example contradicts the spec's schema at `.`: invalid type: sequence, expected struct InterclientTrustMapping",
+        "the example is an array where the operation declares one object",
     ),
-    (
-        "listAuthenticatorMethods",
-        "200",
-        "TAC",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
+    ("listAuthenticatorMethods", "200", "TAC", "the example is one object where the operation declares an array"),
     (
         "listAuthenticatorMethods",
         "200",
         "WebAuthnWithRebrandSettings",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
+        "the example is one object where the operation declares an array",
     ),
     (
         "listAuthenticatorMethods",
         "200",
         "WebAuthnWithRpId",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
-    (
-        "listGovernanceBundles",
-        "200",
-        "GovernanceBundlesResponse",
-        "the example contradicts the spec's schema at `bundles[0]._links.entitlements`: invalid type: string \"http://your-subdomain.okta.com/api/v1/iam/governance/bundles/0bbfxqCAJWWGELFT…",
-    ),
-    (
-        "createGovernanceBundle",
-        "200",
-        "GovernanceBundleCreateRequestStandardRole",
-        "the example contradicts the spec's schema at `_links.entitlements`: invalid type: string \"http://your-subdomain.okta.com/api/v1/iam/governance/bundles/0bbfxqCAJWWGELFT…",
-    ),
-    (
-        "getGovernanceBundle",
-        "200",
-        "GovernanceBundle",
-        "the example contradicts the spec's schema at `_links.entitlements`: invalid type: string \"http://your-subdomain.okta.com/api/v1/iam/governance/bundles/0bbfxqCAJWWGELFT…",
-    ),
-    (
-        "replaceGovernanceBundle",
-        "200",
-        "GovernanceBundle",
-        "the example contradicts the spec's schema at `_links.entitlements`: invalid type: string \"http://your-subdomain.okta.com/api/v1/iam/governance/bundles/0bbfxqCAJWWGELFT…",
-    ),
-    (
-        "listBundleEntitlements",
-        "200",
-        "BundleEntitlementsResponse",
-        "the example contradicts the spec's schema at `entitlements[0]._links.values`: invalid type: string \"http://your-subdomain.okta.com/api/v1/iam/governance/bundles/0bbfxqCAJWWGELFT…",
-    ),
-    (
-        "listBundleEntitlementValues",
-        "200",
-        "EntitlementValuesResponse",
-        "the example contradicts the spec's schema at `entitlementValues[0]._links.group`: invalid type: string \"http://your-subdomain.okta.com/api/v1/groups/00guaxWZ0AOa5NFAj0g3\", expected struct HrefObjectGroupLink",
+        "the example is one object where the operation declares an array",
     ),
     (
         "listLogEvents",
         "200",
         "ListLogsWithAdditionalSecurityContext",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
+        "the example is one object where the operation declares an array",
     ),
     (
         "listOktaSupportCases",
         "200",
         "OktaSupportCasesEx",
-        "the example contradicts the spec's schema at `.`: invalid type: sequence, expected struct OktaSupportCases",
+        "the example is an array where the operation declares one object",
     ),
-    (
-        "createPolicyRule",
-        "200",
-        "CreateAuthPolicyRule2FADisablePostAuthKmsi",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
-    (
-        "createPolicyRule",
-        "200",
-        "CreateAuthPolicyRule2FAEnablePostAuthKmsi",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
-    (
-        "getPolicyRule",
-        "200",
-        "AuthPolicyRule2FADisablePostAuthKmsi",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
-    (
-        "getPolicyRule",
-        "200",
-        "AuthPolicyRule2FAEnablePostAuthKmsi",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
-    (
-        "replacePolicyRule",
-        "200",
-        "UpdateAuthPolicyRule2FADisablePostAuthKmsi",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
-    (
-        "replacePolicyRule",
-        "200",
-        "UpdateAuthPolicyRule2FAEnablePostAuthKmsi",
-        "the example contradicts the spec's schema at `.`: invalid type: map, expected a sequence",
-    ),
-    (
-        "createRealm",
-        "200",
-        "Realm Lists",
-        "the example contradicts the spec's schema at `.`: invalid type: sequence, expected struct Realm",
-    ),
-    (
-        "getAuthenticatorEnrollment",
-        "200",
-        "PhoneDisclosedEx",
-        "the example contradicts the spec's schema at `profile.phoneNumber`: invalid type: integer `14085551235`, expected a string",
-    ),
-    (
-        "createApiServiceIntegrationInstance",
-        "201",
-        "APIServiceWithPropertiesIntegrationResponseExample",
-        "the example contradicts the spec's schema at `properties.baseUrl`: invalid type: string \"https://example.com\", expected struct AppPropertiesValue",
-    ),
-    (
-        "getApiServiceIntegrationInstance",
-        "200",
-        "APIServiceWithPropertiesIntegrationResponseExample",
-        "the example contradicts the spec's schema at `properties.baseUrl`: invalid type: string \"https://example.com\", expected struct AppPropertiesValue",
-    ),
+    ("createRealm", "200", "Realm Lists", "the example is an array where the operation declares one object"),
     (
         "assignRoleToClient",
         "200",
         "IAM-based role assignment",
-        "the example contradicts the spec's schema at `.`: invalid type: sequence, expected a map",
+        "the example is an array where the operation declares one object",
     ),
     (
         "createOAuth2Claim",
         "201",
         "CreateCustomTokenClaim",
-        "the example contradicts the spec's schema at `.`: an array of claims where one `OAuth2Claim` is declared",
+        "the example is an array where the operation declares one object",
     ),
     (
         "getOAuth2Claim",
         "200",
         "RetrieveCustomTokenClaim",
-        "the example contradicts the spec's schema at `.`: an array of claims where one `OAuth2Claim` is declared",
+        "the example is an array where the operation declares one object",
     ),
 ];
 
@@ -491,8 +198,15 @@ fn check(kind: &str) -> Outcome {
                 };
                 if known_bad {
                     outcome.known_bad += 1;
-                    if decode(example.clone()).is_ok_and(|encoded| lossless(example, &encoded)) {
-                        outcome.failures.push(format!("{id} {which} {name}: listed as known bad but decodes now; remove it from KNOWN_BAD_EXAMPLES"));
+                    match decode(example.clone()) {
+                        Ok(encoded) if lossless(example, &encoded) => outcome.failures.push(format!(
+                            "{id} {which} {name}: listed as known bad but decodes now; remove it from KNOWN_BAD_EXAMPLES"
+                        )),
+                        // Only the top level may fail a decode: an error with a JSON path is a regression.
+                        Err(e) if e.contains(" at `") => {
+                            outcome.failures.push(format!("{id} {which} {name}: fails below the top level: {e}"))
+                        }
+                        _ => {}
                     }
                     continue;
                 }
@@ -521,21 +235,10 @@ fn check(kind: &str) -> Outcome {
     outcome
 }
 
-/// Equal, except that numbers compare by value (`1.0` == `1`) and an explicit `null` equals an absent property
-/// (generated models hold both as `None`; Okta treats them alike).
+/// Exactly equal: `10` is not `10.0`, `null` is not absent (`serde_json::Value`'s equality; object members in
+/// any order).
 fn lossless(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let non_null = |m: &serde_json::Map<String, Value>| m.iter().filter(|(_, v)| !v.is_null()).count();
-            non_null(x) == non_null(y)
-                && x.iter().all(|(k, v)| {
-                    v.is_null() && y.get(k).is_none_or(Value::is_null) || y.get(k).is_some_and(|w| lossless(v, w))
-                })
-        }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| lossless(v, w)),
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        _ => a == b,
-    }
+    a == b
 }
 
 /// Runs the check on one kind of body, prints the count and fails on any failure or on too few examples decoded.

@@ -526,6 +526,24 @@ async fn a_next_link_to_another_origin_is_refused_and_never_fetched() {
 
 // --------------------------------------------------------------------------------- tracing
 
+/// Whether `text` holds something shaped like a JWT: `eyJ` (a JSON header in base64url) then at least ten more
+/// base64url characters and a `.` (a model name such as `InlineHookOAuthPrivateKeyJwtConfig` is not one).
+fn contains_jwt(text: &str) -> bool {
+    let base64url = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    text.match_indices("eyJ").any(|(i, _)| {
+        let rest = &text[i + 3..];
+        let run = rest.chars().take_while(|c| base64url(*c)).count();
+        run >= 10 && rest[run..].starts_with('.')
+    })
+}
+
+#[test]
+fn the_jwt_detector_finds_tokens_and_not_model_names() {
+    assert!(contains_jwt("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"));
+    assert!(!contains_jwt("model=\"InlineHookOAuthPrivateKeyJwtConfig\""));
+    assert!(!contains_jwt("eyJ"));
+}
+
 // Everything `tracing` (and, through it, the `log` crate) emits in this test binary at TRACE
 // level. A global subscriber is used because a thread-scoped one misses events whose callsite
 // interest was cached while another test's thread had no subscriber.
@@ -616,5 +634,5 @@ async fn tracing_output_of_real_request_flows_shows_no_secret() {
     assert_clean("tracing output", &logs);
     assert!(!logs.contains(org.token()), "the SSWS token is in the logs");
     // No JWT (client assertion, access token) of any kind: they all start with `{"` in base64url.
-    assert!(!logs.contains("eyJ"), "a JWT is in the logs");
+    assert!(!contains_jwt(&logs), "a JWT is in the logs");
 }

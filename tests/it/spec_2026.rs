@@ -50,12 +50,17 @@ fn a_jwk_set_tells_encryption_keys_from_signing_keys_and_signing_keys_by_kty() {
         "{:?}",
         keys[2]
     );
-    // An RSA key whose modulus is not a string fits no variant: the item is kept whole, and the rest decode.
+    // An RSA key whose modulus is not a string is still an RSA key: the odd modulus is kept in its `extra` map (and
+    // written back), and the rest decode.
     let odd = json!({"keys": [{"kty": "RSA", "kid": "x", "n": 5}, {"kty": "EC", "kid": "s2"}]});
     let (odd_decoded, odd_encoded) = round_trip::<types::OpenIdConnectApplicationSettingsClientKeys>(&odd);
     assert_eq!(odd_encoded, odd);
     let odd_keys = odd_decoded.keys.into_option().unwrap();
-    assert!(matches!(&odd_keys[0], Key::Unknown(raw) if raw["n"] == 5), "{:?}", odd_keys[0]);
+    assert!(
+        matches!(&odd_keys[0], Key::OAuth2ClientJsonSigningKeyResponse(Signing::OAuth2ClientJsonWebKeyRsaResponse(k)) if k.n.is_none() && k.extra["n"] == 5),
+        "{:?}",
+        odd_keys[0]
+    );
     assert!(matches!(&odd_keys[1], Key::OAuth2ClientJsonSigningKeyResponse(_)), "{:?}", odd_keys[1]);
     // A key type the spec does not list is kept whole inside the signing-key union.
     assert!(
@@ -148,7 +153,7 @@ fn values_that_may_be_of_several_types_keep_theirs() {
         (json!("x"), (|d: &D| matches!(d, D::String(s) if s == "x")) as fn(&D) -> bool),
         (json!(true), |d| matches!(d, D::Boolean(true))),
         (json!(10), |d| matches!(d, D::Integer(10))),
-        (json!(2.5), |d| matches!(d, D::Number(n) if *n == 2.5)),
+        (json!(2.5), |d| matches!(d, D::Number(n) if n.as_f64() == Some(2.5))),
         (json!(["a"]), |d| matches!(d, D::Array(a) if a.len() == 1)),
         (json!({"k": "v"}), |d| matches!(d, D::Object(o) if o["k"] == "v")),
     ] {

@@ -73,6 +73,15 @@ pub(crate) fn emit(
     let (mut types, mut client) = split_types(file)?;
     expect_count("start_extra_maps_empty", start_extra_maps_empty(&mut types), some)?;
     expect_count("tri_state_nullable_fields", tri_state_nullable_fields(&mut types, &nullable_properties(doc)), some)?;
+    expect_count("numbers_keep_their_form", numbers_keep_their_form(&mut types), |_| true)?;
+    let lenient = decode_models_leniently(&mut types)?;
+    expect_count("decode_models_leniently (objects)", lenient.objects, some)?;
+    // Every serde type of the models gets its lenient decoding: the three counts add up to them all.
+    expect_count(
+        "decode_models_leniently (all serde types)",
+        lenient.objects + lenient.newtypes + lenient.via_json,
+        |n| n == lenient.serde_types,
+    )?;
     write(out_dir, "okta_types.rs", &prettyplease::unparse(&types))?;
     let every = |count: usize| count == operations;
     expect_count("expose_builder_client", expose_builder_client(&mut client), every)?;
@@ -324,6 +333,165 @@ fn tri_state_nullable_fields(file: &mut syn::File, nullable: &std::collections::
         }
     }
     changed.len()
+}
+
+/// typify types the spec's `number` as `f64`, which writes back `5` as `5.0`: every `f64` of the models (fields,
+/// builders, a union's variant) becomes `serde_json::Number`, which keeps an integer an integer and a float its
+/// value. Returns how many places changed (none in a build whose API groups have no `number`).
+fn numbers_keep_their_form(file: &mut syn::File) -> usize {
+    struct Edit(usize);
+    impl VisitMut for Edit {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            if matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident("f64")) {
+                *ty = syn::parse_quote!(::serde_json::Number);
+                self.0 += 1;
+            } else {
+                syn::visit_mut::visit_type_mut(self, ty);
+            }
+        }
+    }
+    let mut edit = Edit(0);
+    edit.visit_file_mut(file);
+    edit.0
+}
+
+/// How many model types [`decode_models_leniently`] changed, by kind, and how many serde types there were.
+struct LenientCounts {
+    objects: usize,
+    newtypes: usize,
+    via_json: usize,
+    serde_types: usize,
+}
+
+/// serde's derived decoding fails a whole response on one value the spec types wrongly (a string in a boolean
+/// field, `20.0` in an integer one, an object where it says array). Every model struct with an `extra` map loses
+/// its serde derives and attributes for `okta_management_decode::object!`, which keeps such a value in `extra` (and
+/// writes it back as it came); a transparent newtype gets `newtype!` (whatever its inner type takes) and the rest
+/// of the serde types (typify's untagged enums, a struct without `extra`) `via_json!` (decoded from a JSON value,
+/// kept whole when it does not fit). Fails on a serde attribute it does not know, rather than drop it.
+fn decode_models_leniently(file: &mut syn::File) -> Result<LenientCounts, String> {
+    use quote::ToTokens;
+    let mut counts = LenientCounts { objects: 0, newtypes: 0, via_json: 0, serde_types: 0 };
+    let Some(types) = file.items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    }) else {
+        return Ok(counts);
+    };
+    let derives_serde = |attrs: &[syn::Attribute]| {
+        attrs
+            .iter()
+            .any(|a| a.path().is_ident("derive") && a.to_token_stream().to_string().contains("serde :: Deserialize"))
+    };
+    let mut added: Vec<syn::Item> = Vec::new();
+    for item in types.1.iter_mut() {
+        match item {
+            syn::Item::Struct(s) if derives_serde(&s.attrs) => {
+                counts.serde_types += 1;
+                let name = s.ident.clone();
+                match &mut s.fields {
+                    syn::Fields::Named(fields) if fields.named.iter().any(is_flattened_extra) => {
+                        let mut members = Vec::new();
+                        let mut extra = None;
+                        for field in fields.named.iter_mut() {
+                            let ident = field.ident.clone().ok_or("a named field without a name")?;
+                            if is_flattened_extra(field) {
+                                extra = Some(ident);
+                            } else {
+                                let json = model_field_json_name(&field.attrs, &ident.to_string())
+                                    .map_err(|e| format!("{name}.{ident}: {e}"))?;
+                                members.push(quote::quote!(#ident: #json));
+                            }
+                            field.attrs.retain(|a| !a.path().is_ident("serde"));
+                        }
+                        let unknown_container_attr = s.attrs.iter().find(|a| a.path().is_ident("serde"));
+                        if let Some(attr) = unknown_container_attr {
+                            return Err(format!(
+                                "{name}: serde attribute `{}` is not understood",
+                                attr.to_token_stream()
+                            ));
+                        }
+                        strip_serde_derives(&mut s.attrs);
+                        added.push(
+                            syn::parse_quote!(::okta_management_decode::object!(#name, #extra { #(#members),* });),
+                        );
+                        counts.objects += 1;
+                    }
+                    syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 && is_transparent(&s.attrs) => {
+                        let inner = fields.unnamed.first().map(|f| f.ty.clone()).ok_or("a newtype without a field")?;
+                        added.push(syn::parse_quote!(::okta_management_decode::newtype!(#name, #inner);));
+                        counts.newtypes += 1;
+                    }
+                    _ => {
+                        added.push(syn::parse_quote!(::okta_management_decode::via_json!(#name, "object");));
+                        counts.via_json += 1;
+                    }
+                }
+            }
+            syn::Item::Enum(e) if derives_serde(&e.attrs) => {
+                counts.serde_types += 1;
+                let name = &e.ident;
+                added.push(syn::parse_quote!(::okta_management_decode::via_json!(#name, "one of several kinds");));
+                counts.via_json += 1;
+            }
+            _ => {}
+        }
+    }
+    types.1.extend(added);
+    Ok(counts)
+}
+
+/// Whether `field` is typify's `#[serde(flatten)] extra` map.
+fn is_flattened_extra(field: &syn::Field) -> bool {
+    use quote::ToTokens;
+    field.ident.as_ref().is_some_and(|i| i == "extra")
+        && field.attrs.iter().any(|a| a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten"))
+}
+
+/// Whether a container has `#[serde(transparent)]`.
+fn is_transparent(attrs: &[syn::Attribute]) -> bool {
+    use quote::ToTokens;
+    attrs.iter().any(|a| a.path().is_ident("serde") && a.to_token_stream().to_string().contains("transparent"))
+}
+
+/// `::serde::Deserialize` and `::serde::Serialize` out of a `#[derive(...)]` list (an emptied derive goes).
+fn strip_serde_derives(attrs: &mut Vec<syn::Attribute>) {
+    use syn::punctuated::Punctuated;
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else {
+            continue;
+        };
+        let kept: Vec<syn::Path> = paths
+            .into_iter()
+            .filter(|p| {
+                let names: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+                names != ["serde", "Deserialize"] && names != ["serde", "Serialize"]
+            })
+            .collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+    attrs.retain(|a| !(a.path().is_ident("derive") && a.meta.require_list().is_ok_and(|l| l.tokens.is_empty())));
+}
+
+/// A model field's JSON name: its `rename`, else its identifier. The serde attributes typify and
+/// `tri_state_nullable_fields` write (`rename`, `default`, `skip_serializing_if`) are what the lenient codecs do
+/// anyway (a field is written when it holds something); any other is an error.
+fn model_field_json_name(attrs: &[syn::Attribute], ident: &str) -> Result<String, String> {
+    let mut name = ident.trim_start_matches("r#").to_string();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                name = meta.value()?.parse::<syn::LitStr>()?.value();
+            } else if meta.path.is_ident("skip_serializing_if") {
+                meta.value()?.parse::<syn::LitStr>()?;
+            } else if !meta.path.is_ident("default") {
+                return Err(meta.error("serde attribute not understood"));
+            }
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(name)
 }
 
 /// The JSON name of a field: its `#[serde(rename = "…")]`, else its identifier; `None` when its serde attributes
@@ -921,7 +1089,16 @@ fn conformance(doc: &Value, n: &Normalised) -> String {
         let _ = writeln!(out, "    ({id:?}, {which:?}, round_trip::<{ty}>),");
     }
     out.push_str("];\n");
-    out.push_str("/// Decodes (an error names the JSON path) and encodes back.\nfn round_trip<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(v: ::serde_json::Value) -> Result<::serde_json::Value, String> {\n    let decoded: T = ::serde_path_to_error::deserialize(v).map_err(|e| format!(\"at {}: {}\", e.path(), e.inner()))?;\n    ::serde_json::to_value(decoded).map_err(|e| e.to_string())\n}\n");
+    out.push_str(concat!(
+        "/// Decodes from bytes as a response body is decoded (an error names the JSON path) and encodes back.\n",
+        "fn round_trip<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(v: ::serde_json::Value) -> Result<::serde_json::Value, String> {\n",
+        "    let bytes = ::serde_json::to_vec(&v).map_err(|e| e.to_string())?;\n",
+        "    let (status, headers) = (::http::StatusCode::OK, ::http::HeaderMap::new());\n",
+        "    let lenient = okta_management::decode::Decoding::Lenient;\n",
+        "    let decoded: T = okta_management::decode::json(\"conformance\", status, &headers, &bytes, lenient).map_err(|e| e.to_string())?;\n",
+        "    ::serde_json::to_value(decoded).map_err(|e| e.to_string())\n",
+        "}\n",
+    ));
     out
 }
 
@@ -1325,6 +1502,129 @@ mod tests {
         };
         assert_eq!(tri_state_nullable_fields(&mut file, &nullable_properties(&doc)), 1);
         assert_same(&file, &expected);
+    }
+
+    #[test]
+    fn models_trade_serde_derives_for_the_lenient_codecs() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+                #[derive(Default)]
+                pub struct User {
+                    #[serde(default, rename = "lastLogin", skip_serializing_if = "crate::Field::is_absent")]
+                    pub last_login: crate::Field<crate::Timestamp>,
+                    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+                    pub type_: ::std::option::Option<UserType>,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub id: ::std::option::Option<::std::string::String>,
+                    #[serde(flatten)]
+                    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(transparent)]
+                pub struct Label(pub ::std::string::String);
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum Aud {
+                    One(::std::string::String),
+                    Many(::std::vec::Vec<::std::string::String>),
+                }
+                #[derive(Clone, Debug)]
+                pub struct NotSerde {
+                    pub a: u8,
+                }
+                pub mod builder {
+                    #[derive(Clone, Debug)]
+                    pub struct User {
+                        id: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                    }
+                }
+            }
+        };
+        let expected: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(Clone, Debug, PartialEq)]
+                #[derive(Default)]
+                pub struct User {
+                    pub last_login: crate::Field<crate::Timestamp>,
+                    pub type_: ::std::option::Option<UserType>,
+                    pub id: ::std::option::Option<::std::string::String>,
+                    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(transparent)]
+                pub struct Label(pub ::std::string::String);
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum Aud {
+                    One(::std::string::String),
+                    Many(::std::vec::Vec<::std::string::String>),
+                }
+                #[derive(Clone, Debug)]
+                pub struct NotSerde {
+                    pub a: u8,
+                }
+                pub mod builder {
+                    #[derive(Clone, Debug)]
+                    pub struct User {
+                        id: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                    }
+                }
+                ::okta_management_decode::object!(User, extra { last_login: "lastLogin", type_: "type", id: "id" });
+                ::okta_management_decode::newtype!(Label, ::std::string::String);
+                ::okta_management_decode::via_json!(Aud, "one of several kinds");
+            }
+        };
+        let counts = decode_models_leniently(&mut file).unwrap();
+        assert_eq!((counts.objects, counts.newtypes, counts.via_json, counts.serde_types), (1, 1, 1, 3));
+        assert_same(&file, &expected);
+    }
+
+    #[test]
+    fn numbers_become_serde_json_numbers_everywhere_in_the_models() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Settings {
+                    pub ttl: ::std::option::Option<f64>,
+                    pub count: ::std::option::Option<i64>,
+                }
+                pub enum Default { Number(f64), Text(::std::string::String) }
+                impl ::std::convert::From<f64> for Default {
+                    fn from(value: f64) -> Self { Self::Number(value) }
+                }
+            }
+        };
+        let expected: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Settings {
+                    pub ttl: ::std::option::Option<::serde_json::Number>,
+                    pub count: ::std::option::Option<i64>,
+                }
+                pub enum Default { Number(::serde_json::Number), Text(::std::string::String) }
+                impl ::std::convert::From<::serde_json::Number> for Default {
+                    fn from(value: ::serde_json::Number) -> Self { Self::Number(value) }
+                }
+            }
+        };
+        assert_eq!(numbers_keep_their_form(&mut file), 4);
+        assert_same(&file, &expected);
+    }
+
+    #[test]
+    fn a_serde_attribute_the_lenient_codecs_do_not_know_fails_the_build() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub struct User {
+                    #[serde(default = "defaults::id")]
+                    pub id: ::std::option::Option<::std::string::String>,
+                    #[serde(flatten)]
+                    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                }
+            }
+        };
+        let error = decode_models_leniently(&mut file).err().unwrap_or_default();
+        assert!(error.starts_with("User.id: "), "{error}");
     }
 
     #[test]

@@ -46,7 +46,11 @@ fn at_offset(body: &[u8], offset: usize) -> String {
             }
             b'{' | b'[' => {
                 value_begins(&mut stack);
-                stack.push(if byte == b'{' { Frame::Object { key: None } } else { Frame::Array { index: 0, started: false } });
+                stack.push(if byte == b'{' {
+                    Frame::Object { key: None }
+                } else {
+                    Frame::Array { index: 0, started: false }
+                });
             }
             b'}' | b']' => {
                 stack.pop();
@@ -106,7 +110,9 @@ fn read_string(bytes: &[u8], start: usize) -> (String, usize) {
                     Some(b'u') => {
                         let hex = bytes.get(i + 2..i + 6).and_then(|h| std::str::from_utf8(h).ok());
                         let c = hex.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32);
-                        text.extend_from_slice(c.unwrap_or(char::REPLACEMENT_CHARACTER).encode_utf8(&mut [0; 4]).as_bytes());
+                        text.extend_from_slice(
+                            c.unwrap_or(char::REPLACEMENT_CHARACTER).encode_utf8(&mut [0; 4]).as_bytes(),
+                        );
                         i += 4;
                     }
                     Some(other) => text.push(other),

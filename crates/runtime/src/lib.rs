@@ -9,7 +9,7 @@
 //! through `okta-management`, which re-exports its modules at the same paths (`okta_management::config`, …).
 //!
 //! Modules depend only downwards, in this order (no cycles):
-//! `secret`, `excerpt`, `json_path` ← `credentials` ← `config` ← `auth` ← `error` ← `retry` ← `pagination`, `response`; `query`
+//! `secret`, `excerpt`, `json_path` ← `credentials` ← `config` ← `auth` ← `error` ← `decode` ← `retry` ← `pagination`, `response`; `query`
 //! stands alone.
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
@@ -17,6 +17,7 @@
 pub mod auth;
 pub mod config;
 pub mod credentials;
+pub mod decode;
 pub mod error;
 #[doc(hidden)]
 pub mod excerpt;

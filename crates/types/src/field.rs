@@ -115,6 +115,28 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
     }
 }
 
+/// A tri-state model field: `null` is kept as [`Field::Null`], and written back.
+impl<T: okta_management_decode::Lenient> okta_management_decode::Slot for Field<T> {
+    type Item = T;
+    fn put(&mut self, value: T) {
+        *self = Field::Value(value);
+    }
+    fn put_null(&mut self) -> bool {
+        *self = Field::Null;
+        true
+    }
+    fn is_present(&self) -> bool {
+        !self.is_absent()
+    }
+    fn serialize_into<M: serde::ser::SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error> {
+        match self {
+            Field::Absent => Ok(()),
+            Field::Null => map.serialize_entry(key, &()),
+            Field::Value(value) => map.serialize_entry(key, value),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Field;

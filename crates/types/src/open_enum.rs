@@ -78,6 +78,16 @@ macro_rules! open_enum {
             }
         }
 
+        impl $crate::open_enum::Lenient for $name {
+            const EXPECTED: &'static str = "string";
+            fn from_str(value: &str) -> ::std::option::Option<Self> {
+                ::std::option::Option::Some(Self::from(value))
+            }
+            fn from_string(value: ::std::string::String) -> ::std::result::Result<Self, ::std::string::String> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 deserializer.deserialize_str($crate::open_enum::OpenEnumVisitor::<Self>::new())
@@ -85,6 +95,9 @@ macro_rules! open_enum {
         }
     };
 }
+
+#[doc(hidden)]
+pub use okta_management_decode::Lenient;
 
 /// Serde visitor shared by every open enum: borrows when it can, allocates only for unknown values.
 #[doc(hidden)]

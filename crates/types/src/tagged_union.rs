@@ -42,48 +42,66 @@ macro_rules! tagged_union {
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let object = <::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
+        impl $name {
+            /// Decodes an object by its discriminator; never fails (what no variant takes is `Unknown`, whole).
+            #[doc(hidden)]
+            pub fn from_object(
+                object: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ) -> ::std::result::Result<Self, ::serde_json::Error> {
                 let tag = object.get($tag).and_then(::serde_json::Value::as_str).map(str::to_owned);
                 match tag.as_deref() {
                     $(
-                        $(Some($value))|+ => $crate::tagged_union::decode_variant(object).map(Self::$variant),
+                        $(Some($value))|+ => Ok($crate::tagged_union::decode_or_keep(object)?.map_or_else(Self::Unknown, Self::$variant)),
                     )*
                     _ => {
                         $(
                             // An object the fallback type cannot take is still kept whole.
-                            return Ok($crate::tagged_union::decode_or_keep(object).map_or_else(Self::Unknown, Self::$fallback));
+                            return Ok($crate::tagged_union::decode_or_keep(object)?.map_or_else(Self::Unknown, Self::$fallback));
                         )?
                         #[allow(unreachable_code)]
                         Ok(Self::Unknown(object))
                     }
                 }
-                .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let object = <::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
+                Self::from_object(object).map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+
+        impl $crate::tagged_union::Lenient for $name {
+            const EXPECTED: &'static str = "object";
+            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> ::std::result::Result<$crate::tagged_union::Outcome<Self>, A::Error> {
+                let object = $crate::tagged_union::collect_map(map)?;
+                Self::from_object(object)
+                    .map($crate::tagged_union::Outcome::Value)
+                    .map_err(<A::Error as ::serde::de::Error>::custom)
             }
         }
     };
 }
 
-/// Decodes an object into `T`, or gives the object back untouched when it does not fit (no copy either way).
+#[doc(hidden)]
+pub use okta_management_decode::{Lenient, Outcome, collect_map};
+
+/// Decodes an object into `T`: `Ok(Err(object))` gives the object back untouched when it does not fit; `Err` only
+/// when the decode's context has failed on a mismatch inside (strict mode), which must not be swallowed.
 #[doc(hidden)]
 pub fn decode_or_keep<T: serde::de::DeserializeOwned>(
     object: serde_json::Map<String, serde_json::Value>,
-) -> Result<T, serde_json::Map<String, serde_json::Value>> {
+) -> Result<Result<T, serde_json::Map<String, serde_json::Value>>, serde_json::Error> {
     let value = serde_json::Value::Object(object);
     match T::deserialize(&value) {
-        Ok(decoded) => Ok(decoded),
+        Ok(decoded) => Ok(Ok(decoded)),
+        Err(error) if okta_management_decode::context::failed() => Err(error),
         Err(_) => match value {
-            serde_json::Value::Object(object) => Err(object),
-            _ => Err(serde_json::Map::new()),
+            serde_json::Value::Object(object) => Ok(Err(object)),
+            _ => Ok(Err(serde_json::Map::new())),
         },
     }
-}
-
-/// Decodes an already-parsed object into one variant's type.
-#[doc(hidden)]
-pub fn decode_variant<T: serde::de::DeserializeOwned>(
-    object: serde_json::Map<String, serde_json::Value>,
-) -> Result<T, serde_json::Error> {
-    serde_json::from_value(serde_json::Value::Object(object))
 }

@@ -33,6 +33,17 @@ impl Timestamp {
     }
 }
 
+/// Any string is kept as a timestamp (its text is what is kept); another kind of value does not fit.
+impl okta_management_decode::Lenient for Timestamp {
+    const EXPECTED: &'static str = "string (date-time)";
+    fn from_str(value: &str) -> Option<Self> {
+        Some(Timestamp(value.to_owned()))
+    }
+    fn from_string(value: String) -> Result<Self, String> {
+        Ok(Timestamp(value))
+    }
+}
+
 impl From<DateTime<Utc>> for Timestamp {
     /// RFC 3339 in UTC with milliseconds, as Okta writes its own timestamps.
     fn from(time: DateTime<Utc>) -> Self {

@@ -32,6 +32,7 @@ pub struct ConfigBuilder {
     pub(super) proxy_username: Option<String>,
     pub(super) proxy_password: Option<SecretString>,
     pub(super) disable_https_check: Option<bool>,
+    pub(super) strict_decoding: Option<bool>,
     pub(super) user_agent_suffix: Option<String>,
     pub(super) dpop: Option<bool>,
     pub(super) token_refresh_margin: Option<Duration>,
@@ -141,6 +142,13 @@ impl ConfigBuilder {
     /// `okta.testing.disableHttpsCheck`: allow an `http://` org URL (for test servers only).
     pub fn disable_https_check(mut self, disable: bool) -> Self {
         self.disable_https_check = Some(disable);
+        self
+    }
+
+    /// `okta.client.strictDecoding`: fail a response on a value that does not fit the spec's type, instead of
+    /// keeping it in the model's `extra` map with a warning (the default).
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = Some(strict);
         self
     }
 

@@ -44,6 +44,8 @@ pub(super) const PROXY_PASSWORD: Key = Key {
     secret: true,
     ..key("okta.client.proxy.password", "OKTA_CLIENT_PROXY_PASSWORD", &["okta", "client", "proxy", "password"])
 };
+pub(super) const STRICT_DECODING: Key =
+    key("okta.client.strictDecoding", "OKTA_CLIENT_STRICTDECODING", &["okta", "client", "strictDecoding"]);
 pub(super) const DISABLE_HTTPS_CHECK: Key =
     key("okta.testing.disableHttpsCheck", "OKTA_TESTING_DISABLEHTTPSCHECK", &["okta", "testing", "disableHttpsCheck"]);
 
@@ -62,5 +64,6 @@ pub(super) const ALL_KEYS: &[Key] = &[
     PROXY_PORT,
     PROXY_USERNAME,
     PROXY_PASSWORD,
+    STRICT_DECODING,
     DISABLE_HTTPS_CHECK,
 ];

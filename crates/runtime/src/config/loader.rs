@@ -252,6 +252,9 @@ pub(super) fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, Co
         None => None,
     };
 
+    let strict_decoding =
+        resolve_key(code.strict_decoding, layers, &STRICT_DECODING, parse_bool)?.map(|(v, _)| v).unwrap_or(false);
+
     Ok(Config {
         org_url,
         auth,
@@ -260,6 +263,7 @@ pub(super) fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, Co
         max_retries,
         proxy,
         disable_https_check,
+        strict_decoding,
         user_agent_suffix: code.user_agent_suffix,
         dpop: code.dpop.unwrap_or(false),
         token_refresh_margin: code.token_refresh_margin.unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),

@@ -32,6 +32,7 @@
 //!     rateLimit:
 //!       maxRetries: 4
 //!     proxy: { host: proxy.local, port: 3128, username: u, password: p }
+//!     strictDecoding: false            # true: a value that does not fit the spec's type fails the response
 //!   testing:
 //!     disableHttpsCheck: false         # true allows http:// org URLs (tests only)
 //! ```
@@ -183,6 +184,7 @@ pub struct Config {
     max_retries: Option<u32>,
     proxy: Option<ProxyConfig>,
     disable_https_check: bool,
+    strict_decoding: bool,
     user_agent_suffix: Option<String>,
     dpop: bool,
     token_refresh_margin: Duration,
@@ -248,6 +250,12 @@ impl Config {
     /// Whether `http://` org URLs are allowed (`okta.testing.disableHttpsCheck`).
     pub fn disable_https_check(&self) -> bool {
         self.disable_https_check
+    }
+
+    /// Whether a response value that does not fit the spec's type fails the response (`okta.client.strictDecoding`);
+    /// by default it is kept in the model's `extra` map and logged as a warning.
+    pub fn strict_decoding(&self) -> bool {
+        self.strict_decoding
     }
 
     /// Caller suffix for the `User-Agent` header.

@@ -177,40 +177,6 @@ impl Error {
         Error::Decode { operation, status, path: None, excerpt: excerpt(body, MAX_EXCERPT_BYTES), source }
     }
 
-    /// Decodes a success body as JSON, straight from its bytes. A failure is [`Error::UnexpectedContentType`]
-    /// when the response declared a non-JSON media type (an HTML page from a proxy, say) and [`Error::Decode`]
-    /// otherwise; both name the operation and status. Every success body goes through here: generated calls and
-    /// every page of a listing.
-    #[doc(hidden)]
-    pub fn decode_json<T: serde::de::DeserializeOwned>(
-        operation: &'static str,
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<T, Error> {
-        serde_json::from_slice(body).map_err(|e| {
-            let content_type =
-                headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-            if !content_type.is_empty() && !content_type.contains("json") {
-                Error::UnexpectedContentType {
-                    operation: Cow::Borrowed(operation),
-                    status,
-                    content_type: content_type.chars().take(100).collect(),
-                    excerpt: Error::excerpt_of(body),
-                }
-            } else {
-                // Only on failure: the path of the place the error points to (a success pays nothing for it).
-                let path = crate::json_path::at_position(body, e.line(), e.column());
-                match Error::decode(Some(Cow::Borrowed(operation)), Some(status), body, e) {
-                    Error::Decode { operation, status, excerpt, source, .. } => {
-                        Error::Decode { operation, status, path, excerpt, source }
-                    }
-                    other => other,
-                }
-            }
-        })
-    }
-
     /// HTTP status of the response behind this error, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

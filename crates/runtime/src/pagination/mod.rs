@@ -160,9 +160,10 @@ impl<T> Page<T> {
             return Err(ApiError::from_response(resp).await);
         }
         let url = resp.url().clone();
+        let decoding = crate::decode::Decoding::of(&resp);
         let headers = std::mem::take(resp.headers_mut());
         let body = resp.bytes().await.map_err(Error::Transport)?;
-        let body = Error::decode_json::<B>(operation, status, &headers, &body)?;
+        let body = crate::decode::json::<B>(operation, status, &headers, &body, decoding)?;
         Ok(Page::from_body(body, headers, url))
     }
 }

@@ -1,0 +1,30 @@
+//! # okta-management-decode
+//!
+//! Lenient, lossless JSON decoding for the models of `okta-management`. Okta's spec is often wrong about what Okta
+//! sends (a boolean that comes as a string, an integer as a float, `null` where the spec has no `null`, an object
+//! where it says array), and one such field must never fail a whole response. A model decoded with this crate:
+//!
+//! * keeps a value that does not fit its field in the model's `extra` map, under its own key, and leaves the field
+//!   unset; the model written back gives the JSON it came from (the typed field wins once it is set);
+//! * reports each such value to the [`context`] of the decode, when there is one: collected for warnings
+//!   ([`context::Mode::Lenient`]) or an error naming the field ([`context::Mode::Strict`]);
+//! * fails only when the value's own kind is wrong at the top (a response that is not an object at all).
+//!
+//! The generated models use the [`object!`] macro (named structs with an `extra` map) and the [`Lenient`] trait
+//! (every type a field can have); `okta-management`'s runtime sets the context around each response it decodes.
+//!
+//! What this crate must not do: know any Okta model or operation, or depend on the rest of the SDK (the models'
+//! crate and the runtime both depend on it; it is small so that neither waits for it).
+#![deny(unsafe_code)]
+
+pub mod context;
+mod impls;
+mod lenient;
+mod object;
+
+pub use lenient::{Lenient, Outcome, Seed, collect_map, collect_seq, kind_of};
+pub use object::{Key, Object, ObjectVisitor, Slot, decode_object, from_json, member, unknown};
+
+/// For the macros' expansions in other crates.
+#[doc(hidden)]
+pub use {serde, serde_json};

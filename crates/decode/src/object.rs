@@ -1,0 +1,313 @@
+//! Models as objects: [`Object`] and the [`object!`](crate::object) macro that writes a model's `Deserialize`,
+//! `Serialize` and [`Lenient`] impls, with the [`Slot`] each field is.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde_json::{Map, Value};
+
+use crate::context;
+use crate::lenient::{Lenient, Outcome, Seed};
+
+/// A member name as read: borrowed from the input when it can be.
+pub type Key<'de> = Cow<'de, str>;
+
+/// A model struct whose members are decoded one by one ([`crate::object!`] implements it).
+pub trait Object: Default {
+    /// The model's name, for warnings.
+    const NAME: &'static str;
+    /// Decodes the value of member `key` into its field, or into the `extra` map.
+    fn member<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// Decodes an object into `T`, member by member, from `T::default()`.
+pub fn decode_object<'de, T: Object, A: MapAccess<'de>>(mut map: A) -> Result<T, A::Error> {
+    let mut out = T::default();
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        out.member(key, &mut map)?;
+    }
+    Ok(out)
+}
+
+/// What a model field is: `Option<T>`, a tri-state field, or a required value. It takes a decoded value, may keep
+/// `null`, and writes itself back.
+pub trait Slot {
+    /// The type of the value inside.
+    type Item: Lenient;
+    /// Stores a decoded value.
+    fn put(&mut self, value: Self::Item);
+    /// Stores `null`; `false` when the field cannot hold it (it then goes to `extra`).
+    fn put_null(&mut self) -> bool;
+    /// Whether the field holds something to write (a value or `null`).
+    fn is_present(&self) -> bool;
+    /// Writes the field as member `key` of `map`, unless it is absent.
+    fn serialize_into<M: SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error>;
+}
+
+impl<T: Lenient> Slot for Option<T> {
+    type Item = T;
+    fn put(&mut self, value: T) {
+        *self = Some(value);
+    }
+    fn put_null(&mut self) -> bool {
+        false
+    }
+    fn is_present(&self) -> bool {
+        self.is_some()
+    }
+    fn serialize_into<M: SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error> {
+        match self {
+            Some(value) => map.serialize_entry(key, value),
+            None => Ok(()),
+        }
+    }
+}
+
+/// An array field that defaults to empty (typify's `default` + `skip_serializing_if = "Vec::is_empty"`): written
+/// when it has items.
+impl<T: Lenient> Slot for Vec<T> {
+    type Item = Vec<T>;
+    fn put(&mut self, value: Vec<T>) {
+        *self = value;
+    }
+    fn put_null(&mut self) -> bool {
+        false
+    }
+    fn is_present(&self) -> bool {
+        !self.is_empty()
+    }
+    fn serialize_into<M: SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error> {
+        if self.is_empty() { Ok(()) } else { map.serialize_entry(key, self) }
+    }
+}
+
+/// Decodes member `key`'s value into `slot`; a value that does not fit (or a `null` the field cannot hold) goes to
+/// `extra` under `key`, reported to the decode's [`context`] (an error in strict mode).
+pub fn member<'de, S: Slot, A: MapAccess<'de>>(
+    owner: &'static str,
+    slot: &mut S,
+    extra: &mut Map<String, Value>,
+    key: Key<'de>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let (raw, expected, found) = match map.next_value_seed(Seed::<S::Item>::new())? {
+        Outcome::Value(value) => {
+            slot.put(value);
+            return Ok(());
+        }
+        Outcome::Null if slot.put_null() => return Ok(()),
+        Outcome::Null => (Value::Null, S::Item::EXPECTED, "null"),
+        Outcome::Mismatch { raw, expected, found } => (raw, expected, found),
+    };
+    context::report(owner, &key, expected, found).map_err(A::Error::custom)?;
+    extra.insert(key.into_owned(), raw);
+    Ok(())
+}
+
+/// A member the model does not declare: kept in `extra`.
+pub fn unknown<'de, A: MapAccess<'de>>(
+    extra: &mut Map<String, Value>,
+    key: Key<'de>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let value = map.next_value::<Value>()?;
+    extra.insert(key.into_owned(), value);
+    Ok(())
+}
+
+/// Reads a member name, borrowing it from the input when there is no escape in it.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'de>, D::Error> {
+        deserializer.deserialize_str(KeySeed)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// The `Deserialize` of an [`Object`]: an object, decoded leniently; anything else is an error (the top level of a
+/// response must be what the operation declares).
+pub struct ObjectVisitor<T>(PhantomData<fn() -> T>);
+
+impl<T> ObjectVisitor<T> {
+    /// The visitor.
+    pub fn new() -> Self {
+        ObjectVisitor(PhantomData)
+    }
+}
+
+impl<T> Default for ObjectVisitor<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} object", T::NAME)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        decode_object(map)
+    }
+}
+
+/// Writes the `Deserialize`, `Serialize` and [`Lenient`] impls of a model struct that has an `extra` map:
+/// `object!(User, extra { id: "id", last_login: "lastLogin", ... })`. Each listed field is a [`Slot`]; members not
+/// listed, and values that do not fit their field, live in `extra`. Writing back puts the typed fields first and
+/// skips an `extra` entry whose field holds something (the typed value wins once set).
+#[macro_export]
+macro_rules! object {
+    ($name:ident, $extra:ident { $($field:ident: $json:literal),* $(,)? }) => {
+        impl $crate::Object for $name {
+            const NAME: &'static str = ::std::stringify!($name);
+            fn member<'de, A: $crate::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: $crate::Key<'de>,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match &*key {
+                    $($json => $crate::member(<Self as $crate::Object>::NAME, &mut self.$field, &mut self.$extra, key, map),)*
+                    _ => $crate::unknown(&mut self.$extra, key, map),
+                }
+            }
+        }
+
+        impl $crate::Lenient for $name {
+            const EXPECTED: &'static str = "object";
+            fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
+                $crate::decode_object(map).map($crate::Outcome::Value)
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_map($crate::ObjectVisitor::<Self>::new())
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use $crate::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                $($crate::Slot::serialize_into(&self.$field, $json, &mut map)?;)*
+                for (key, value) in &self.$extra {
+                    let typed = match key.as_str() {
+                        $($json => $crate::Slot::is_present(&self.$field),)*
+                        _ => false,
+                    };
+                    if !typed {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                map.end()
+            }
+        }
+    };
+}
+
+/// [`Lenient`] for a model that keeps serde's own decoding (a transparent newtype over a lenient type goes through
+/// [`crate::newtype!`] instead): the value is read as JSON, then decoded; one that does not fit is kept as it came.
+#[macro_export]
+macro_rules! via_json {
+    ($name:ident, $expected:literal) => {
+        impl $crate::Lenient for $name {
+            const EXPECTED: &'static str = $expected;
+            fn from_bool(value: bool) -> ::std::option::Option<Self> {
+                $crate::from_json($crate::serde_json::Value::Bool(value)).ok()
+            }
+            fn from_i64(value: i64) -> ::std::option::Option<Self> {
+                $crate::from_json(value.into()).ok()
+            }
+            fn from_u64(value: u64) -> ::std::option::Option<Self> {
+                $crate::from_json(value.into()).ok()
+            }
+            fn from_f64(value: f64) -> ::std::option::Option<Self> {
+                $crate::from_json(value.into()).ok()
+            }
+            fn from_str(value: &str) -> ::std::option::Option<Self> {
+                $crate::from_json(value.into()).ok()
+            }
+            fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
+                let value = $crate::serde_json::Value::Object($crate::collect_map(map)?);
+                Ok($crate::from_json(value).map_or_else($crate::Outcome::mismatch, $crate::Outcome::Value))
+            }
+            fn from_seq<'de, A: $crate::serde::de::SeqAccess<'de>>(
+                seq: A,
+            ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
+                let value = $crate::serde_json::Value::Array($crate::collect_seq(seq)?);
+                Ok($crate::from_json(value).map_or_else($crate::Outcome::mismatch, $crate::Outcome::Value))
+            }
+        }
+    };
+}
+
+/// [`Lenient`] for a transparent newtype (`struct Label(String)`): whatever its inner type takes.
+#[macro_export]
+macro_rules! newtype {
+    ($name:ident, $inner:ty) => {
+        impl $crate::Lenient for $name {
+            const EXPECTED: &'static str = <$inner as $crate::Lenient>::EXPECTED;
+            fn from_null() -> ::std::option::Option<Self> {
+                <$inner as $crate::Lenient>::from_null().map(Self)
+            }
+            fn from_bool(value: bool) -> ::std::option::Option<Self> {
+                <$inner as $crate::Lenient>::from_bool(value).map(Self)
+            }
+            fn from_i64(value: i64) -> ::std::option::Option<Self> {
+                <$inner as $crate::Lenient>::from_i64(value).map(Self)
+            }
+            fn from_u64(value: u64) -> ::std::option::Option<Self> {
+                <$inner as $crate::Lenient>::from_u64(value).map(Self)
+            }
+            fn from_f64(value: f64) -> ::std::option::Option<Self> {
+                <$inner as $crate::Lenient>::from_f64(value).map(Self)
+            }
+            fn from_str(value: &str) -> ::std::option::Option<Self> {
+                <$inner as $crate::Lenient>::from_str(value).map(Self)
+            }
+            fn from_string(value: ::std::string::String) -> ::std::result::Result<Self, ::std::string::String> {
+                <$inner as $crate::Lenient>::from_string(value).map(Self)
+            }
+            fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
+                Ok(<$inner as $crate::Lenient>::from_map(map)?.map(Self))
+            }
+            fn from_seq<'de, A: $crate::serde::de::SeqAccess<'de>>(
+                seq: A,
+            ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
+                Ok(<$inner as $crate::Lenient>::from_seq(seq)?.map(Self))
+            }
+        }
+    };
+}
+
+/// Decodes a JSON value with `T`'s own `Deserialize` (for [`crate::via_json!`]).
+pub fn from_json<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Value> {
+    // Decoding from a reference leaves the value to hand back when it does not fit.
+    T::deserialize(&value).map_err(|_| value)
+}

@@ -1,0 +1,147 @@
+//! Response bodies into models. Okta's spec is often wrong about what Okta sends; by default a value that does not
+//! fit its field is kept in the model's `extra` map (and written back as it came) and logged as a `tracing`
+//! warning naming the operation, the JSON path and the two types. [`Decoding::Strict`] makes it an error. Either
+//! way a body that is not JSON, or not the declared kind at its top, is an [`Error::Decode`] with the path and a
+//! bounded excerpt.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+
+use http::{HeaderMap, StatusCode};
+use okta_management_decode::context::{self, Mode, Report};
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+
+/// How a client decodes response bodies (`okta.client.strictDecoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Decoding {
+    /// A value that does not fit its field is kept in the model's `extra` map, with a warning.
+    #[default]
+    Lenient,
+    /// A value that does not fit its field fails the response ([`Error::Decode`] with its path).
+    Strict,
+}
+
+impl Decoding {
+    /// The decoding of `strict_decoding`.
+    pub fn strict(strict: bool) -> Self {
+        if strict { Decoding::Strict } else { Decoding::Lenient }
+    }
+
+    /// How the client that sent the request asked for `response` to be decoded (the transport puts it in the
+    /// response's extensions); lenient when it did not say.
+    pub fn of(response: &reqwest::Response) -> Self {
+        response.extensions().get::<Decoding>().copied().unwrap_or_default()
+    }
+}
+
+/// At most this many values that do not fit are located (each costs one more decode) and logged per response.
+const MAX_LOCATED: usize = 5;
+
+/// Decodes a success body as JSON, straight from its bytes, as `decoding` says. A failure is
+/// [`Error::UnexpectedContentType`] when the response says it is not JSON, [`Error::Decode`] (with the JSON path
+/// of the failure) otherwise; both name the operation and status.
+pub fn json<T: DeserializeOwned>(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    decoding: Decoding,
+) -> Result<T, Error> {
+    let mode = match decoding {
+        Decoding::Lenient => Mode::Lenient,
+        Decoding::Strict => Mode::Strict,
+    };
+    let (result, report) = context::decode_with(mode, || serde_json::from_slice::<T>(body));
+    match result {
+        Ok(value) => {
+            if report.count > 0 {
+                warn_mismatches::<T>(operation, body, &report);
+            }
+            Ok(value)
+        }
+        Err(e) => Err(failure(operation, status, headers, body, e)),
+    }
+}
+
+/// The error of a body that did not decode.
+fn failure(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    e: serde_json::Error,
+) -> Error {
+    let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !content_type.is_empty() && !content_type.contains("json") {
+        return Error::UnexpectedContentType {
+            operation: Cow::Borrowed(operation),
+            status,
+            content_type: content_type.chars().take(100).collect(),
+            excerpt: Error::excerpt_of(body),
+        };
+    }
+    // Only on failure: the path of the place the error points to (a success pays nothing for it).
+    let path = crate::json_path::at_position(body, e.line(), e.column());
+    match Error::decode(Some(Cow::Borrowed(operation)), Some(status), body, e) {
+        Error::Decode { operation, status, excerpt, source, .. } => {
+            Error::Decode { operation, status, path, excerpt, source }
+        }
+        other => other,
+    }
+}
+
+/// Logs the values that did not fit: each of the first few with its JSON path (found by decoding again, failing at
+/// that value), as a warning the first time an operation shows it and at debug level after that.
+fn warn_mismatches<T: DeserializeOwned>(operation: &'static str, body: &[u8], report: &Report) {
+    for (n, mismatch) in report.mismatches.iter().enumerate().take(MAX_LOCATED) {
+        let (located, _) = context::decode_with(Mode::FailAt(n), || serde_json::from_slice::<T>(body));
+        let path = located.err().and_then(|e| crate::json_path::at_position(body, e.line(), e.column()));
+        let path = path.as_deref().unwrap_or("");
+        let (model, member, expected, found) =
+            (mismatch.owner, mismatch.member.as_str(), mismatch.expected, mismatch.found);
+        if first_time(operation, mismatch) {
+            tracing::warn!(
+                operation,
+                path,
+                model,
+                member,
+                expected,
+                found,
+                "a response value does not fit the spec's type: kept in the model's `extra` map"
+            );
+        } else {
+            tracing::debug!(
+                operation,
+                path,
+                model,
+                member,
+                expected,
+                found,
+                "a response value does not fit the spec's type"
+            );
+        }
+    }
+    if report.count > MAX_LOCATED {
+        tracing::debug!(
+            operation,
+            more = report.count - MAX_LOCATED,
+            "more response values do not fit the spec's type"
+        );
+    }
+}
+
+/// Whether this operation has not shown this mismatch before in this process (a listing would repeat it per item).
+fn first_time(operation: &'static str, mismatch: &context::Mismatch) -> bool {
+    const MAX_REMEMBERED: usize = 4096;
+    static SEEN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let key = format!("{operation} {}.{} {}", mismatch.owner, mismatch.member, mismatch.found);
+    let Ok(mut seen) = SEEN.get_or_init(Default::default).lock() else { return true };
+    if seen.len() >= MAX_REMEMBERED {
+        return !seen.contains(&key);
+    }
+    seen.insert(key)
+}
