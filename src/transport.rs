@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::generated;
 use crate::retry::RetryPolicy;
 use crate::{ByteStream, Response};
+use okta_management_types::Lenient;
 use progenitor_client::{ClientHooks, ClientInfo};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde::de::DeserializeOwned;
@@ -56,7 +57,20 @@ pub(crate) async fn body<T>(response: impl Future<Output = Result<Response<T>, E
     response.await.map(Response::into_body)
 }
 
-/// Sends `request` and decodes its JSON body.
+/// Sends `request` and decodes its JSON body into a generated model, leniently (what does not fit the spec is kept;
+/// see `okta_management::decode`).
+pub(crate) async fn model<T: Lenient>(request: Built<'_>, operation: &'static str) -> Result<Response<T>, Error> {
+    let (client, request) = request?;
+    let mut response = send(client, request, operation).await?;
+    let status = response.status();
+    let decoding = Decoding::of(&response);
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await.map_err(Error::Transport)?;
+    let value = crate::decode::model::<T>(operation, status, &headers, &body, decoding)?;
+    Ok(Response::new(status, headers, value))
+}
+
+/// Sends `request` and decodes its JSON body into a type of the caller's (`send_as`).
 pub(crate) async fn json<T: DeserializeOwned>(
     request: Built<'_>,
     operation: &'static str,

@@ -19,14 +19,14 @@ use url::Url;
 /// A trait of this crate rather than the runtime's [`RuntimeListBody`]: the wrapper models are defined in
 /// `okta-management-types`, and Rust allows implementing a trait for a type only in the crate of one of them; a
 /// private wrapper bridges the two.
-pub(crate) trait ListBody: DeserializeOwned {
+pub(crate) trait ListBody: DeserializeOwned + okta_management_types::Lenient {
     /// The listed item.
     type Item;
     /// The items, and the next page's link when the body carries one.
     fn into_page_parts(self) -> (Vec<Self::Item>, Option<String>);
 }
 
-impl<T: DeserializeOwned> ListBody for Vec<T> {
+impl<T: DeserializeOwned + okta_management_types::Lenient> ListBody for Vec<T> {
     type Item = T;
     fn into_page_parts(self) -> (Vec<T>, Option<String>) {
         (self, None)
@@ -42,6 +42,15 @@ impl<B: ListBody> RuntimeListBody for Generated<B> {
     type Item = B::Item;
     fn into_page_parts(self) -> (Vec<B::Item>, Option<String>) {
         self.0.into_page_parts()
+    }
+    fn decode(
+        operation: &'static str,
+        status: reqwest::StatusCode,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+        decoding: crate::decode::Decoding,
+    ) -> Result<Self, Error> {
+        crate::decode::model::<B>(operation, status, headers, body, decoding).map(Generated)
     }
 }
 

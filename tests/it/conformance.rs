@@ -5,10 +5,11 @@
 
 use crate::common;
 
+use okta_management::decode::Decoding;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-mod generated_bodies {
+pub(crate) mod generated_bodies {
     include!(concat!(env!("OKTA_GENERATED_DIR"), "/okta_conformance.rs"));
 }
 
@@ -146,7 +147,7 @@ struct Outcome {
     failures: Vec<String>,
 }
 
-fn examples_of<'a>(spec: &'a Value, media: &'a Value) -> Vec<(String, &'a Value)> {
+fn examples_of(spec: &'static Value, media: &'static Value) -> Vec<(String, &'static Value)> {
     let mut out = Vec::new();
     if let Some(example) = media.get("example") {
         out.push(("example".to_string(), example));
@@ -159,11 +160,18 @@ fn examples_of<'a>(spec: &'a Value, media: &'a Value) -> Vec<(String, &'a Value)
     out
 }
 
-fn check(kind: &str) -> Outcome {
+/// A JSON example of a body, with the operation, which body (`"request"` or a status) and the example's name.
+pub(crate) struct Example {
+    pub(crate) id: String,
+    pub(crate) which: String,
+    pub(crate) name: String,
+    pub(crate) value: &'static Value,
+}
+
+/// Every example of the spec's request bodies (`kind == "request"`) or 2xx responses, hook payloads aside.
+pub(crate) fn examples(kind: &str) -> Vec<Example> {
     let spec = common::spec();
-    let decoders: BTreeMap<(&str, &str), _> =
-        generated_bodies::BODIES.iter().map(|(id, which, f)| ((*id, *which), *f)).collect();
-    let mut outcome = Outcome { met: Default::default(), known_bad: 0, decoded: 0, lossless: 0, failures: Vec::new() };
+    let mut out = Vec::new();
     for (id, _, path, op) in common::operations(spec) {
         if path.starts_with("x-webhooks:") {
             // Inline-hook payloads are the hooks crate's types; tests/it/hooks.rs checks them on these examples.
@@ -188,40 +196,64 @@ fn check(kind: &str) -> Outcome {
             }
         }
         for (which, media) in bodies {
-            for (name, example) in examples_of(spec, media) {
-                let entry = KNOWN_BAD_EXAMPLES.iter().position(|(i, w, n, _)| *i == id && *w == which && *n == name);
-                let known_bad = entry.is_some();
-                outcome.met.extend(entry);
-                let Some(decode) = decoders.get(&(id.as_str(), which.as_str())) else {
-                    outcome.failures.push(format!("{id} {which} {name}: no generated type"));
-                    continue;
-                };
-                if known_bad {
-                    outcome.known_bad += 1;
-                    match decode(example.clone()) {
-                        Ok(encoded) if lossless(example, &encoded) => outcome.failures.push(format!(
-                            "{id} {which} {name}: listed as known bad but decodes now; remove it from KNOWN_BAD_EXAMPLES"
-                        )),
-                        // Only the top level may fail a decode: an error with a JSON path is a regression.
-                        Err(e) if e.contains(" at `") => {
-                            outcome.failures.push(format!("{id} {which} {name}: fails below the top level: {e}"))
-                        }
-                        _ => {}
-                    }
-                    continue;
+            for (name, value) in examples_of(spec, media) {
+                out.push(Example { id: id.clone(), which: which.clone(), name, value });
+            }
+        }
+    }
+    out
+}
+
+/// The generated decoder of an operation's body (`which`: `"request"` or a status).
+pub(crate) type Decoder = fn(Value, Decoding) -> Result<Value, String>;
+
+/// The decoders of every body, by `(operationId, which)`.
+pub(crate) fn decoders() -> BTreeMap<(&'static str, &'static str), Decoder> {
+    generated_bodies::BODIES.iter().map(|(id, which, f)| ((*id, *which), *f)).collect()
+}
+
+/// Whether an example is listed in [`KNOWN_BAD_EXAMPLES`] (its top level contradicts the declared body).
+pub(crate) fn is_known_bad(example: &Example) -> bool {
+    KNOWN_BAD_EXAMPLES.iter().any(|(i, w, n, _)| *i == example.id && *w == example.which && *n == example.name)
+}
+
+fn check(kind: &str) -> Outcome {
+    let decoders = decoders();
+    let mut outcome = Outcome { met: Default::default(), known_bad: 0, decoded: 0, lossless: 0, failures: Vec::new() };
+    for Example { id, which, name, value: example } in examples(kind) {
+        let entry = KNOWN_BAD_EXAMPLES.iter().position(|(i, w, n, _)| *i == id && *w == which && *n == name);
+        let known_bad = entry.is_some();
+        outcome.met.extend(entry);
+        let Some(decode) = decoders.get(&(id.as_str(), which.as_str())) else {
+            outcome.failures.push(format!("{id} {which} {name}: no generated type"));
+            continue;
+        };
+        if known_bad {
+            outcome.known_bad += 1;
+            match decode(example.clone(), Decoding::Lenient) {
+                Ok(encoded) if lossless(example, &encoded) => outcome.failures.push(format!(
+                    "{id} {which} {name}: listed as known bad but decodes now; remove it from KNOWN_BAD_EXAMPLES"
+                )),
+                // Only the top level may fail a decode: an error with a JSON path is a regression.
+                Err(e) if e.contains(" at `") => {
+                    outcome.failures.push(format!("{id} {which} {name}: fails below the top level: {e}"))
                 }
-                match decode(example.clone()) {
-                    Ok(encoded) => {
-                        outcome.decoded += 1;
-                        if lossless(example, &encoded) {
-                            outcome.lossless += 1;
-                        } else {
-                            outcome.failures.push(format!("{id} {which} {name}: re-encoding changed the example:\n  in:  {example}\n  out: {encoded}"));
-                        }
-                    }
-                    Err(e) => outcome.failures.push(format!("{id} {which} {name}: {e}")),
+                _ => {}
+            }
+            continue;
+        }
+        match decode(example.clone(), Decoding::Lenient) {
+            Ok(encoded) => {
+                outcome.decoded += 1;
+                if lossless(example, &encoded) {
+                    outcome.lossless += 1;
+                } else {
+                    outcome.failures.push(format!(
+                        "{id} {which} {name}: re-encoding changed the example:\n  in:  {example}\n  out: {encoded}"
+                    ));
                 }
             }
+            Err(e) => outcome.failures.push(format!("{id} {which} {name}: {e}")),
         }
     }
     // An entry no example of this spec matches is stale: it would hide nothing, so it must go.

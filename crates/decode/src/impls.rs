@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::de::{MapAccess, SeqAccess};
 use serde_json::{Map, Number, Value};
 
-use crate::lenient::{Lenient, Outcome, Seed, collect_map, collect_seq, to_values};
+use crate::context;
+use crate::lenient::{Lenient, Outcome, Seed, Site, collect_map, collect_seq, to_values};
 
 impl Lenient for String {
     const EXPECTED: &'static str = "string";
@@ -104,17 +105,17 @@ impl Lenient for Value {
     fn from_string(value: String) -> Result<Self, String> {
         Ok(Value::String(value))
     }
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Outcome<Self>, A::Error> {
+    fn from_map<'de, A: MapAccess<'de>>(map: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
         Ok(Outcome::Value(Value::Object(collect_map(map)?)))
     }
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Outcome<Self>, A::Error> {
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
         Ok(Outcome::Value(Value::Array(collect_seq(seq)?)))
     }
 }
 
 impl Lenient for Map<String, Value> {
     const EXPECTED: &'static str = "object";
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Outcome<Self>, A::Error> {
+    fn from_map<'de, A: MapAccess<'de>>(map: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
         Ok(Outcome::Value(collect_map(map)?))
     }
 }
@@ -143,11 +144,11 @@ impl<T: Lenient> Lenient for Option<T> {
     fn from_string(value: String) -> Result<Self, String> {
         T::from_string(value).map(Some)
     }
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Outcome<Self>, A::Error> {
-        Ok(T::from_map(map)?.map(Some))
+    fn from_map<'de, A: MapAccess<'de>>(map: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(T::from_map(map, site)?.map(Some))
     }
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Outcome<Self>, A::Error> {
-        Ok(T::from_seq(seq)?.map(Some))
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(T::from_seq(seq, site)?.map(Some))
     }
 }
 
@@ -174,21 +175,24 @@ impl<T: Lenient> Lenient for Box<T> {
     fn from_string(value: String) -> Result<Self, String> {
         T::from_string(value).map(Box::new)
     }
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Outcome<Self>, A::Error> {
-        Ok(T::from_map(map)?.map(Box::new))
+    fn from_map<'de, A: MapAccess<'de>>(map: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(T::from_map(map, site)?.map(Box::new))
     }
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Outcome<Self>, A::Error> {
-        Ok(T::from_seq(seq)?.map(Box::new))
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(T::from_seq(seq, site)?.map(Box::new))
     }
 }
 
 /// An array whose elements all fit; one element that does not (or `null`) keeps the whole array as it came.
 impl<T: Lenient> Lenient for Vec<T> {
     const EXPECTED: &'static str = "array";
-    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Outcome<Self>, A::Error> {
+    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         loop {
-            let (bad, found) = match seq.next_element_seed(Seed::<T>::new())? {
+            let inside = context::enter_index(items.len());
+            let element = seq.next_element_seed(Seed::<T>::new(site, false))?;
+            drop(inside);
+            let (bad, found) = match element {
                 None => return Ok(Outcome::Value(items)),
                 Some(Outcome::Value(item)) => {
                     items.push(item);
@@ -210,11 +214,14 @@ macro_rules! string_map {
         /// An object whose values all fit; one that does not (or `null`) keeps the whole object as it came.
         impl<T: Lenient> Lenient for $map<String, T> {
             const EXPECTED: &'static str = "object";
-            fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Outcome<Self>, A::Error> {
+            fn from_map<'de, A: MapAccess<'de>>(mut map: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
                 let mut entries = $map::new();
                 loop {
                     let Some(key) = map.next_key::<String>()? else { return Ok(Outcome::Value(entries)) };
-                    let (bad, found) = match map.next_value_seed(Seed::<T>::new())? {
+                    let inside = context::enter_key(&key);
+                    let value = map.next_value_seed(Seed::<T>::new(site, false))?;
+                    drop(inside);
+                    let (bad, found) = match value {
                         Outcome::Value(value) => {
                             entries.insert(key, value);
                             continue;

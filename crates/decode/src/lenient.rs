@@ -7,6 +7,8 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
+use crate::context;
+
 /// What decoding one JSON value into `T` gave.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome<T> {
@@ -94,11 +96,11 @@ pub trait Lenient: Sized + Serialize {
         Self::from_str(&value).ok_or(value)
     }
     /// From an object.
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Outcome<Self>, A::Error> {
+    fn from_map<'de, A: MapAccess<'de>>(map: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
         Ok(Outcome::mismatch(Value::Object(collect_map(map)?)))
     }
     /// From an array.
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Outcome<Self>, A::Error> {
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
         Ok(Outcome::mismatch(Value::Array(collect_seq(seq)?)))
     }
 }
@@ -113,80 +115,106 @@ pub fn collect_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Vec<Value>, A::Erro
     Vec::deserialize(SeqAccessDeserializer::new(seq))
 }
 
-/// Decodes one JSON value as `T` leniently (a [`DeserializeSeed`] for `MapAccess::next_value_seed`).
-pub struct Seed<T>(PhantomData<fn() -> T>);
+/// Where a value is: the model and the member (an array's elements are at their array's member), for the message
+/// of a value that does not fit.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    /// The model (`UserSchemaAttribute`).
+    pub owner: &'static str,
+    /// The member, as named in JSON (`unique`).
+    pub member: &'a str,
+}
 
-impl<T> Seed<T> {
-    /// The seed.
-    pub fn new() -> Self {
-        Seed(PhantomData)
+/// Decodes one JSON value as `T` leniently (a [`DeserializeSeed`] for `MapAccess::next_value_seed`). When the
+/// decode's context fails on a value that does not fit, the error is raised right at that value, so that its
+/// position (and the JSON path found from it) is the value's.
+pub struct Seed<'a, T> {
+    site: Site<'a>,
+    takes_null: bool,
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<'a, T> Seed<'a, T> {
+    /// The seed of a value at `site`; `takes_null` when `null` fits where it goes (a tri-state field).
+    pub fn new(site: Site<'a>, takes_null: bool) -> Self {
+        Seed { site, takes_null, kind: PhantomData }
     }
 }
 
-impl<T> Default for Seed<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
+impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<'_, T> {
     type Value = Outcome<T>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<T>, D::Error> {
-        deserializer.deserialize_any(AnyKind::<T>(PhantomData))
+        deserializer.deserialize_any(self)
     }
 }
 
-/// Takes whatever kind of value comes and asks `T` whether it fits.
-struct AnyKind<T>(PhantomData<fn() -> T>);
+impl<T: Lenient> Seed<'_, T> {
+    /// The outcome, or the error the context asks for when the value does not fit.
+    fn finish<E: serde::de::Error>(&self, outcome: Outcome<T>) -> Result<Outcome<T>, E> {
+        let found = match &outcome {
+            Outcome::Mismatch { found, .. } => *found,
+            Outcome::Null if !self.takes_null => "null",
+            _ => return Ok(outcome),
+        };
+        if context::fails_now() {
+            let Site { owner, member } = self.site;
+            return Err(E::custom(format_args!("`{owner}.{member}`: expected {}, found {found}", T::EXPECTED)));
+        }
+        Ok(outcome)
+    }
+}
 
 fn number<T: Lenient>(decoded: Option<T>, raw: impl Into<Number>) -> Outcome<T> {
     decoded.map_or_else(|| Outcome::mismatch(Value::Number(raw.into())), Outcome::Value)
 }
 
-impl<'de, T: Lenient> Visitor<'de> for AnyKind<T> {
+/// Takes whatever kind of value comes and asks `T` whether it fits.
+impl<'de, T: Lenient> Visitor<'de> for Seed<'_, T> {
     type Value = Outcome<T>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(T::EXPECTED)
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Outcome<T>, E> {
-        Ok(T::from_bool(v).map_or_else(|| Outcome::mismatch(Value::Bool(v)), Outcome::Value))
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Outcome<T>, E> {
+        self.finish(T::from_bool(v).map_or_else(|| Outcome::mismatch(Value::Bool(v)), Outcome::Value))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Outcome<T>, E> {
-        Ok(number(T::from_i64(v), v))
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Outcome<T>, E> {
+        self.finish(number(T::from_i64(v), v))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Outcome<T>, E> {
-        Ok(number(T::from_u64(v), v))
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Outcome<T>, E> {
+        self.finish(number(T::from_u64(v), v))
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Outcome<T>, E> {
         match T::from_f64(v) {
             Some(decoded) => Ok(Outcome::Value(decoded)),
             None => {
                 let raw = Number::from_f64(v).ok_or_else(|| E::custom("a number JSON cannot hold"))?;
-                Ok(Outcome::mismatch(Value::Number(raw)))
+                self.finish(Outcome::mismatch(Value::Number(raw)))
             }
         }
     }
-    fn visit_str<E>(self, v: &str) -> Result<Outcome<T>, E> {
-        Ok(T::from_str(v).map_or_else(|| Outcome::mismatch(Value::String(v.to_owned())), Outcome::Value))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Outcome<T>, E> {
+        self.finish(T::from_str(v).map_or_else(|| Outcome::mismatch(Value::String(v.to_owned())), Outcome::Value))
     }
-    fn visit_string<E>(self, v: String) -> Result<Outcome<T>, E> {
-        Ok(T::from_string(v).map_or_else(|v| Outcome::mismatch(Value::String(v)), Outcome::Value))
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Outcome<T>, E> {
+        self.finish(T::from_string(v).map_or_else(|v| Outcome::mismatch(Value::String(v)), Outcome::Value))
     }
-    fn visit_unit<E>(self) -> Result<Outcome<T>, E> {
-        Ok(T::from_null().map_or(Outcome::Null, Outcome::Value))
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Outcome<T>, E> {
+        self.finish(T::from_null().map_or(Outcome::Null, Outcome::Value))
     }
-    fn visit_none<E>(self) -> Result<Outcome<T>, E> {
-        Ok(T::from_null().map_or(Outcome::Null, Outcome::Value))
+    fn visit_none<E: serde::de::Error>(self) -> Result<Outcome<T>, E> {
+        self.visit_unit()
     }
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<T>, D::Error> {
         deserializer.deserialize_any(self)
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Outcome<T>, A::Error> {
-        T::from_map(map)
+        let outcome = T::from_map(map, self.site)?;
+        self.finish(outcome)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Outcome<T>, A::Error> {
-        T::from_seq(seq)
+        let outcome = T::from_seq(seq, self.site)?;
+        self.finish(outcome)
     }
 }
 
@@ -196,4 +224,22 @@ pub(crate) fn to_values<'a, T: Serialize + 'a, E: serde::de::Error>(
     items: impl IntoIterator<Item = &'a T>,
 ) -> Result<Vec<Value>, E> {
     items.into_iter().map(|item| serde_json::to_value(item).map_err(E::custom)).collect()
+}
+
+/// A whole body decoded as `T` leniently: what does not fit below the top is kept (as everywhere); the top itself
+/// must be what `T` declares (an object, an array...), or the decode fails. Arrays at the top track their elements'
+/// indexes for the path of a failure, as arrays inside do.
+pub struct Body<T>(pub T);
+
+impl<'de, T: Lenient> serde::Deserialize<'de> for Body<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let top = Site { owner: "the response", member: "(top level)" };
+        match Seed::<T>::new(top, false).deserialize(deserializer)? {
+            Outcome::Value(value) => Ok(Body(value)),
+            Outcome::Null => Err(serde::de::Error::custom(format_args!("the body is null, expected {}", T::EXPECTED))),
+            Outcome::Mismatch { expected, found, .. } => Err(serde::de::Error::custom(format_args!(
+                "the body is not what the operation declares: expected {expected}, found {found}"
+            ))),
+        }
+    }
 }

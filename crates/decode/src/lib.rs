@@ -22,7 +22,7 @@ mod impls;
 mod lenient;
 mod object;
 
-pub use lenient::{Lenient, Outcome, Seed, collect_map, collect_seq, kind_of};
+pub use lenient::{Body, Lenient, Outcome, Seed, Site, collect_map, collect_seq, kind_of};
 pub use object::{Key, Object, ObjectVisitor, Slot, decode_object, from_json, member, unknown};
 
 /// For the macros' expansions in other crates.

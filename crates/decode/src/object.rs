@@ -10,7 +10,7 @@ use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 
 use crate::context;
-use crate::lenient::{Lenient, Outcome, Seed};
+use crate::lenient::{Lenient, Outcome, Seed, Site};
 
 /// A member name as read: borrowed from the input when it can be.
 pub type Key<'de> = Cow<'de, str>;
@@ -37,6 +37,8 @@ pub fn decode_object<'de, T: Object, A: MapAccess<'de>>(mut map: A) -> Result<T,
 pub trait Slot {
     /// The type of the value inside.
     type Item: Lenient;
+    /// Whether the field holds `null` (then `null` is not a value that does not fit).
+    const TAKES_NULL: bool;
     /// Stores a decoded value.
     fn put(&mut self, value: Self::Item);
     /// Stores `null`; `false` when the field cannot hold it (it then goes to `extra`).
@@ -49,6 +51,7 @@ pub trait Slot {
 
 impl<T: Lenient> Slot for Option<T> {
     type Item = T;
+    const TAKES_NULL: bool = false;
     fn put(&mut self, value: T) {
         *self = Some(value);
     }
@@ -70,6 +73,7 @@ impl<T: Lenient> Slot for Option<T> {
 /// when it has items.
 impl<T: Lenient> Slot for Vec<T> {
     type Item = Vec<T>;
+    const TAKES_NULL: bool = false;
     fn put(&mut self, value: Vec<T>) {
         *self = value;
     }
@@ -93,7 +97,11 @@ pub fn member<'de, S: Slot, A: MapAccess<'de>>(
     key: Key<'de>,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    let (raw, expected, found) = match map.next_value_seed(Seed::<S::Item>::new())? {
+    let site = Site { owner, member: &key };
+    let inside = context::enter_key(&key);
+    let outcome = map.next_value_seed(Seed::<S::Item>::new(site, S::TAKES_NULL))?;
+    drop(inside);
+    let (raw, expected, found) = match outcome {
         Outcome::Value(value) => {
             slot.put(value);
             return Ok(());
@@ -195,8 +203,7 @@ macro_rules! object {
         impl $crate::Lenient for $name {
             const EXPECTED: &'static str = "object";
             fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
-                map: A,
-            ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
+                map: A, _site: $crate::Site<'_>) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
                 $crate::decode_object(map).map($crate::Outcome::Value)
             }
         }
@@ -251,12 +258,14 @@ macro_rules! via_json {
             }
             fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
                 map: A,
+                _site: $crate::Site<'_>,
             ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
                 let value = $crate::serde_json::Value::Object($crate::collect_map(map)?);
                 Ok($crate::from_json(value).map_or_else($crate::Outcome::mismatch, $crate::Outcome::Value))
             }
             fn from_seq<'de, A: $crate::serde::de::SeqAccess<'de>>(
                 seq: A,
+                _site: $crate::Site<'_>,
             ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
                 let value = $crate::serde_json::Value::Array($crate::collect_seq(seq)?);
                 Ok($crate::from_json(value).map_or_else($crate::Outcome::mismatch, $crate::Outcome::Value))
@@ -294,20 +303,28 @@ macro_rules! newtype {
             }
             fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
                 map: A,
+                site: $crate::Site<'_>,
             ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
-                Ok(<$inner as $crate::Lenient>::from_map(map)?.map(Self))
+                Ok(<$inner as $crate::Lenient>::from_map(map, site)?.map(Self))
             }
             fn from_seq<'de, A: $crate::serde::de::SeqAccess<'de>>(
                 seq: A,
+                site: $crate::Site<'_>,
             ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
-                Ok(<$inner as $crate::Lenient>::from_seq(seq)?.map(Self))
+                Ok(<$inner as $crate::Lenient>::from_seq(seq, site)?.map(Self))
             }
         }
     };
 }
 
-/// Decodes a JSON value with `T`'s own `Deserialize` (for [`crate::via_json!`]).
+/// Decodes a JSON value with `T`'s own `Deserialize` (for [`crate::via_json!`]): decoded whole, in a lenient
+/// context of its own. Values that do not fit inside are kept inside and reported to the decode's context; when
+/// that context fails on one of them (strict mode), the whole value counts as not fitting, so the error names it.
 pub fn from_json<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Value> {
     // Decoding from a reference leaves the value to hand back when it does not fit.
-    T::deserialize(&value).map_err(|_| value)
+    let (decoded, inner) = context::decode_with(context::Mode::Lenient, || T::deserialize(&value));
+    match decoded {
+        Ok(decoded) if !context::absorb(inner) => Ok(decoded),
+        _ => Err(value),
+    }
 }

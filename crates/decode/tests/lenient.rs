@@ -221,3 +221,18 @@ fn malformed_json_is_still_an_error() {
         assert!(serde_json::from_str::<Attribute>(body).is_err(), "{body}");
     }
 }
+
+#[test]
+fn a_failed_decode_names_the_path_of_the_value_even_when_decoded_from_a_json_value() {
+    let body = json!({"children": [{"title": "a"}, {"nested": {"labels": {"en": "x", "fr": 3}}}]});
+    let from_bytes = body.to_string();
+    let (result, report) = context::decode_with(Mode::Strict, || serde_json::from_str::<Attribute>(&from_bytes));
+    assert!(result.is_err());
+    assert_eq!(report.failed_at.as_deref(), Some("children[1].nested.labels.fr"));
+    let (result, report) = context::decode_with(Mode::Strict, || serde_json::from_value::<Attribute>(body.clone()));
+    assert!(result.is_err());
+    assert_eq!(report.failed_at.as_deref(), Some("children[1].nested.labels.fr"));
+    let (result, report) = context::decode_with(Mode::Lenient, || serde_json::from_value::<Attribute>(body));
+    assert!(result.is_ok());
+    assert_eq!((report.count, report.failed_at), (1, None));
+}

@@ -9,6 +9,9 @@ use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
 use http::{HeaderMap, StatusCode};
+use okta_management_decode::Body;
+/// The trait every generated model implements: how it takes a JSON value of any kind (see `okta-management-decode`).
+pub use okta_management_decode::Lenient;
 use okta_management_decode::context::{self, Mode, Report};
 use serde::de::DeserializeOwned;
 
@@ -41,6 +44,19 @@ impl Decoding {
 /// At most this many values that do not fit are located (each costs one more decode) and logged per response.
 const MAX_LOCATED: usize = 5;
 
+/// Decodes a success body into a generated model (or a list of them), straight from its bytes, as `decoding` says:
+/// like [`json`], but with the top level decoded leniently too (an array at the top tracks its elements for the
+/// path of a failure). A failure is an error as [`json`] gives.
+pub fn model<T: Lenient>(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    decoding: Decoding,
+) -> Result<T, Error> {
+    json::<Body<T>>(operation, status, headers, body, decoding).map(|Body(value)| value)
+}
+
 /// Decodes a success body as JSON, straight from its bytes, as `decoding` says. A failure is
 /// [`Error::UnexpectedContentType`] when the response says it is not JSON, [`Error::Decode`] (with the JSON path
 /// of the failure) otherwise; both name the operation and status.
@@ -63,7 +79,7 @@ pub fn json<T: DeserializeOwned>(
             }
             Ok(value)
         }
-        Err(e) => Err(failure(operation, status, headers, body, e)),
+        Err(e) => Err(failure(operation, status, headers, body, e, report.failed_at)),
     }
 }
 
@@ -74,6 +90,7 @@ fn failure(
     headers: &HeaderMap,
     body: &[u8],
     e: serde_json::Error,
+    failed_at: Option<String>,
 ) -> Error {
     let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if !content_type.is_empty() && !content_type.contains("json") {
@@ -84,8 +101,10 @@ fn failure(
             excerpt: Error::excerpt_of(body),
         };
     }
-    // Only on failure: the path of the place the error points to (a success pays nothing for it).
-    let path = crate::json_path::at_position(body, e.line(), e.column());
+    // A value that does not fit (strict mode): the decoders kept its path. Otherwise (malformed JSON, the wrong
+    // kind at the top), the path of the place the error points to; a success pays nothing for either.
+    let path =
+        failed_at.filter(|p| !p.is_empty()).or_else(|| crate::json_path::at_position(body, e.line(), e.column()));
     match Error::decode(Some(Cow::Borrowed(operation)), Some(status), body, e) {
         Error::Decode { operation, status, excerpt, source, .. } => {
             Error::Decode { operation, status, path, excerpt, source }
@@ -98,9 +117,9 @@ fn failure(
 /// that value), as a warning the first time an operation shows it and at debug level after that.
 fn warn_mismatches<T: DeserializeOwned>(operation: &'static str, body: &[u8], report: &Report) {
     for (n, mismatch) in report.mismatches.iter().enumerate().take(MAX_LOCATED) {
-        let (located, _) = context::decode_with(Mode::FailAt(n), || serde_json::from_slice::<T>(body));
-        let path = located.err().and_then(|e| crate::json_path::at_position(body, e.line(), e.column()));
-        let path = path.as_deref().unwrap_or("");
+        let (_, located) = context::decode_with(Mode::FailAt(n), || serde_json::from_slice::<T>(body));
+        let path = located.failed_at.unwrap_or_default();
+        let path = path.as_str();
         let (model, member, expected, found) =
             (mismatch.owner, mismatch.member.as_str(), mismatch.expected, mismatch.found);
         if first_time(operation, mismatch) {

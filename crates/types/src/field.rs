@@ -118,6 +118,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
 /// A tri-state model field: `null` is kept as [`Field::Null`], and written back.
 impl<T: okta_management_decode::Lenient> okta_management_decode::Slot for Field<T> {
     type Item = T;
+    const TAKES_NULL: bool = true;
     fn put(&mut self, value: T) {
         *self = Field::Value(value);
     }

@@ -41,6 +41,9 @@ pub mod generated {
 }
 
 pub use field::Field;
+/// How every model decodes leniently (kept for the SDK's transport; see `okta-management-decode`).
+#[doc(hidden)]
+pub use okta_management_decode::Lenient;
 pub use timestamp::Timestamp;
 
 /// The spec's models: typify's structs plus the open enums and tagged unions that replace its enums.

@@ -75,8 +75,7 @@ macro_rules! tagged_union {
         impl $crate::tagged_union::Lenient for $name {
             const EXPECTED: &'static str = "object";
             fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-                map: A,
-            ) -> ::std::result::Result<$crate::tagged_union::Outcome<Self>, A::Error> {
+                map: A, _site: $crate::tagged_union::Site<'_>) -> ::std::result::Result<$crate::tagged_union::Outcome<Self>, A::Error> {
                 let object = $crate::tagged_union::collect_map(map)?;
                 Self::from_object(object)
                     .map($crate::tagged_union::Outcome::Value)
@@ -87,7 +86,7 @@ macro_rules! tagged_union {
 }
 
 #[doc(hidden)]
-pub use okta_management_decode::{Lenient, Outcome, collect_map};
+pub use okta_management_decode::{Lenient, Outcome, Site, collect_map};
 
 /// Decodes an object into `T`: `Ok(Err(object))` gives the object back untouched when it does not fit; `Err` only
 /// when the decode's context has failed on a mismatch inside (strict mode), which must not be swallowed.

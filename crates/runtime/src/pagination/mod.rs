@@ -78,6 +78,17 @@ pub trait ListBody: DeserializeOwned {
     type Item;
     /// The items, and the next page's link when the body carries one.
     fn into_page_parts(self) -> (Vec<Self::Item>, Option<String>);
+    /// Decodes a page's body ([`crate::decode::json`]; the generated list bodies decode as models, leniently at
+    /// the top too).
+    fn decode(
+        operation: &'static str,
+        status: http::StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        decoding: crate::decode::Decoding,
+    ) -> Result<Self> {
+        crate::decode::json(operation, status, headers, body, decoding)
+    }
 }
 
 impl<T: DeserializeOwned> ListBody for Vec<T> {
@@ -163,7 +174,7 @@ impl<T> Page<T> {
         let decoding = crate::decode::Decoding::of(&resp);
         let headers = std::mem::take(resp.headers_mut());
         let body = resp.bytes().await.map_err(Error::Transport)?;
-        let body = crate::decode::json::<B>(operation, status, &headers, &body, decoding)?;
+        let body = B::decode(operation, status, &headers, &body, decoding)?;
         Ok(Page::from_body(body, headers, url))
     }
 }
