@@ -1,4 +1,5 @@
-#![cfg(all(feature = "mock", feature = "hooks", feature = "groups"))]
+// The receiver example is written against spec 2026.06.3 (its operations' parameter names).
+#![cfg(all(feature = "mock", feature = "hooks", feature = "groups", okta_spec = "2026.06.3"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! End to end: the mock org calls `examples/event_hook_receiver.rs` (run in-process), which
 //! calls the mock org back through the SDK.

@@ -13,7 +13,7 @@ pub enum Mode {
     /// It fails the decode, with an error naming the model, the member and the two kinds.
     Strict,
     /// Like [`Mode::Lenient`], except the mismatch numbered `n` (from 0) fails the decode: decoding again this way
-    /// finds where the `n`th mismatch is (the error's position names its JSON path).
+    /// finds where the `n`th mismatch is ([`Report::failed_at`] is its JSON path).
     FailAt(usize),
 }
 
