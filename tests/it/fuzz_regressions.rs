@@ -81,3 +81,47 @@ fn an_event_hook_body_that_looks_like_an_error_message_is_malformed_json() {
     assert_eq!(response.status.as_u16(), 400);
     assert_eq!(error.to_string(), "malformed JSON body (syntax error) at line 1 column 1");
 }
+
+/// Target `response_models`, input `b"\x00[{\"id\": \"00u3…\", \"c\reated\": …}]"` (reduced here to `[{"c\r":1}]`):
+/// a raw carriage return inside a member name. serde_json refuses the body (a control character in a string), and
+/// the decode error named the JSON path where it stopped, `[0].c` + CR, so `Display` of the error split the log
+/// line. Fixed in `okta-management-decode` (`printable`) and the runtime's `json_path`: names in paths and messages
+/// have control characters escaped and are cut at 100 characters.
+#[cfg(feature = "users")]
+#[test]
+fn a_member_name_with_a_line_break_does_not_split_a_decode_error() {
+    use okta_management::decode::{Decoding, model};
+    use okta_management::types::User;
+    let headers = http::HeaderMap::new();
+    for decoding in [Decoding::Lenient, Decoding::Strict] {
+        let error = model::<Vec<User>>("fuzz", http::StatusCode::OK, &headers, b"[{\"c\r\":1}]", decoding).unwrap_err();
+        let shown = error.to_string();
+        assert!(!shown.contains(['\n', '\r']), "multi-line Display: {shown:?}");
+        assert!(shown.contains("at `[0].c\\u{d}`"), "{shown}");
+    }
+    // A valid (escaped) line break in a member name whose value does not fit: strict mode's message and path.
+    let body = br#"[{"profile": {"note\n": 1, "login": 5}}]"#;
+    let error = model::<Vec<User>>("fuzz", http::StatusCode::OK, &headers, body, Decoding::Strict).unwrap_err();
+    assert!(!error.to_string().contains('\n'), "{error}");
+    let lenient = model::<Vec<User>>("fuzz", http::StatusCode::OK, &headers, body, Decoding::Lenient).unwrap();
+    assert_eq!(lenient[0].profile.as_ref().unwrap().extra["note\n"], 1);
+}
+
+/// Target `response_models`, a System Log event whose `actor` has `"id"` twice, first a string, then `null`: the
+/// string went into the typed field and the `null` (which an `Option` cannot hold) into `extra`, and writing back
+/// gave the string, where every JSON reader keeps the last value. Fixed in `okta-management-decode`'s `member`: the
+/// last value of a member given twice wins, typed or kept aside.
+#[cfg(feature = "users")]
+#[test]
+fn a_member_given_twice_is_written_back_with_its_last_value() {
+    use okta_management::decode::{Decoding, model};
+    use okta_management::types::User;
+    let headers = http::HeaderMap::new();
+    for body in
+        [&br#"[{"id": "00u1", "id": null}]"#[..], br#"[{"id": 5, "id": "00u1"}]"#, br#"[{"id": "00u1", "id": 5}]"#]
+    {
+        let users = model::<Vec<User>>("fuzz", http::StatusCode::OK, &headers, body, Decoding::Lenient).unwrap();
+        let last: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(serde_json::to_value(&users).unwrap(), last);
+    }
+}

@@ -32,7 +32,8 @@ pub struct Mismatch {
 
 impl std::fmt::Display for Mismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "`{}.{}`: expected {}, found {}", self.owner, self.member, self.expected, self.found)
+        let member = crate::printable(&self.member);
+        write!(f, "`{}.{member}`: expected {}, found {}", self.owner, self.expected, self.found)
     }
 }
 
@@ -143,7 +144,7 @@ fn render(path: &[Step]) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                out.push_str(key);
+                out.push_str(&crate::printable(key));
             }
             Step::Index(index) => out.push_str(&format!("[{index}]")),
         }

@@ -158,6 +158,7 @@ impl<T: Lenient> Seed<'_, T> {
         };
         if context::fails_now() {
             let Site { owner, member } = self.site;
+            let member = crate::printable(member);
             return Err(E::custom(format_args!("`{owner}.{member}`: expected {}, found {found}", T::EXPECTED)));
         }
         Ok(outcome)

@@ -25,6 +25,24 @@ mod object;
 pub use lenient::{Body, Lenient, Outcome, Seed, Site, collect_map, collect_seq, kind_of};
 pub use object::{Key, Object, ObjectVisitor, Slot, decode_object, from_json, member, unknown};
 
+/// A member name (or any text from a body) as it may appear in an error or a log line: control characters escaped
+/// (`\u{d}`), so a key holding a line break cannot split the line, and at most 100 characters.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX_CHARS: usize = 100;
+    if text.len() <= MAX_CHARS && !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() { out.extend(c.escape_unicode()) } else { out.push(c) }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// For the macros' expansions in other crates.
 #[doc(hidden)]
 pub use {serde, serde_json};

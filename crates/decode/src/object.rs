@@ -45,6 +45,8 @@ pub trait Slot {
     fn put_null(&mut self) -> bool;
     /// Whether the field holds something to write (a value or `null`).
     fn is_present(&self) -> bool;
+    /// Makes the field absent again.
+    fn clear(&mut self);
     /// Writes the field as member `key` of `map`, unless it is absent.
     fn serialize_into<M: SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error>;
 }
@@ -60,6 +62,9 @@ impl<T: Lenient> Slot for Option<T> {
     }
     fn is_present(&self) -> bool {
         self.is_some()
+    }
+    fn clear(&mut self) {
+        *self = None;
     }
     fn serialize_into<M: SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -83,6 +88,9 @@ impl<T: Lenient> Slot for Vec<T> {
     fn is_present(&self) -> bool {
         !self.is_empty()
     }
+    fn clear(&mut self) {
+        self.clear();
+    }
     fn serialize_into<M: SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error> {
         if self.is_empty() { Ok(()) } else { map.serialize_entry(key, self) }
     }
@@ -101,16 +109,27 @@ pub fn member<'de, S: Slot, A: MapAccess<'de>>(
     let inside = context::enter_key(&key);
     let outcome = map.next_value_seed(Seed::<S::Item>::new(site, S::TAKES_NULL))?;
     drop(inside);
+    // A member given twice: the last one wins, as in every JSON reader that keeps one (so a value kept aside
+    // earlier, or decoded earlier, does not outlive it).
     let (raw, expected, found) = match outcome {
         Outcome::Value(value) => {
             slot.put(value);
+            if !extra.is_empty() {
+                extra.remove(&*key);
+            }
             return Ok(());
         }
-        Outcome::Null if slot.put_null() => return Ok(()),
+        Outcome::Null if slot.put_null() => {
+            if !extra.is_empty() {
+                extra.remove(&*key);
+            }
+            return Ok(());
+        }
         Outcome::Null => (Value::Null, S::Item::EXPECTED, "null"),
         Outcome::Mismatch { raw, expected, found } => (raw, expected, found),
     };
     context::report(owner, &key, expected, found).map_err(A::Error::custom)?;
+    slot.clear();
     extra.insert(key.into_owned(), raw);
     Ok(())
 }

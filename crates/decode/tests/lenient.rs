@@ -236,3 +236,18 @@ fn a_failed_decode_names_the_path_of_the_value_even_when_decoded_from_a_json_val
     assert!(result.is_ok());
     assert_eq!((report.count, report.failed_at), (1, None));
 }
+
+#[test]
+fn a_member_given_twice_keeps_the_last_value_as_json_readers_do() {
+    for body in [
+        r#"{"title": "a", "title": null}"#,
+        r#"{"title": null, "title": "a"}"#,
+        r#"{"title": 5, "title": "a"}"#,
+        r#"{"title": "a", "title": 5}"#,
+        r#"{"custom": 1, "custom": [2]}"#,
+    ] {
+        let last: Value = serde_json::from_str(body).unwrap();
+        let attribute: Attribute = serde_json::from_str(body).unwrap();
+        assert_eq!(serde_json::to_value(&attribute).unwrap(), last, "{body}");
+    }
+}

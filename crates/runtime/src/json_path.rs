@@ -75,7 +75,8 @@ fn at_offset(body: &[u8], offset: usize) -> String {
                 if !path.is_empty() {
                     path.push('.');
                 }
-                path.push_str(key);
+                // A key is text from the body: no line break or other control character goes into an error.
+                path.push_str(&okta_management_decode::printable(key));
             }
             Frame::Array { index, started: true } => path.push_str(&format!("[{index}]")),
             _ => {}
@@ -168,13 +169,30 @@ mod tests {
     #[test]
     fn reads_keys_with_escapes_and_values_with_brackets_inside_strings() {
         let body = "{\"id\":\"a]}{,\\\"\",\"profile\":{\"l\\u00e9gal\\n\":\"x\"}}";
-        assert_eq!(path_of::<User>(body).as_deref(), Some("profile.légal\n"));
+        assert_eq!(
+            path_of::<User>(body).as_deref(),
+            Some("profile.légal\\u{a}"),
+            "an escaped line break stays escaped"
+        );
     }
 
     #[test]
     fn a_missing_field_names_the_object_that_lacks_it() {
         assert_eq!(path_of::<Vec<User>>(r#"[{"id":"a","profile":{}},{"profile":{}}]"#).as_deref(), Some("[1]"));
         assert_eq!(path_of::<User>(r#"{"profile":{}}"#), None, "the top level has no path");
+    }
+
+    #[test]
+    fn a_key_with_control_characters_or_of_any_length_stays_one_short_line() {
+        // A raw CR in a key is not JSON: serde_json stops inside the key, whose text ends the path.
+        let body = "[{\"c\r\":1}]";
+        let error = serde_json::from_str::<Vec<User>>(body).expect_err("a raw CR in a key");
+        assert_eq!(at_position(body.as_bytes(), error.line(), error.column()).as_deref(), Some("[0].c\\u{d}"));
+        // A long key with an escaped line break, whose value does not fit: one short line.
+        let escaped = format!("{{\"{}\\n\": \"x\"}}", "k".repeat(500));
+        let error = serde_json::from_str::<BTreeMap<String, u32>>(&escaped).expect_err("x is not a number");
+        let path = at_position(escaped.as_bytes(), error.line(), error.column()).unwrap_or_default();
+        assert!(path.chars().count() <= 101 && !path.contains('\n') && path.ends_with('…'), "{path:?}");
     }
 
     #[test]

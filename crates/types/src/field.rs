@@ -129,6 +129,9 @@ impl<T: okta_management_decode::Lenient> okta_management_decode::Slot for Field<
     fn is_present(&self) -> bool {
         !self.is_absent()
     }
+    fn clear(&mut self) {
+        *self = Field::Absent;
+    }
     fn serialize_into<M: serde::ser::SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error> {
         match self {
             Field::Absent => Ok(()),
