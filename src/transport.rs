@@ -57,15 +57,29 @@ pub(crate) async fn body<T>(response: impl Future<Output = Result<Response<T>, E
     response.await.map(Response::into_body)
 }
 
-/// Sends `request` and decodes its JSON body into a generated model, leniently (what does not fit the spec is kept;
-/// see `okta_management::decode`).
-pub(crate) async fn model<T: Lenient>(request: Built<'_>, operation: &'static str) -> Result<Response<T>, Error> {
+/// A success response read whole: what [`model`] and [`json`] decode.
+struct Read {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: bytes::Bytes,
+    decoding: Decoding,
+}
+
+/// Sends `request` and reads its body (one state machine for every body type; only the decoding is per type).
+async fn read(request: Built<'_>, operation: &'static str) -> Result<Read, Error> {
     let (client, request) = request?;
     let mut response = send(client, request, operation).await?;
     let status = response.status();
     let decoding = Decoding::of(&response);
     let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(Error::Transport)?;
+    Ok(Read { status, headers, body, decoding })
+}
+
+/// Sends `request` and decodes its JSON body into a generated model, leniently (what does not fit the spec is kept;
+/// see `okta_management::decode`).
+pub(crate) async fn model<T: Lenient>(request: Built<'_>, operation: &'static str) -> Result<Response<T>, Error> {
+    let Read { status, headers, body, decoding } = read(request, operation).await?;
     let value = crate::decode::model::<T>(operation, status, &headers, &body, decoding)?;
     Ok(Response::new(status, headers, value))
 }
@@ -75,12 +89,7 @@ pub(crate) async fn json<T: DeserializeOwned>(
     request: Built<'_>,
     operation: &'static str,
 ) -> Result<Response<T>, Error> {
-    let (client, request) = request?;
-    let mut response = send(client, request, operation).await?;
-    let status = response.status();
-    let decoding = Decoding::of(&response);
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await.map_err(Error::Transport)?;
+    let Read { status, headers, body, decoding } = read(request, operation).await?;
     let value = crate::decode::json::<T>(operation, status, &headers, &body, decoding)?;
     Ok(Response::new(status, headers, value))
 }
