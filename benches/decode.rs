@@ -1,20 +1,54 @@
-//! Decoding one 200-user page (a real body served by the mock org) into the generated `Vec<types::User>` vs
-//! into `serde_json::Value` (issue 7). Criterion reports MB/s (throughput = body bytes); BENCHMARKS.md has the
-//! figures and the ratio.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+//! Decoding pages of the largest responses into the generated models vs into `serde_json::Value` (issues 7, 16,
+//! 17). Users: a real 200-user page served by the mock org. Groups, apps, System Log events and policies: 200
+//! items built from the spec's own examples of `listGroups`, `listApplications`, `listLogEvents` and
+//! `listPolicies` (cycled), so apps and policies go through their discriminated unions. Criterion reports MB/s
+//! (throughput = body bytes); before timing, each page is decoded once under a counting allocator and the
+//! allocations per item are printed (`allocations:` lines). BENCHMARKS.md has the figures.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::error::Error as StdError;
 use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
 use okta_management::mock::MockOrg;
-use okta_management::types::User;
+use okta_management::types::{Application, Group, LogEvent, Policy, User};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 type Res<T> = Result<T, Box<dyn StdError + Send + Sync>>;
 
+/// Counts allocations, to report them per decoded item.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller's contract for `alloc` is passed on as is.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with `layout` (every allocation goes through `alloc` above).
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: as for `dealloc`; `new_size` is the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
 /// The body of `GET /api/v1/users?limit=200` from a mock org with 200 users.
-fn page_body() -> Res<bytes::Bytes> {
+fn users_page() -> Res<bytes::Bytes> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let mock = MockOrg::builder().seed_users(200).start().await?;
@@ -31,28 +65,98 @@ fn page_body() -> Res<bytes::Bytes> {
     })
 }
 
-fn main() -> Res<()> {
-    let body = page_body()?;
-    let users: Vec<User> = serde_json::from_slice(&body)?;
-    if users.len() != 200 {
-        return Err(format!("expected 200 users in the page, got {}", users.len()).into());
+/// A page of `count` items made of the spec's 200 examples of `operation` (each element of an array example, or the
+/// example itself), cycled.
+fn page_from_examples(spec: &Value, operation: &str, count: usize) -> Res<bytes::Bytes> {
+    let resolve = |v: &Value| -> Value {
+        let mut v = v.clone();
+        while let Some(reference) = v.get("$ref").and_then(Value::as_str) {
+            let pointer = reference.trim_start_matches('#');
+            v = spec.pointer(pointer).cloned().unwrap_or(Value::Null);
+        }
+        v
+    };
+    let op = spec["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.values()))
+        .find(|op| op["operationId"] == operation)
+        .ok_or_else(|| format!("{operation} is not in the spec"))?;
+    let media = resolve(&op["responses"]["200"])["content"]["application/json"].clone();
+    let mut examples: Vec<Value> = media.get("example").cloned().into_iter().collect();
+    for example in media["examples"].as_object().into_iter().flat_map(|e| e.values()) {
+        examples.extend(resolve(example).get("value").cloned());
     }
-    println!("decode: page of {} users, {} bytes", users.len(), body.len());
+    let items: Vec<Value> =
+        examples.into_iter().flat_map(|e| if let Value::Array(items) = e { items } else { vec![e] }).collect();
+    if items.is_empty() {
+        return Err(format!("{operation} has no example").into());
+    }
+    let page: Vec<Value> = items.iter().cycle().take(count).cloned().collect();
+    Ok(serde_json::to_vec(&page)?.into())
+}
 
-    let mut c = Criterion::default().configure_from_args();
-    let mut group = c.benchmark_group("decode_page_200");
+/// Decodes `body` once as `Vec<T>` (checking the item count and the exact round trip) and prints the allocations
+/// per item, typed and as `Value`.
+fn check_and_count<T: DeserializeOwned + serde::Serialize>(name: &str, body: &[u8], count: usize) -> Res<()> {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let items: Vec<T> = serde_json::from_slice(body)?;
+    let typed = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    if items.len() != count {
+        return Err(format!("{name}: {} items, expected {count}", items.len()).into());
+    }
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let value: Value = serde_json::from_slice(body)?;
+    let untyped = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    if serde_json::to_value(&items)? != value {
+        return Err(format!("{name}: the page is not written back exactly").into());
+    }
+    let per_item = |n: u64| n as f64 / count as f64;
+    println!(
+        "allocations: {name}: {} bytes, {:.1} per item typed, {:.1} per item as Value",
+        body.len(),
+        per_item(typed),
+        per_item(untyped)
+    );
+    Ok(())
+}
+
+fn bench_page<T: DeserializeOwned>(c: &mut Criterion, name: &str, body: &[u8]) {
+    let mut group = c.benchmark_group(format!("decode_{name}_200"));
     group
         .throughput(Throughput::Bytes(body.len() as u64))
         .sample_size(30)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4));
-    group.bench_function("types_user", |b| {
-        b.iter(|| serde_json::from_slice::<Vec<User>>(black_box(&body)).map(|v| v.len()))
-    });
+    group.bench_function("typed", |b| b.iter(|| serde_json::from_slice::<Vec<T>>(black_box(body)).map(|v| v.len())));
     group.bench_function("json_value", |b| {
-        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&body)).map(|v| v.is_array()))
+        b.iter(|| serde_json::from_slice::<Value>(black_box(body)).map(|v| v.is_array()))
     });
     group.finish();
+}
+
+fn main() -> Res<()> {
+    let spec_text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/okta-management-2026.06.3.yaml"))?;
+    let spec: Value = serde_norway::from_str(&spec_text)?;
+    let users = users_page()?;
+    let groups = page_from_examples(&spec, "listGroups", 200)?;
+    let apps = page_from_examples(&spec, "listApplications", 200)?;
+    let events = page_from_examples(&spec, "listLogEvents", 200)?;
+    let policies = page_from_examples(&spec, "listPolicies", 200)?;
+    check_and_count::<User>("users", &users, 200)?;
+    check_and_count::<Group>("groups", &groups, 200)?;
+    check_and_count::<Application>("apps", &apps, 200)?;
+    check_and_count::<LogEvent>("log_events", &events, 200)?;
+    check_and_count::<Policy>("policies", &policies, 200)?;
+
+    let mut c = Criterion::default().configure_from_args();
+    bench_page::<User>(&mut c, "users", &users);
+    bench_page::<Group>(&mut c, "groups", &groups);
+    bench_page::<Application>(&mut c, "apps", &apps);
+    bench_page::<LogEvent>(&mut c, "log_events", &events);
+    bench_page::<Policy>(&mut c, "policies", &policies);
     c.final_summary();
     Ok(())
 }
