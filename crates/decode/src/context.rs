@@ -104,11 +104,7 @@ pub struct Inside(bool);
 impl Drop for Inside {
     fn drop(&mut self) {
         if self.0 {
-            CONTEXT.with(|c| {
-                if let Some(context) = c.borrow_mut().as_mut() {
-                    context.path.pop();
-                }
-            });
+            with_context(|context| context.path.pop());
         }
     }
 }
@@ -117,13 +113,7 @@ fn enter(step: impl FnOnce() -> Step) -> Inside {
     if !TRACKING.with(Cell::get) {
         return Inside(false);
     }
-    CONTEXT.with(|c| match c.borrow_mut().as_mut() {
-        Some(context) => {
-            context.path.push(step());
-            Inside(true)
-        }
-        None => Inside(false),
-    })
+    Inside(with_context(|context| context.path.push(step())).is_some())
 }
 
 /// The decode goes into member `key` of an object (kept for the path only when a mismatch may fail the decode).
@@ -152,56 +142,51 @@ fn render(path: &[Step]) -> String {
     out
 }
 
-/// Reports that member `member` of `owner` holds a `found` where `expected` was declared: `Err` with the message
-/// when the context says so, `Ok` otherwise (the caller keeps the value).
-pub fn report(owner: &'static str, member: &str, expected: &'static str, found: &'static str) -> Result<(), String> {
-    CONTEXT.with(|c| {
-        let mut current = c.borrow_mut();
-        let Some(context) = current.as_mut() else { return Ok(()) };
-        let mismatch = || Mismatch { owner, member: member.to_owned(), expected, found };
-        let fail = match context.mode {
+impl Context {
+    /// Whether one of the next `mismatches` values that do not fit fails the decode (always in strict mode, the one
+    /// [`Mode::FailAt`] names otherwise); the first one to fail records where the decode is.
+    fn fails_on(&mut self, mismatches: usize) -> bool {
+        let fails = match self.mode {
             Mode::Lenient => false,
             Mode::Strict => true,
-            Mode::FailAt(n) => n == context.count,
+            Mode::FailAt(n) => (self.count..self.count + mismatches).contains(&n),
         };
-        if fail {
-            if !context.failed {
-                context.failed = true;
-                context.failed_at = Some(render(&context.path));
-            }
-            return Err(mismatch().to_string());
+        if fails && !self.failed {
+            self.failed = true;
+            self.failed_at = Some(render(&self.path));
         }
-        if context.found.len() < MAX_KEPT {
-            context.found.push(mismatch());
-        }
-        context.count += 1;
-        Ok(())
-    })
+        fails
+    }
+
+    /// Counts `count` mismatches and keeps the first of them, up to [`MAX_KEPT`] in all.
+    fn keep(&mut self, mismatches: impl IntoIterator<Item = Mismatch>, count: usize) {
+        let room = MAX_KEPT.saturating_sub(self.found.len());
+        self.found.extend(mismatches.into_iter().take(room));
+        self.count += count;
+    }
+}
+
+/// Runs `f` on the current context, if there is one.
+fn with_context<R>(f: impl FnOnce(&mut Context) -> R) -> Option<R> {
+    CONTEXT.with(|c| c.borrow_mut().as_mut().map(f))
+}
+
+/// Records that member `member` of `owner` holds a `found` where `expected` was declared (the value is kept). A
+/// mismatch that fails the decode never gets here: the decoder raises it at the value ([`fails_now`]).
+pub fn report(owner: &'static str, member: &str, expected: &'static str, found: &'static str) {
+    with_context(|context| context.keep([Mismatch { owner, member: member.to_owned(), expected, found }], 1));
 }
 
 /// Whether a mismatch has failed the current decode: a decoder that would otherwise keep a value it could not
 /// decode (a tagged union's variant) passes the error on instead.
 pub fn failed() -> bool {
-    CONTEXT.with(|c| c.borrow().as_ref().is_some_and(|context| context.failed))
+    with_context(|context| context.failed).unwrap_or(false)
 }
 
 /// Whether the value that does not fit, met now, fails the decode (strict mode, or the mismatch [`Mode::FailAt`]
 /// names); marks the decode failed when it does. The decoder then raises the error right there, at the value.
 pub fn fails_now() -> bool {
-    CONTEXT.with(|c| {
-        let mut current = c.borrow_mut();
-        let Some(context) = current.as_mut() else { return false };
-        let fail = match context.mode {
-            Mode::Lenient => false,
-            Mode::Strict => true,
-            Mode::FailAt(n) => n == context.count,
-        };
-        if fail && !context.failed {
-            context.failed = true;
-            context.failed_at = Some(render(&context.path));
-        }
-        fail
-    })
+    with_context(|context| context.fails_on(1)).unwrap_or(false)
 }
 
 /// Takes in what a nested decode (in a context of its own) met; `true` when one of its mismatches must fail this
@@ -210,19 +195,12 @@ pub fn absorb(inner: Report) -> bool {
     if inner.count == 0 {
         return false;
     }
-    CONTEXT.with(|c| {
-        let mut current = c.borrow_mut();
-        let Some(context) = current.as_mut() else { return false };
-        let fails = match context.mode {
-            Mode::Lenient => false,
-            Mode::Strict => true,
-            Mode::FailAt(n) => (context.count..context.count + inner.count).contains(&n),
-        };
+    with_context(|context| {
+        let fails = context.fails_on(inner.count);
         if !fails {
-            let room = MAX_KEPT.saturating_sub(context.found.len());
-            context.found.extend(inner.mismatches.into_iter().take(room));
-            context.count += inner.count;
+            context.keep(inner.mismatches, inner.count);
         }
         fails
     })
+    .unwrap_or(false)
 }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 
@@ -37,12 +37,12 @@ pub fn decode_object<'de, T: Object, A: MapAccess<'de>>(mut map: A) -> Result<T,
 pub trait Slot {
     /// The type of the value inside.
     type Item: Lenient;
-    /// Whether the field holds `null` (then `null` is not a value that does not fit).
+    /// Whether the field holds `null` (then `null` is not a value that does not fit; otherwise it goes to `extra`).
     const TAKES_NULL: bool;
     /// Stores a decoded value.
     fn put(&mut self, value: Self::Item);
-    /// Stores `null`; `false` when the field cannot hold it (it then goes to `extra`).
-    fn put_null(&mut self) -> bool;
+    /// Stores `null` (called only when [`Slot::TAKES_NULL`]).
+    fn put_null(&mut self) {}
     /// Whether the field holds something to write (a value or `null`).
     fn is_present(&self) -> bool;
     /// Makes the field absent again.
@@ -56,9 +56,6 @@ impl<T: Lenient> Slot for Option<T> {
     const TAKES_NULL: bool = false;
     fn put(&mut self, value: T) {
         *self = Some(value);
-    }
-    fn put_null(&mut self) -> bool {
-        false
     }
     fn is_present(&self) -> bool {
         self.is_some()
@@ -82,14 +79,11 @@ impl<T: Lenient> Slot for Vec<T> {
     fn put(&mut self, value: Vec<T>) {
         *self = value;
     }
-    fn put_null(&mut self) -> bool {
-        false
-    }
     fn is_present(&self) -> bool {
         !self.is_empty()
     }
     fn clear(&mut self) {
-        self.clear();
+        Vec::clear(self);
     }
     fn serialize_into<M: SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error> {
         if self.is_empty() { Ok(()) } else { map.serialize_entry(key, self) }
@@ -109,28 +103,29 @@ pub fn member<'de, S: Slot, A: MapAccess<'de>>(
     let inside = context::enter_key(&key);
     let outcome = map.next_value_seed(Seed::<S::Item>::new(site, S::TAKES_NULL))?;
     drop(inside);
-    // A member given twice: the last one wins, as in every JSON reader that keeps one (so a value kept aside
-    // earlier, or decoded earlier, does not outlive it).
-    let (raw, expected, found) = match outcome {
+    let kept_aside = match outcome {
         Outcome::Value(value) => {
             slot.put(value);
-            if !extra.is_empty() {
-                extra.remove(&*key);
-            }
-            return Ok(());
+            None
         }
-        Outcome::Null if slot.put_null() => {
-            if !extra.is_empty() {
-                extra.remove(&*key);
-            }
-            return Ok(());
+        Outcome::Null if S::TAKES_NULL => {
+            slot.put_null();
+            None
         }
-        Outcome::Null => (Value::Null, S::Item::EXPECTED, "null"),
-        Outcome::Mismatch { raw, expected, found } => (raw, expected, found),
+        Outcome::Null => Some((Value::Null, S::Item::EXPECTED, "null")),
+        Outcome::Mismatch { raw, expected, found } => Some((raw, expected, found)),
     };
-    context::report(owner, &key, expected, found).map_err(A::Error::custom)?;
-    slot.clear();
-    extra.insert(key.into_owned(), raw);
+    // A member given twice: the last one wins, as in every JSON reader that keeps one (so a value kept aside
+    // earlier, or decoded earlier, does not outlive it).
+    match kept_aside {
+        None if !extra.is_empty() => drop(extra.remove(&*key)),
+        None => {}
+        Some((raw, expected, found)) => {
+            context::report(owner, &key, expected, found);
+            slot.clear();
+            extra.insert(key.into_owned(), raw);
+        }
+    }
     Ok(())
 }
 

@@ -249,5 +249,10 @@ fn a_member_given_twice_keeps_the_last_value_as_json_readers_do() {
         let last: Value = serde_json::from_str(body).unwrap();
         let attribute: Attribute = serde_json::from_str(body).unwrap();
         assert_eq!(serde_json::to_value(&attribute).unwrap(), last, "{body}");
+        // The earlier value is gone from the model too, not only from what it writes.
+        if body.contains("title") {
+            let typed = attribute.title.is_some();
+            assert_eq!(typed, attribute.extra.get("title").is_none(), "{body}: {attribute:?}");
+        }
     }
 }

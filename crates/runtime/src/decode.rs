@@ -105,24 +105,29 @@ fn failure(
     // kind at the top), the path of the place the error points to; a success pays nothing for either.
     let path =
         failed_at.filter(|p| !p.is_empty()).or_else(|| crate::json_path::at_position(body, e.line(), e.column()));
-    match Error::decode(Some(Cow::Borrowed(operation)), Some(status), body, e) {
-        Error::Decode { operation, status, excerpt, source, .. } => {
-            Error::Decode { operation, status, path, excerpt, source }
-        }
-        other => other,
+    Error::Decode {
+        operation: Some(Cow::Borrowed(operation)),
+        status: Some(status),
+        path,
+        excerpt: Error::excerpt_of(body),
+        source: e,
     }
 }
 
-/// Logs the values that did not fit: each of the first few with its JSON path (found by decoding again, failing at
-/// that value), as a warning the first time an operation shows it and at debug level after that.
+/// Logs the values that did not fit: a warning the first time an operation shows one (model, member and found type),
+/// at debug level after that. The JSON path costs one more decode (failing at that value), so it is found only for
+/// a line that is logged, and for the first few values of a response.
 fn warn_mismatches<T: DeserializeOwned>(operation: &'static str, body: &[u8], report: &Report) {
-    for (n, mismatch) in report.mismatches.iter().enumerate().take(MAX_LOCATED) {
+    let locate = |n: usize| {
         let (_, located) = context::decode_with(Mode::FailAt(n), || serde_json::from_slice::<T>(body));
-        let path = located.failed_at.unwrap_or_default();
-        let path = path.as_str();
+        located.failed_at.unwrap_or_default()
+    };
+    for (n, mismatch) in report.mismatches.iter().enumerate().take(MAX_LOCATED) {
         let (model, member, expected, found) =
             (mismatch.owner, mismatch.member.as_str(), mismatch.expected, mismatch.found);
         if first_time(operation, mismatch) {
+            let path = locate(n);
+            let path = path.as_str();
             tracing::warn!(
                 operation,
                 path,
@@ -132,7 +137,9 @@ fn warn_mismatches<T: DeserializeOwned>(operation: &'static str, body: &[u8], re
                 found,
                 "a response value does not fit the spec's type: kept in the model's `extra` map"
             );
-        } else {
+        } else if tracing::enabled!(tracing::Level::DEBUG) {
+            let path = locate(n);
+            let path = path.as_str();
             tracing::debug!(
                 operation,
                 path,

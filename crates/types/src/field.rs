@@ -122,9 +122,8 @@ impl<T: okta_management_decode::Lenient> okta_management_decode::Slot for Field<
     fn put(&mut self, value: T) {
         *self = Field::Value(value);
     }
-    fn put_null(&mut self) -> bool {
+    fn put_null(&mut self) {
         *self = Field::Null;
-        true
     }
     fn is_present(&self) -> bool {
         !self.is_absent()

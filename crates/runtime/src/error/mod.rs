@@ -161,8 +161,6 @@ impl From<crate::auth::AuthError> for Error {
 
 impl Error {
     /// A sanitised, bounded excerpt of a body, for error messages.
-    // Used by `transport`, which the unit-test build leaves out (see lib.rs).
-    #[cfg_attr(test, allow(dead_code))]
     pub(crate) fn excerpt_of(body: &[u8]) -> String {
         excerpt(body, MAX_EXCERPT_BYTES)
     }
