@@ -118,16 +118,17 @@ fn failure(
 /// at debug level after that. The JSON path costs one more decode (failing at that value), so it is found only for
 /// a line that is logged, and for the first few values of a response.
 fn warn_mismatches<T: DeserializeOwned>(operation: &'static str, body: &[u8], report: &Report) {
-    let locate = |n: usize| {
-        let (_, located) = context::decode_with(Mode::FailAt(n), || serde_json::from_slice::<T>(body));
-        located.failed_at.unwrap_or_default()
-    };
     for (n, mismatch) in report.mismatches.iter().enumerate().take(MAX_LOCATED) {
         let (model, member, expected, found) =
             (mismatch.owner, mismatch.member.as_str(), mismatch.expected, mismatch.found);
-        if first_time(operation, mismatch) {
-            let path = locate(n);
-            let path = path.as_str();
+        let first = first_time(operation, mismatch);
+        if !first && !tracing::enabled!(tracing::Level::DEBUG) {
+            continue;
+        }
+        let (_, located) = context::decode_with(Mode::FailAt(n), || serde_json::from_slice::<T>(body));
+        let path = located.failed_at.unwrap_or_default();
+        let path = path.as_str();
+        if first {
             tracing::warn!(
                 operation,
                 path,
@@ -137,9 +138,7 @@ fn warn_mismatches<T: DeserializeOwned>(operation: &'static str, body: &[u8], re
                 found,
                 "a response value does not fit the spec's type: kept in the model's `extra` map"
             );
-        } else if tracing::enabled!(tracing::Level::DEBUG) {
-            let path = locate(n);
-            let path = path.as_str();
+        } else {
             tracing::debug!(
                 operation,
                 path,
