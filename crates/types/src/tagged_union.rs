@@ -43,7 +43,8 @@ macro_rules! tagged_union {
         }
 
         impl $name {
-            /// Decodes an object by its discriminator; never fails (what no variant takes is `Unknown`, whole).
+            /// Decodes an object by its discriminator: what no variant takes is `Unknown`, whole; an error only when the
+            /// decode fails on a value inside that does not fit (strict mode).
             #[doc(hidden)]
             pub fn from_object(
                 object: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
