@@ -127,13 +127,14 @@ fn check(case: &Case, leaf: &[Step], replacement: &Value) -> Result<(), TestCase
     );
     if case.strict_clean {
         if let Err(e) = (case.decode)(changed, Decoding::Strict) {
-            // The error names a path that leads to the changed value (its member, the array or union holding it).
-            // (No path: the body as a whole is the value, for a body decoded whole, e.g. a union of an object and
-            // an array.)
+            // The error names a path that leads to the changed value (its member, the array or union holding it)
+            // or lies inside it (an element of an array put where objects are declared). (No path: the body as a
+            // whole is the value, for a body decoded whole, e.g. a union of an object and an array.)
             let located = e.split(" at `").nth(1).and_then(|rest| rest.split('`').next()).unwrap_or("");
             let whole = located.is_empty() && e.contains("`the response.(top level)`");
+            let changed_at = path_text(leaf);
             prop_assert!(
-                whole || leads_to(located, &path_text(leaf)),
+                whole || leads_to(located, &changed_at) || leads_to(&changed_at, located),
                 "{name} = {replacement}: strict error at `{located}` does not lead to the changed value: {e}"
             );
         }
