@@ -76,7 +76,8 @@ pub(crate) fn emit(
     // Any count: a build of some API groups may have no `number` at all. What the edit is for is checked on the
     // full build by tests/it/conformance.rs (`5` must come back as `5`: 18 examples failed without it).
     expect_count("numbers_keep_their_form", numbers_keep_their_form(&mut types), |_| true)?;
-    let lenient = decode_models_leniently(&mut types)?;
+    let plain = std::env::var_os(PLAIN_SERDE_ENV).is_some_and(|v| !v.is_empty());
+    let lenient = decode_models_leniently(&mut types, plain)?;
     expect_count("decode_models_leniently (objects)", lenient.objects, some)?;
     // Every serde type of the models gets its lenient decoding: the three counts add up to them all.
     expect_count(
@@ -357,6 +358,10 @@ fn numbers_keep_their_form(file: &mut syn::File) -> usize {
     edit.0
 }
 
+/// Set (non-empty) only to measure the decode benchmark's floor: the models keep serde's derived decoding, which
+/// fails a response on one value of the wrong type, instead of the lenient one (`benches/decode.rs`, BENCHMARKS.md).
+pub const PLAIN_SERDE_ENV: &str = "OKTA_CODEGEN_PLAIN_SERDE";
+
 /// How many model types [`decode_models_leniently`] changed, by kind, and how many serde types there were.
 struct LenientCounts {
     objects: usize,
@@ -370,8 +375,9 @@ struct LenientCounts {
 /// its serde derives and attributes for `okta_management_decode::object!`, which keeps such a value in `extra` (and
 /// writes it back as it came); a transparent newtype gets `newtype!` (whatever its inner type takes) and the rest
 /// of the serde types (typify's untagged enums, a struct without `extra`) `via_json!` (decoded from a JSON value,
-/// kept whole when it does not fit). Fails on a serde attribute it does not know, rather than drop it.
-fn decode_models_leniently(file: &mut syn::File) -> Result<LenientCounts, String> {
+/// kept whole when it does not fit). Fails on a serde attribute it does not know, rather than drop it. `plain`
+/// (only for the decode benchmark's floor, [`PLAIN_SERDE_ENV`]) keeps serde's derives on the structs with `extra`.
+fn decode_models_leniently(file: &mut syn::File, plain: bool) -> Result<LenientCounts, String> {
     use quote::ToTokens;
     let mut counts = LenientCounts { objects: 0, newtypes: 0, via_json: 0, serde_types: 0 };
     let Some(types) = file.items.iter_mut().find_map(|i| match i {
@@ -392,6 +398,10 @@ fn decode_models_leniently(file: &mut syn::File) -> Result<LenientCounts, String
                 counts.serde_types += 1;
                 let name = s.ident.clone();
                 match &mut s.fields {
+                    syn::Fields::Named(fields) if plain && fields.named.iter().any(is_flattened_extra) => {
+                        added.push(syn::parse_quote!(::okta_management_decode::via_json!(#name, "object");));
+                        counts.objects += 1;
+                    }
                     syn::Fields::Named(fields) if fields.named.iter().any(is_flattened_extra) => {
                         let mut members = Vec::new();
                         let mut extra = None;
@@ -1578,8 +1588,35 @@ mod tests {
                 ::okta_management_decode::via_json!(Aud, "one of several kinds");
             }
         };
-        let counts = decode_models_leniently(&mut file).unwrap();
+        let counts = decode_models_leniently(&mut file, false).unwrap();
         assert_eq!((counts.objects, counts.newtypes, counts.via_json, counts.serde_types), (1, 1, 1, 3));
+        assert_same(&file, &expected);
+    }
+
+    #[test]
+    fn the_benchmark_floor_keeps_serde_derives_and_adds_lenient_through_json() {
+        let plain_user = || -> syn::File {
+            syn::parse_quote! {
+                pub mod types {
+                    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                    pub struct User {
+                        #[serde(rename = "lastLogin", default, skip_serializing_if = "crate::Field::is_absent")]
+                        pub last_login: crate::Field<crate::Timestamp>,
+                        #[serde(flatten)]
+                        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    }
+                }
+            }
+        };
+        let mut file = plain_user();
+        let counts = decode_models_leniently(&mut file, true).unwrap();
+        assert_eq!((counts.objects, counts.via_json, counts.serde_types), (1, 0, 1));
+        let mut expected = plain_user();
+        if let Some(syn::Item::Mod(types)) = expected.items.first_mut() {
+            if let Some((_, items)) = types.content.as_mut() {
+                items.push(syn::parse_quote!(::okta_management_decode::via_json!(User, "object");));
+            }
+        }
         assert_same(&file, &expected);
     }
 
@@ -1626,7 +1663,7 @@ mod tests {
                 }
             }
         };
-        let error = decode_models_leniently(&mut file).err().unwrap_or_default();
+        let error = decode_models_leniently(&mut file, false).err().unwrap_or_default();
         assert!(error.starts_with("User.id: "), "{error}");
     }
 

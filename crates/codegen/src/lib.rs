@@ -33,7 +33,8 @@ pub struct Generated {
     pub warnings: Vec<String>,
     /// Files whose change must rerun the build script (the spec).
     pub rerun_if_changed: Vec<PathBuf>,
-    /// Environment variables whose change must rerun the build script (`OKTA_SPEC_PATH`, `OKTA_SPEC_SHA256`).
+    /// Environment variables whose change must rerun the build script (`OKTA_SPEC_PATH`, `OKTA_SPEC_SHA256`, and the
+    /// decode benchmark's `OKTA_CODEGEN_PLAIN_SERDE`).
     pub rerun_if_env_changed: Vec<&'static str>,
 }
 
@@ -62,7 +63,7 @@ pub fn generate(manifest_dir: &Path, out_dir: &Path, enabled: &BTreeSet<&str>) -
         spec_version,
         warnings,
         rerun_if_changed: vec![spec.path],
-        rerun_if_env_changed: spec_source::ENV_VARS.to_vec(),
+        rerun_if_env_changed: spec_source::ENV_VARS.iter().copied().chain([emit::PLAIN_SERDE_ENV]).collect(),
     })
 }
 

@@ -21,6 +21,7 @@ pub mod context;
 mod impls;
 mod lenient;
 mod object;
+pub mod tagged;
 
 pub use lenient::{Body, Lenient, Outcome, Seed, Site, collect_map, collect_seq, kind_of};
 pub use object::{Key, Object, ObjectVisitor, Slot, decode_object, from_json, member, unknown};

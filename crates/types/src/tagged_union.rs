@@ -1,8 +1,9 @@
 //! `tagged_union!`: polymorphic schemas (a base with a `discriminator`) as real tagged types.
 //!
 //! typify ignores discriminators; build.rs emits one of these per discriminated base schema (`Application`,
-//! `Policy`, `UserFactor`, ...). Decoding reads the discriminator property and decodes the whole object into that
-//! subtype, which keeps every subtype field (and, through its `extra` map, every field the spec does not list).
+//! `Policy`, `UserFactor`, ...). Decoding reads the object into the subtype its discriminator property names, in one
+//! pass (the members before the discriminator are held as JSON, then replayed; `okta_management_decode::tagged`),
+//! which keeps every subtype field (and, through its `extra` map, every field the spec does not list).
 //! A discriminator value the spec does not map decodes into `Unknown`, which keeps the whole JSON object — or,
 //! for a union with a fallback member (the one member that does not declare the discriminator), into that member.
 
@@ -49,18 +50,47 @@ macro_rules! tagged_union {
             pub fn from_object(
                 object: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             ) -> ::std::result::Result<Self, ::serde_json::Error> {
-                let tag = object.get($tag).and_then(::serde_json::Value::as_str).map(str::to_owned);
+                let object = ::serde::de::value::MapDeserializer::new(object.into_iter());
+                let site = $crate::tagged_union::Site { owner: ::std::stringify!($name), member: "(top level)" };
+                Self::decode(object, site)
+            }
+
+            /// The floor of `benches/decode.rs`: one object's JSON decoded straight into the variant `tag` names, as if
+            /// the discriminator were known before reading (what no decoder can do; the benchmark's lower bound).
+            #[doc(hidden)]
+            pub fn decode_known_variant(tag: &str, json: &str) -> ::std::result::Result<Self, ::serde_json::Error> {
+                match tag {
+                    $(
+                        $($value)|+ => ::serde_json::from_str(json).map(Self::$variant),
+                    )*
+                    _ => {
+                        $(
+                            return ::serde_json::from_str(json).map(Self::$fallback);
+                        )?
+                        #[allow(unreachable_code)]
+                        ::serde_json::from_str(json).map(Self::Unknown)
+                    }
+                }
+            }
+
+            /// One pass: the members before the discriminator are held as JSON, the rest go straight into the variant.
+            fn decode<'de, A: ::serde::de::MapAccess<'de>>(
+                map: A,
+                site: $crate::tagged_union::Site<'_>,
+            ) -> ::std::result::Result<Self, A::Error> {
+                use $crate::tagged_union::tagged;
+                let (tag, object) = tagged::until_tag(map, $tag)?;
                 match tag.as_deref() {
                     $(
-                        $(Some($value))|+ => Ok($crate::tagged_union::decode_or_keep(object)?.map_or_else(Self::Unknown, Self::$variant)),
+                        $(Some($value))|+ => Ok(tagged::variant(object, site)?.map_or_else(Self::Unknown, Self::$variant)),
                     )*
                     _ => {
                         $(
                             // An object the fallback type cannot take is still kept whole.
-                            return Ok($crate::tagged_union::decode_or_keep(object)?.map_or_else(Self::Unknown, Self::$fallback));
+                            return Ok(tagged::variant(object, site)?.map_or_else(Self::Unknown, Self::$fallback));
                         )?
                         #[allow(unreachable_code)]
-                        Ok(Self::Unknown(object))
+                        Ok(Self::Unknown(tagged::keep(object)?))
                     }
                 }
             }
@@ -68,40 +98,30 @@ macro_rules! tagged_union {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let object = <::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
-                Self::from_object(object).map_err(<D::Error as ::serde::de::Error>::custom)
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(::std::concat!("a ", ::std::stringify!($name), " object"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<$name, A::Error> {
+                        let site = $crate::tagged_union::Site { owner: ::std::stringify!($name), member: "(top level)" };
+                        $name::decode(map, site)
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
             }
         }
 
         impl $crate::tagged_union::Lenient for $name {
             const EXPECTED: &'static str = "object";
             fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-                map: A, _site: $crate::tagged_union::Site<'_>) -> ::std::result::Result<$crate::tagged_union::Outcome<Self>, A::Error> {
-                let object = $crate::tagged_union::collect_map(map)?;
-                Self::from_object(object)
-                    .map($crate::tagged_union::Outcome::Value)
-                    .map_err(<A::Error as ::serde::de::Error>::custom)
+                map: A, site: $crate::tagged_union::Site<'_>) -> ::std::result::Result<$crate::tagged_union::Outcome<Self>, A::Error> {
+                Self::decode(map, site).map($crate::tagged_union::Outcome::Value)
             }
         }
     };
 }
 
 #[doc(hidden)]
-pub use okta_management_decode::{Lenient, Outcome, Site, collect_map};
-
-/// Decodes an object into `T`: `Ok(Err(object))` gives the object back untouched when it does not fit; `Err` only
-/// when the decode's context has failed on a mismatch inside (strict mode), which must not be swallowed.
-#[doc(hidden)]
-pub fn decode_or_keep<T: serde::de::DeserializeOwned>(
-    object: serde_json::Map<String, serde_json::Value>,
-) -> Result<Result<T, serde_json::Map<String, serde_json::Value>>, serde_json::Error> {
-    let value = serde_json::Value::Object(object);
-    match T::deserialize(&value) {
-        Ok(decoded) => Ok(Ok(decoded)),
-        Err(error) if okta_management_decode::context::failed() => Err(error),
-        Err(_) => match value {
-            serde_json::Value::Object(object) => Ok(Err(object)),
-            _ => Ok(Err(serde_json::Map::new())),
-        },
-    }
-}
+pub use okta_management_decode::{Lenient, Outcome, Site, tagged};
