@@ -116,6 +116,11 @@ fn enter(step: impl FnOnce() -> Step) -> Inside {
     Inside(with_context(|context| context.path.push(step())).is_some())
 }
 
+/// Whether the current decode keeps its path (a mismatch may fail it: [`Mode::Strict`], [`Mode::FailAt`]).
+pub fn keeps_path() -> bool {
+    TRACKING.with(Cell::get)
+}
+
 /// The decode goes into member `key` of an object (kept for the path only when a mismatch may fail the decode).
 pub fn enter_key(key: &str) -> Inside {
     enter(|| Step::Key(key.to_owned()))

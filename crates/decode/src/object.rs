@@ -141,7 +141,7 @@ pub fn unknown<'de, A: MapAccess<'de>>(
 }
 
 /// Reads a member name, borrowing it from the input when there is no escape in it.
-struct KeySeed;
+pub(crate) struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Key<'de>;

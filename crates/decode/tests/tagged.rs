@@ -118,3 +118,16 @@ fn a_truncated_object_fails_wherever_it_is_cut() {
         assert!(serde_json::from_str::<App>(&json[..cut]).is_err(), "{}", &json[..cut]);
     }
 }
+
+#[test]
+fn every_serde_json_input_gives_the_same_union() {
+    let json = r#"{"label":"HR","active":true,"settings":{"sso":"x","count":2},"kind":"SAML","z":[1,{"a":null}]}"#;
+    let from_str: App = serde_json::from_str(json).unwrap();
+    let from_slice: App = serde_json::from_slice(json.as_bytes()).unwrap();
+    let from_reader: App = serde_json::from_reader(json.as_bytes()).unwrap();
+    let from_value: App = serde_json::from_value(serde_json::from_str::<Value>(json).unwrap()).unwrap();
+    assert_eq!(from_str, from_slice);
+    assert_eq!(from_str, from_reader);
+    assert_eq!(from_str, from_value);
+    assert_eq!(serde_json::to_value(saml(json)).unwrap(), serde_json::from_str::<Value>(json).unwrap());
+}
