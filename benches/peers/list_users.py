@@ -29,7 +29,7 @@ async def main():
     while True:
         users, resp, err = await client.list_users(limit=200, after=after)
         if err:
-            raise RuntimeError(f"list_users: {err}")
+            raise RuntimeError(f"list_users: {str(err).strip()}")
         for user in users or []:
             out.write(f"{user.id} {user.profile.login}\n")
             total += 1

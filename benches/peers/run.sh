@@ -74,6 +74,7 @@ else NOTE[python]="no python3 on this machine"; fi
 # --- mock orgs --------------------------------------------------------------------------------------------------
 # start_mock N FILE: starts a mock org with N users, waits for its two env lines in FILE.
 start_mock() {
+  : >"$2"
   "$EX/mock_org" --users "$1" >"$2" 2>"$2.err" &
   MOCK_PIDS+=($!)
   for _ in $(seq 600); do [ "$(wc -l <"$2")" -ge 2 ] && return 0; sleep 0.1; done
@@ -102,7 +103,7 @@ for r in $(seq "$RUNS"); do
     [ -n "${FAILED[$c]:-}" ] && continue
     st=0; measure "$c.$r" "$WORK/org.env" "${CMD[$c]}" || st=$?
     if [ "$st" != 0 ]; then
-      FAILED[$c]="exit status $st: $(tail -3 "$WORK/$c.$r.err" | tr '\n' ' ')"
+      FAILED[$c]="exit status $st: $(grep . "$WORK/$c.$r.err" | tail -1)"
     elif ! grep -qx "total: $USERS" "$WORK/$c.$r.err"; then
       FAILED[$c]="wrong total: $(grep 'total:' "$WORK/$c.$r.err" || tail -1 "$WORK/$c.$r.err")"
     else
@@ -139,7 +140,8 @@ for c in ours node python; do
   if [ -n "${CPU[$c]:-}" ]; then
     awk -v c="$c" -v cpu="${CPU[$c]}" -v wall="${WALL[$c]}" -v rss="${RSS[$c]}" -v n="${NOTE[$c]}" \
       -v oc="${CPU[ours]}" -v ow="${WALL[ours]}" -v orss="${RSS[ours]}" \
-      'BEGIN {printf "| %s | %.3f | %.3f | %.1f | %.1fx | %.1fx | %.1fx | %s |\n", c, cpu, wall, rss, cpu/oc, wall/ow, rss/orss, n}'
+      'function r(a, b) {return b > 0 ? sprintf("%.1fx", a / b) : "n/a"}
+       BEGIN {printf "| %s | %.3f | %.3f | %.1f | %s | %s | %s | %s |\n", c, cpu, wall, rss, r(cpu, oc), r(wall, ow), r(rss, orss), n}'
   else
     why=${FAILED[$c]:-${NOTE[$c]}}
     last=$(awk -F'\t' -v c="$c" '$1 == c {print "last measured " $2 ": CPU " $3 " s, wall " $4 " s, RSS " $5 " MiB (" $6 ")"}' \
@@ -155,7 +157,7 @@ start_mock 10000 "$WORK/org10k.env"
 start_mock 200000 "$WORK/org200k.env"
 for r in $(seq "$RUNS"); do
   for n in 10k 200k; do
-    measure "rss$n.$r" "$WORK/org$n.env" "${CMD[ours]}"
+    measure "rss$n.$r" "$WORK/org$n.env" "${CMD[ours]}" || true
     want=$([ "$n" = 10k ] && echo 10000 || echo 200000)
     grep -qx "total: $want" "$WORK/rss$n.$r.err" || { say "!! ours at $n: $(tail -1 "$WORK/rss$n.$r.err")"; exit 1; }
     say "   round $r ours@$n: $(cat "$WORK/rss$n.$r.time")"

@@ -166,6 +166,17 @@ async fn ssws_auth_is_checked_and_logged_redacted() {
     assert!(!format!("{reqs:?}{org:?}").contains(org.token()));
 }
 
+#[tokio::test]
+async fn ssws_with_no_space_before_the_token_is_taken_as_the_python_sdk_sends_it() {
+    let org = MockOrg::start().await.unwrap();
+    let get = |auth: String| client().get(url(&org, "/api/v1/users")).header("Authorization", auth).send();
+    assert_eq!(get(format!("SSWS{}", org.token())).await.unwrap().status(), 200);
+    assert_eq!(get(format!("ssws  {}", org.token())).await.unwrap().status(), 200);
+    assert_eq!(get("SSWSwrong".to_owned()).await.unwrap().status(), 401);
+    assert_eq!(get("SSWS".to_owned()).await.unwrap().status(), 401);
+    assert_eq!(get(format!("SSWX{}", org.token())).await.unwrap().status(), 401);
+}
+
 // ---------- OAuth ----------
 
 struct EcKey {

@@ -372,6 +372,12 @@ pub(crate) fn authorize(
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let (scheme, value) = auth.split_once(' ').unwrap_or((auth, ""));
     let value = value.trim();
+    // The official Python SDK (3.x) sends `SSWS<token>` with no space: an org takes it, so the mock does too.
+    let glued_ssws = auth.get(..4).filter(|s| s.eq_ignore_ascii_case("SSWS")).and_then(|_| auth.get(4..));
+    let (scheme, value) = match glued_ssws {
+        Some(token) if !token.starts_with(' ') && !token.is_empty() => ("SSWS", token.trim()),
+        _ => (scheme, value),
+    };
     if scheme.eq_ignore_ascii_case("SSWS") {
         use subtle::ConstantTimeEq;
         return if bool::from(value.as_bytes().ct_eq(st.token.as_bytes())) {
