@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{Criterion, Throughput};
+use okta_management::decode::Lenient;
 use okta_management::mock::MockOrg;
 use okta_management::types::{Application, Group, LogEvent, Policy, User};
 use serde::de::DeserializeOwned;
@@ -103,10 +104,8 @@ fn page_from_examples(spec: &Yaml, operation: &str, count: usize, sorted: bool) 
     for example in media.get("examples").and_then(Yaml::as_mapping).into_iter().flat_map(|e| e.values()) {
         examples.extend(resolve(example).get("value").cloned());
     }
-    let items: Vec<Yaml> = examples
-        .into_iter()
-        .flat_map(|e| if let Yaml::Sequence(items) = e { items } else { vec![e] })
-        .collect();
+    let items: Vec<Yaml> =
+        examples.into_iter().flat_map(|e| if let Yaml::Sequence(items) = e { items } else { vec![e] }).collect();
     if items.is_empty() {
         return Err(format!("{operation} has no example").into());
     }
@@ -166,9 +165,26 @@ fn group<'a>(c: &'a mut Criterion, name: &str, bytes: usize) -> criterion::Bench
     group
 }
 
-fn bench_page<T: DeserializeOwned>(c: &mut Criterion, name: &str, body: &[u8]) {
+fn bench_page<T: DeserializeOwned + Lenient>(c: &mut Criterion, name: &str, body: &[u8]) {
     let models = if plain() { "plain_structs" } else { "lossless" };
     let mut group = group(c, name, body.len());
+    // What a listing does with each page: the runtime's decode (lenient, with its context). Not for the plain
+    // build, whose models decode leniently only through a `Value`.
+    if !plain() {
+        let headers = reqwest::header::HeaderMap::new();
+        group.bench_function("sdk_decode_model", |b| {
+            b.iter(|| {
+                okta_management::decode::model::<Vec<T>>(
+                    "list",
+                    reqwest::StatusCode::OK,
+                    &headers,
+                    black_box(body),
+                    okta_management::decode::Decoding::Lenient,
+                )
+                .map(|v| v.len())
+            })
+        });
+    }
     group.bench_function(models, |b| b.iter(|| serde_json::from_slice::<Vec<T>>(black_box(body)).map(|v| v.len())));
     // The body checked as UTF-8 once, then read as text (serde_json then checks no string on its own): the runtime's way.
     group.bench_function(format!("{models}_utf8_once"), |b| {

@@ -6,7 +6,7 @@ use serde::de::{MapAccess, SeqAccess};
 use serde_json::{Map, Number, Value};
 
 use crate::context;
-use crate::lenient::{Lenient, Outcome, Seed, Site, collect_map, collect_seq, to_values};
+use crate::lenient::{Landed, Lenient, Outcome, PlaceSeed, Push, Seed, Site, collect_map, collect_seq, to_values};
 
 impl Lenient for String {
     const EXPECTED: &'static str = "string";
@@ -190,16 +190,14 @@ impl<T: Lenient> Lenient for Vec<T> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         loop {
             let inside = context::enter_index(items.len());
-            let element = seq.next_element_seed(Seed::<T>::new(site, false))?;
+            // Each element is decoded at the end of the array (a model in place, not moved there).
+            let element = seq.next_element_seed(PlaceSeed::<T, _>::new(Push(&mut items), site, false))?;
             drop(inside);
             let (bad, found) = match element {
                 None => return Ok(Outcome::Value(items)),
-                Some(Outcome::Value(item)) => {
-                    items.push(item);
-                    continue;
-                }
-                Some(Outcome::Null) => (Value::Null, "null"),
-                Some(Outcome::Mismatch { raw, found, .. }) => (raw, found),
+                Some(Landed::Stored) => continue,
+                Some(Landed::Null) => (Value::Null, "null"),
+                Some(Landed::Mismatch { raw, found, .. }) => (raw, found),
             };
             let mut raw = to_values::<T, A::Error>(&items)?;
             raw.push(bad);

@@ -103,6 +103,87 @@ pub trait Lenient: Sized + Serialize {
     fn from_seq<'de, A: SeqAccess<'de>>(seq: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
         Ok(Outcome::mismatch(Value::Array(collect_seq(seq)?)))
     }
+    /// From an object, into `place`. A model decodes right there ([`crate::object!`] overrides this), so a large
+    /// model is not moved through every layer of the decode (a user with its `_links` is several kilobytes).
+    fn map_into<'de, A: MapAccess<'de>, P: Place<Self>>(place: P, map: A, site: Site<'_>) -> Result<Landed, A::Error> {
+        Ok(place.land(Self::from_map(map, site)?))
+    }
+}
+
+/// Where a decoded value goes: a model field ([`crate::Slot`]) or the end of an array.
+pub trait Place<T> {
+    /// Stores a decoded value.
+    fn put(self, value: T);
+    /// Stores `T::default()` and gives it to be filled in place.
+    fn fresh<'p>(self) -> &'p mut T
+    where
+        Self: 'p,
+        T: Default;
+    /// Stores the value of `outcome`, if it has one; says what happened.
+    fn land(self, outcome: Outcome<T>) -> Landed
+    where
+        Self: Sized,
+    {
+        match outcome {
+            Outcome::Value(value) => {
+                self.put(value);
+                Landed::Stored
+            }
+            Outcome::Null => Landed::Null,
+            Outcome::Mismatch { raw, expected, found } => Landed::Mismatch { raw, expected, found },
+        }
+    }
+}
+
+/// What decoding one JSON value into a [`Place`] did: an [`Outcome`] without the value, which is where it belongs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Landed {
+    /// The value fits and is stored.
+    Stored,
+    /// `null` (stored only by a type that holds `null` itself).
+    Null,
+    /// The value does not fit; kept as it came (nothing stored).
+    Mismatch {
+        /// The value, untouched.
+        raw: Value,
+        /// What the type expects.
+        expected: &'static str,
+        /// What came instead.
+        found: &'static str,
+    },
+}
+
+/// The end of an array, as a [`Place`].
+pub struct Push<'a, T>(pub &'a mut Vec<T>);
+
+impl<T> Place<T> for Push<'_, T> {
+    fn put(self, value: T) {
+        self.0.push(value);
+    }
+    fn fresh<'p>(self) -> &'p mut T
+    where
+        Self: 'p,
+        T: Default,
+    {
+        let items = self.0;
+        items.push(T::default());
+        let last = items.len() - 1;
+        &mut items[last]
+    }
+}
+
+/// An optional value, as a [`Place`] (what [`Seed`] decodes into before handing the value over).
+impl<T> Place<T> for &mut Option<T> {
+    fn put(self, value: T) {
+        *self = Some(value);
+    }
+    fn fresh<'p>(self) -> &'p mut T
+    where
+        Self: 'p,
+        T: Default,
+    {
+        self.insert(T::default())
+    }
 }
 
 /// The rest of an object, as JSON.
@@ -144,78 +225,143 @@ impl<'a, T> Seed<'a, T> {
 impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<'_, T> {
     type Value = Outcome<T>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<T>, D::Error> {
+        let mut value = None;
+        let landed = PlaceSeed::<T, _>::new(&mut value, self.site, self.takes_null).deserialize(deserializer)?;
+        Ok(match (landed, value) {
+            (Landed::Stored, Some(value)) => Outcome::Value(value),
+            (Landed::Mismatch { raw, expected, found }, _) => Outcome::Mismatch { raw, expected, found },
+            _ => Outcome::Null,
+        })
+    }
+}
+
+/// Decodes one JSON value as `T` leniently into a [`Place`] (a model field, the end of an array): a model is
+/// decoded right there. As [`Seed`] otherwise.
+pub struct PlaceSeed<'a, T, P> {
+    place: P,
+    site: Site<'a>,
+    takes_null: bool,
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<'a, T, P: Place<T>> PlaceSeed<'a, T, P> {
+    /// The seed of a value at `site` going to `place`; `takes_null` when `null` fits there.
+    pub fn new(place: P, site: Site<'a>, takes_null: bool) -> Self {
+        PlaceSeed { place, site, takes_null, kind: PhantomData }
+    }
+
+    /// Stores a scalar that fits, or keeps it as it came.
+    fn scalar<E: serde::de::Error>(self, decoded: Option<T>, raw: impl FnOnce() -> Value) -> Result<Landed, E>
+    where
+        T: Lenient,
+    {
+        let (site, takes_null) = (self.site, self.takes_null);
+        let landed = match decoded {
+            Some(value) => {
+                self.place.put(value);
+                Landed::Stored
+            }
+            None => mismatch::<T>(raw()),
+        };
+        finish::<T, E>(site, takes_null, landed)
+    }
+}
+
+impl<'de, T: Lenient, P: Place<T>> DeserializeSeed<'de> for PlaceSeed<'_, T, P> {
+    type Value = Landed;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Landed, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<T: Lenient> Seed<'_, T> {
-    /// The outcome, or the error the context asks for when the value does not fit.
-    fn finish<E: serde::de::Error>(&self, outcome: Outcome<T>) -> Result<Outcome<T>, E> {
-        let found = match &outcome {
-            Outcome::Mismatch { found, .. } => *found,
-            Outcome::Null if !self.takes_null => "null",
-            _ => return Ok(outcome),
-        };
-        if context::fails_now() {
-            let Site { owner, member } = self.site;
-            let member = crate::printable(member);
-            return Err(E::custom(format_args!("`{owner}.{member}`: expected {}, found {found}", T::EXPECTED)));
-        }
-        Ok(outcome)
-    }
+fn mismatch<T: Lenient>(raw: Value) -> Landed {
+    let found = kind_of(&raw);
+    Landed::Mismatch { raw, expected: T::EXPECTED, found }
 }
 
-fn number<T: Lenient>(decoded: Option<T>, raw: impl Into<Number>) -> Outcome<T> {
-    decoded.map_or_else(|| Outcome::mismatch(Value::Number(raw.into())), Outcome::Value)
+/// What landed, or the error the context asks for when the value does not fit.
+fn finish<T: Lenient, E: serde::de::Error>(site: Site<'_>, takes_null: bool, landed: Landed) -> Result<Landed, E> {
+    let found = match &landed {
+        Landed::Mismatch { found, .. } => *found,
+        Landed::Null if !takes_null => "null",
+        _ => return Ok(landed),
+    };
+    if context::fails_now() {
+        let Site { owner, member } = site;
+        let member = crate::printable(member);
+        return Err(E::custom(format_args!("`{owner}.{member}`: expected {}, found {found}", T::EXPECTED)));
+    }
+    Ok(landed)
 }
 
 /// Takes whatever kind of value comes and asks `T` whether it fits.
-impl<'de, T: Lenient> Visitor<'de> for Seed<'_, T> {
-    type Value = Outcome<T>;
+impl<'de, T: Lenient, P: Place<T>> Visitor<'de> for PlaceSeed<'_, T, P> {
+    type Value = Landed;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(T::EXPECTED)
     }
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Outcome<T>, E> {
-        self.finish(T::from_bool(v).map_or_else(|| Outcome::mismatch(Value::Bool(v)), Outcome::Value))
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Landed, E> {
+        self.scalar(T::from_bool(v), || Value::Bool(v))
     }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Outcome<T>, E> {
-        self.finish(number(T::from_i64(v), v))
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Landed, E> {
+        self.scalar(T::from_i64(v), || Value::Number(v.into()))
     }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Outcome<T>, E> {
-        self.finish(number(T::from_u64(v), v))
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Landed, E> {
+        self.scalar(T::from_u64(v), || Value::Number(v.into()))
     }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Outcome<T>, E> {
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Landed, E> {
         match T::from_f64(v) {
-            Some(decoded) => Ok(Outcome::Value(decoded)),
+            Some(decoded) => {
+                self.place.put(decoded);
+                Ok(Landed::Stored)
+            }
             None => {
                 let raw = Number::from_f64(v).ok_or_else(|| E::custom("a number JSON cannot hold"))?;
-                self.finish(Outcome::mismatch(Value::Number(raw)))
+                finish::<T, E>(self.site, self.takes_null, mismatch::<T>(Value::Number(raw)))
             }
         }
     }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Outcome<T>, E> {
-        self.finish(T::from_str(v).map_or_else(|| Outcome::mismatch(Value::String(v.to_owned())), Outcome::Value))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Landed, E> {
+        self.scalar(T::from_str(v), || Value::String(v.to_owned()))
     }
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Outcome<T>, E> {
-        self.finish(T::from_string(v).map_or_else(|v| Outcome::mismatch(Value::String(v)), Outcome::Value))
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Landed, E> {
+        let (site, takes_null) = (self.site, self.takes_null);
+        let landed = match T::from_string(v) {
+            Ok(value) => {
+                self.place.put(value);
+                Landed::Stored
+            }
+            Err(v) => mismatch::<T>(Value::String(v)),
+        };
+        finish::<T, E>(site, takes_null, landed)
     }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Outcome<T>, E> {
-        self.finish(T::from_null().map_or(Outcome::Null, Outcome::Value))
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Landed, E> {
+        let (site, takes_null) = (self.site, self.takes_null);
+        let landed = match T::from_null() {
+            Some(value) => {
+                self.place.put(value);
+                Landed::Stored
+            }
+            None => Landed::Null,
+        };
+        finish::<T, E>(site, takes_null, landed)
     }
-    fn visit_none<E: serde::de::Error>(self) -> Result<Outcome<T>, E> {
+    fn visit_none<E: serde::de::Error>(self) -> Result<Landed, E> {
         self.visit_unit()
     }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<T>, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Landed, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Outcome<T>, A::Error> {
-        let outcome = T::from_map(map, self.site)?;
-        self.finish(outcome)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Landed, A::Error> {
+        let (site, takes_null) = (self.site, self.takes_null);
+        let landed = T::map_into(self.place, map, site)?;
+        finish::<T, A::Error>(site, takes_null, landed)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Outcome<T>, A::Error> {
-        let outcome = T::from_seq(seq, self.site)?;
-        self.finish(outcome)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Landed, A::Error> {
+        let (site, takes_null) = (self.site, self.takes_null);
+        let landed = self.place.land(T::from_seq(seq, site)?);
+        finish::<T, A::Error>(site, takes_null, landed)
     }
 }
 

@@ -10,7 +10,7 @@ use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 
 use crate::context;
-use crate::lenient::{Lenient, Outcome, Seed, Site};
+use crate::lenient::{Landed, Lenient, Place, PlaceSeed, Site};
 
 /// A member name as read: borrowed from the input when it can be.
 pub type Key<'de> = Cow<'de, str>;
@@ -24,12 +24,18 @@ pub trait Object: Default {
 }
 
 /// Decodes an object into `T`, member by member, from `T::default()`.
-pub fn decode_object<'de, T: Object, A: MapAccess<'de>>(mut map: A) -> Result<T, A::Error> {
+pub fn decode_object<'de, T: Object, A: MapAccess<'de>>(map: A) -> Result<T, A::Error> {
     let mut out = T::default();
+    decode_members(&mut out, map)?;
+    Ok(out)
+}
+
+/// Decodes an object's members into `out` (a fresh `T::default()`), in place.
+pub fn decode_members<'de, T: Object, A: MapAccess<'de>>(out: &mut T, mut map: A) -> Result<(), A::Error> {
     while let Some(key) = map.next_key_seed(KeySeed)? {
         out.member(key, &mut map)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// What a model field is: `Option<T>`, a tri-state field, or a required value. It takes a decoded value, may keep
@@ -41,6 +47,10 @@ pub trait Slot {
     const TAKES_NULL: bool;
     /// Stores a decoded value.
     fn put(&mut self, value: Self::Item);
+    /// Stores `Item::default()` and gives it to be decoded into in place.
+    fn fresh(&mut self) -> &mut Self::Item
+    where
+        Self::Item: Default;
     /// Stores `null` (called only when [`Slot::TAKES_NULL`]).
     fn put_null(&mut self) {}
     /// Whether the field holds something to write (a value or `null`).
@@ -56,6 +66,12 @@ impl<T: Lenient> Slot for Option<T> {
     const TAKES_NULL: bool = false;
     fn put(&mut self, value: T) {
         *self = Some(value);
+    }
+    fn fresh(&mut self) -> &mut T
+    where
+        T: Default,
+    {
+        self.insert(T::default())
     }
     fn is_present(&self) -> bool {
         self.is_some()
@@ -79,6 +95,10 @@ impl<T: Lenient> Slot for Vec<T> {
     fn put(&mut self, value: Vec<T>) {
         *self = value;
     }
+    fn fresh(&mut self) -> &mut Vec<T> {
+        Vec::clear(self);
+        self
+    }
     fn is_present(&self) -> bool {
         !self.is_empty()
     }
@@ -101,19 +121,16 @@ pub fn member<'de, S: Slot, A: MapAccess<'de>>(
 ) -> Result<(), A::Error> {
     let site = Site { owner, member: &key };
     let inside = context::enter_key(&key);
-    let outcome = map.next_value_seed(Seed::<S::Item>::new(site, S::TAKES_NULL))?;
+    let landed = map.next_value_seed(PlaceSeed::<S::Item, _>::new(InSlot(slot), site, S::TAKES_NULL))?;
     drop(inside);
-    let kept_aside = match outcome {
-        Outcome::Value(value) => {
-            slot.put(value);
-            None
-        }
-        Outcome::Null if S::TAKES_NULL => {
+    let kept_aside = match landed {
+        Landed::Stored => None,
+        Landed::Null if S::TAKES_NULL => {
             slot.put_null();
             None
         }
-        Outcome::Null => Some((Value::Null, S::Item::EXPECTED, "null")),
-        Outcome::Mismatch { raw, expected, found } => Some((raw, expected, found)),
+        Landed::Null => Some((Value::Null, S::Item::EXPECTED, "null")),
+        Landed::Mismatch { raw, expected, found } => Some((raw, expected, found)),
     };
     // A member given twice: the last one wins, as in every JSON reader that keeps one (so a value kept aside
     // earlier, or decoded earlier, does not outlive it).
@@ -127,6 +144,22 @@ pub fn member<'de, S: Slot, A: MapAccess<'de>>(
         }
     }
     Ok(())
+}
+
+/// A model field as a [`Place`]: a decoded value goes into the [`Slot`], a model is decoded right there.
+pub struct InSlot<'a, S>(pub &'a mut S);
+
+impl<S: Slot> Place<S::Item> for InSlot<'_, S> {
+    fn put(self, value: S::Item) {
+        self.0.put(value);
+    }
+    fn fresh<'p>(self) -> &'p mut S::Item
+    where
+        Self: 'p,
+        S::Item: Default,
+    {
+        self.0.fresh()
+    }
 }
 
 /// A member the model does not declare: kept in `extra`.
@@ -219,6 +252,10 @@ macro_rules! object {
             fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
                 map: A, _site: $crate::Site<'_>) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
                 $crate::decode_object(map).map($crate::Outcome::Value)
+            }
+            fn map_into<'de, A: $crate::serde::de::MapAccess<'de>, P: $crate::Place<Self>>(
+                place: P, map: A, _site: $crate::Site<'_>) -> ::std::result::Result<$crate::Landed, A::Error> {
+                $crate::decode_members(place.fresh(), map).map(|()| $crate::Landed::Stored)
             }
         }
 

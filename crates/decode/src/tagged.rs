@@ -10,9 +10,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
+use serde::Deserialize;
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::context;

@@ -2,9 +2,9 @@
 //! the same as the object decoded directly, wherever the discriminator is; strict errors still name the path.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use okta_management_decode::Site;
 use okta_management_decode::context::{self, Mode};
 use okta_management_decode::tagged::{self, Replay};
-use okta_management_decode::Site;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value, json};
 

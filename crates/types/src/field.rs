@@ -122,6 +122,17 @@ impl<T: okta_management_decode::Lenient> okta_management_decode::Slot for Field<
     fn put(&mut self, value: T) {
         *self = Field::Value(value);
     }
+    fn fresh(&mut self) -> &mut T
+    where
+        T: Default,
+    {
+        *self = Field::Value(T::default());
+        match self {
+            Field::Value(value) => value,
+            // Just set.
+            Field::Null | Field::Absent => unreachable!("a field set to a value holds it"),
+        }
+    }
     fn put_null(&mut self) {
         *self = Field::Null;
     }
