@@ -225,6 +225,10 @@ fn bench_known_variant<T>(
     decode: fn(&str, &str) -> Result<T, serde_json::Error>,
 ) {
     let models = if plain() { "plain_structs" } else { "lossless" };
+    if let Some(error) = items.iter().find_map(|(tag, json)| decode(tag, json).err()) {
+        println!("{models}: {name}: an item does not decode into its variant: {error}");
+        return;
+    }
     let bytes = items.iter().map(|(_, json)| json.len()).sum();
     let mut group = group(c, name, bytes);
     group.bench_function(format!("{models}_known_variant"), |b| {
@@ -245,22 +249,34 @@ fn main() -> Res<()> {
     let policies = page_from_examples(&spec, "listPolicies", 200, false)?;
     let apps_sorted = page_from_examples(&spec, "listApplications", 200, true)?;
     let policies_sorted = page_from_examples(&spec, "listPolicies", 200, true)?;
-    check_and_count::<User>("users", &users, 200)?;
-    check_and_count::<Group>("groups", &groups, 200)?;
-    check_and_count::<Application>("apps", &apps, 200)?;
-    check_and_count::<LogEvent>("log_events", &events, 200)?;
-    check_and_count::<Policy>("policies", &policies, 200)?;
-    check_and_count::<Application>("apps_sorted", &apps_sorted, 200)?;
-    check_and_count::<Policy>("policies_sorted", &policies_sorted, 200)?;
+    // The plain structs fail on some of the spec's own examples (what lossless decoding is for): such a page is
+    // reported and has no plain floor.
+    let decodes = |result: Res<()>, name: &str| match result {
+        Ok(()) => true,
+        Err(e) if plain() => {
+            println!("plain structs: {name}: the page does not decode: {e}");
+            false
+        }
+        Err(e) => panic!("{name}: {e}"),
+    };
+    let pages: [(&str, &[u8], fn(&str, &[u8], usize) -> Res<()>, fn(&mut Criterion, &str, &[u8])); 7] = [
+        ("users", &users, check_and_count::<User>, bench_page::<User>),
+        ("groups", &groups, check_and_count::<Group>, bench_page::<Group>),
+        ("apps", &apps, check_and_count::<Application>, bench_page::<Application>),
+        ("log_events", &events, check_and_count::<LogEvent>, bench_page::<LogEvent>),
+        ("policies", &policies, check_and_count::<Policy>, bench_page::<Policy>),
+        ("apps_sorted", &apps_sorted, check_and_count::<Application>, bench_page::<Application>),
+        ("policies_sorted", &policies_sorted, check_and_count::<Policy>, bench_page::<Policy>),
+    ];
+    let decoding: Vec<bool> =
+        pages.iter().map(|(name, body, check, _)| decodes(check(name, body, 200), name)).collect();
 
     let mut c = Criterion::default().configure_from_args();
-    bench_page::<User>(&mut c, "users", &users);
-    bench_page::<Group>(&mut c, "groups", &groups);
-    bench_page::<Application>(&mut c, "apps", &apps);
-    bench_page::<LogEvent>(&mut c, "log_events", &events);
-    bench_page::<Policy>(&mut c, "policies", &policies);
-    bench_page::<Application>(&mut c, "apps_sorted", &apps_sorted);
-    bench_page::<Policy>(&mut c, "policies_sorted", &policies_sorted);
+    for ((name, body, _, bench), ok) in pages.iter().zip(decoding) {
+        if ok {
+            bench(&mut c, name, body);
+        }
+    }
     let app_items = split_by_tag(&apps, Application::DISCRIMINATOR)?;
     bench_known_variant(&mut c, "apps", &app_items, Application::decode_known_variant);
     let policy_items = split_by_tag(&policies, Policy::DISCRIMINATOR)?;

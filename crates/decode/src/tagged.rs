@@ -172,7 +172,11 @@ impl<'de> Visitor<'de> for HeldVisitor {
             return Ok(Held::Value(Value::Object(Map::new())));
         };
         if key == raw_value_token() {
-            return map.next_value_seed(TextSeed);
+            // The text: borrowed when the input lends it, else parsed into a value.
+            return match map.next_value_seed(KeySeed)? {
+                Cow::Borrowed(text) => Ok(Held::Json(text)),
+                Cow::Owned(text) => serde_json::from_str(&text).map(Held::Value).map_err(serde::de::Error::custom),
+            };
         }
         let mut object = Map::new();
         object.insert(key.into_owned(), map.next_value()?);
@@ -212,29 +216,6 @@ impl<'de> Visitor<'de> for HeldVisitor {
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Held<'de>, A::Error> {
         crate::lenient::collect_seq(seq).map(|items| Held::Value(Value::Array(items)))
-    }
-}
-
-/// The text serde_json hands over: borrowed when the input lends it, else parsed into a value.
-struct TextSeed;
-
-impl<'de> DeserializeSeed<'de> for TextSeed {
-    type Value = Held<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Held<'de>, D::Error> {
-        deserializer.deserialize_str(TextSeed)
-    }
-}
-
-impl<'de> Visitor<'de> for TextSeed {
-    type Value = Held<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value's text")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Held<'de>, E> {
-        Ok(Held::Json(v))
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Held<'de>, E> {
-        serde_json::from_str(v).map(Held::Value).map_err(E::custom)
     }
 }
 

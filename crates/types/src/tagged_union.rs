@@ -119,9 +119,15 @@ macro_rules! tagged_union {
                 map: A, site: $crate::tagged_union::Site<'_>) -> ::std::result::Result<$crate::tagged_union::Outcome<Self>, A::Error> {
                 Self::decode(map, site).map($crate::tagged_union::Outcome::Value)
             }
+            fn map_into<'de, A: ::serde::de::MapAccess<'de>, P: $crate::tagged_union::Place<Self>>(
+                place: P, map: A, site: $crate::tagged_union::Site<'_>) -> ::std::result::Result<$crate::tagged_union::Landed, A::Error> {
+                // Straight into its place (a union is as large as its largest variant: no `Outcome` in between).
+                place.put(Self::decode(map, site)?);
+                Ok($crate::tagged_union::Landed::Stored)
+            }
         }
     };
 }
 
 #[doc(hidden)]
-pub use okta_management_decode::{Lenient, Outcome, Site, tagged};
+pub use okta_management_decode::{Landed, Lenient, Outcome, Place, Site, tagged};
