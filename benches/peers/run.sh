@@ -11,7 +11,8 @@
 # same for all clients. The peers' SDKs are installed outside the repo, in $PEERS_DIR (default /tmp/peers), unless
 # already there; a peer that cannot be installed or run is reported, with its figures from last_measured.tsv if any.
 #
-# Env: CARGO_TARGET_DIR (default /tmp/peer-target), PEERS_DIR (/tmp/peers), RUNS (5), USERS (20000).
+# Env: CARGO_TARGET_DIR (default /tmp/peer-target), PEERS_DIR (/tmp/peers), RUNS (5), USERS (20000), NO_BUILD (set:
+# use the examples already built there).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,9 +34,11 @@ trap cleanup EXIT
 say() { echo "$*" >&2; }
 
 # --- build ours -------------------------------------------------------------------------------------------------
-say "== building examples (release) into $TARGET"
-(cd "$ROOT" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$TARGET" \
-  cargo build --release --features mock --example mock_org --example list_users)
+if [ -z "${NO_BUILD:-}" ]; then
+  say "== building examples (release) into $TARGET"
+  (cd "$ROOT" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$TARGET" \
+    cargo build --release --features mock --example mock_org --example list_users)
+fi
 
 # --- set up peers (outside the repo) ----------------------------------------------------------------------------
 declare -A CMD NOTE
