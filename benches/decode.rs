@@ -259,7 +259,9 @@ fn main() -> Res<()> {
         }
         Err(e) => panic!("{name}: {e}"),
     };
-    let pages: [(&str, &[u8], fn(&str, &[u8], usize) -> Res<()>, fn(&mut Criterion, &str, &[u8])); 7] = [
+    /// A page: its name, its body, how it is checked and how it is timed.
+    type Page<'a> = (&'a str, &'a [u8], fn(&str, &[u8], usize) -> Res<()>, fn(&mut Criterion, &str, &[u8]));
+    let pages: [Page<'_>; 7] = [
         ("users", &users, check_and_count::<User>, bench_page::<User>),
         ("groups", &groups, check_and_count::<Group>, bench_page::<Group>),
         ("apps", &apps, check_and_count::<Application>, bench_page::<Application>),

@@ -167,8 +167,10 @@ impl<T> Place<T> for Push<'_, T> {
     {
         let items = self.0;
         items.push(T::default());
-        let last = items.len() - 1;
-        &mut items[last]
+        match items.last_mut() {
+            Some(last) => last,
+            None => unreachable!("an element was pushed just above"),
+        }
     }
 }
 
