@@ -280,9 +280,13 @@ fn main() -> Res<()> {
         }
     }
     let app_items = split_by_tag(&apps, Application::DISCRIMINATOR)?;
-    bench_known_variant(&mut c, "apps", &app_items, Application::decode_known_variant);
+    bench_known_variant(&mut c, "apps", &app_items, |tag, json| {
+        Application::decode_known_variant(tag, &mut serde_json::Deserializer::from_str(json))
+    });
     let policy_items = split_by_tag(&policies, Policy::DISCRIMINATOR)?;
-    bench_known_variant(&mut c, "policies", &policy_items, Policy::decode_known_variant);
+    bench_known_variant(&mut c, "policies", &policy_items, |tag, json| {
+        Policy::decode_known_variant(tag, &mut serde_json::Deserializer::from_str(json))
+    });
     c.final_summary();
     Ok(())
 }

@@ -55,20 +55,24 @@ macro_rules! tagged_union {
                 Self::decode(object, site)
             }
 
-            /// The floor of `benches/decode.rs`: one object's JSON decoded straight into the variant `tag` names, as if
-            /// the discriminator were known before reading (what no decoder can do; the benchmark's lower bound).
+            /// The floor of `benches/decode.rs`: one object decoded straight into the variant `tag` names, as if the
+            /// discriminator were known before reading (what no decoder can do; the benchmark's lower bound).
+            /// Generic, so that only a caller compiles it.
             #[doc(hidden)]
-            pub fn decode_known_variant(tag: &str, json: &str) -> ::std::result::Result<Self, ::serde_json::Error> {
+            pub fn decode_known_variant<'de, D: ::serde::Deserializer<'de>>(
+                tag: &str,
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
                 match tag {
                     $(
-                        $($value)|+ => ::serde_json::from_str(json).map(Self::$variant),
+                        $($value)|+ => <$ty as ::serde::Deserialize>::deserialize(deserializer).map(Self::$variant),
                     )*
                     _ => {
                         $(
-                            return ::serde_json::from_str(json).map(Self::$fallback);
+                            return <$fallback_ty as ::serde::Deserialize>::deserialize(deserializer).map(Self::$fallback);
                         )?
                         #[allow(unreachable_code)]
-                        ::serde_json::from_str(json).map(Self::Unknown)
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Unknown)
                     }
                 }
             }
