@@ -44,17 +44,6 @@ macro_rules! tagged_union {
         }
 
         impl $name {
-            /// Decodes an object by its discriminator: what no variant takes is `Unknown`, whole; an error only when the
-            /// decode fails on a value inside that does not fit (strict mode).
-            #[doc(hidden)]
-            pub fn from_object(
-                object: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            ) -> ::std::result::Result<Self, ::serde_json::Error> {
-                let object = ::serde::de::value::MapDeserializer::new(object.into_iter());
-                let site = $crate::tagged_union::Site { owner: ::std::stringify!($name), member: "(top level)" };
-                Self::decode(object, site)
-            }
-
             /// The floor of `benches/decode.rs`: one object decoded straight into the variant `tag` names, as if the
             /// discriminator were known before reading (what no decoder can do; the benchmark's lower bound).
             /// Generic, so that only a caller compiles it.
