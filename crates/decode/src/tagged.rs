@@ -37,7 +37,10 @@ pub struct Replay<'de, A> {
 }
 
 /// Reads members until `tag`'s: gives the discriminator (when it is a string) and the whole object, to decode.
-pub fn until_tag<'de, A: MapAccess<'de>>(mut map: A, tag: &str) -> Result<(Option<String>, Replay<'de, A>), A::Error> {
+pub fn until_tag<'de, A: MapAccess<'de>>(
+    mut map: A,
+    tag: &str,
+) -> Result<(Option<Cow<'de, str>>, Replay<'de, A>), A::Error> {
     // Strict mode's error must carry no position of a held member's own text (its path is kept by the context).
     let as_value = context::keeps_path();
     let mut held = Vec::new();
@@ -45,8 +48,8 @@ pub fn until_tag<'de, A: MapAccess<'de>>(mut map: A, tag: &str) -> Result<(Optio
         let value = if as_value { Held::Value(map.next_value()?) } else { map.next_value_seed(HeldSeed)? };
         if key == tag {
             let found = match &value {
-                Held::Json(json) => serde_json::from_str::<String>(json).ok(),
-                Held::Value(value) => value.as_str().map(str::to_owned),
+                Held::Json(json) => tag_text(json),
+                Held::Value(value) => value.as_str().map(|text| Cow::Owned(text.to_owned())),
             };
             held.push((key, value));
             return Ok((found, Replay { held: held.into_iter(), value: None, rest: Some(map) }));
@@ -54,6 +57,14 @@ pub fn until_tag<'de, A: MapAccess<'de>>(mut map: A, tag: &str) -> Result<(Optio
         held.push((key, value));
     }
     Ok((None, Replay { held: held.into_iter(), value: None, rest: None }))
+}
+
+/// The discriminator's value from its JSON text: borrowed when it is a string with no escape (as Okta's are).
+fn tag_text(json: &str) -> Option<Cow<'_, str>> {
+    match json.strip_prefix('"').and_then(|rest| rest.strip_suffix('"')) {
+        Some(text) if !text.contains('\\') => Some(Cow::Borrowed(text)),
+        _ => serde_json::from_str::<String>(json).ok().map(Cow::Owned),
+    }
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
@@ -225,6 +236,14 @@ mod tests {
 
     fn held(json: &str) -> Held<'_> {
         HeldSeed.deserialize(&mut serde_json::Deserializer::from_str(json)).unwrap_or(Held::Value(Value::Null))
+    }
+
+    #[test]
+    fn a_discriminator_is_borrowed_unless_it_has_an_escape() {
+        assert!(matches!(tag_text(r#""SAML_2_0""#), Some(Cow::Borrowed("SAML_2_0"))));
+        assert_eq!(tag_text(r#""A\u0042""#).as_deref(), Some("AB"));
+        assert_eq!(tag_text("7"), None);
+        assert_eq!(tag_text("null"), None);
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl<'de> serde::Deserialize<'de> for App {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<App, A::Error> {
                 let site = Site { owner: "App", member: "(top level)" };
-                let (tag, object): (Option<String>, Replay<A>) = tagged::until_tag(map, "kind")?;
+                let (tag, object): (Option<std::borrow::Cow<str>>, Replay<A>) = tagged::until_tag(map, "kind")?;
                 match tag.as_deref() {
                     Some("SAML") => Ok(tagged::variant::<Saml, _>(object, site)?.map_or_else(App::Unknown, App::Saml)),
                     _ => Ok(App::Unknown(tagged::keep(object)?)),
