@@ -36,11 +36,11 @@ pub struct Replay<'de, A> {
     rest: Option<A>,
 }
 
+/// The discriminator (when it is a string) and the whole object, to decode.
+pub type Discriminated<'de, A> = (Option<Cow<'de, str>>, Replay<'de, A>);
+
 /// Reads members until `tag`'s: gives the discriminator (when it is a string) and the whole object, to decode.
-pub fn until_tag<'de, A: MapAccess<'de>>(
-    mut map: A,
-    tag: &str,
-) -> Result<(Option<Cow<'de, str>>, Replay<'de, A>), A::Error> {
+pub fn until_tag<'de, A: MapAccess<'de>>(mut map: A, tag: &str) -> Result<Discriminated<'de, A>, A::Error> {
     // Strict mode's error must carry no position of a held member's own text (its path is kept by the context).
     let as_value = context::keeps_path();
     let mut held = Vec::new();
