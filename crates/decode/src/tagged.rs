@@ -105,8 +105,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
         held.map_err(<A::Error as serde::de::Error>::custom)
     }
 
+    /// Known only once the object's end has been read (all its members are then held).
     fn size_hint(&self) -> Option<usize> {
-        Some(self.held.len())
+        self.rest.is_none().then(|| self.held.len())
     }
 }
 

@@ -370,15 +370,10 @@ pub(crate) fn authorize(
     need: &str,
 ) -> Result<(), ApiError> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let (scheme, value) = auth.split_once(' ').unwrap_or((auth, ""));
-    let value = value.trim();
-    // The official Python SDK (3.x) sends `SSWS<token>` with no space: an org takes it, so the mock does too.
-    let glued_ssws = auth.get(..4).filter(|s| s.eq_ignore_ascii_case("SSWS")).and_then(|_| auth.get(4..));
-    let (scheme, value) = match glued_ssws {
-        Some(token) if !token.starts_with(' ') && !token.is_empty() => ("SSWS", token.trim()),
-        _ => (scheme, value),
-    };
-    if scheme.eq_ignore_ascii_case("SSWS") {
+    // SSWS with or without a space before the token: the official Python SDK (3.x) sends `SSWS<token>`, and it is
+    // used against real orgs (the mock assumes they take it; not checked against one here).
+    if let Some(value) = auth.get(..4).filter(|s| s.eq_ignore_ascii_case("SSWS")).and_then(|_| auth.get(4..)) {
+        let value = value.trim();
         use subtle::ConstantTimeEq;
         return if bool::from(value.as_bytes().ct_eq(st.token.as_bytes())) {
             Ok(())
@@ -386,6 +381,8 @@ pub(crate) fn authorize(
             Err(ApiError::invalid_token())
         };
     }
+    let (scheme, value) = auth.split_once(' ').unwrap_or((auth, ""));
+    let value = value.trim();
     let is_dpop = scheme.eq_ignore_ascii_case("DPoP");
     if !is_dpop && !scheme.eq_ignore_ascii_case("Bearer") || value.is_empty() {
         return Err(ApiError::invalid_token());
