@@ -3,6 +3,7 @@
 use crate::auth::Authenticator;
 use crate::config::{AuthorizationMode, Config, ConfigBuilder, ConfigLoader};
 use crate::error::Error;
+use crate::rate_limit::RateLimitPolicy;
 use crate::retry::RetryPolicy;
 use crate::secret::SecretString;
 use crate::transport::Runtime;
@@ -33,7 +34,7 @@ impl Client {
 
     /// A client from an already loaded configuration.
     pub fn from_config(config: Config) -> Result<Self, Error> {
-        build_client(&config, None, None)
+        build_client(&config, None, None, None)
     }
 
     /// The org's base URL, e.g. `https://example.okta.com`.
@@ -55,6 +56,7 @@ pub struct ClientBuilder {
     environment: Option<ConfigLoader>,
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    rate_limit: Option<RateLimitPolicy>,
 }
 
 impl ClientBuilder {
@@ -159,6 +161,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Caps the requests in flight of this client and its clones (`okta.client.rateLimit.maxConcurrency`); further
+    /// requests wait for a slot. Okta's org-wide concurrency limit (75 by default) is shared by every integration.
+    pub fn max_concurrency(mut self, max: usize) -> Self {
+        self.config = self.config.max_concurrency(max);
+        self
+    }
+
+    /// The share of each rate-limit bucket this client may use, in percent (`okta.client.rateLimit.maxCapacity`,
+    /// default 100): requests are paced to leave the rest to other integrations.
+    pub fn max_capacity_percent(mut self, percent: u8) -> Self {
+        self.config = self.config.max_capacity_percent(percent);
+        self
+    }
+
+    /// The whole rate-limit policy (pacing, capacity share, concurrency cap); replaces what the configuration
+    /// says of those.
+    pub fn rate_limit_policy(mut self, policy: RateLimitPolicy) -> Self {
+        self.rate_limit = Some(policy);
+        self
+    }
+
     /// Fails a response on a value that does not fit the spec's type (an error naming its JSON path), instead of
     /// keeping it in the model's `extra` map and logging a warning (the default; `okta.client.strictDecoding`).
     pub fn strict_decoding(mut self, strict: bool) -> Self {
@@ -191,7 +214,7 @@ impl ClientBuilder {
             Some(loader) => loader.code(self.config).load()?,
             None => self.config.build()?,
         };
-        build_client(&config, self.http, self.retry)
+        build_client(&config, self.http, self.retry, self.rate_limit)
     }
 }
 
@@ -214,7 +237,12 @@ pub fn user_agent(suffix: Option<&str>) -> String {
     agent
 }
 
-fn build_client(config: &Config, http: Option<reqwest::Client>, retry: Option<RetryPolicy>) -> Result<Client, Error> {
+fn build_client(
+    config: &Config,
+    http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+    rate_limit: Option<RateLimitPolicy>,
+) -> Result<Client, Error> {
     let http = match http {
         Some(http) => http,
         None => {
@@ -242,6 +270,8 @@ fn build_client(config: &Config, http: Option<reqwest::Client>, retry: Option<Re
     let auth = Authenticator::new(config, http.clone())?;
     let base = config.org_url().as_str().trim_end_matches('/').to_string();
     let decoding = crate::decode::Decoding::strict(config.strict_decoding());
-    let runtime = Arc::new(Runtime { auth, retry, decoding });
+    let rate_limit = rate_limit.unwrap_or_else(|| config.rate_limit_policy());
+    let rate_limiter = crate::rate_limit::RateLimiter::new(rate_limit, retry.rate_limit_jitter);
+    let runtime = Arc::new(Runtime { auth, retry, rate_limiter, decoding });
     Ok(Client { api: crate::generated::Client::new_with_client(&base, http, runtime) })
 }

@@ -54,7 +54,7 @@ pub mod builders {
     pub use crate::generated::builder::*;
 }
 
-pub use okta_management_runtime::{auth, config, credentials, decode, error, query, retry, secret};
+pub use okta_management_runtime::{auth, config, credentials, decode, error, query, rate_limit, retry, secret};
 
 pub use okta_management_hooks as hooks;
 /// The mock Okta org (feature `mock`): the `okta-management-mock` crate.

@@ -6,6 +6,7 @@ use crate::auth::Authenticator;
 use crate::decode::Decoding;
 use crate::error::Error;
 use crate::generated;
+use crate::rate_limit::RateLimiter;
 use crate::retry::RetryPolicy;
 use crate::{ByteStream, Response};
 use okta_management_types::Lenient;
@@ -20,6 +21,8 @@ use tracing::Instrument;
 pub struct Runtime {
     pub(crate) auth: Authenticator,
     pub(crate) retry: RetryPolicy,
+    /// Per-bucket pacing and the cap on requests in flight, shared by every clone of the client.
+    pub(crate) rate_limiter: RateLimiter,
     /// Lenient or strict; every response carries it in its extensions to whatever decodes it.
     pub(crate) decoding: Decoding,
 }
@@ -29,6 +32,7 @@ impl std::fmt::Debug for Runtime {
         f.debug_struct("Runtime")
             .field("auth", &self.auth)
             .field("retry", &self.retry)
+            .field("rate_limit", self.rate_limiter.policy())
             .field("decoding", &self.decoding)
             .finish()
     }
@@ -109,18 +113,40 @@ pub(crate) async fn empty(request: Built<'_>, operation: &'static str) -> Result
 #[allow(dead_code)]
 pub(crate) async fn bytes(request: Built<'_>, operation: &'static str) -> Result<Response<ByteStream>, Error> {
     let (client, request) = request?;
-    let mut response = send(client, request, operation).await?;
+    let mut response = send_streaming(client, request, operation).await?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     Ok(Response::new(status, headers, ByteStream::from_response(response)))
 }
 
-/// Sends one operation's request through retry and auth; error statuses become [`Error::Api`] (and the
-/// retry layer's rate-limit/timeout errors), so `Ok` is always a success (1xx–3xx) response.
+/// Sends one operation's request through rate limiting, retry and auth; error statuses become [`Error::Api`] (and
+/// the retry layer's rate-limit/timeout errors), so `Ok` is always a success (1xx–3xx) response, whose body has
+/// been read whole inside the retry loop: a body cut off mid-way is retried like a dropped connection (for
+/// idempotent requests), so a page is never lost or yielded twice because of it.
 pub(crate) async fn send(
+    client: &generated::Client,
+    request: reqwest::Request,
+    operation: &'static str,
+) -> Result<reqwest::Response, Error> {
+    exchange(client, request, operation, true).await
+}
+
+/// [`send`] for a response whose body is handed over as it arrives (downloads): a failure while reading it is the
+/// caller's.
+#[allow(dead_code)]
+pub(crate) async fn send_streaming(
+    client: &generated::Client,
+    request: reqwest::Request,
+    operation: &'static str,
+) -> Result<reqwest::Response, Error> {
+    exchange(client, request, operation, false).await
+}
+
+async fn exchange(
     client: &generated::Client,
     mut request: reqwest::Request,
     operation: &'static str,
+    buffered: bool,
 ) -> Result<reqwest::Response, Error> {
     // progenitor adds an `api-version` header Okta does not define.
     request.headers_mut().remove("api-version");
@@ -140,9 +166,12 @@ pub(crate) async fn send(
         attempts = tracing::field::Empty,
     );
     let started = std::time::Instant::now();
+    // Okta's buckets are per endpoint: an operation is one method on one path template.
+    let bucket = operation;
     let result = async {
-        crate::retry::execute(&runtime.retry, request, |attempt| async move {
-            runtime.auth.execute(http, attempt).await.map_err(Error::from)
+        crate::retry::execute_paced(&runtime.retry, &runtime.rate_limiter, bucket, request, |attempt| async move {
+            let response = runtime.auth.execute(http, attempt).await.map_err(Error::from)?;
+            if buffered && response.status().is_success() { read_whole(response).await } else { Ok(response) }
         })
         .await
     }
@@ -160,4 +189,21 @@ pub(crate) async fn send(
     let mut response = response;
     response.extensions_mut().insert(runtime.decoding);
     Ok(response)
+}
+
+/// Reads a response's body whole and gives back an equivalent response holding it, so that a body cut off
+/// mid-way fails inside the retry loop (as [`Error::Transport`], an unknown outcome) rather than after it.
+async fn read_whole(response: reqwest::Response) -> Result<reqwest::Response, Error> {
+    use reqwest::ResponseBuilderExt;
+    let status = response.status();
+    let version = response.version();
+    let url = response.url().clone();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(Error::Transport)?;
+    let mut builder = http::Response::builder().status(status).version(version).url(url);
+    if let Some(h) = builder.headers_mut() {
+        *h = headers;
+    }
+    let rebuilt = builder.body(body).map_err(|e| Error::InvalidRequest(format!("cannot rebuild a response: {e}")))?;
+    Ok(reqwest::Response::from(rebuilt))
 }

@@ -297,22 +297,36 @@ async fn malformed_reset_and_date_headers_fall_back_to_backoff() {
     let mock = MockOrg::builder().seed_users(2).start().await.unwrap();
     // A reset far away: waiting for it would blow the 5 s budget, so success shows the fallback was used.
     mock.set_rate_limit_reset_delay(Duration::from_secs(60));
-    let client = client(&mock, fast_policy().with_max_elapsed(Duration::from_secs(5)));
+    let sdk = client(&mock, fast_policy().with_max_elapsed(Duration::from_secs(5)));
 
     mock.inject("GET /api/v1/users", Fault::RateLimitBurst(1)).unwrap();
     mock.inject("GET /api/v1/users", Fault::BrokenResetHeader).unwrap();
-    assert_eq!(client.list_users().send().await.unwrap().len(), 2);
+    assert_eq!(sdk.list_users().send().await.unwrap().len(), 2);
     assert_eq!(mock.route_count("GET /api/v1/users"), 2);
 
+    // A broken Date on the 429 of a client that has not seen the server's clock yet: nothing places the reset.
+    let fresh = client(&mock, fast_policy().with_max_elapsed(Duration::from_secs(5)));
     mock.inject("GET /api/v1/users", Fault::RateLimitBurst(1)).unwrap();
     mock.inject("GET /api/v1/users", Fault::BrokenDateHeader).unwrap();
-    assert_eq!(client.list_users().send().await.unwrap().len(), 2);
+    assert_eq!(fresh.list_users().send().await.unwrap().len(), 2);
     assert_eq!(mock.route_count("GET /api/v1/users"), 4);
 
-    // On a success response the broken headers are harmless.
+    // A client that has seen the server's clock on earlier responses places the reset without this Date: the
+    // 60 s wait is past the 5 s budget, so it is not started.
+    mock.inject("GET /api/v1/users", Fault::RateLimitBurst(1)).unwrap();
+    mock.inject("GET /api/v1/users", Fault::BrokenDateHeader).unwrap();
+    match sdk.list_users().send().await {
+        Err(Error::RateLimited { attempts: 1, .. }) => {}
+        other => panic!("expected the reset to be honoured, got {other:?}"),
+    }
+    assert_eq!(mock.route_count("GET /api/v1/users"), 5);
+
+    // On a success response the broken headers are harmless (a client that has not been told the bucket is used
+    // up for the next minute).
+    let sdk = client(&mock, fast_policy());
     mock.inject("GET /api/v1/users", Fault::BrokenDateHeader).unwrap();
     mock.inject("GET /api/v1/users", Fault::BrokenResetHeader).unwrap();
-    let page = client.list_users().pages().next().await.unwrap().unwrap();
+    let page = sdk.list_users().pages().next().await.unwrap().unwrap();
     assert_eq!(page.items.len(), 2);
     assert_eq!(page.rate_limit().reset, None);
     assert_eq!(page.rate_limit().date, None);
@@ -347,9 +361,13 @@ async fn decode_failures_are_typed_and_name_the_operation() {
         other => panic!("expected an unexpected content type error, got {other:?}"),
     }
 
+    // The body ends before its Content-Length: a GET is read again, inside the retry loop.
     mock.inject("GET /api/v1/users/{userId}", Fault::TruncatedBody).unwrap();
-    // The body ends before its Content-Length: a body read failure, reported as a transport error (with the
-    // URL; it does not carry the operation name).
+    let before = mock.route_count("GET /api/v1/users/{userId}");
+    assert_eq!(get_user(&client, &id).await.unwrap(), id);
+    assert_eq!(mock.route_count("GET /api/v1/users/{userId}"), before + 2);
+    // Cut off every time: a body read failure, reported as a transport error once the retries are spent.
+    mock.inject_times("GET /api/v1/users/{userId}", Fault::TruncatedBody, 3).unwrap();
     match get_user(&client, &id).await {
         Err(Error::Transport(e)) => assert!(e.is_body() || e.is_decode(), "{e:?}"),
         other => panic!("expected a transport error for a truncated body, got {other:?}"),

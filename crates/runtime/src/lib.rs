@@ -9,7 +9,7 @@
 //! through `okta-management`, which re-exports its modules at the same paths (`okta_management::config`, …).
 //!
 //! Modules depend only downwards, in this order (no cycles):
-//! `secret`, `excerpt`, `json_path` ← `credentials` ← `config` ← `auth` ← `error` ← `decode` ← `retry` ← `pagination`, `response`; `query`
+//! `secret`, `excerpt`, `json_path` ← `credentials` ← `config` ← `auth` ← `error` ← `decode` ← `rate_limit` ← `retry` ← `pagination`, `response`; `query`
 //! stands alone.
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
@@ -25,6 +25,7 @@ pub mod excerpt;
 pub mod json_path;
 pub mod pagination;
 pub mod query;
+pub mod rate_limit;
 pub mod response;
 pub mod retry;
 pub mod secret;

@@ -2,13 +2,17 @@
 //!
 //! [`execute`] wraps one logical request. It re-sends the request when it is safe and useful:
 //!
-//! * `429 Too Many Requests`, for **any** method (Okta did not process the request): waits until
-//!   `X-Rate-Limit-Reset`, measured against the response's `Date` header rather than the local clock (so clock
-//!   skew does not matter), plus a small random jitter. If those headers are missing or malformed, waits an
-//!   exponential backoff instead (a `Retry-After` in seconds is honoured too).
-//! * `503` / `504`, timeouts and connection errors after the request may have been sent: only for idempotent
-//!   methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`), with exponential backoff and jitter. A `POST`
-//!   or `PATCH` whose outcome is unknown is never re-sent: the error is returned.
+//! * `429 Too Many Requests`, for **any** method (Okta did not process the request). A bucket's `429` waits until
+//!   `X-Rate-Limit-Reset` on the server's clock, placed on ours through the `Date` headers seen so far
+//!   ([`crate::rate_limit`]): a lone request wakes when the window resets, and a small random jitter
+//!   ([`RetryPolicy::rate_limit_jitter`]) is added only when other requests of the client wait for the same
+//!   bucket. A concurrency `429` (Okta's `X-Rate-Limit-Limit: 0`, or one that comes while the bucket still had
+//!   room) is retried after a short jittered backoff ([`RetryPolicy::concurrency_backoff`]). Without usable
+//!   headers, an exponential backoff (a `Retry-After` in seconds is honoured too).
+//! * `502` / `503` / `504` (Okta's or a proxy's, JSON or not), timeouts, connections closed with no answer and
+//!   bodies cut off mid-way (when the caller reads the body inside `send`): only for idempotent methods (`GET`,
+//!   `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`), with exponential backoff and jitter. A `POST` or `PATCH` whose
+//!   outcome is unknown is never re-sent: the error is returned.
 //! * Connection failures before anything was sent (`reqwest::Error::is_connect`): for any method.
 //!
 //! Every re-sent request carries `X-Okta-Retry-For: <X-Okta-Request-Id of the first failed response>` and
@@ -20,21 +24,22 @@
 //! (`ClientBuilder::connect_timeout`), configured where the client is built.
 
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use rand::Rng;
 
 use crate::error::{ApiError, Error, NotRetryableReason, REQUEST_ID_HEADER, TimeoutKind, request_id_of};
+use crate::rate_limit::random_up_to;
+pub use crate::rate_limit::{RateLimitInfo, parse_rate_limit};
+use crate::rate_limit::{RateLimitPolicy, RateLimiter, Throttle};
 
 /// Header naming the request id of the first failed attempt, on every retry.
 pub const RETRY_FOR_HEADER: HeaderName = HeaderName::from_static("x-okta-retry-for");
 /// Header carrying the retry number (1 for the first retry), on every retry.
 pub const RETRY_COUNT_HEADER: HeaderName = HeaderName::from_static("x-okta-retry-count");
 
-const RATE_LIMIT_LIMIT: &str = "x-rate-limit-limit";
-const RATE_LIMIT_REMAINING: &str = "x-rate-limit-remaining";
-const RATE_LIMIT_RESET: &str = "x-rate-limit-reset";
 
 /// How requests are retried. Build with [`RetryPolicy::default`] and the `with_*` methods, or assign fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,9 +59,15 @@ pub struct RetryPolicy {
     pub backoff_base: Duration,
     /// Backoff ceiling. Default 10 s.
     pub backoff_max: Duration,
-    /// Upper bound of the random delay added to a rate-limit wait, to spread clients that hit the same reset
-    /// and to absorb the one-second granularity of `Date` and `X-Rate-Limit-Reset`. Default 1 s.
+    /// Upper bound of the random delay added to a rate-limit wait when other requests of the client wait for the
+    /// same bucket, so they do not all wake at once. A lone waiter gets none. Default 50 ms.
     pub rate_limit_jitter: Duration,
+    /// First backoff after a concurrency `429` (too many requests in flight); doubles on each, up to 16 times the
+    /// base, of which the upper half is random. Default 50 ms.
+    pub concurrency_backoff: Duration,
+    /// Re-sends after concurrency `429`s, counted apart from [`RetryPolicy::max_retries`] (such a `429` clears
+    /// in well under a second, and a bulk job meets many). Default 10.
+    pub max_concurrency_retries: u32,
 }
 
 impl Default for RetryPolicy {
@@ -67,7 +78,9 @@ impl Default for RetryPolicy {
             request_timeout: Some(Duration::from_secs(60)),
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(10),
-            rate_limit_jitter: Duration::from_secs(1),
+            rate_limit_jitter: Duration::from_millis(50),
+            concurrency_backoff: Duration::from_millis(50),
+            max_concurrency_retries: 10,
         }
     }
 }
@@ -109,6 +122,21 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets [`RetryPolicy::concurrency_backoff`] and [`RetryPolicy::max_concurrency_retries`].
+    pub fn with_concurrency_backoff(mut self, base: Duration, max_retries: u32) -> Self {
+        self.concurrency_backoff = base;
+        self.max_concurrency_retries = max_retries;
+        self
+    }
+
+    /// Backoff before the `n`th (1-based) re-send after a concurrency `429`: `base * 2^(n-1)`, at most 16 times
+    /// the base, of which the upper half is random.
+    pub fn concurrency_delay(&self, n: u32) -> Duration {
+        let full = self.concurrency_backoff.saturating_mul(1u32 << n.saturating_sub(1).min(4));
+        let half = full / 2;
+        half + random_up_to(full.saturating_sub(half))
+    }
+
     /// Exponential backoff before retry number `retry` (1-based): `base * 2^(retry-1)`, capped at
     /// `backoff_max`, of which the upper half is random ("equal jitter", so it is never zero unless the base
     /// is).
@@ -120,68 +148,6 @@ impl RetryPolicy {
     }
 }
 
-/// Rate-limit headers of a response (`X-Rate-Limit-Limit`, `-Remaining`, `-Reset`) and its `Date`.
-///
-/// Okta may send a header more than once (several limits apply to one endpoint); the most restrictive value is
-/// kept: the smallest limit and remaining, the latest reset. Values that do not parse are ignored.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RateLimitInfo {
-    /// `X-Rate-Limit-Limit`: requests allowed in the current window.
-    pub limit: Option<u64>,
-    /// `X-Rate-Limit-Remaining`: requests left in the current window.
-    pub remaining: Option<u64>,
-    /// `X-Rate-Limit-Reset`: when the window resets, in seconds since the Unix epoch (server clock).
-    pub reset: Option<u64>,
-    /// The response's `Date` header, in seconds since the Unix epoch (server clock).
-    pub date: Option<u64>,
-}
-
-impl RateLimitInfo {
-    /// Reads the rate-limit headers of a response. Pure; never fails: missing or malformed headers give
-    /// `None` fields.
-    pub fn from_headers(headers: &HeaderMap) -> Self {
-        parse_rate_limit(headers)
-    }
-
-    /// When the window resets, as a time (server clock).
-    pub fn reset_at(&self) -> Option<SystemTime> {
-        self.reset.and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
-    }
-
-    /// How long to wait for the window to reset, measured on the server's clock (`reset - Date`), so local
-    /// clock skew does not matter. `None` without both headers; zero if the reset is already past.
-    pub fn wait(&self) -> Option<Duration> {
-        let (reset, date) = (self.reset?, self.date?);
-        Some(Duration::from_secs(reset.saturating_sub(date)))
-    }
-}
-
-/// Parses the rate-limit headers; see [`RateLimitInfo::from_headers`].
-pub fn parse_rate_limit(headers: &HeaderMap) -> RateLimitInfo {
-    RateLimitInfo {
-        limit: numbers(headers, RATE_LIMIT_LIMIT).min(),
-        remaining: numbers(headers, RATE_LIMIT_REMAINING).min(),
-        reset: numbers(headers, RATE_LIMIT_RESET).max(),
-        date: headers
-            .get(http::header::DATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|s| httpdate::parse_http_date(s.trim()).ok())
-            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-            .map(|d| d.as_secs()),
-    }
-}
-
-/// Every non-negative integer in every instance of a header, comma-separated lists included.
-fn numbers<'a>(headers: &'a HeaderMap, name: &'static str) -> impl Iterator<Item = u64> + 'a {
-    headers
-        .get_all(name)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|s| s.split(','))
-        .filter_map(|s| s.trim().parse::<u64>().ok())
-}
-
 /// `Retry-After` in delta-seconds (an HTTP-date form is ignored: it would need the local clock).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers
@@ -191,23 +157,15 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
-/// How long to wait after a 429 before retry number `retry`, and whether it came from the headers.
+/// How long to wait after a bucket's 429 before retry number `retry` when the limiter cannot place the reset on
+/// our clock: `reset - Date` of the response (plus jitter), else `Retry-After`, else a backoff.
 fn rate_limit_delay(policy: &RetryPolicy, headers: &HeaderMap, retry: u32) -> Duration {
     let info = parse_rate_limit(headers);
     match info.wait().or_else(|| retry_after(headers)) {
         Some(wait) if !wait.is_zero() => wait.saturating_add(random_up_to(policy.rate_limit_jitter)),
-        // No usable headers, or a reset already past (a concurrency limit, or clock granularity): back off
-        // rather than retry at once.
+        // No usable headers, or a reset already past (clock granularity): back off rather than retry at once.
         _ => policy.backoff(retry),
     }
-}
-
-fn random_up_to(max: Duration) -> Duration {
-    let nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
-    if nanos == 0 {
-        return Duration::ZERO;
-    }
-    Duration::from_nanos(rand::rng().random_range(0..=nanos))
 }
 
 /// Methods that may be re-sent when their outcome is unknown (RFC 9110 §9.2.2).
@@ -217,37 +175,42 @@ pub fn is_idempotent(method: &Method) -> bool {
 
 /// What went wrong with one attempt.
 enum Failure {
-    /// 429: always safe to retry.
-    RateLimited(reqwest::Response),
-    /// 503/504: the request may have been processed.
+    /// 429: always safe to retry; what it was, judged by the rate limiter.
+    RateLimited(reqwest::Response, Throttle),
+    /// 502/503/504: the request may have been processed.
     Unavailable(reqwest::Response),
     /// Failed before the request was sent: always safe to retry.
     NotSent(Error),
-    /// Timed out or broke after sending: outcome unknown.
+    /// Timed out, broke after sending, or its body was cut off: outcome unknown.
     Ambiguous(Error),
 }
 
 impl Failure {
     fn status(&self) -> Option<StatusCode> {
         match self {
-            Failure::RateLimited(r) | Failure::Unavailable(r) => Some(r.status()),
+            Failure::RateLimited(r, _) | Failure::Unavailable(r) => Some(r.status()),
             Failure::NotSent(_) | Failure::Ambiguous(_) => None,
         }
     }
 
     fn request_id(&self) -> Option<&HeaderValue> {
         match self {
-            Failure::RateLimited(r) | Failure::Unavailable(r) => r.headers().get(REQUEST_ID_HEADER),
+            Failure::RateLimited(r, _) | Failure::Unavailable(r) => r.headers().get(REQUEST_ID_HEADER),
             Failure::NotSent(_) | Failure::Ambiguous(_) => None,
         }
     }
 }
 
-fn classify(result: Result<reqwest::Response, Error>) -> Result<Result<reqwest::Response, Failure>, Error> {
+fn classify(
+    result: Result<reqwest::Response, Error>,
+    throttle: Throttle,
+) -> Result<Result<reqwest::Response, Failure>, Error> {
     match result {
         Ok(resp) => Ok(match resp.status() {
-            StatusCode::TOO_MANY_REQUESTS => Err(Failure::RateLimited(resp)),
-            StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => Err(Failure::Unavailable(resp)),
+            StatusCode::TOO_MANY_REQUESTS => Err(Failure::RateLimited(resp, throttle)),
+            StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
+                Err(Failure::Unavailable(resp))
+            }
             _ => Ok(resp),
         }),
         // A connect error (DNS, refused, TLS handshake, connect timeout) means nothing reached the server.
@@ -261,7 +224,7 @@ fn classify(result: Result<reqwest::Response, Error>) -> Result<Result<reqwest::
 /// Turns the failure that ends the loop into the error returned to the caller.
 async fn final_error(failure: Failure, attempts: u32, started: Instant, budget_capped: bool) -> Error {
     match failure {
-        Failure::RateLimited(resp) => {
+        Failure::RateLimited(resp, _) => {
             let info = parse_rate_limit(resp.headers());
             Error::RateLimited {
                 reset_at: info.reset_at(),
@@ -283,18 +246,37 @@ async fn final_error(failure: Failure, attempts: u32, started: Instant, budget_c
     }
 }
 
-/// Sends `request` through `send`, retrying as described in the [module documentation](self).
+/// Sends `request` through `send`, retrying as described in the [module documentation](self), without pacing
+/// (a limiter of its own, used only to judge `429`s; see [`execute_paced`]).
 ///
 /// `send` performs one attempt (in the SDK: authentication, then the HTTP client); it must map
 /// `reqwest::Error`s to [`Error::Transport`] so that connect errors and timeouts can be told apart.
 ///
-/// Returns the response for any status but 429/503/504 (so the caller decodes success and error bodies
+/// Returns the response for any status but 429/502/503/504 (so the caller decodes success and error bodies
 /// itself). Errors: [`Error::RateLimited`] when 429s outlast the retries or the budget; [`Error::Api`] for a
-/// final 503/504; [`Error::Timeout`] for a final timeout; [`Error::Transport`] for a final connection error;
+/// final 502/503/504; [`Error::Timeout`] for a final timeout; [`Error::Transport`] for a final connection error;
 /// [`Error::NotRetryable`] when a retry was needed but the body is a stream; any other error of `send` as is,
 /// without retry.
 pub async fn execute<F, Fut>(
     policy: &RetryPolicy,
+    request: reqwest::Request,
+    send: F,
+) -> Result<reqwest::Response, Error>
+where
+    F: Fn(reqwest::Request) -> Fut,
+    Fut: Future<Output = Result<reqwest::Response, Error>>,
+{
+    let limiter = RateLimiter::new(RateLimitPolicy::default().with_pacing(false), policy.rate_limit_jitter);
+    execute_paced(policy, &limiter, "", request, send).await
+}
+
+/// [`execute`], with each attempt counted in `bucket` of `limiter` (shared by every request of a client): it waits
+/// for room in the bucket and a slot under the concurrency cap before each attempt, and the limiter learns from
+/// every response.
+pub async fn execute_paced<F, Fut>(
+    policy: &RetryPolicy,
+    limiter: &RateLimiter,
+    bucket: &'static str,
     request: reqwest::Request,
     send: F,
 ) -> Result<reqwest::Response, Error>
@@ -307,21 +289,39 @@ where
     let method = request.method().clone();
     let idempotent = is_idempotent(&method);
     let mut attempts: u32 = 0;
+    // Re-sends after a failure, and after a concurrency 429 (counted apart).
+    let mut retries: u32 = 0;
+    let mut concurrency_retries: u32 = 0;
     let mut first_request_id: Option<HeaderValue> = None;
     let mut req = request;
 
     loop {
-        let retry = attempts;
         // A pristine copy for the next attempt, taken before this one is modified; `None` for a streaming
         // body, which can be sent only once.
         let spare = req.try_clone();
-        if retry > 0 {
+        if attempts > 0 {
             let headers = req.headers_mut();
-            headers.insert(RETRY_COUNT_HEADER, HeaderValue::from(retry));
+            headers.insert(RETRY_COUNT_HEADER, HeaderValue::from(attempts));
             if let Some(id) = &first_request_id {
                 headers.insert(RETRY_FOR_HEADER, id.clone());
             }
         }
+        let permit = match limiter.acquire(bucket, deadline).await {
+            Ok(permit) => permit,
+            Err(paced) => {
+                tracing::info!(
+                    attempt = attempts,
+                    wait_ms = millis(paced.wait),
+                    "okta rate limit: the bucket's reset is past the time budget; not sending"
+                );
+                return Err(Error::RateLimited {
+                    reset_at: paced.reset_at,
+                    retry_after: Some(paced.wait),
+                    request_id: first_request_id.and_then(|v| v.to_str().ok().map(str::to_owned)),
+                    attempts,
+                });
+            }
+        };
         // The attempt's timeout: its own, else the policy's, capped by what is left of the budget.
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let configured = req.timeout().copied().or(policy.request_timeout);
@@ -337,7 +337,15 @@ where
         // The caller's `okta.request` span (when there is one) shows how many requests the call took.
         tracing::Span::current().record("attempts", attempts);
         let attempt_start = Instant::now();
-        let failure = match classify(send(req).await)? {
+        let result = send(req).await;
+        let throttle = match &result {
+            Ok(resp) => limiter.observe(permit, resp.headers()),
+            Err(_) => {
+                drop(permit);
+                Throttle::Bucket
+            }
+        };
+        let failure = match classify(result, throttle)? {
             Ok(resp) => {
                 tracing::debug!(
                     attempt = attempts,
@@ -357,7 +365,7 @@ where
         let request_id = failure.request_id().and_then(|v| v.to_str().ok()).map(str::to_owned);
 
         let safe = match &failure {
-            Failure::RateLimited(_) | Failure::NotSent(_) => true,
+            Failure::RateLimited(..) | Failure::NotSent(_) => true,
             Failure::Unavailable(_) | Failure::Ambiguous(_) => idempotent,
         };
         if !safe {
@@ -365,7 +373,13 @@ where
                 "okta request failed with an unknown outcome; not retrying a non-idempotent request");
             return Err(final_error(failure, attempts, started, budget_capped).await);
         }
-        if retry >= policy.max_retries {
+        let concurrency = matches!(failure, Failure::RateLimited(_, Throttle::Concurrency));
+        let exhausted = if concurrency {
+            concurrency_retries >= policy.max_concurrency_retries
+        } else {
+            retries >= policy.max_retries
+        };
+        if exhausted {
             tracing::debug!(attempt = attempts, status, request_id, "okta request failed; retries exhausted");
             return Err(final_error(failure, attempts, started, budget_capped).await);
         }
@@ -382,10 +396,19 @@ where
                 source: Box::new(final_error(failure, attempts, started, budget_capped).await),
             });
         };
-        let next_retry = retry.saturating_add(1);
         let wait = match &failure {
-            Failure::RateLimited(resp) => rate_limit_delay(policy, resp.headers(), next_retry),
-            _ => policy.backoff(next_retry),
+            Failure::RateLimited(_, Throttle::Concurrency) => {
+                concurrency_retries += 1;
+                policy.concurrency_delay(concurrency_retries)
+            }
+            Failure::RateLimited(resp, Throttle::Bucket) => {
+                retries += 1;
+                bucket_wait(policy, limiter, bucket, resp.headers(), retries)
+            }
+            _ => {
+                retries += 1;
+                policy.backoff(retries)
+            }
         };
         // No deadline means a budget too large to represent: every wait fits.
         let fits = match deadline {
@@ -403,12 +426,19 @@ where
             return Err(final_error(failure, attempts, started, budget_capped).await);
         }
         match &failure {
-            Failure::RateLimited(_) => tracing::info!(
+            Failure::RateLimited(_, Throttle::Bucket) => tracing::info!(
                 attempt = attempts,
                 status,
                 request_id,
                 wait_ms = millis(wait),
-                "okta rate limit hit; waiting for the reset before retrying"
+                "okta rate limit hit; waiting for the bucket's reset before retrying"
+            ),
+            Failure::RateLimited(_, Throttle::Concurrency) => tracing::info!(
+                attempt = attempts,
+                status,
+                request_id,
+                wait_ms = millis(wait),
+                "okta concurrency limit hit; backing off briefly before retrying"
             ),
             Failure::Unavailable(_) => tracing::info!(
                 attempt = attempts,
@@ -426,6 +456,22 @@ where
         drop(failure);
         tokio::time::sleep(wait).await;
         req = spare;
+    }
+}
+
+/// How long a bucket's 429 waits: until its reset on the server's clock (exactly, once a `Date` placed it on
+/// ours), with a little jitter only when other requests of the client are waiting for or using the same bucket.
+fn bucket_wait(policy: &RetryPolicy, limiter: &RateLimiter, bucket: &'static str, headers: &HeaderMap, retry: u32) -> Duration {
+    let info = parse_rate_limit(headers);
+    match info.reset.and_then(|reset| limiter.until(reset)) {
+        // A reset already past on the server's clock: the 429 was not the window's; back off rather than retry
+        // at once.
+        Some(wait) if wait.is_zero() => policy.backoff(retry),
+        Some(wait) => {
+            let crowded = limiter.bucket(bucket).is_some_and(|b| b.in_flight > 0 || b.waiting > 0);
+            if crowded { wait.saturating_add(random_up_to(policy.rate_limit_jitter)) } else { wait }
+        }
+        None => rate_limit_delay(policy, headers, retry),
     }
 }
 

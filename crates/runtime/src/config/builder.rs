@@ -27,6 +27,8 @@ pub struct ConfigBuilder {
     pub(super) connection_timeout: Option<Duration>,
     pub(super) request_timeout: Option<Duration>,
     pub(super) max_retries: Option<u32>,
+    pub(super) max_concurrency: Option<u32>,
+    pub(super) max_capacity_percent: Option<u8>,
     pub(super) proxy_host: Option<ProxyHost>,
     pub(super) proxy_port: Option<u16>,
     pub(super) proxy_username: Option<String>,
@@ -112,6 +114,18 @@ impl ConfigBuilder {
     /// `okta.client.rateLimit.maxRetries`.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
+        self
+    }
+
+    /// `okta.client.rateLimit.maxConcurrency`: the most requests in flight (0: no cap, the default).
+    pub fn max_concurrency(mut self, max: usize) -> Self {
+        self.max_concurrency = Some(u32::try_from(max).unwrap_or(u32::MAX));
+        self
+    }
+
+    /// `okta.client.rateLimit.maxCapacity`: the share of each rate-limit bucket to use, in percent (1-100).
+    pub fn max_capacity_percent(mut self, percent: u8) -> Self {
+        self.max_capacity_percent = Some(percent);
         self
     }
 

@@ -34,6 +34,16 @@ pub(super) const MAX_RETRIES: Key = key(
     "OKTA_CLIENT_RATELIMIT_MAXRETRIES",
     &["okta", "client", "rateLimit", "maxRetries"],
 );
+pub(super) const MAX_CONCURRENCY: Key = key(
+    "okta.client.rateLimit.maxConcurrency",
+    "OKTA_CLIENT_RATELIMIT_MAXCONCURRENCY",
+    &["okta", "client", "rateLimit", "maxConcurrency"],
+);
+pub(super) const MAX_CAPACITY: Key = key(
+    "okta.client.rateLimit.maxCapacity",
+    "OKTA_CLIENT_RATELIMIT_MAXCAPACITY",
+    &["okta", "client", "rateLimit", "maxCapacity"],
+);
 pub(super) const PROXY_HOST: Key =
     key("okta.client.proxy.host", "OKTA_CLIENT_PROXY_HOST", &["okta", "client", "proxy", "host"]);
 pub(super) const PROXY_PORT: Key =
@@ -60,6 +70,8 @@ pub(super) const ALL_KEYS: &[Key] = &[
     CONNECTION_TIMEOUT,
     REQUEST_TIMEOUT,
     MAX_RETRIES,
+    MAX_CONCURRENCY,
+    MAX_CAPACITY,
     PROXY_HOST,
     PROXY_PORT,
     PROXY_USERNAME,

@@ -214,6 +214,18 @@ pub(super) fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, Co
         s.trim().parse::<u32>().map_err(|_| "expected a non-negative whole number".to_owned())
     })?
     .map(|(v, _)| v);
+    let max_concurrency = resolve_key(code.max_concurrency, layers, &MAX_CONCURRENCY, |s| {
+        s.trim().parse::<u32>().map_err(|_| "expected a non-negative whole number (0: no cap)".to_owned())
+    })?
+    .map(|(v, _)| v);
+    let max_capacity_percent = match resolve_key(code.max_capacity_percent, layers, &MAX_CAPACITY, |s| {
+        s.trim().trim_end_matches('%').trim().parse::<u8>().map_err(|_| "expected a percentage from 1 to 100".to_owned())
+    })? {
+        Some((v, src)) if !(1..=100).contains(&v) => {
+            return Err(invalid(&MAX_CAPACITY, Some(&v.to_string()), src, "expected a percentage from 1 to 100"));
+        }
+        other => other.map(|(v, _)| v),
+    };
 
     let proxy_host = resolve_key(code.proxy_host.map(|h| h.0), layers, &PROXY_HOST, parse_string)?;
     let proxy_port = resolve_key(code.proxy_port, layers, &PROXY_PORT, |s| {
@@ -261,6 +273,8 @@ pub(super) fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, Co
         connection_timeout,
         request_timeout,
         max_retries,
+        max_concurrency,
+        max_capacity_percent,
         proxy,
         disable_https_check,
         strict_decoding,

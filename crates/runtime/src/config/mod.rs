@@ -182,6 +182,8 @@ pub struct Config {
     connection_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
     max_retries: Option<u32>,
+    max_concurrency: Option<u32>,
+    max_capacity_percent: Option<u8>,
     proxy: Option<ProxyConfig>,
     disable_https_check: bool,
     strict_decoding: bool,
@@ -240,6 +242,28 @@ impl Config {
     /// `rateLimit.maxRetries`; `None` means the retry policy's default.
     pub fn max_retries(&self) -> Option<u32> {
         self.max_retries
+    }
+
+    /// `rateLimit.maxConcurrency`; `None` (or 0) means no cap.
+    pub fn max_concurrency(&self) -> Option<u32> {
+        self.max_concurrency
+    }
+
+    /// `rateLimit.maxCapacity` in percent; `None` means 100.
+    pub fn max_capacity_percent(&self) -> Option<u8> {
+        self.max_capacity_percent
+    }
+
+    /// The rate-limit policy these settings describe (pacing on, the capacity share and the concurrency cap).
+    pub fn rate_limit_policy(&self) -> crate::rate_limit::RateLimitPolicy {
+        let mut policy = crate::rate_limit::RateLimitPolicy::default();
+        if let Some(max) = self.max_concurrency {
+            policy = policy.with_max_concurrency(usize::try_from(max).unwrap_or(usize::MAX));
+        }
+        if let Some(percent) = self.max_capacity_percent {
+            policy = policy.with_max_capacity_percent(percent);
+        }
+        policy
     }
 
     /// Proxy settings, if a proxy host is configured.
