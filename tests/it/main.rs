@@ -31,6 +31,7 @@ mod mock_org;
 mod pagination;
 mod pagination_spawn;
 mod public_api;
+mod rate_limits;
 mod retry;
 mod security;
 mod spec_2026;

@@ -47,43 +47,28 @@ pub enum Fault {
     BrokenResetHeader,
 }
 
-/// An injected fault with its route pattern and remaining uses.
+/// A route pattern: `"METHOD /path"`, where `*` as method matches any method, `{...}` segments match any one
+/// segment and a trailing `/*` matches any rest.
 #[derive(Debug, Clone)]
-pub(crate) struct FaultEntry {
-    pub method: String,
-    pub segments: Vec<String>,
-    pub fault: Fault,
-    /// `None`: persistent.
-    pub remaining: Option<u32>,
-    pub seen: u64,
+pub(crate) struct RoutePattern {
+    method: String,
+    segments: Vec<String>,
 }
 
-impl FaultEntry {
-    /// Parses `"GET /api/v1/users/{userId}"` (`*` as method matches any method; `{...}`
-    /// segments match any one segment; a trailing `/*` matches any rest).
-    pub fn new(route: &str, fault: Fault, times: Option<u32>) -> Option<Self> {
+impl RoutePattern {
+    pub(crate) fn new(route: &str) -> Option<Self> {
         let (method, path) = route.trim().split_once(' ')?;
         let path = path.trim();
         if !path.starts_with('/') {
             return None;
         }
-        let remaining = match (&fault, times) {
-            (_, Some(n)) => Some(n),
-            (Fault::RateLimitEvery(_) | Fault::Latency(_), None) => None,
-            (Fault::RateLimitBurst(n), None) => Some(*n),
-            (Fault::ServerError { count, .. }, None) => Some(*count),
-            (_, None) => Some(1),
-        };
-        Some(Self {
+        Some(RoutePattern {
             method: method.to_ascii_uppercase(),
             segments: path.trim_end_matches('/').split('/').map(str::to_string).collect(),
-            fault,
-            remaining,
-            seen: 0,
         })
     }
 
-    fn matches(&self, method: &str, path: &str) -> bool {
+    pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         if self.method != "*" && self.method != method {
             return false;
         }
@@ -100,6 +85,36 @@ impl FaultEntry {
             i += 1;
         }
         i == segs.len()
+    }
+}
+
+/// An injected fault with its route pattern and remaining uses.
+#[derive(Debug, Clone)]
+pub(crate) struct FaultEntry {
+    pub route: RoutePattern,
+    pub fault: Fault,
+    /// `None`: persistent.
+    pub remaining: Option<u32>,
+    pub seen: u64,
+}
+
+impl FaultEntry {
+    /// Parses `"GET /api/v1/users/{userId}"` (`*` as method matches any method; `{...}`
+    /// segments match any one segment; a trailing `/*` matches any rest).
+    pub fn new(route: &str, fault: Fault, times: Option<u32>) -> Option<Self> {
+        let route = RoutePattern::new(route)?;
+        let remaining = match (&fault, times) {
+            (_, Some(n)) => Some(n),
+            (Fault::RateLimitEvery(_) | Fault::Latency(_), None) => None,
+            (Fault::RateLimitBurst(n), None) => Some(*n),
+            (Fault::ServerError { count, .. }, None) => Some(*count),
+            (_, None) => Some(1),
+        };
+        Some(Self { route, fault, remaining, seen: 0 })
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        self.route.matches(method, path)
     }
 }
 

@@ -28,6 +28,7 @@ mod apps;
 mod event_hooks;
 mod faults;
 mod groups;
+mod limits;
 mod logs;
 mod oauth;
 mod query;
@@ -119,8 +120,10 @@ impl RequestRecord {
 pub struct Counters {
     /// Requests received (routed or not).
     pub requests_total: u64,
-    /// 429 responses served.
+    /// 429 responses served for a bucket (injected or over an enforced bucket's limit).
     pub rate_limited: u64,
+    /// 429 responses served over the concurrency limit.
+    pub concurrency_limited: u64,
     /// Injected 5xx responses served.
     pub server_errors_injected: u64,
     /// Connections dropped by fault injection.
@@ -195,6 +198,21 @@ impl MockOrgBuilder {
         self.settings.rate_limit_limit = n;
         self
     }
+    /// Enforces a rate-limit bucket: at most `limit` requests per `window` (whole seconds, at least 1; windows
+    /// start at multiples of it since the epoch, like Okta's minutes) on the routes `route` matches (a pattern
+    /// as for [`MockOrg::inject`]). Past the limit a request gets `429 E0000047` with `X-Rate-Limit-Remaining: 0`
+    /// and the window's end as `X-Rate-Limit-Reset`, and is not processed. Routes under no bucket report
+    /// [`Self::rate_limit_limit`] per minute without enforcing it. Fails on a bad pattern.
+    pub fn rate_limit(mut self, route: &str, limit: u64, window: Duration) -> Result<Self, MockError> {
+        self.settings.buckets.push(bucket_rule(route, limit, window)?);
+        Ok(self)
+    }
+    /// The org's limit of requests in flight (Okta's default is 75): a request that arrives while that many are
+    /// being processed gets `429 E0000047` with `X-Rate-Limit-Limit: 0`, as Okta answers. Default: none.
+    pub fn concurrency_limit(mut self, limit: usize) -> Self {
+        self.settings.concurrency_limit = Some(limit);
+        self
+    }
     /// How many requests the request log keeps (default 10 000; oldest dropped first).
     pub fn request_log_capacity(mut self, n: usize) -> Self {
         self.request_log_capacity = n;
@@ -224,7 +242,9 @@ impl MockOrgBuilder {
             deliveries: Mutex::new(Vec::new()),
             sent_jobs: Mutex::new(HashMap::new()),
             deliveries_done: done_tx,
-            rate_windows: Mutex::new(HashMap::new()),
+            rate_windows: Mutex::new(limits::Windows::default()),
+            in_flight: limits::InFlight::default(),
+            clock: limits::OrgClock::new(),
             http,
             shutdown: shutdown_rx.clone(),
         });
@@ -249,6 +269,13 @@ impl MockOrgBuilder {
         org.server = Some(handle);
         Ok(org)
     }
+}
+
+fn bucket_rule(route: &str, limit: u64, window: Duration) -> Result<limits::BucketRule, MockError> {
+    let pattern = faults::RoutePattern::new(route)
+        .ok_or_else(|| MockError::InvalidInput(format!("bad route pattern '{route}' (want \"METHOD /path\")")))?;
+    let window_secs = window.as_secs() + u64::from(window.subsec_nanos() > 0);
+    Ok(limits::BucketRule { route: pattern, limit, window_secs: window_secs.max(1) })
 }
 
 /// A running mock Okta org. Dropping it shuts the server and its background tasks down.
@@ -498,6 +525,7 @@ impl MockOrg {
         Counters {
             requests_total: g(&c.requests_total),
             rate_limited: g(&c.rate_limited),
+            concurrency_limited: g(&c.concurrency_limited),
             server_errors_injected: g(&c.server_errors_injected),
             connections_dropped: g(&c.connections_dropped),
             token_requests: g(&c.token_requests),
@@ -563,6 +591,24 @@ impl MockOrg {
     /// Changes the delay announced by `X-Rate-Limit-Reset` on 429s.
     pub fn set_rate_limit_reset_delay(&self, d: Duration) {
         lock(&self.inner.settings).reset_delay = d;
+    }
+
+    /// Adds an enforced rate-limit bucket while the org runs (see [`MockOrgBuilder::rate_limit`]).
+    pub fn set_rate_limit(&self, route: &str, limit: u64, window: Duration) -> Result<(), MockError> {
+        let rule = bucket_rule(route, limit, window)?;
+        lock(&self.inner.settings).buckets.push(rule);
+        Ok(())
+    }
+
+    /// Sets or removes the org's limit of requests in flight (see [`MockOrgBuilder::concurrency_limit`]).
+    pub fn set_concurrency_limit(&self, limit: Option<usize>) {
+        lock(&self.inner.settings).concurrency_limit = limit;
+    }
+
+    /// The org's clock, in seconds since the Unix epoch: the one its `Date` and `X-Rate-Limit-Reset` headers
+    /// use. It follows tokio's clock, so under `tokio::time::pause` it advances only as the test's time does.
+    pub fn now(&self) -> Duration {
+        self.inner.clock.now()
     }
 
     /// Changes the default and maximum `limit` of a list endpoint.

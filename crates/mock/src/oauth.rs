@@ -12,7 +12,7 @@ use aws_lc_rs::signature::{
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
@@ -42,6 +42,8 @@ pub(crate) struct OAuthState {
     pub clients: HashMap<String, ClientRec>,
     pub tokens: HashMap<Vec<u8>, TokenRec>,
     pub jtis: HashMap<String, i64>,
+    /// `jti`s of the DPoP proofs presented to resource routes, with when they may be forgotten (epoch secs).
+    pub proof_jtis: HashMap<String, i64>,
     pub require_dpop: bool,
     pub nonce: String,
     pub lifetime: Duration,
@@ -53,6 +55,7 @@ impl Default for OAuthState {
             clients: HashMap::new(),
             tokens: HashMap::new(),
             jtis: HashMap::new(),
+            proof_jtis: HashMap::new(),
             require_dpop: false,
             nonce: random_alnum(32),
             lifetime: Duration::from_secs(3600),
@@ -427,6 +430,28 @@ pub(crate) fn authorize(
         }
     }
     if scope_ok(&rec.scopes, need) { Ok(()) } else { Err(ApiError::forbidden()) }
+}
+
+/// A DPoP proof presented to a resource route whose `jti` was presented before: Okta accepts each proof once,
+/// so a client that re-sends a request (after a 429, a 5xx, a dropped connection) must sign a new proof. Every
+/// proof is remembered as it arrives, whatever the answer, for 5 minutes (the proof's accepted age).
+pub(crate) fn replayed_dpop_proof(st: &Inner, headers: &HeaderMap) -> Option<Response> {
+    let proof = headers.get("dpop")?.to_str().ok()?;
+    let jti = decode_jws(proof)?.claims.get("jti")?.as_str()?.to_owned();
+    let now = now_secs();
+    let mut o = lock(&st.oauth);
+    o.proof_jtis.retain(|_, forget_at| *forget_at > now);
+    if o.proof_jtis.insert(jti, now + 300).is_none() {
+        return None;
+    }
+    drop(o);
+    let mut e = ApiError::invalid_token();
+    e.headers.clear();
+    let e = e.header(
+        "www-authenticate",
+        "DPoP error=\"invalid_dpop_proof\", error_description=\"The DPoP proof has already been used.\"",
+    );
+    Some(e.into_response())
 }
 
 /// Required scope of a route (`None`: no auth, e.g. the token endpoint).

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
@@ -153,10 +153,6 @@ fn with_request_id(mut r: Response) -> Response {
     r
 }
 
-fn unix_now() -> Duration {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
-}
-
 /// Headers kept in the request log: their values, except credentials, which are reduced to
 /// their scheme.
 const LOGGED: [&str; 6] =
@@ -191,6 +187,15 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
     record_request(&st, &req);
     let conn = req.extensions().get::<ConnectInfo<ConnMeta>>().map(|c| c.0.clone());
     let applied = faults::apply(&mut lock(&st.faults), method.as_str(), &path);
+    if let Some(replayed) = oauth::replayed_dpop_proof(&st, req.headers()) {
+        let mut resp = replayed;
+        let now = st.clock.now();
+        let limit = lock(&st.settings).rate_limit_limit;
+        add_standard_headers(&st, &mut resp, now, RateHeaders { limit, remaining: limit, reset: now.as_secs() / 60 * 60 + 60 }, &applied);
+        return resp;
+    }
+    let concurrency_limit = lock(&st.settings).concurrency_limit;
+    let (_in_flight, over_concurrency) = st.in_flight.enter(concurrency_limit);
 
     if !applied.latency.is_zero() {
         let mut shutdown = st.shutdown.clone();
@@ -209,14 +214,26 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
         kill(&conn);
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    let mut resp = if applied.rate_limit {
+    let now = st.clock.now();
+    let window = if over_concurrency || applied.rate_limit {
+        None
+    } else {
+        let (rules, default_limit) = {
+            let s = lock(&st.settings);
+            (s.buckets.clone(), s.rate_limit_limit)
+        };
+        Some(lock(&st.rate_windows).admit(&rules, default_limit, method.as_str(), &path, &route_key, now.as_secs()))
+    };
+    let too_many = || {
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "E0000047", "API call exceeded rate limit due to too many requests.")
+            .into_response()
+    };
+    let mut resp = if over_concurrency {
+        CounterSet::inc(&st.counters.concurrency_limited);
+        too_many()
+    } else if applied.rate_limit || window.is_some_and(|w| w.over) {
         CounterSet::inc(&st.counters.rate_limited);
-        ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "E0000047",
-            "API call exceeded rate limit due to too many requests.",
-        )
-        .into_response()
+        too_many()
     } else if let Some(status) = applied.server_error {
         CounterSet::inc(&st.counters.server_errors_injected);
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -233,7 +250,6 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
         kill(&conn);
         return resp;
     }
-    let status = resp.status();
     if applied.malformed {
         resp = body_with(resp, Body::from("{\"id\": \"00u\", \"profile\": {\"login\": }"));
     }
@@ -244,7 +260,22 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
     if applied.truncated {
         resp = truncate(resp).await;
     }
-    add_standard_headers(&st, &route_key, &mut resp, status == StatusCode::TOO_MANY_REQUESTS, &applied);
+    let limits = if over_concurrency {
+        // Okta's answer over the concurrency limit: no bucket, a reset a minute out that means nothing.
+        RateHeaders { limit: 0, remaining: 0, reset: now.as_secs() + 60 }
+    } else if let Some(w) = window {
+        RateHeaders { limit: w.limit, remaining: w.remaining, reset: w.reset }
+    } else {
+        // An injected 429: the bucket is used up for the configured delay (whole seconds, the header's unit; a
+        // zero delay resets in the current second).
+        let (limit, delay) = {
+            let s = lock(&st.settings);
+            (s.rate_limit_limit, s.reset_delay)
+        };
+        let extra = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+        RateHeaders { limit, remaining: 0, reset: now.as_secs() + extra }
+    };
+    add_standard_headers(&st, &mut resp, now, limits, &applied);
     resp
 }
 
@@ -278,30 +309,17 @@ async fn truncate(resp: Response) -> Response {
     Response::from_parts(parts, Body::from_stream(stream))
 }
 
-fn add_standard_headers(st: &Inner, route_key: &str, resp: &mut Response, limited: bool, a: &faults::Applied) {
-    let now = unix_now();
+/// The rate-limit headers of one response.
+#[derive(Debug, Clone, Copy)]
+struct RateHeaders {
+    limit: u64,
+    remaining: u64,
+    reset: u64,
+}
+
+fn add_standard_headers(st: &Inner, resp: &mut Response, now: Duration, limits: RateHeaders, a: &faults::Applied) {
     let secs = now.as_secs();
-    let (limit, delay) = {
-        let s = lock(&st.settings);
-        (s.rate_limit_limit, s.reset_delay)
-    };
-    let window = i64::try_from(secs / 60).unwrap_or_default();
-    let used = {
-        let mut w = lock(&st.rate_windows);
-        let e = w.entry(route_key.to_string()).or_insert((window, 0));
-        if e.0 != window {
-            *e = (window, 0);
-        }
-        e.1 += 1;
-        e.1
-    };
-    let (remaining, reset) = if limited {
-        // Whole seconds only (the header's unit): a zero delay resets in the current second.
-        let extra = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
-        (0, secs + extra)
-    } else {
-        (limit.saturating_sub(used), (secs / 60 + 1) * 60)
-    };
+    let RateHeaders { limit, remaining, reset } = limits;
     let h = resp.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: String| {
         if let Ok(v) = HeaderValue::from_str(&v) {

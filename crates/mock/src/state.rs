@@ -67,6 +67,10 @@ pub(crate) struct Settings {
     pub limits: HashMap<ListEndpoint, PageLimits>,
     pub reset_delay: Duration,
     pub rate_limit_limit: u64,
+    /// Enforced buckets, first match wins.
+    pub buckets: Vec<crate::limits::BucketRule>,
+    /// The org's limit of requests in flight (`None`: none).
+    pub concurrency_limit: Option<usize>,
 }
 
 impl Settings {
@@ -86,7 +90,13 @@ impl Default for Settings {
             (ListEndpoint::Apps, PageLimits { default: 20, max: 200 }),
             (ListEndpoint::Logs, PageLimits { default: 100, max: 1000 }),
         ]);
-        Self { limits, reset_delay: Duration::from_secs(1), rate_limit_limit: 600 }
+        Self {
+            limits,
+            reset_delay: Duration::from_secs(1),
+            rate_limit_limit: 600,
+            buckets: Vec::new(),
+            concurrency_limit: None,
+        }
     }
 }
 
@@ -329,6 +339,7 @@ pub(crate) fn group_target(g: &GroupRec) -> Value {
 pub(crate) struct CounterSet {
     pub requests_total: AtomicU64,
     pub rate_limited: AtomicU64,
+    pub concurrency_limited: AtomicU64,
     pub server_errors_injected: AtomicU64,
     pub connections_dropped: AtomicU64,
     pub token_requests: AtomicU64,
@@ -388,7 +399,9 @@ pub(crate) struct Inner {
     pub deliveries: Mutex<Vec<HookDelivery>>,
     pub sent_jobs: Mutex<HashMap<String, DeliveryJob>>,
     pub deliveries_done: tokio::sync::watch::Sender<usize>,
-    pub rate_windows: Mutex<HashMap<String, (i64, u64)>>,
+    pub rate_windows: Mutex<crate::limits::Windows>,
+    pub in_flight: crate::limits::InFlight,
+    pub clock: crate::limits::OrgClock,
     pub http: reqwest::Client,
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
