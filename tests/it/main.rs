@@ -25,6 +25,7 @@ mod forward_compat;
 mod fuzz_regressions;
 mod hooks;
 mod hooks_e2e;
+mod import_users;
 mod lenient_decoding;
 mod manifest;
 mod mock_org;
