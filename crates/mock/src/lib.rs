@@ -11,8 +11,13 @@
 //! [`MockOrg::start`] binds `127.0.0.1:0` and serves Okta-shaped JSON for users, groups,
 //! applications, event hooks, the System Log and the OAuth 2.0 token endpoint, with Okta's
 //! paging `Link` headers, rate-limit headers, error bodies and lifecycle rules. Tests can seed
-//! data, register OAuth clients, inject faults per route, and inspect counters, the request
-//! log and event hook deliveries. The server stops when the handle is dropped.
+//! data, register OAuth clients, inject faults per route, enforce rate-limit buckets and a
+//! concurrency limit ([`MockOrgBuilder::rate_limit`], [`MockOrgBuilder::concurrency_limit`]), and
+//! inspect counters, the request log and event hook deliveries. The server stops when the handle
+//! is dropped.
+//!
+//! The org's clock (its `Date` and `X-Rate-Limit-Reset` headers, its windows) follows tokio's: in a
+//! test on `#[tokio::test(start_paused = true)]` a minute-long window passes in no real time.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), okta_management_mock::MockError> {

@@ -339,7 +339,7 @@ where
         let attempt_start = Instant::now();
         let result = send(req).await;
         let throttle = match &result {
-            Ok(resp) => limiter.observe(permit, resp.headers()),
+            Ok(resp) => limiter.observe(permit, resp.status(), resp.headers()).unwrap_or(Throttle::Bucket),
             Err(_) => {
                 drop(permit);
                 Throttle::Bucket

@@ -25,7 +25,7 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-use http::HeaderMap;
+use http::{HeaderMap, StatusCode};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
@@ -144,6 +144,20 @@ pub struct RateLimiter {
 struct State {
     clock: ServerClock,
     buckets: HashMap<&'static str, Bucket>,
+    /// Requests of the client sent and not answered, every bucket together.
+    in_flight: usize,
+    /// What the org's concurrency `429`s taught: how many requests were in flight before the last one, and when.
+    learned: Option<(usize, Instant)>,
+}
+
+impl State {
+    /// The most requests in flight the org's concurrency limit has shown room for: what was in flight when its
+    /// last `429` came, plus one per second since (probing for room freed by other integrations).
+    fn learned_cap(&self, now: Instant) -> Option<usize> {
+        let (cap, at) = self.learned?;
+        let grown = usize::try_from(now.saturating_duration_since(at).as_secs()).unwrap_or(usize::MAX);
+        Some(cap.saturating_add(grown))
+    }
 }
 
 /// A request's place in its bucket (and its slot under the concurrency cap), from [`RateLimiter::acquire`] until
@@ -157,13 +171,15 @@ pub struct Permit<'a> {
     had_room: bool,
     sent: Instant,
     _slot: Option<OwnedSemaphorePermit>,
+    /// Requests of the client in flight when this one was sent, itself included (0 until it is).
+    in_flight_at_send: usize,
     open: bool,
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if self.open {
-            self.limiter.finish(self.bucket);
+            self.limiter.finish(self.bucket, self.in_flight_at_send > 0);
         }
     }
 }
@@ -175,7 +191,12 @@ impl RateLimiter {
         let slots = policy.max_concurrency.map(|n| Arc::new(Semaphore::new(n.get())));
         RateLimiter {
             policy,
-            state: Mutex::new(State { clock: ServerClock::new(Instant::now()), buckets: HashMap::new() }),
+            state: Mutex::new(State {
+                clock: ServerClock::new(Instant::now()),
+                buckets: HashMap::new(),
+                in_flight: 0,
+                learned: None,
+            }),
             changed: Notify::new(),
             slots,
             jitter,
@@ -206,6 +227,14 @@ impl RateLimiter {
                 Decision::TooLate(timeout) => return Err(timeout),
                 Decision::Wait { wake, notified } => (wake, notified),
             };
+            match wake {
+                Some(at) => tracing::debug!(
+                    bucket,
+                    wait_ms = u64::try_from(at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
+                    "okta rate limit: the bucket is used up; waiting for its window to reset"
+                ),
+                None => tracing::trace!(bucket, "okta rate limit: the bucket's room is in flight; waiting for a response"),
+            }
             // A response may bring news (a new window, more remaining) before the reset: either wakes us.
             let until = match (wake, deadline) {
                 (Some(w), Some(d)) => Some(w.min(d)),
@@ -276,24 +305,61 @@ impl RateLimiter {
     }
 
     async fn admitted(&self, bucket: &'static str, window: Option<u64>, had_room: bool) -> Permit<'_> {
-        let mut permit = Permit { limiter: self, bucket, window, had_room, sent: Instant::now(), _slot: None, open: true };
+        let mut permit = Permit {
+            limiter: self,
+            bucket,
+            window,
+            had_room,
+            sent: Instant::now(),
+            _slot: None,
+            in_flight_at_send: 0,
+            open: true,
+        };
         if let Some(slots) = &self.slots {
             // The semaphore is never closed, so acquiring cannot fail; without a slot the request goes uncapped.
             permit._slot = slots.clone().acquire_owned().await.ok();
-            permit.sent = Instant::now();
         }
+                // Below what the org's concurrency 429s have shown room for.
+        loop {
+            let (wake, notified) = {
+                let mut state = self.lock();
+                let now = Instant::now();
+                match state.learned_cap(now) {
+                    Some(cap) if state.in_flight >= cap => {
+                        // Woken by a request ending, or by the cap growing at the next whole second.
+                        let since = state.learned.map_or(now, |(_, at)| at);
+                        let elapsed = now.saturating_duration_since(since).as_secs();
+                        (since + Duration::from_secs(elapsed + 1), self.changed.notified())
+                    }
+                    _ => {
+                        state.in_flight += 1;
+                        permit.in_flight_at_send = state.in_flight;
+                        break;
+                    }
+                }
+            };
+            tokio::select! {
+                () = tokio::time::sleep_until(wake) => {}
+                () = notified => {}
+            }
+        }
+        permit.sent = Instant::now();
         permit
     }
 
-    /// Takes in the headers of the response to `permit`'s request (any status, a `429` included) and ends the
-    /// permit. Returns what a `429` was, judged against the bucket as it stood when the request was sent.
-    pub fn observe(&self, mut permit: Permit<'_>, headers: &HeaderMap) -> Throttle {
+    /// Takes in the response to `permit`'s request (any status, a `429` included) and ends the permit. For a
+    /// `429`, returns what it was, judged against the bucket as it stood when the request was sent (and a
+    /// concurrency `429` holds the client to the requests in flight then); `None` for any other status.
+    pub fn observe(&self, mut permit: Permit<'_>, status: StatusCode, headers: &HeaderMap) -> Option<Throttle> {
         permit.open = false;
         let info = parse_rate_limit(headers);
         let received = Instant::now();
         let mut state = self.lock();
         if let Some(date) = info.date {
             state.clock.observe(date, permit.sent, received);
+        }
+        if permit.in_flight_at_send > 0 {
+            state.in_flight = state.in_flight.saturating_sub(1);
         }
         let b = state.buckets.entry(permit.bucket).or_default();
         b.in_flight = b.in_flight.saturating_sub(1);
@@ -314,15 +380,33 @@ impl RateLimiter {
             }
             b.updated = Some(received);
         }
+        let same_window = info.reset.is_some() && info.reset == permit.window;
+        let throttle = (status == StatusCode::TOO_MANY_REQUESTS).then(|| {
+            if concurrency || (permit.had_room && same_window) { Throttle::Concurrency } else { Throttle::Bucket }
+        });
+        if throttle == Some(Throttle::Concurrency) && permit.in_flight_at_send > 0 {
+            // The org had no room for this request with the others in flight: send no more than those at once,
+            // until the cap grows back.
+            let cap = permit.in_flight_at_send.saturating_sub(1).max(1);
+            let now = Instant::now();
+            let current = state.learned_cap(now);
+            // A 429 also stops the cap's growth where it stands.
+            state.learned = Some((current.map_or(cap, |c| c.min(cap)), now));
+            if current.is_none_or(|c| cap < c) {
+                tracing::debug!(cap, "okta concurrency limit met; holding this client to that many requests in flight");
+            }
+        }
         drop(state);
         self.changed.notify_waiters();
-        let same_window = info.reset.is_some() && info.reset == permit.window;
-        if concurrency || (permit.had_room && same_window) { Throttle::Concurrency } else { Throttle::Bucket }
+        throttle
     }
 
     /// The request of a permit ended without a response.
-    fn finish(&self, bucket: &'static str) {
+    fn finish(&self, bucket: &'static str, counted: bool) {
         let mut state = self.lock();
+        if counted {
+            state.in_flight = state.in_flight.saturating_sub(1);
+        }
         if let Some(b) = state.buckets.get_mut(bucket) {
             b.in_flight = b.in_flight.saturating_sub(1);
         }
@@ -378,4 +462,163 @@ pub(crate) fn random_up_to(max: Duration) -> Duration {
         return Duration::ZERO;
     }
     Duration::from_nanos(rand::rng().random_range(0..=nanos))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    const EPOCH: u64 = 1_800_000_000;
+
+    /// Headers of a response at `now` (server epoch seconds).
+    fn headers(limit: u64, remaining: u64, reset: u64, now: u64) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-rate-limit-limit", HeaderValue::from(limit));
+        h.insert("x-rate-limit-remaining", HeaderValue::from(remaining));
+        h.insert("x-rate-limit-reset", HeaderValue::from(reset));
+        let date = httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(now));
+        h.insert(http::header::DATE, HeaderValue::from_str(&date).unwrap());
+        h
+    }
+
+    fn limiter(policy: RateLimitPolicy) -> RateLimiter {
+        RateLimiter::new(policy, Duration::ZERO)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_used_up_bucket_is_waited_for_until_its_reset() {
+        let l = limiter(RateLimitPolicy::default());
+        let p = l.acquire("b", None).await.unwrap();
+        assert_eq!(l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 5, EPOCH)), Some(Throttle::Bucket));
+        let started = Instant::now();
+        let p = l.acquire("b", None).await.unwrap();
+        // The server's clock was at EPOCH (at least) when the response arrived: 5 s to go, at most.
+        assert_eq!(started.elapsed(), Duration::from_secs(5));
+        drop(p);
+        // After the reset the whole limit is assumed, until a response says otherwise.
+        let snapshot = l.bucket("b").unwrap();
+        assert_eq!((snapshot.remaining, snapshot.reset, snapshot.in_flight), (10, None, 0));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_in_flight_count_against_the_room_left() {
+        let l = limiter(RateLimitPolicy::default());
+        let first = l.acquire("b", None).await.unwrap();
+        l.observe(first, StatusCode::OK, &headers(10, 2, EPOCH + 60, EPOCH));
+        let a = l.acquire("b", None).await.unwrap();
+        let b = l.acquire("b", None).await.unwrap();
+        // Two left, two in flight: the third waits for a response, not for the reset.
+        let third = tokio::time::timeout(Duration::from_millis(10), l.acquire("b", None)).await;
+        assert!(third.is_err(), "admitted past the room left");
+        // A response that shows room (another integration's requests ended, or a new window) lets it go.
+        l.observe(a, StatusCode::OK, &headers(10, 5, EPOCH + 60, EPOCH));
+        let c = tokio::time::timeout(Duration::from_millis(10), l.acquire("b", None)).await;
+        assert!(c.is_ok(), "a response with room admits the waiting request");
+        drop(b);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_share_left_to_others_is_not_used() {
+        let l = limiter(RateLimitPolicy::default().with_max_capacity_percent(50));
+        let p = l.acquire("b", None).await.unwrap();
+        l.observe(p, StatusCode::OK, &headers(10, 6, EPOCH + 30, EPOCH));
+        let p = l.acquire("b", None).await.unwrap();
+        l.observe(p, StatusCode::OK, &headers(10, 5, EPOCH + 30, EPOCH));
+        // 5 left of 10, 5 reserved: wait for the reset.
+        let started = Instant::now();
+        drop(l.acquire("b", None).await.unwrap());
+        assert_eq!(started.elapsed(), Duration::from_secs(30));
+        assert_eq!(RateLimitPolicy::default().with_max_capacity_percent(0).max_capacity_percent, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_pacing_nothing_waits() {
+        let l = limiter(RateLimitPolicy::default().with_pacing(false));
+        let p = l.acquire("b", None).await.unwrap();
+        l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH));
+        let started = Instant::now();
+        drop(l.acquire("b", None).await.unwrap());
+        assert_eq!(started.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_past_the_deadline_is_refused_at_once() {
+        let l = limiter(RateLimitPolicy::default());
+        let p = l.acquire("b", None).await.unwrap();
+        l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH));
+        let started = Instant::now();
+        let refused = l.acquire("b", Some(Instant::now() + Duration::from_secs(10))).await.unwrap_err();
+        assert_eq!(started.elapsed(), Duration::ZERO);
+        assert_eq!(refused.wait, Duration::from_secs(60));
+        assert_eq!(refused.reset_at, SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(EPOCH + 60)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_is_concurrency_when_the_org_says_so_or_the_bucket_had_room() {
+        let l = limiter(RateLimitPolicy::default());
+        let p = l.acquire("b", None).await.unwrap();
+        l.observe(p, StatusCode::OK, &headers(10, 8, EPOCH + 60, EPOCH));
+        // Okta's concurrency answer: limit 0.
+        let p = l.acquire("b", None).await.unwrap();
+        assert_eq!(l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(0, 0, EPOCH + 60, EPOCH)), Some(Throttle::Concurrency));
+        // The bucket's own window, which had 8 left when the request was sent.
+        let p = l.acquire("b", None).await.unwrap();
+        assert_eq!(l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH)), Some(Throttle::Concurrency));
+        // A 429 of a window the client did not know of: the bucket's.
+        let other = limiter(RateLimitPolicy::default());
+        let p = other.acquire("b", None).await.unwrap();
+        assert_eq!(other.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH)), Some(Throttle::Bucket));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_concurrency_cap_holds_and_a_dropped_permit_frees_its_slot() {
+        let l = limiter(RateLimitPolicy::default().with_max_concurrency(2));
+        let a = l.acquire("b", None).await.unwrap();
+        let b = l.acquire("c", None).await.unwrap();
+        assert!(tokio::time::timeout(Duration::from_millis(10), l.acquire("d", None)).await.is_err());
+        // A request cancelled without a response (its permit dropped) frees its slot and its bucket count.
+        drop(a);
+        assert_eq!(l.bucket("b").unwrap().in_flight, 0);
+        let c = tokio::time::timeout(Duration::from_millis(10), l.acquire("d", None)).await;
+        assert!(c.is_ok());
+        drop(b);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod learned_concurrency {
+    use super::*;
+    use http::HeaderValue;
+
+    fn concurrency_429() -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-rate-limit-limit", HeaderValue::from(0));
+        h.insert("x-rate-limit-remaining", HeaderValue::from(0));
+        h.insert("x-rate-limit-reset", HeaderValue::from(4_000_000_000u64));
+        h
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_concurrency_429_holds_the_client_to_what_was_in_flight_then_the_cap_grows_back() {
+        let l = RateLimiter::new(RateLimitPolicy::default(), Duration::ZERO);
+        let mut permits = Vec::new();
+        for bucket in ["a", "b", "c", "d"] {
+            permits.push(l.acquire(bucket, None).await.unwrap());
+        }
+        // The fourth was refused with three in flight: three at once from now on.
+        let fourth = permits.pop().unwrap();
+        assert_eq!(l.observe(fourth, StatusCode::TOO_MANY_REQUESTS, &concurrency_429()), Some(Throttle::Concurrency));
+        assert!(tokio::time::timeout(Duration::from_millis(100), l.acquire("e", None)).await.is_err());
+        // One ends: one more may go.
+        drop(permits.pop());
+        let e = tokio::time::timeout(Duration::from_millis(100), l.acquire("e", None)).await.unwrap().unwrap();
+        // A second later the cap has grown by one, with no 429 since.
+        tokio::time::advance(Duration::from_secs(1)).await;
+        let f = tokio::time::timeout(Duration::from_millis(100), l.acquire("f", None)).await;
+        assert!(f.is_ok(), "the cap grows back by one a second");
+        drop((e, f, permits));
+    }
 }
