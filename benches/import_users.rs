@@ -93,7 +93,11 @@ fn main() {
         // burst of 200 takes without a bucket (same latency, the org's 10 in flight, a client capped at 10).
         let windows_after_the_first = u32::try_from((users as u64).div_ceil(PER_WINDOW) - 1).unwrap();
         let variants = [
-            ("capped at 10 in flight, instant creates", RateLimitPolicy::default().with_max_concurrency(IN_FLIGHT), None),
+            (
+                "capped at 10 in flight, instant creates",
+                RateLimitPolicy::default().with_max_concurrency(IN_FLIGHT),
+                None,
+            ),
             ("uncapped, instant creates", RateLimitPolicy::default(), None),
             (
                 "capped at 10 in flight, 50 ms creates",

@@ -36,11 +36,11 @@ struct Args {
 
 /// `"POST /api/v1/users=200/2"` → (`POST /api/v1/users`, 200, 2).
 fn parse_rate_limit(spec: &str) -> (String, u64, u64) {
-    let bad = || usage(&format!("bad --rate-limit `{spec}` (want \"METHOD /path=LIMIT/SECONDS\")"));
+    let bad = || -> ! { usage(&format!("bad --rate-limit `{spec}` (want \"METHOD /path=LIMIT/SECONDS\")")) };
     let (route, amounts) = spec.rsplit_once('=').unwrap_or_else(|| bad());
     let (limit, window) = amounts.split_once('/').unwrap_or_else(|| bad());
-    let limit = limit.trim().parse().unwrap_or_else(|_| bad());
-    let window = window.trim().parse().ok().filter(|w| *w > 0).unwrap_or_else(|| bad());
+    let limit: u64 = limit.trim().parse().unwrap_or_else(|_| bad());
+    let window: u64 = window.trim().parse().ok().filter(|w| *w > 0).unwrap_or_else(|| bad());
     (route.trim().to_owned(), limit, window)
 }
 

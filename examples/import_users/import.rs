@@ -23,9 +23,16 @@ pub struct Row {
 /// What became of one row.
 #[derive(Debug)]
 pub enum Outcome {
-    Created { id: String, login: String },
+    Created {
+        id: String,
+        login: String,
+    },
     /// The row could not be read, or Okta refused it (`reason` carries Okta's error and causes).
-    Failed { line: u64, login: Option<String>, reason: String },
+    Failed {
+        line: u64,
+        login: Option<String>,
+        reason: String,
+    },
 }
 
 /// A file that cannot be imported at all (unreadable, or no usable header line).
@@ -56,6 +63,7 @@ pub fn read_rows(input: impl Read) -> Result<impl Iterator<Item = Result<Row, Ou
         return Err(FileError(format!("line 1: unknown column `{extra}` (want {})", COLUMNS.join(","))));
     }
     let width = header.len();
+    let [login_at, email_at, first_name_at, last_name_at] = index;
     Ok(reader.into_records().map(move |record| {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, csv::Position::line);
@@ -68,10 +76,16 @@ pub fn read_rows(input: impl Read) -> Result<impl Iterator<Item = Result<Row, Ou
             reason,
         };
         if record.len() != width {
-            return Err(failed(record.get(index[0]), format!("expected {width} fields, found {}", record.len())));
+            return Err(failed(record.get(login_at), format!("expected {width} fields, found {}", record.len())));
         }
-        let field = |i: usize| record.get(index[i]).unwrap_or_default().to_owned();
-        let row = Row { line, login: field(0), email: field(1), first_name: field(2), last_name: field(3) };
+        let field = |at: usize| record.get(at).unwrap_or_default().to_owned();
+        let row = Row {
+            line,
+            login: field(login_at),
+            email: field(email_at),
+            first_name: field(first_name_at),
+            last_name: field(last_name_at),
+        };
         for (value, column) in [&row.login, &row.email, &row.first_name, &row.last_name].into_iter().zip(COLUMNS) {
             if value.is_empty() {
                 return Err(failed(Some(&row.login), format!("`{column}` is empty")));

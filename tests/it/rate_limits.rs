@@ -176,9 +176,7 @@ async fn a_token_endpoint_401_surfaces_oktas_error_and_description() {
     let sdk = rsa_client(&org, &["okta.users.read"]).build().unwrap();
     match list_count(&sdk).await {
         Err(e @ Error::Auth(AuthError::TokenEndpoint { .. })) => {
-            let Error::Auth(AuthError::TokenEndpoint { status, error, error_description }) = &e else {
-                unreachable!()
-            };
+            let Error::Auth(AuthError::TokenEndpoint { status, error, error_description }) = &e else { unreachable!() };
             assert_eq!(status.as_u16(), 401);
             assert_eq!(error.as_deref(), Some("invalid_client"));
             assert_eq!(error_description.as_deref(), Some("The client is not registered."));

@@ -441,7 +441,8 @@ pub(crate) fn replayed_dpop_proof(st: &Inner, headers: &HeaderMap) -> Option<Res
     let now = now_secs();
     let mut o = lock(&st.oauth);
     o.proof_jtis.retain(|_, forget_at| *forget_at > now);
-    if o.proof_jtis.insert(jti, now + 300).is_none() {
+    let seen_before = o.proof_jtis.insert(jti, now + 300).is_some();
+    if !seen_before {
         return None;
     }
     drop(o);

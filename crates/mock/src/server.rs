@@ -191,7 +191,13 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
         let mut resp = replayed;
         let now = st.clock.now();
         let limit = lock(&st.settings).rate_limit_limit;
-        add_standard_headers(&st, &mut resp, now, RateHeaders { limit, remaining: limit, reset: now.as_secs() / 60 * 60 + 60 }, &applied);
+        add_standard_headers(
+            &st,
+            &mut resp,
+            now,
+            RateHeaders { limit, remaining: limit, reset: now.as_secs() / 60 * 60 + 60 },
+            &applied,
+        );
         return resp;
     }
     let concurrency_limit = lock(&st.settings).concurrency_limit;
@@ -225,8 +231,12 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
         Some(lock(&st.rate_windows).admit(&rules, default_limit, method.as_str(), &path, &route_key, now.as_secs()))
     };
     let too_many = || {
-        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "E0000047", "API call exceeded rate limit due to too many requests.")
-            .into_response()
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "E0000047",
+            "API call exceeded rate limit due to too many requests.",
+        )
+        .into_response()
     };
     let mut resp = if over_concurrency {
         CounterSet::inc(&st.counters.concurrency_limited);

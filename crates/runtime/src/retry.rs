@@ -40,7 +40,6 @@ pub const RETRY_FOR_HEADER: HeaderName = HeaderName::from_static("x-okta-retry-f
 /// Header carrying the retry number (1 for the first retry), on every retry.
 pub const RETRY_COUNT_HEADER: HeaderName = HeaderName::from_static("x-okta-retry-count");
 
-
 /// How requests are retried. Build with [`RetryPolicy::default`] and the `with_*` methods, or assign fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -461,7 +460,13 @@ where
 
 /// How long a bucket's 429 waits: until its reset on the server's clock (exactly, once a `Date` placed it on
 /// ours), with a little jitter only when other requests of the client are waiting for or using the same bucket.
-fn bucket_wait(policy: &RetryPolicy, limiter: &RateLimiter, bucket: &'static str, headers: &HeaderMap, retry: u32) -> Duration {
+fn bucket_wait(
+    policy: &RetryPolicy,
+    limiter: &RateLimiter,
+    bucket: &'static str,
+    headers: &HeaderMap,
+    retry: u32,
+) -> Duration {
     let info = parse_rate_limit(headers);
     match info.reset.and_then(|reset| limiter.until(reset)) {
         // A reset already past on the server's clock: the 429 was not the window's; back off rather than retry

@@ -219,7 +219,11 @@ pub(super) fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, Co
     })?
     .map(|(v, _)| v);
     let max_capacity_percent = match resolve_key(code.max_capacity_percent, layers, &MAX_CAPACITY, |s| {
-        s.trim().trim_end_matches('%').trim().parse::<u8>().map_err(|_| "expected a percentage from 1 to 100".to_owned())
+        s.trim()
+            .trim_end_matches('%')
+            .trim()
+            .parse::<u8>()
+            .map_err(|_| "expected a percentage from 1 to 100".to_owned())
     })? {
         Some((v, src)) if !(1..=100).contains(&v) => {
             return Err(invalid(&MAX_CAPACITY, Some(&v.to_string()), src, "expected a percentage from 1 to 100"));

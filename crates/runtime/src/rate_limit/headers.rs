@@ -70,7 +70,6 @@ fn numbers<'a>(headers: &'a HeaderMap, name: &'static str) -> impl Iterator<Item
         .filter_map(|s| s.trim().parse::<u64>().ok())
 }
 
-
 impl RateLimitInfo {
     /// Whether these headers report Okta's concurrency limit rather than a bucket: Okta answers a request over
     /// the org's limit of requests in flight with `X-Rate-Limit-Limit: 0`.

@@ -6,7 +6,7 @@
 //! A [`RateLimiter`] keeps that state per bucket for one client and all its clones, and [`RateLimiter::acquire`]
 //! delays a request that would exceed what is left (minus the requests already in flight, and minus the share of
 //! the bucket the [`RateLimitPolicy`] leaves to other integrations) until the window resets. Reset times are placed
-//! on the local clock through the responses' `Date` headers ([`server_clock`]), so a wait ends when the server's
+//! on the local clock through the responses' `Date` headers, so a wait ends when the server's
 //! window has reset, not a rounded second later.
 //!
 //! Separately, Okta limits the requests an org has in flight; a request over it is answered `429` with
@@ -215,11 +215,7 @@ impl RateLimiter {
 
     /// Waits until `bucket` has room for one more request (when pacing) and a slot is free under the concurrency
     /// cap, then counts the request in. Fails, without waiting, when the wait would end past `deadline`.
-    pub async fn acquire(
-        &self,
-        bucket: &'static str,
-        deadline: Option<Instant>,
-    ) -> Result<Permit<'_>, PacingTimeout> {
+    pub async fn acquire(&self, bucket: &'static str, deadline: Option<Instant>) -> Result<Permit<'_>, PacingTimeout> {
         let mut jitter = None;
         loop {
             let (wake, notified) = match self.decide(bucket, deadline, &mut jitter) {
@@ -230,10 +226,13 @@ impl RateLimiter {
             match wake {
                 Some(at) => tracing::debug!(
                     bucket,
-                    wait_ms = u64::try_from(at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
+                    wait_ms =
+                        u64::try_from(at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
                     "okta rate limit: the bucket is used up; waiting for its window to reset"
                 ),
-                None => tracing::trace!(bucket, "okta rate limit: the bucket's room is in flight; waiting for a response"),
+                None => {
+                    tracing::trace!(bucket, "okta rate limit: the bucket's room is in flight; waiting for a response")
+                }
             }
             // A response may bring news (a new window, more remaining) before the reset: either wakes us.
             let until = match (wake, deadline) {
@@ -319,7 +318,7 @@ impl RateLimiter {
             // The semaphore is never closed, so acquiring cannot fail; without a slot the request goes uncapped.
             permit._slot = slots.clone().acquire_owned().await.ok();
         }
-                // Below what the org's concurrency 429s have shown room for.
+        // Below what the org's concurrency 429s have shown room for.
         loop {
             let (wake, notified) = {
                 let mut state = self.lock();
@@ -364,7 +363,8 @@ impl RateLimiter {
         let b = state.buckets.entry(permit.bucket).or_default();
         b.in_flight = b.in_flight.saturating_sub(1);
         let concurrency = info.is_concurrency_limit();
-        if let (false, Some(limit), Some(remaining), Some(reset)) = (concurrency, info.limit, info.remaining, info.reset)
+        if let (false, Some(limit), Some(remaining), Some(reset)) =
+            (concurrency, info.limit, info.remaining, info.reset)
         {
             // A request sent after the state was last set has the newest word; one that overlapped others is
             // merged: the least remaining of a window, or a later window.
@@ -381,9 +381,9 @@ impl RateLimiter {
             b.updated = Some(received);
         }
         let same_window = info.reset.is_some() && info.reset == permit.window;
-        let throttle = (status == StatusCode::TOO_MANY_REQUESTS).then(|| {
-            if concurrency || (permit.had_room && same_window) { Throttle::Concurrency } else { Throttle::Bucket }
-        });
+        let kind =
+            if concurrency || (permit.had_room && same_window) { Throttle::Concurrency } else { Throttle::Bucket };
+        let throttle = (status == StatusCode::TOO_MANY_REQUESTS).then_some(kind);
         if throttle == Some(Throttle::Concurrency) && permit.in_flight_at_send > 0 {
             // The org had no room for this request with the others in flight: send no more than those at once,
             // until the cap grows back.
@@ -491,7 +491,10 @@ mod tests {
     async fn a_used_up_bucket_is_waited_for_until_its_reset() {
         let l = limiter(RateLimitPolicy::default());
         let p = l.acquire("b", None).await.unwrap();
-        assert_eq!(l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 5, EPOCH)), Some(Throttle::Bucket));
+        assert_eq!(
+            l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 5, EPOCH)),
+            Some(Throttle::Bucket)
+        );
         let started = Instant::now();
         let p = l.acquire("b", None).await.unwrap();
         // The server's clock was at EPOCH (at least) when the response arrived: 5 s to go, at most.
@@ -562,14 +565,23 @@ mod tests {
         l.observe(p, StatusCode::OK, &headers(10, 8, EPOCH + 60, EPOCH));
         // Okta's concurrency answer: limit 0.
         let p = l.acquire("b", None).await.unwrap();
-        assert_eq!(l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(0, 0, EPOCH + 60, EPOCH)), Some(Throttle::Concurrency));
+        assert_eq!(
+            l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(0, 0, EPOCH + 60, EPOCH)),
+            Some(Throttle::Concurrency)
+        );
         // The bucket's own window, which had 8 left when the request was sent.
         let p = l.acquire("b", None).await.unwrap();
-        assert_eq!(l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH)), Some(Throttle::Concurrency));
+        assert_eq!(
+            l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH)),
+            Some(Throttle::Concurrency)
+        );
         // A 429 of a window the client did not know of: the bucket's.
         let other = limiter(RateLimitPolicy::default());
         let p = other.acquire("b", None).await.unwrap();
-        assert_eq!(other.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH)), Some(Throttle::Bucket));
+        assert_eq!(
+            other.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH)),
+            Some(Throttle::Bucket)
+        );
     }
 
     #[tokio::test(start_paused = true)]
