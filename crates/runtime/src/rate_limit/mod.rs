@@ -366,12 +366,13 @@ impl RateLimiter {
         if let (false, Some(limit), Some(remaining), Some(reset)) =
             (concurrency, info.limit, info.remaining, info.reset)
         {
-            // A request sent after the state was last set has the newest word; one that overlapped others is
-            // merged: the least remaining of a window, or a later window.
-            let newest = b.updated.is_none_or(|updated| permit.sent >= updated);
+            // Within a window, `Remaining` only goes down: the least reported is kept, whatever order responses
+            // arrive in. A later reset is a new window. An earlier one is believed only from a request sent after
+            // the state was last set (the org has changed its mind, e.g. a 429 whose reset has since passed).
+            let newest = b.updated.is_none_or(|updated| permit.sent > updated);
             match b.reset {
-                Some(current) if !newest && reset < current => {} // a response of an older window
-                Some(current) if !newest && reset == current => b.remaining = b.remaining.min(remaining),
+                Some(current) if reset == current => b.remaining = b.remaining.min(remaining),
+                Some(current) if reset < current && !newest => {}
                 _ => {
                     b.limit = Some(limit);
                     b.remaining = remaining;
