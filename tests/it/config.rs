@@ -551,3 +551,46 @@ fn real_default_loader_uses_process_env() {
     assert_eq!(c.org_url().as_str(), "https://a.okta.com/");
     let _ = Config::builder();
 }
+
+#[test]
+fn rate_limit_keys_from_the_environment_and_okta_yaml() {
+    let ok = [("OKTA_CLIENT_ORGURL", "https://a.okta.com"), ("OKTA_CLIENT_TOKEN", "t")];
+    let mut env = ok.to_vec();
+    env.push(("OKTA_CLIENT_RATELIMIT_MAXCONCURRENCY", "10"));
+    env.push(("OKTA_CLIENT_RATELIMIT_MAXCAPACITY", "50%"));
+    let c = loader(&env, None, None).load().unwrap();
+    assert_eq!((c.max_concurrency(), c.max_capacity_percent()), (Some(10), Some(50)));
+    let policy = c.rate_limit_policy();
+    assert_eq!(policy.max_concurrency.map(std::num::NonZeroUsize::get), Some(10));
+    assert_eq!(policy.max_capacity_percent, 50);
+    assert!(policy.pacing);
+
+    let dir = temp_dir();
+    let local = write(
+        &dir,
+        "okta.yaml",
+        "okta:\n  client:\n    orgUrl: https://a.okta.com\n    token: t\n    rateLimit:\n      maxConcurrency: 4\n      maxCapacity: 80\n",
+    );
+    let c = loader(&[], Some(&local), None).load().unwrap();
+    assert_eq!((c.max_concurrency(), c.max_capacity_percent()), (Some(4), Some(80)));
+    // Unset: no cap, the whole bucket.
+    let c = loader(&ok, None, None).load().unwrap();
+    assert_eq!(c.rate_limit_policy(), okta_management::rate_limit::RateLimitPolicy::default());
+    // Zero concurrency means no cap.
+    let mut env = ok.to_vec();
+    env.push(("OKTA_CLIENT_RATELIMIT_MAXCONCURRENCY", "0"));
+    assert_eq!(loader(&env, None, None).load().unwrap().rate_limit_policy().max_concurrency, None);
+
+    for (var, value, key) in [
+        ("OKTA_CLIENT_RATELIMIT_MAXCAPACITY", "0", "okta.client.rateLimit.maxCapacity"),
+        ("OKTA_CLIENT_RATELIMIT_MAXCAPACITY", "150", "okta.client.rateLimit.maxCapacity"),
+        ("OKTA_CLIENT_RATELIMIT_MAXCAPACITY", "half", "okta.client.rateLimit.maxCapacity"),
+        ("OKTA_CLIENT_RATELIMIT_MAXCONCURRENCY", "-2", "okta.client.rateLimit.maxConcurrency"),
+    ] {
+        let mut env = ok.to_vec();
+        env.push((var, value));
+        let e = loader(&env, None, None).load().unwrap_err();
+        assert_eq!(invalid_parts(&e).0, key, "{var}={value}");
+        assert!(e.to_string().contains(var), "{e}");
+    }
+}

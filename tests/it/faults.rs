@@ -601,3 +601,33 @@ async fn a_fault_on_one_route_does_not_disturb_another() {
     assert_eq!(org.route_count(CREATE), 4);
     assert_eq!(org.route_count(GET_ONE), 5);
 }
+
+#[tokio::test]
+async fn a_listing_through_a_proxy_502_a_dropped_connection_and_a_cut_off_page_yields_every_user_once() {
+    let org = org(55).await;
+    let sdk = client(&org);
+    let mut pages = sdk.list_users().limit(10).pages();
+    let mut ids = Vec::new();
+    let mut page_number = 0;
+    while let Some(page) = pages.try_next().await.unwrap() {
+        page_number += 1;
+        ids.extend(page.items.into_iter().map(|u| u.id.unwrap_or_default()));
+        // The next page meets one fault each time.
+        match page_number {
+            1 => {
+                // A proxy's 502: an HTML page, not Okta's JSON.
+                org.inject(LIST, Fault::ServerError { status: 502, count: 1 }).unwrap();
+                org.inject(LIST, Fault::WrongContentType).unwrap();
+            }
+            2 => org.inject(LIST, Fault::DropBeforeProcessing).unwrap(),
+            3 => org.inject(LIST, Fault::DropAfterProcessing).unwrap(),
+            4 => org.inject(LIST, Fault::TruncatedBody).unwrap(),
+            _ => {}
+        }
+    }
+    let unique: HashSet<&String> = ids.iter().collect();
+    assert_eq!((ids.len(), unique.len()), (55, 55), "every user exactly once");
+    // Six pages, four of them sent twice.
+    assert_eq!(org.route_count(LIST), 10);
+    assert_eq!(org.counters().server_errors_injected, 1);
+}
