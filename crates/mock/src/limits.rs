@@ -103,11 +103,16 @@ impl Drop for InFlightGuard<'_> {
 }
 
 impl InFlight {
-    /// Enters a request; `false` in the second place when it is over `limit` (it still holds a place until the
-    /// guard drops, like Okta counting the rejected request while it answers it).
-    pub(crate) fn enter(&self, limit: Option<usize>) -> (InFlightGuard<'_>, bool) {
+    /// Enters a request, which holds a place until the guard drops; `None` when it is over `limit` (a refused
+    /// request is not processed, so it takes no place).
+    pub(crate) fn enter(&self, limit: Option<usize>) -> Option<InFlightGuard<'_>> {
         let before = self.count.fetch_add(1, Ordering::SeqCst);
-        (InFlightGuard(self), limit.is_some_and(|l| before >= l))
+        let guard = InFlightGuard(self);
+        if limit.is_some_and(|l| before >= l) {
+            drop(guard);
+            return None;
+        }
+        Some(guard)
     }
 }
 
@@ -139,10 +144,11 @@ mod tests {
     #[test]
     fn in_flight_counts_and_releases() {
         let f = InFlight::default();
-        let (g1, over1) = f.enter(Some(1));
-        let (g2, over2) = f.enter(Some(1));
-        assert!(!over1 && over2);
-        drop((g1, g2));
-        assert!(!f.enter(Some(1)).1);
+        let first = f.enter(Some(1));
+        assert!(first.is_some());
+        assert!(f.enter(Some(1)).is_none(), "over the limit");
+        // The refused request took no place: once the first ends, one more fits.
+        drop(first);
+        assert!(f.enter(Some(1)).is_some());
     }
 }

@@ -201,7 +201,8 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
         return resp;
     }
     let concurrency_limit = lock(&st.settings).concurrency_limit;
-    let (_in_flight, over_concurrency) = st.in_flight.enter(concurrency_limit);
+    let in_flight = st.in_flight.enter(concurrency_limit);
+    let over_concurrency = in_flight.is_none();
 
     if !applied.latency.is_zero() {
         let mut shutdown = st.shutdown.clone();

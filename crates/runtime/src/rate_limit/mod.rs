@@ -147,16 +147,27 @@ struct State {
     /// Requests of the client sent and not answered, every bucket together.
     in_flight: usize,
     /// What the org's concurrency `429`s taught: how many requests were in flight before the last one, and when.
-    learned: Option<(usize, Instant)>,
+    learned: Option<Learned>,
+}
+
+/// What the org's concurrency `429`s taught.
+#[derive(Debug, Clone, Copy)]
+struct Learned {
+    /// Requests in flight the org had room for when its last `429` came.
+    cap: usize,
+    /// When the cap stopped growing (the last `429`); it grows by one a second from there.
+    since: Instant,
+    /// When the cap was last lowered: a `429` to a request sent before then tells nothing new.
+    lowered: Instant,
 }
 
 impl State {
     /// The most requests in flight the org's concurrency limit has shown room for: what was in flight when its
     /// last `429` came, plus one per second since (probing for room freed by other integrations).
     fn learned_cap(&self, now: Instant) -> Option<usize> {
-        let (cap, at) = self.learned?;
-        let grown = usize::try_from(now.saturating_duration_since(at).as_secs()).unwrap_or(usize::MAX);
-        Some(cap.saturating_add(grown))
+        let learned = self.learned?;
+        let grown = usize::try_from(now.saturating_duration_since(learned.since).as_secs()).unwrap_or(usize::MAX);
+        Some(learned.cap.saturating_add(grown))
     }
 }
 
@@ -326,7 +337,7 @@ impl RateLimiter {
                 match state.learned_cap(now) {
                     Some(cap) if state.in_flight >= cap => {
                         // Woken by a request ending, or by the cap growing at the next whole second.
-                        let since = state.learned.map_or(now, |(_, at)| at);
+                        let since = state.learned.map_or(now, |l| l.since);
                         let elapsed = now.saturating_duration_since(since).as_secs();
                         (since + Duration::from_secs(elapsed + 1), self.changed.notified())
                     }
@@ -386,15 +397,25 @@ impl RateLimiter {
             if concurrency || (permit.had_room && same_window) { Throttle::Concurrency } else { Throttle::Bucket };
         let throttle = (status == StatusCode::TOO_MANY_REQUESTS).then_some(kind);
         if throttle == Some(Throttle::Concurrency) && permit.in_flight_at_send > 0 {
-            // The org had no room for this request with the others in flight: send no more than those at once,
-            // until the cap grows back.
-            let cap = permit.in_flight_at_send.saturating_sub(1).max(1);
+            // The org had no room for this request while the client's others were in flight: send no more than
+            // those at once (at most halving the cap at a time, as some of them may be refused too), until the cap
+            // grows back. A 429 to a request sent before the cap was last lowered tells nothing new.
             let now = Instant::now();
+            let others = state.in_flight.max(1);
             let current = state.learned_cap(now);
-            // A 429 also stops the cap's growth where it stands.
-            state.learned = Some((current.map_or(cap, |c| c.min(cap)), now));
-            if current.is_none_or(|c| cap < c) {
-                tracing::debug!(cap, "okta concurrency limit met; holding this client to that many requests in flight");
+            let learned = match state.learned {
+                Some(l) if permit.sent <= l.lowered => Learned { cap: current.unwrap_or(l.cap), since: now, ..l },
+                _ => {
+                    let cap = current.map_or(others, |c| c.min(others.max(c.div_ceil(2))));
+                    Learned { cap, since: now, lowered: now }
+                }
+            };
+            state.learned = Some(learned);
+            if current.is_none_or(|c| learned.cap < c) {
+                tracing::debug!(
+                    cap = learned.cap,
+                    "okta concurrency limit met; holding this client to that many requests in flight"
+                );
             }
         }
         drop(state);
@@ -633,5 +654,52 @@ mod learned_concurrency {
         let f = tokio::time::timeout(Duration::from_millis(100), l.acquire("f", None)).await;
         assert!(f.is_ok(), "the cap grows back by one a second");
         drop((e, f, permits));
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod learned_concurrency_bursts {
+    use super::*;
+    use http::HeaderValue;
+
+    fn refused(l: &RateLimiter, p: Permit<'_>) {
+        let mut h = HeaderMap::new();
+        h.insert("x-rate-limit-limit", HeaderValue::from(0));
+        assert_eq!(l.observe(p, StatusCode::TOO_MANY_REQUESTS, &h), Some(Throttle::Concurrency));
+    }
+
+    fn cap(l: &RateLimiter) -> usize {
+        l.lock().learned_cap(Instant::now()).unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_burst_lowers_the_cap_once_and_no_lowering_more_than_halves_it() {
+        let l = RateLimiter::new(RateLimitPolicy::default(), Duration::ZERO);
+        let mut burst = Vec::new();
+        for _ in 0..8 {
+            burst.push(l.acquire("b", None).await.unwrap());
+        }
+        // Two of the burst refused: the first 429 says 7 fit at most; the second, to a request sent before that
+        // lowering, says nothing new (it was refused while the first was still in flight).
+        refused(&l, burst.pop().unwrap());
+        assert_eq!(cap(&l), 7);
+        refused(&l, burst.pop().unwrap());
+        assert_eq!(cap(&l), 7);
+        burst.clear();
+        // A request sent after the lowering and refused with 5 others in flight: 6 at most... but never below
+        // half the cap in one step.
+        tokio::time::advance(Duration::from_millis(10)).await;
+        let mut later = Vec::new();
+        for _ in 0..6 {
+            later.push(l.acquire("b", None).await.unwrap());
+        }
+        refused(&l, later.pop().unwrap());
+        assert_eq!(cap(&l), 5);
+        later.truncate(1);
+        tokio::time::advance(Duration::from_millis(10)).await;
+        let lone = l.acquire("b", None).await.unwrap();
+        refused(&l, lone);
+        assert_eq!(cap(&l), 3, "5 halved, rounded up, not the 1 other in flight");
     }
 }
