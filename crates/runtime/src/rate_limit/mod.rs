@@ -187,6 +187,20 @@ pub struct Permit<'a> {
     open: bool,
 }
 
+/// A task waiting for room in a bucket; leaves the bucket's count of waiters when dropped.
+struct Waiter<'a> {
+    limiter: &'a RateLimiter,
+    bucket: &'static str,
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        if let Some(b) = self.limiter.lock().buckets.get_mut(self.bucket) {
+            b.waiting = b.waiting.saturating_sub(1);
+        }
+    }
+}
+
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if self.open {
@@ -234,6 +248,9 @@ impl RateLimiter {
                 Decision::TooLate(timeout) => return Err(timeout),
                 Decision::Wait { wake, notified } => (wake, notified),
             };
+            // Counted among the bucket's waiters (by `decide`) until this wait ends, however it ends: a caller
+            // that gives up on the request drops the future here.
+            let waiter = Waiter { limiter: self, bucket };
             match wake {
                 Some(at) => tracing::debug!(
                     bucket,
@@ -259,11 +276,10 @@ impl RateLimiter {
                 }
                 None => notified.await,
             }
-            let mut state = self.lock();
-            let b = state.buckets.entry(bucket).or_default();
-            b.waiting = b.waiting.saturating_sub(1);
+            drop(waiter);
             if deadline.is_some_and(|d| Instant::now() >= d) {
-                let reset_at = b.reset.and_then(|r| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(r)));
+                let reset = self.lock().buckets.get(bucket).and_then(|b| b.reset);
+                let reset_at = reset.and_then(|r| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(r)));
                 return Err(PacingTimeout { reset_at, wait: Duration::ZERO });
             }
         }
@@ -556,6 +572,19 @@ mod tests {
         drop(l.acquire("b", None).await.unwrap());
         assert_eq!(started.elapsed(), Duration::from_secs(30));
         assert_eq!(RateLimitPolicy::default().with_max_capacity_percent(0).max_capacity_percent, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_waiter_that_gives_up_leaves_the_count_of_waiters() {
+        let l = limiter(RateLimitPolicy::default());
+        let p = l.acquire("b", None).await.unwrap();
+        l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH));
+        let gave_up = tokio::time::timeout(Duration::from_secs(1), l.acquire("b", None)).await;
+        assert!(gave_up.is_err());
+        assert_eq!(l.bucket("b").unwrap().waiting, 0);
+        // A waiter that waits it out leaves the count too.
+        drop(l.acquire("b", None).await.unwrap());
+        assert_eq!(l.bucket("b").unwrap().waiting, 0);
     }
 
     #[tokio::test(start_paused = true)]
