@@ -193,12 +193,13 @@ async fn exchange(
 
 /// Reads a response's body whole and gives back an equivalent response holding it, so that a body cut off
 /// mid-way fails inside the retry loop (as [`Error::Transport`], an unknown outcome) rather than after it.
-async fn read_whole(response: reqwest::Response) -> Result<reqwest::Response, Error> {
+async fn read_whole(mut response: reqwest::Response) -> Result<reqwest::Response, Error> {
     use reqwest::ResponseBuilderExt;
     let status = response.status();
     let version = response.version();
     let url = response.url().clone();
-    let headers = response.headers().clone();
+    // Moved, not copied: reading the body needs none of them.
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(Error::Transport)?;
     let mut builder = http::Response::builder().status(status).version(version).url(url);
     if let Some(h) = builder.headers_mut() {

@@ -69,19 +69,26 @@ async fn a_share_of_the_bucket_is_left_to_other_integrations() {
     let org = MockOrg::builder().rate_limit(GET_ONE, 20, Duration::from_secs(60)).unwrap().start().await.unwrap();
     let id = org.seed_users(1).remove(0);
     let half = client(&org, RateLimitPolicy::default().with_max_capacity_percent(50));
+    let started_on_the_org = org.now();
     let started = Instant::now();
     assert_eq!(get_many(&half, &id, 15, 1).await, 0);
-    // 10 requests fit in the first window's half; the other 5 waited for the next minute.
-    assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
-    let snapshot = org.counters();
-    assert_eq!(snapshot.rate_limited, 0);
-    // Another integration still finds 10 of the 20 in the window where this client stopped at half.
+    // 10 requests fit in the first window's half; the other 5 waited for the next minute (never before it, and
+    // late by no more than the one-second resolution of `Date` when the client has seen only one second).
+    let next_minute = Duration::from_secs((started_on_the_org.as_secs() / 60 + 1) * 60) - started_on_the_org;
+    let elapsed = started.elapsed();
+    assert!(elapsed >= next_minute && elapsed <= next_minute + Duration::from_secs(1), "{elapsed:?} {next_minute:?}");
+    assert_eq!(org.counters().rate_limited, 0);
+    // The half left is there for another integration: 15 more fit in this window (5 used), without a 429.
     let other = client(&org, RateLimitPolicy::default().with_pacing(false));
-    let before = Instant::now();
-    for _ in 0..5 {
+    for _ in 0..15 {
         other.get_user().id(&id).send().await.unwrap();
     }
-    assert!(before.elapsed() < Duration::from_secs(1), "the other integration did not wait");
+    assert_eq!(org.counters().rate_limited, 0);
+    // And the window is then full: the bucket is enforced.
+    let over = client(&org, RateLimitPolicy::default().with_pacing(false));
+    let before = org.counters().rate_limited;
+    over.get_user().id(&id).send().await.unwrap();
+    assert_eq!(org.counters().rate_limited - before, 1, "the 21st request of the window met a 429 (then waited)");
 }
 
 #[tokio::test(start_paused = true)]

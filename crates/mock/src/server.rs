@@ -187,19 +187,8 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
     record_request(&st, &req);
     let conn = req.extensions().get::<ConnectInfo<ConnMeta>>().map(|c| c.0.clone());
     let applied = faults::apply(&mut lock(&st.faults), method.as_str(), &path);
-    if let Some(replayed) = oauth::replayed_dpop_proof(&st, req.headers()) {
-        let mut resp = replayed;
-        let now = st.clock.now();
-        let limit = lock(&st.settings).rate_limit_limit;
-        add_standard_headers(
-            &st,
-            &mut resp,
-            now,
-            RateHeaders { limit, remaining: limit, reset: now.as_secs() / 60 * 60 + 60 },
-            &applied,
-        );
-        return resp;
-    }
+    // Every proof presented is remembered, whatever the answer (a 429 included): a retry must sign a new one.
+    let replayed = oauth::replayed_dpop_proof(&st, req.headers());
     let concurrency_limit = lock(&st.settings).concurrency_limit;
     let in_flight = st.in_flight.enter(concurrency_limit);
     let over_concurrency = in_flight.is_none();
@@ -249,6 +238,8 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
         CounterSet::inc(&st.counters.server_errors_injected);
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError::new(status, "E0000009", "Internal Server Error").into_response()
+    } else if let Some(replayed) = replayed {
+        replayed
     } else {
         let auth =
             oauth::scope_for(&method, &path).map(|scope| oauth::authorize(&st, &method, &path, req.headers(), &scope));

@@ -452,11 +452,6 @@ impl RateLimiter {
         self.changed.notify_waiters();
     }
 
-    /// Whether the server's clock is known (a `Date` was seen), so that a reset can be waited for exactly.
-    pub fn knows_server_time(&self) -> bool {
-        self.lock().clock.server_now_nanos(Instant::now()).is_some()
-    }
-
     /// How long until the server's clock reaches `reset` (epoch seconds), from the `Date`s seen so far.
     pub fn until(&self, reset: u64) -> Option<Duration> {
         let at = self.lock().clock.local_instant_of(reset)?;
@@ -519,6 +514,18 @@ mod tests {
         let date = httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(now));
         h.insert(http::header::DATE, HeaderValue::from_str(&date).unwrap());
         h
+    }
+
+    /// Okta's answer over the concurrency limit (`X-Rate-Limit-Limit: 0`) to `p`'s request.
+    fn refused(l: &RateLimiter, p: Permit<'_>) {
+        let mut h = HeaderMap::new();
+        h.insert("x-rate-limit-limit", HeaderValue::from(0));
+        assert_eq!(l.observe(p, StatusCode::TOO_MANY_REQUESTS, &h), Some(Throttle::Concurrency));
+    }
+
+    /// The concurrency cap learned so far.
+    fn cap(l: &RateLimiter) -> usize {
+        l.lock().learned_cap(Instant::now()).unwrap()
     }
 
     fn limiter(policy: RateLimitPolicy) -> RateLimiter {
@@ -648,32 +655,16 @@ mod tests {
         assert!(c.is_ok());
         drop(b);
     }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod learned_concurrency {
-    use super::*;
-    use http::HeaderValue;
-
-    fn concurrency_429() -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert("x-rate-limit-limit", HeaderValue::from(0));
-        h.insert("x-rate-limit-remaining", HeaderValue::from(0));
-        h.insert("x-rate-limit-reset", HeaderValue::from(4_000_000_000u64));
-        h
-    }
 
     #[tokio::test(start_paused = true)]
     async fn a_concurrency_429_holds_the_client_to_what_was_in_flight_then_the_cap_grows_back() {
-        let l = RateLimiter::new(RateLimitPolicy::default(), Duration::ZERO);
+        let l = limiter(RateLimitPolicy::default());
         let mut permits = Vec::new();
         for bucket in ["a", "b", "c", "d"] {
             permits.push(l.acquire(bucket, None).await.unwrap());
         }
         // The fourth was refused with three in flight: three at once from now on.
-        let fourth = permits.pop().unwrap();
-        assert_eq!(l.observe(fourth, StatusCode::TOO_MANY_REQUESTS, &concurrency_429()), Some(Throttle::Concurrency));
+        refused(&l, permits.pop().unwrap());
         assert!(tokio::time::timeout(Duration::from_millis(100), l.acquire("e", None)).await.is_err());
         // One ends: one more may go.
         drop(permits.pop());
@@ -684,27 +675,10 @@ mod learned_concurrency {
         assert!(f.is_ok(), "the cap grows back by one a second");
         drop((e, f, permits));
     }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod learned_concurrency_bursts {
-    use super::*;
-    use http::HeaderValue;
-
-    fn refused(l: &RateLimiter, p: Permit<'_>) {
-        let mut h = HeaderMap::new();
-        h.insert("x-rate-limit-limit", HeaderValue::from(0));
-        assert_eq!(l.observe(p, StatusCode::TOO_MANY_REQUESTS, &h), Some(Throttle::Concurrency));
-    }
-
-    fn cap(l: &RateLimiter) -> usize {
-        l.lock().learned_cap(Instant::now()).unwrap()
-    }
 
     #[tokio::test(start_paused = true)]
     async fn one_burst_lowers_the_cap_once_and_no_lowering_more_than_halves_it() {
-        let l = RateLimiter::new(RateLimitPolicy::default(), Duration::ZERO);
+        let l = limiter(RateLimitPolicy::default());
         let mut burst = Vec::new();
         for _ in 0..8 {
             burst.push(l.acquire("b", None).await.unwrap());
