@@ -7,6 +7,7 @@
 //! - the normalisation pass (`normalise/`): small, named rules, each fixing one defect of Okta's spec that stops
 //!   progenitor/typify or that would make the models lose data, listed in run order in its `RULES` table;
 //! - the feature groups (`groups.rs`): spec tags → cargo features, and pruning the spec to the enabled groups;
+//! - the mock org's copy of the spec (`mock_spec.rs`): Okta's document as published, without its prose;
 //! - emitting (`emit.rs`): progenitor on the normalised spec, edits of its output as a syntax tree (each checking
 //!   how many places it changed), and the generated files (models, client, manifest, tables) in `OUT_DIR`.
 //!
@@ -16,6 +17,7 @@
 
 mod emit;
 mod groups;
+pub mod mock_spec;
 mod normalise;
 pub mod spec_source;
 

@@ -32,6 +32,7 @@
 mod apps;
 mod event_hooks;
 mod faults;
+mod generic;
 mod groups;
 mod limits;
 mod logs;
@@ -39,8 +40,10 @@ mod oauth;
 mod query;
 mod respond;
 mod server;
+mod spec;
 mod state;
 mod users;
+mod validate;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -226,6 +229,8 @@ impl MockOrgBuilder {
 
     /// Binds, seeds and starts serving.
     pub async fn start(self) -> Result<MockOrg, MockError> {
+        // The spec every other operation is served from is parsed once per process, beside the start-up.
+        tokio::task::spawn_blocking(|| drop(spec::Api::get()));
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await.map_err(MockError::Bind)?;
         let addr = listener.local_addr().map_err(MockError::Bind)?;
         let base = format!("http://127.0.0.1:{}", addr.port());

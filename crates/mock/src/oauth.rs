@@ -458,19 +458,11 @@ pub(crate) fn replayed_dpop_proof(st: &Inner, headers: &HeaderMap) -> Option<Res
 /// Required scope of a route (`None`: no auth, e.g. the token endpoint).
 pub(crate) fn scope_for(method: &Method, path: &str) -> Option<String> {
     let read = method == Method::GET || method == Method::HEAD;
-    let area = if path.starts_with("/api/v1/users") {
-        "users"
-    } else if path.starts_with("/api/v1/groups") {
-        "groups"
-    } else if path.starts_with("/api/v1/apps") {
-        "apps"
-    } else if path.starts_with("/api/v1/eventHooks") {
-        "eventHooks"
-    } else if path.starts_with("/api/v1/logs") {
+    if path.starts_with("/api/v1/logs") {
         return Some("okta.logs.read".into());
-    } else {
-        return None;
-    };
+    }
+    // Okta's scopes are named after the API area: `okta.users.read`, `okta.authorizationServers.manage`.
+    let area = path.strip_prefix("/api/v1/")?.split('/').next().filter(|a| !a.is_empty())?;
     Some(format!("okta.{area}.{}", if read { "read" } else { "manage" }))
 }
 

@@ -21,7 +21,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::respond::ApiError;
 use super::state::{CounterSet, Inner, lock, random_alnum};
-use super::{RequestRecord, apps, event_hooks, faults, groups, logs, oauth, users};
+use super::{RequestRecord, apps, event_hooks, faults, generic, groups, logs, oauth, spec, users, validate};
 
 /// Per-connection handle that lets a handler kill its own connection.
 #[derive(Debug, Clone)]
@@ -124,33 +124,11 @@ pub(crate) fn router(st: Arc<Inner>) -> Router {
         .route("/api/v1/eventHooks/{eventHookId}/lifecycle/verify", post(event_hooks::verify))
         .route("/api/v1/logs", get(logs::list))
         .route("/oauth2/v1/token", post(oauth::token))
-        .route_layer(middleware::from_fn_with_state(st.clone(), okta_layer))
-        .fallback(not_found)
-        .method_not_allowed_fallback(not_allowed);
+        // Every other operation of the spec, and Okta's 404/405 for what the spec does not have.
+        .fallback(generic::serve)
+        .method_not_allowed_fallback(generic::serve)
+        .layer(middleware::from_fn_with_state(st.clone(), okta_layer));
     api.with_state(st)
-}
-
-async fn not_found(State(st): State<Arc<Inner>>, req: Request) -> Response {
-    st.count_route("UNMATCHED");
-    let e = ApiError::not_found(req.uri().path());
-    with_request_id(e.into_response())
-}
-
-async fn not_allowed(State(st): State<Arc<Inner>>) -> Response {
-    st.count_route("UNMATCHED");
-    let e = ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "E0000022",
-        "The endpoint does not support the provided HTTP method",
-    );
-    with_request_id(e.into_response())
-}
-
-fn with_request_id(mut r: Response) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&random_alnum(20)) {
-        r.headers_mut().insert("x-okta-request-id", v);
-    }
-    r
 }
 
 /// Headers kept in the request log: their values, except credentials, which are reduced to
@@ -178,12 +156,26 @@ fn record_request(st: &Inner, req: &Request) {
 }
 
 /// The one layer every routed request goes through.
-async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> Response {
+async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let matched = req.extensions().get::<MatchedPath>().map_or_else(|| path.clone(), |m| m.as_str().to_string());
-    let route_key = format!("{method} {matched}");
+    let api = spec::Api::get().ok();
+    let lookup = api.as_ref().map_or(spec::Lookup::NoPath, |api| api.lookup(method.as_str(), &path));
+    let operation = match (&api, &lookup) {
+        (Some(api), spec::Lookup::Found(index)) => api.operations.get(*index),
+        _ => None,
+    };
+    // The hand-written route's pattern, else the spec's template; requests of neither count as `UNMATCHED`.
+    let route_key = match (req.extensions().get::<MatchedPath>(), operation) {
+        (Some(m), _) if lookup != spec::Lookup::WrongMethod => format!("{method} {}", m.as_str()),
+        (_, Some(op)) => op.route_key(),
+        _ => "UNMATCHED".to_string(),
+    };
     st.count_route(&route_key);
+    let validation = operation.map(|op| (api.clone(), op.clone()));
+    if let Some(api) = api {
+        req.extensions_mut().insert(generic::SpecMatch { api, lookup: lookup.clone() });
+    }
     record_request(&st, &req);
     let conn = req.extensions().get::<ConnectInfo<ConnMeta>>().map(|c| c.0.clone());
     let applied = faults::apply(&mut lock(&st.faults), method.as_str(), &path);
@@ -241,11 +233,16 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
     } else if let Some(replayed) = replayed {
         replayed
     } else {
-        let auth =
-            oauth::scope_for(&method, &path).map(|scope| oauth::authorize(&st, &method, &path, req.headers(), &scope));
+        let known = matches!(lookup, spec::Lookup::Found(_)) || req.extensions().get::<MatchedPath>().is_some();
+        let auth = oauth::scope_for(&method, &path)
+            .filter(|_| known)
+            .map(|scope| oauth::authorize(&st, &method, &path, req.headers(), &scope));
         match auth {
             Some(Err(e)) => e.into_response(),
-            _ => next.run(req).await,
+            _ => match validated(req, validation).await {
+                Ok(req) => next.run(req).await,
+                Err(e) => e.into_response(),
+            },
         }
     };
     if applied.drop_after {
@@ -279,6 +276,16 @@ async fn okta_layer(State(st): State<Arc<Inner>>, req: Request, next: Next) -> R
     };
     add_standard_headers(&st, &mut resp, now, limits, &applied);
     resp
+}
+
+/// The request, its body read and checked against its operation in the spec (Okta's `400` when it does not fit).
+async fn validated(req: Request, operation: Option<(Option<Arc<spec::Api>>, spec::Operation)>) -> Result<Request, ApiError> {
+    let Some((Some(api), op)) = operation else { return Ok(req) };
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024).await.map_err(|_| ApiError::bad_json())?;
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    validate::request(&api, &op, parts.uri.query(), content_type, &bytes)?;
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
 fn body_with(resp: Response, body: Body) -> Response {

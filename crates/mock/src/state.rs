@@ -234,6 +234,8 @@ pub(crate) struct Store {
     pub members: HashMap<String, BTreeSet<String>>,
     pub apps: BTreeMap<String, Value>,
     pub hooks: BTreeMap<String, Value>,
+    /// The objects of the operations served from the spec (`generic.rs`).
+    pub generic: crate::generic::GenericStore,
     pub logs: Vec<LogEntry>,
     pub seq: u64,
     /// Hook deliveries produced by events while the lock was held; spawned after release.

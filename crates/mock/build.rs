@@ -1,0 +1,28 @@
+//! Writes the spec the mock serves every operation from (`OUT_DIR/mock-spec.json`): Okta's document without its
+//! prose, chosen as the client's is (the committed default, linked from `spec/`, or `OKTA_SPEC_PATH`).
+
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    if let Err(message) = run() {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let dir = |var: &str| std::env::var_os(var).map(PathBuf::from).ok_or_else(|| format!("{var} is not set"));
+    let (manifest_dir, out_dir) = (dir("CARGO_MANIFEST_DIR")?, dir("OUT_DIR")?);
+    let written = okta_management_codegen::mock_spec::write_mock_spec(&manifest_dir, &out_dir)?;
+    for var in &written.rerun_if_env_changed {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    for path in &written.rerun_if_changed {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+    for warning in &written.warnings {
+        println!("cargo:warning={warning}");
+    }
+    Ok(())
+}

@@ -1,0 +1,639 @@
+//! Every operation without a hand-written handler, served from the spec ([`crate::spec`]): objects created through
+//! the API are kept by id under their collection's path (`/api/v1/authorizationServers/aus…/policies`) and
+//! returned by get, list, replace and delete, with the fields Okta sets (`id`, `created`, `lastUpdated`, `status`,
+//! `_links`) filled in, shaped like the spec's examples. Collections the API cannot add to (devices, features, API
+//! tokens…) hold what the spec's list example shows, as an org would. Single objects at a fixed path (org
+//! settings) answer their example until written. What the spec gives no way to answer is a 501 naming the
+//! operation, never a made-up 200.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde_json::{Map, Value, json};
+
+use super::query;
+use super::respond::{ApiError, bytes_response, empty, json_response, link_headers, page_response, param, params};
+use super::spec::{Api, Kind, Lookup, Operation, Segment, parent_template};
+use super::state::{Inner, Store, ts, uuid};
+
+/// The objects of the operations served from the spec.
+#[derive(Debug, Default)]
+pub(crate) struct GenericStore {
+    /// Items by id, per collection path with real ids (`/api/v1/idps/0oa…/credentials/keys`).
+    collections: HashMap<String, BTreeMap<String, Value>>,
+    /// Collections the API cannot add to, filled from the spec's list example on first use.
+    seeded: HashSet<String>,
+    /// Single objects by path.
+    singletons: HashMap<String, Value>,
+}
+
+/// The lookup the request layer made, for the handler.
+#[derive(Debug, Clone)]
+pub(crate) struct SpecMatch {
+    pub api: Arc<Api>,
+    pub lookup: Lookup,
+}
+
+/// The handler of every request no hand-written route takes (unknown paths and methods included).
+pub(crate) async fn serve(State(st): State<Arc<Inner>>, req: Request) -> Response {
+    let found = req.extensions().get::<SpecMatch>().cloned();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    let Some(SpecMatch { api, lookup }) = found else {
+        return ApiError::not_found(&path).into_response();
+    };
+    let index = match lookup {
+        Lookup::Found(index) => index,
+        Lookup::WrongMethod => return method_not_allowed().into_response(),
+        Lookup::NoPath => return ApiError::not_found(&path).into_response(),
+    };
+    let Some(op) = api.operations.get(index) else { return ApiError::not_found(&path).into_response() };
+    let body = match axum::body::to_bytes(req.into_body(), 64 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(_) => return ApiError::bad_json().into_response(),
+    };
+    let request = Call { api: &api, op, path: &path, query: query.as_deref(), body: &body };
+    match st.with_store(|s| request.answer(s)) {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Okta's answer to a method a path does not take.
+pub(crate) fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "E0000022", "The endpoint does not support the provided HTTP method")
+}
+
+/// One request to an operation served from the spec.
+struct Call<'a> {
+    api: &'a Api,
+    op: &'a Operation,
+    path: &'a str,
+    query: Option<&'a str>,
+    body: &'a Bytes,
+}
+
+impl Call<'_> {
+    fn answer(&self, s: &mut Store) -> Result<Response, ApiError> {
+        let segments = self.segments(s);
+        self.check_parents(s, &segments)?;
+        let joined = |n: usize| format!("/{}", segments.get(..n).unwrap_or_default().join("/"));
+        let n = segments.len();
+        match self.op.kind {
+            Kind::List => self.list(s, &joined(n)),
+            Kind::Create => self.create(s, &joined(n)),
+            Kind::Get | Kind::Replace | Kind::Merge | Kind::Delete => {
+                let id = segments.last().cloned().unwrap_or_default();
+                let template = parent_template(&self.op.template).unwrap_or_default();
+                self.item(s, &joined(n - 1), &template, &id)
+            }
+            Kind::Lifecycle => {
+                // `…/{id}/lifecycle/{action}`: the item is two segments up.
+                let action = segments.last().cloned().unwrap_or_default();
+                let id = segments.get(n.saturating_sub(3)).cloned().unwrap_or_default();
+                let template = self.op.template.rsplitn(4, '/').nth(3).unwrap_or_default().to_string();
+                self.lifecycle(s, &joined(n.saturating_sub(3)), &template, &id, &action)
+            }
+            Kind::SingletonGet | Kind::SingletonWrite | Kind::SingletonDelete => self.singleton(s, &joined(n)),
+            Kind::Action => self.action(),
+        }
+    }
+
+    /// The path's segments, percent-decoded; a user given by login is replaced by the user's id, so that what
+    /// is kept under a user is found either way.
+    fn segments(&self, s: &Store) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .path
+            .trim_start_matches('/')
+            .split('/')
+            .map(|seg| percent_encoding::percent_decode_str(seg).decode_utf8_lossy().into_owned())
+            .collect();
+        if self.op.template.starts_with("/api/v1/users/{") {
+            if let Some(id) = out.get(3).and_then(|login| s.resolve_user(login)) {
+                if let Some(slot) = out.get_mut(3) {
+                    *slot = id;
+                }
+            }
+        }
+        out
+    }
+
+    /// Every object the path goes through must exist where the org keeps it: `404 E0000007` otherwise.
+    fn check_parents(&self, s: &mut Store, segments: &[String]) -> Result<(), ApiError> {
+        let mut params_seen = 0;
+        let own_item = matches!(self.op.kind, Kind::Get | Kind::Replace | Kind::Merge | Kind::Delete | Kind::Lifecycle);
+        let params_total = self.op.segments.iter().filter(|t| matches!(t, Segment::Param(_))).count();
+        for (i, t) in self.op.segments.iter().enumerate() {
+            let Segment::Param(_) = t else { continue };
+            params_seen += 1;
+            // The item the operation is about is checked by the operation itself (a replace may add it).
+            if own_item && params_seen == params_total {
+                break;
+            }
+            let Some(id) = segments.get(i) else { continue };
+            let template = template_prefix(&self.op.segments, i);
+            let collection = format!("/{}", segments.get(..i).unwrap_or_default().join("/"));
+            let exists = match template.as_str() {
+                "/api/v1/users" => s.resolve_user(id).is_some(),
+                "/api/v1/groups" => s.groups.contains_key(id.as_str()),
+                t if self.api.is_creatable(t) || t == "/api/v1/apps" || t == "/api/v1/eventHooks" => {
+                    collection_mut(s, &collection).contains_key(id.as_str())
+                }
+                // Objects the org provides (an authenticator, a brand, a device): any id is taken as one of them.
+                _ => true,
+            };
+            if !exists {
+                return Err(ApiError::not_found(id));
+            }
+        }
+        Ok(())
+    }
+
+    fn json_body(&self) -> Result<Option<Map<String, Value>>, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        if !self.op.body.as_ref().is_some_and(|b| b.schema.is_some()) {
+            // A file upload or a PEM body: nothing to keep as JSON.
+            return Ok(None);
+        }
+        match serde_json::from_slice::<Value>(self.body) {
+            Ok(Value::Object(m)) => Ok(Some(m)),
+            // A JSON array body (a bulk operation) is answered from the spec, not kept.
+            Ok(_) => Ok(None),
+            Err(_) => Err(ApiError::bad_json()),
+        }
+    }
+
+    fn list(&self, s: &mut Store, collection: &str) -> Result<Response, ApiError> {
+        self.seed_if_provided(s, collection);
+        let ps = params(self.query);
+        let filters = query::search_and_filter(&ps)?;
+        let q = param(&ps, "q").map(str::to_lowercase);
+        let page = self.page_size(&ps)?;
+        let after = if self.op.query_param("after").is_some() { param(&ps, "after") } else { None };
+        let items = collection_mut(s, collection);
+        let mut out: Vec<Value> = Vec::new();
+        let mut more = false;
+        for (id, item) in items.iter() {
+            if after.is_some_and(|a| id.as_str() <= a) {
+                continue;
+            }
+            if !filters.iter().all(|f| f.matches(&|p: &str| query::json_field(item, p))) {
+                continue;
+            }
+            if let Some(q) = &q {
+                let hit = ["name", "label", "displayName"].iter().any(|f| {
+                    item.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(q.as_str()))
+                });
+                if !hit {
+                    continue;
+                }
+            }
+            if page.is_some_and(|n| out.len() == n) {
+                more = true;
+                break;
+            }
+            out.push(item.clone());
+        }
+        let next = if more && self.op.query_param("after").is_some() {
+            out.last().and_then(|v| key_of(v)).or_else(|| items.keys().nth(out.len().saturating_sub(1)).cloned())
+        } else {
+            None
+        };
+        Ok(page_response(&out, link_headers(&s.base, self.path, &ps, next.as_deref())))
+    }
+
+    /// The page size of a list that declares `limit`: the request's, within the parameter's declared maximum
+    /// (else 200); its declared default (else 20) when absent. `None`: the list is not paged.
+    fn page_size(&self, ps: &[(String, String)]) -> Result<Option<usize>, ApiError> {
+        let Some(declared) = self.op.query_param("limit") else { return Ok(None) };
+        let schema = self.api.resolve(&declared.schema);
+        let number = |k: &str| schema.get(k).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
+        let max = number("maximum").unwrap_or(200).max(1);
+        let default = number("default").unwrap_or(20).clamp(1, max);
+        super::respond::limit(ps, default, max).map(Some)
+    }
+
+    /// Fills a collection the API cannot add to with the spec's list example, once.
+    fn seed_if_provided(&self, s: &mut Store, collection: &str) {
+        let template = if self.op.kind == Kind::List {
+            self.op.template.clone()
+        } else {
+            parent_template(&self.op.template).unwrap_or_default()
+        };
+        if self.api.is_creatable(&template) || !s.generic.seeded.insert(collection.to_string()) {
+            return;
+        }
+        let Some(list) = self.api.operations.iter().find(|o| o.kind == Kind::List && o.template == template) else {
+            return;
+        };
+        let example = list.success.as_ref().and_then(|sx| sx.examples.iter().find(|e| e.is_array()));
+        let items: Vec<Value> = example.and_then(Value::as_array).cloned().unwrap_or_default();
+        let base = s.base.clone();
+        let mut seeded = Vec::new();
+        for mut item in items {
+            let id = match key_of(&item) {
+                Some(id) => id,
+                None => s.new_id("00x"),
+            };
+            set_self_link(&mut item, &format!("{base}{collection}/{id}"));
+            seeded.push((id, item));
+        }
+        collection_mut(s, collection).extend(seeded);
+    }
+
+    fn create(&self, s: &mut Store, collection: &str) -> Result<Response, ApiError> {
+        let body = self.json_body()?.unwrap_or_default();
+        let mut object = self.shaped_like_example(body);
+        let id = s.new_id(&self.id_prefix());
+        let base = s.base.clone();
+        self.set_server_fields(&mut object, Some(&id), &format!("{base}{collection}/{id}"), true);
+        let key = key_of(&object).unwrap_or(id);
+        collection_mut(s, collection).insert(key, object.clone());
+        Ok(self.respond_with(object))
+    }
+
+    fn item(&self, s: &mut Store, collection: &str, template: &str, id: &str) -> Result<Response, ApiError> {
+        self.seed_if_provided(s, collection);
+        let base = s.base.clone();
+        let existing = collection_mut(s, collection).get(id).cloned();
+        let href = format!("{base}{collection}/{id}");
+        match (self.op.kind, existing) {
+            (Kind::Get, Some(item)) => Ok(self.respond_with(item)),
+            (Kind::Delete, Some(_)) => {
+                collection_mut(s, collection).remove(id);
+                Ok(self.respond_with(Value::Null))
+            }
+            (Kind::Replace, Some(old)) => {
+                let mut object = Value::Object(self.json_body()?.unwrap_or_default());
+                keep_server_fields(&old, &mut object);
+                self.set_server_fields(&mut object, None, &href, false);
+                collection_mut(s, collection).insert(id.to_string(), object.clone());
+                Ok(self.respond_with(object))
+            }
+            (Kind::Merge, Some(mut object)) => {
+                if let Some(body) = self.json_body()? {
+                    merge(&mut object, Value::Object(body));
+                }
+                self.set_server_fields(&mut object, None, &href, false);
+                collection_mut(s, collection).insert(id.to_string(), object.clone());
+                Ok(self.respond_with(object))
+            }
+            // A collection added to by `PUT …/{id}` (an app's group assignments): the path names the new item.
+            (Kind::Replace | Kind::Merge, None) if !self.has_create(template) => {
+                let body = self.json_body()?.unwrap_or_default();
+                let mut object = self.shaped_like_example(body);
+                self.set_server_fields(&mut object, Some(id), &href, true);
+                collection_mut(s, collection).insert(id.to_string(), object.clone());
+                Ok(self.respond_with(object))
+            }
+            _ => Err(ApiError::not_found(id)),
+        }
+    }
+
+    fn has_create(&self, template: &str) -> bool {
+        self.api.operations.iter().any(|o| o.kind == Kind::Create && o.template == template)
+    }
+
+    fn lifecycle(
+        &self,
+        s: &mut Store,
+        collection: &str,
+        template: &str,
+        id: &str,
+        action: &str,
+    ) -> Result<Response, ApiError> {
+        let status = match action {
+            "activate" | "unsuspend" | "unlock" => Some("ACTIVE"),
+            "deactivate" => Some("INACTIVE"),
+            "suspend" => Some("SUSPENDED"),
+            _ => None,
+        };
+        let kept = self.api.is_creatable(template) || matches!(template, "/api/v1/apps" | "/api/v1/eventHooks");
+        let items = collection_mut(s, collection);
+        match items.get_mut(id) {
+            Some(item) => {
+                if let (Some(status), Value::Object(m)) = (status, &mut *item) {
+                    m.insert("status".into(), json!(status));
+                    if m.contains_key("lastUpdated") {
+                        m.insert("lastUpdated".into(), json!(ts(Utc::now())));
+                    }
+                }
+                let item = item.clone();
+                let returns_item = self
+                    .op
+                    .success
+                    .as_ref()
+                    .and_then(|sx| sx.schema.as_ref())
+                    .is_some_and(|schema| self.api.properties(schema).contains_key("id"));
+                Ok(if returns_item { self.respond_with(item) } else { self.action()? })
+            }
+            None if kept => Err(ApiError::not_found(id)),
+            None => self.action(),
+        }
+    }
+
+    fn singleton(&self, s: &mut Store, path: &str) -> Result<Response, ApiError> {
+        match self.op.kind {
+            Kind::SingletonDelete => {
+                s.generic.singletons.remove(path);
+                Ok(self.respond_with(Value::Null))
+            }
+            Kind::SingletonWrite => {
+                let previous = s.generic.singletons.get(path).cloned();
+                let mut object = match (previous, self.json_body()?) {
+                    (Some(mut old), Some(body)) if self.op.method != "PUT" => {
+                        merge(&mut old, Value::Object(body));
+                        old
+                    }
+                    (_, Some(body)) => self.shaped_like_example(body),
+                    (Some(old), None) => old,
+                    (None, None) => self.example().unwrap_or_else(|| json!({})),
+                };
+                if let Value::Object(m) = &mut object {
+                    if m.contains_key("lastUpdated") {
+                        m.insert("lastUpdated".into(), json!(ts(Utc::now())));
+                    }
+                }
+                s.generic.singletons.insert(path.to_string(), object.clone());
+                Ok(self.respond_with(object))
+            }
+            _ => match s.generic.singletons.get(path) {
+                Some(object) => Ok(self.respond_with(object.clone())),
+                None => self.action(),
+            },
+        }
+    }
+
+    /// An operation with no state of its own: its success answer, from the spec's example or schema.
+    fn action(&self) -> Result<Response, ApiError> {
+        let Some(success) = &self.op.success else { return Err(self.unservable("it declares no success response")) };
+        let status = StatusCode::from_u16(success.status).unwrap_or(StatusCode::OK);
+        let Some(media) = &success.media else { return Ok(empty(status)) };
+        if super::spec::is_json(media) {
+            let value = self.example().unwrap_or_else(|| {
+                success.schema.as_ref().map_or_else(|| json!({}), |schema| self.instance(schema, 0))
+            });
+            return Ok(self.respond_with(value));
+        }
+        // A document (SAML metadata, a PEM, a CSV): the spec's example of it, as text.
+        match success.examples.iter().find_map(Value::as_str) {
+            Some(text) => {
+                let mut r = bytes_response(status, text.as_bytes().to_vec());
+                if let Ok(v) = HeaderValue::from_str(media) {
+                    r.headers_mut().insert(header::CONTENT_TYPE, v);
+                }
+                Ok(r)
+            }
+            None => Err(self.unservable(&format!("its {media} answer has no example in the spec"))),
+        }
+    }
+
+    /// `501` naming the operation: the mock has no honest answer for it.
+    fn unservable(&self, why: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "E0000060",
+            format!("Unsupported operation: the mock org cannot serve {} ({why})", self.op.id),
+        )
+    }
+
+    /// The operation's success answer carrying `value` (an object, or `Null` for no object): the declared status,
+    /// no body where none is declared, an array where one is declared.
+    fn respond_with(&self, value: Value) -> Response {
+        let Some(success) = &self.op.success else { return empty(StatusCode::NO_CONTENT) };
+        let status = StatusCode::from_u16(success.status).unwrap_or(StatusCode::OK);
+        if success.media.as_deref().is_none_or(|m| !super::spec::is_json(m)) || value.is_null() {
+            return empty(status);
+        }
+        let declared_array = success
+            .schema
+            .as_ref()
+            .is_some_and(|schema| self.api.resolve(schema).get("type").and_then(Value::as_str) == Some("array"));
+        let value = match value {
+            Value::Array(_) if declared_array => value,
+            Value::Array(items) => items.into_iter().next().unwrap_or_else(|| json!({})),
+            other if declared_array => Value::Array(vec![other]),
+            other => other,
+        };
+        json_response(status, &value)
+    }
+
+    /// The operation's first example, in the declared shape (the spec's examples are sometimes one object where
+    /// an array is declared, or the reverse).
+    fn example(&self) -> Option<Value> {
+        self.op.success.as_ref().and_then(|s| s.examples.iter().find(|e| !e.is_string()).cloned())
+    }
+
+    /// The body, completed with the fields of the success example it lacks, when the example is of the same kind
+    /// (same `type`, `signOnMode`, `factorType`): what Okta adds to what was sent.
+    fn shaped_like_example(&self, body: Map<String, Value>) -> Value {
+        let examples: Vec<&Value> = self
+            .op
+            .success
+            .iter()
+            .flat_map(|s| s.examples.iter())
+            .map(|e| match e {
+                Value::Array(items) => items.first().unwrap_or(e),
+                other => other,
+            })
+            .filter(|e| e.is_object())
+            .collect();
+        let same_kind = |e: &&Value| {
+            ["type", "signOnMode", "factorType", "provider"]
+                .iter()
+                .all(|k| match (e.get(*k), body.get(*k)) {
+                    (Some(a), Some(b)) => a == b,
+                    (Some(_), None) => false,
+                    _ => true,
+                })
+        };
+        let mut object = Value::Object(body.clone());
+        if let Some(example) = examples.into_iter().find(same_kind) {
+            if let (Value::Object(out), Value::Object(ex)) = (&mut object, example) {
+                for (k, v) in ex {
+                    out.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+        }
+        object
+    }
+
+    /// The prefix of new ids: the first three characters of the example's id when it looks like Okta's.
+    fn id_prefix(&self) -> String {
+        let example_id = self.example().and_then(|e| match e {
+            Value::Array(items) => items.first().and_then(|i| i.get("id")).cloned(),
+            other => other.get("id").cloned(),
+        });
+        match example_id.as_ref().and_then(Value::as_str) {
+            Some(id) if id.len() == 20 && id.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                id.get(..3).unwrap_or("00x").to_string()
+            }
+            _ => "00x".into(),
+        }
+    }
+
+    /// `id`, `created`, `lastUpdated`, `status` and `_links.self` where the answer's schema (or example) has them.
+    fn set_server_fields(&self, object: &mut Value, id: Option<&str>, href: &str, new: bool) {
+        let schema = self.op.success.as_ref().and_then(|s| s.schema.as_ref()).cloned().unwrap_or(Value::Null);
+        let item_schema = match self.api.resolve(&schema) {
+            s if s.get("type").and_then(Value::as_str) == Some("array") => s.get("items").cloned().unwrap_or_default(),
+            _ => schema,
+        };
+        let declared = self.api.properties(&item_schema);
+        let Value::Object(m) = object else { return };
+        let has = |m: &Map<String, Value>, k: &str| declared.contains_key(k) || m.contains_key(k);
+        let now = json!(ts(Utc::now()));
+        if let Some(id) = id {
+            if has(m, "id") {
+                m.insert("id".into(), json!(id));
+            }
+        }
+        if new && has(m, "created") {
+            m.insert("created".into(), now.clone());
+        }
+        if has(m, "lastUpdated") {
+            m.insert("lastUpdated".into(), now);
+        }
+        if new && declared.contains_key("status") && !m.get("status").is_some_and(Value::is_string) {
+            m.insert("status".into(), json!("ACTIVE"));
+        }
+        if has(m, "_links") {
+            let mut object_value = Value::Object(std::mem::take(m));
+            set_self_link(&mut object_value, href);
+            if let Value::Object(back) = object_value {
+                *m = back;
+            }
+        }
+    }
+
+    /// A small instance of a schema: its required properties (and `id`), each with a value of its type.
+    fn instance(&self, schema: &Value, depth: usize) -> Value {
+        let schema = self.api.resolve(schema);
+        if depth > 6 {
+            return Value::Null;
+        }
+        if let Some(first) = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k).and_then(Value::as_array)) {
+            return first.first().map_or(Value::Null, |s| self.instance(s, depth + 1));
+        }
+        if let Some(e) = schema.get("example") {
+            return e.clone();
+        }
+        if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|v| v.first()) {
+            return first.clone();
+        }
+        let properties = self.api.properties(schema);
+        let kind = schema.get("type").and_then(Value::as_str).unwrap_or(if properties.is_empty() { "" } else { "object" });
+        match kind {
+            "object" => {
+                let mut required: Vec<String> = Vec::new();
+                collect_required(self.api, schema, &mut required, 0);
+                let mut m = Map::new();
+                for (name, s) in &properties {
+                    if name == "id" || required.contains(name) {
+                        m.insert(name.clone(), self.instance(s, depth + 1));
+                    }
+                }
+                Value::Object(m)
+            }
+            "array" => json!([]),
+            "string" => match schema.get("format").and_then(Value::as_str) {
+                Some("date-time") => json!(ts(Utc::now())),
+                Some("uuid") => json!(uuid()),
+                Some("email") => json!("user@example.com"),
+                Some("uri" | "url") => json!("https://example.com"),
+                _ => json!("string"),
+            },
+            "integer" | "number" => json!(0),
+            "boolean" => json!(false),
+            _ => json!({}),
+        }
+    }
+}
+
+/// `required` through `$ref`s and `allOf`s.
+pub(crate) fn collect_required(api: &Api, schema: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let schema = api.resolve(schema);
+    for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        out.push(name.to_string());
+    }
+    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        collect_required(api, part, out, depth + 1);
+    }
+}
+
+/// The template of the collection whose item the `i`-th segment names: `/api/v1/idps` for `{idpId}`.
+fn template_prefix(segments: &[Segment], i: usize) -> String {
+    let parts: Vec<String> = segments
+        .get(..i)
+        .unwrap_or_default()
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) => l.clone(),
+            Segment::Param(p) => format!("{{{p}}}"),
+        })
+        .collect();
+    format!("/{}", parts.join("/"))
+}
+
+/// Where a collection's items are kept: apps and event hooks with the hand-written handlers' objects.
+fn collection_mut<'a>(s: &'a mut Store, collection: &str) -> &'a mut BTreeMap<String, Value> {
+    match collection {
+        "/api/v1/apps" => &mut s.apps,
+        "/api/v1/eventHooks" => &mut s.hooks,
+        _ => s.generic.collections.entry(collection.to_string()).or_default(),
+    }
+}
+
+/// An item's key: its `id` (or `kid`, `key`, `name`) when it is a string.
+fn key_of(item: &Value) -> Option<String> {
+    ["id", "kid", "key", "name"].iter().find_map(|k| item.get(*k).and_then(Value::as_str)).map(str::to_string)
+}
+
+/// Sets `_links.self.href`, keeping the other links.
+fn set_self_link(item: &mut Value, href: &str) {
+    let Value::Object(m) = item else { return };
+    let links = m.entry("_links").or_insert_with(|| json!({}));
+    if !links.is_object() {
+        *links = json!({});
+    }
+    if let Value::Object(l) = links {
+        l.insert("self".into(), json!({ "href": href }));
+    }
+}
+
+/// A replacement keeps what the server set on the original.
+fn keep_server_fields(old: &Value, new: &mut Value) {
+    let Value::Object(n) = new else { return };
+    for k in ["id", "created", "status", "_links"] {
+        if let Some(v) = old.get(k) {
+            n.entry(k.to_string()).or_insert_with(|| v.clone());
+        }
+    }
+}
+
+/// A JSON merge: objects merged key by key, anything else replaced.
+fn merge(into: &mut Value, from: Value) {
+    match (into, from) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                match a.get_mut(&k) {
+                    Some(slot) if slot.is_object() && v.is_object() => merge(slot, v),
+                    _ => {
+                        a.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
