@@ -28,6 +28,7 @@ mod hooks_e2e;
 mod import_users;
 mod lenient_decoding;
 mod manifest;
+mod mock_every_operation;
 mod mock_org;
 mod pagination;
 mod pagination_spawn;

@@ -50,6 +50,10 @@ pub(crate) async fn serve(State(st): State<Arc<Inner>>, req: Request) -> Respons
     let index = match lookup {
         Lookup::Found(index) => index,
         Lookup::WrongMethod => return method_not_allowed().into_response(),
+        // A hand-written route's path with a method it does not take.
+        Lookup::NoPath if req.extensions().get::<axum::extract::MatchedPath>().is_some() => {
+            return method_not_allowed().into_response();
+        }
         Lookup::NoPath => return ApiError::not_found(&path).into_response(),
     };
     let Some(op) = api.operations.get(index) else { return ApiError::not_found(&path).into_response() };
@@ -177,6 +181,11 @@ impl Call<'_> {
         let q = param(&ps, "q").map(str::to_lowercase);
         let page = self.page_size(&ps)?;
         let after = if self.op.query_param("after").is_some() { param(&ps, "after") } else { None };
+        // A list of ids (`listInterclientAllowedApplications`): the items' keys.
+        let ids_only = self.op.success.as_ref().and_then(|sx| sx.schema.as_ref()).is_some_and(|schema| {
+            let items = self.api.resolve(schema).get("items").cloned().unwrap_or_default();
+            self.api.resolve(&items).get("type").and_then(Value::as_str) == Some("string")
+        });
         let items = collection_mut(s, collection);
         let mut out: Vec<Value> = Vec::new();
         let mut more = false;
@@ -199,10 +208,10 @@ impl Call<'_> {
                 more = true;
                 break;
             }
-            out.push(item.clone());
+            out.push(if ids_only { json!(id) } else { item.clone() });
         }
         let next = if more && self.op.query_param("after").is_some() {
-            out.last().and_then(|v| key_of(v)).or_else(|| items.keys().nth(out.len().saturating_sub(1)).cloned())
+            out.last().and_then(|v| v.as_str().map(str::to_string).or_else(|| key_of(v)))
         } else {
             None
         };
@@ -412,10 +421,11 @@ impl Call<'_> {
         if success.media.as_deref().is_none_or(|m| !super::spec::is_json(m)) || value.is_null() {
             return empty(status);
         }
-        let declared_array = success
-            .schema
-            .as_ref()
-            .is_some_and(|schema| self.api.resolve(schema).get("type").and_then(Value::as_str) == Some("array"));
+        let declared_array = self.op.kind == Kind::List
+            || success
+                .schema
+                .as_ref()
+                .is_some_and(|schema| self.api.resolve(schema).get("type").and_then(Value::as_str) == Some("array"));
         let value = match value {
             Value::Array(_) if declared_array => value,
             Value::Array(items) => items.into_iter().next().unwrap_or_else(|| json!({})),
@@ -490,8 +500,9 @@ impl Call<'_> {
         let Value::Object(m) = object else { return };
         let has = |m: &Map<String, Value>, k: &str| declared.contains_key(k) || m.contains_key(k);
         let now = json!(ts(Utc::now()));
+        // A new object always gets an `id`: its item paths name it (the spec does not always declare the field).
         if let Some(id) = id {
-            if has(m, "id") {
+            if new || has(m, "id") {
                 m.insert("id".into(), json!(id));
             }
         }

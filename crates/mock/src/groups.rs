@@ -1,4 +1,4 @@
-//! `/api/v1/groups`: create, get, list, delete and memberships.
+//! `/api/v1/groups`: create, get, list, replace, delete and memberships.
 
 use std::ops::Bound;
 use std::sync::Arc;
@@ -68,6 +68,40 @@ pub(crate) async fn get(State(st): S, Path(id): Path<String>) -> Response {
     match s.groups.get(&id) {
         Some(g) => json_response(StatusCode::OK, &g.to_json(&st.base)),
         None => ApiError::not_found(&id).into_response(),
+    }
+}
+
+/// `PUT /api/v1/groups/{groupId}`: a new profile (its name still unique in the org).
+pub(crate) async fn replace(State(st): S, Path(id): Path<String>, body: Bytes) -> Response {
+    let body = match json_body(&body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let Some(Value::Object(profile)) = body.get("profile").cloned() else {
+        return ApiError::validation("profile: The field cannot be left blank").into_response();
+    };
+    let base = st.base.clone();
+    let res = st.with_store(|s| {
+        let name = profile.get("name").and_then(Value::as_str).unwrap_or_default();
+        if name.trim().is_empty() {
+            return Err(ApiError::validation("name: The field cannot be left blank"));
+        }
+        let taken = s.groups.values().any(|g| g.id != id && g.profile.get("name").and_then(Value::as_str) == Some(name));
+        if taken {
+            return Err(ApiError::validation(
+                "name: An object with this field already exists in the current organization",
+            ));
+        }
+        let g = s.groups.get_mut(&id).ok_or_else(|| ApiError::not_found(&id))?;
+        g.profile = profile;
+        g.last_updated = ts(Utc::now());
+        let g = g.clone();
+        s.emit("group.profile.update", "Update Okta group profile", vec![group_target(&g)]);
+        Ok(g.to_json(&base))
+    });
+    match res {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -359,9 +359,13 @@ pub(crate) async fn token(State(st): State<Arc<Inner>>, headers: HeaderMap, body
 }
 
 /// Does `have` satisfy `need`? A `.manage` scope also grants the matching `.read`.
-fn scope_ok(have: &[String], need: &str) -> bool {
-    have.iter()
-        .any(|s| s == need || need.strip_suffix(".read").is_some_and(|stem| s.strip_suffix(".manage") == Some(stem)))
+/// Whether the scopes granted include one of those an operation accepts (`.manage` includes `.read`).
+fn scope_ok(have: &[String], accepted: &[String]) -> bool {
+    accepted.iter().any(|need| {
+        have.iter().any(|s| {
+            s == need || need.strip_suffix(".read").is_some_and(|stem| s.strip_suffix(".manage") == Some(stem))
+        })
+    })
 }
 
 /// Checks the caller of a resource endpoint: SSWS (all scopes), Bearer or DPoP access tokens.
@@ -370,7 +374,7 @@ pub(crate) fn authorize(
     method: &Method,
     path: &str,
     headers: &HeaderMap,
-    need: &str,
+    need: &[String],
 ) -> Result<(), ApiError> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
     // SSWS with or without a space before the token: the official Python SDK (3.x) sends `SSWS<token>`, and it is

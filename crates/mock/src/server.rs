@@ -109,7 +109,7 @@ pub(crate) fn router(st: Arc<Inner>) -> Router {
         )
         .route("/api/v1/users/{userId}/lifecycle/{operation}", post(users::lifecycle))
         .route("/api/v1/groups", get(groups::list).post(groups::create))
-        .route("/api/v1/groups/{groupId}", get(groups::get).delete(groups::delete))
+        .route("/api/v1/groups/{groupId}", get(groups::get).put(groups::replace).delete(groups::delete))
         .route("/api/v1/groups/{groupId}/users", get(groups::list_members))
         .route("/api/v1/groups/{groupId}/users/{userId}", put(groups::add_member).delete(groups::remove_member))
         .route("/api/v1/apps", get(apps::list).post(apps::create))
@@ -165,18 +165,32 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
         (Some(api), spec::Lookup::Found(index)) => api.operations.get(*index),
         _ => None,
     };
+    let matched = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
+    // A hand-written route stands for the spec's operation at its own path; a more specific one of the spec that
+    // it happens to match (`/api/v1/groups/rules` by `/api/v1/groups/{groupId}`) is served from the spec.
+    let shadowed = match (&api, &matched, operation) {
+        (Some(api), Some(m), Some(op)) => spec::shape(m) != spec::shape(&op.template) && api.has_template(m),
+        _ => false,
+    };
     // The hand-written route's pattern, else the spec's template; requests of neither count as `UNMATCHED`.
-    let route_key = match (req.extensions().get::<MatchedPath>(), operation) {
-        (Some(m), _) if lookup != spec::Lookup::WrongMethod => format!("{method} {}", m.as_str()),
+    let route_key = match (&matched, operation) {
+        (Some(m), _) if lookup != spec::Lookup::WrongMethod && !shadowed => format!("{method} {m}"),
         (_, Some(op)) => op.route_key(),
         _ => "UNMATCHED".to_string(),
     };
     st.count_route(&route_key);
+    if route_key != "UNMATCHED" {
+        record_request(&st, &req);
+    }
+    let scopes: Option<Vec<String>> = match operation {
+        Some(op) => op.scopes.clone(),
+        None if matched.is_some() => oauth::scope_for(&method, &path).map(|s| vec![s]),
+        None => None,
+    };
     let validation = operation.map(|op| (api.clone(), op.clone()));
     if let Some(api) = api {
         req.extensions_mut().insert(generic::SpecMatch { api, lookup: lookup.clone() });
     }
-    record_request(&st, &req);
     let conn = req.extensions().get::<ConnectInfo<ConnMeta>>().map(|c| c.0.clone());
     let applied = faults::apply(&mut lock(&st.faults), method.as_str(), &path);
     // Every proof presented is remembered, whatever the answer (a 429 included): a retry must sign a new one.
@@ -233,13 +247,11 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
     } else if let Some(replayed) = replayed {
         replayed
     } else {
-        let known = matches!(lookup, spec::Lookup::Found(_)) || req.extensions().get::<MatchedPath>().is_some();
-        let auth = oauth::scope_for(&method, &path)
-            .filter(|_| known)
-            .map(|scope| oauth::authorize(&st, &method, &path, req.headers(), &scope));
+        let auth = scopes.map(|scopes| oauth::authorize(&st, &method, &path, req.headers(), &scopes));
         match auth {
             Some(Err(e)) => e.into_response(),
             _ => match validated(req, validation).await {
+                Ok(req) if shadowed => generic::serve(State(st.clone()), req).await,
                 Ok(req) => next.run(req).await,
                 Err(e) => e.into_response(),
             },

@@ -4,7 +4,7 @@
 //! Parsed once per process, the first time it is needed ([`Api::get`]); [`crate::MockOrg::start`] starts that in
 //! the background, so an org starts in milliseconds and its first request does not wait for it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
@@ -73,7 +73,8 @@ pub(crate) struct RequestBody {
     pub schema: Option<Value>,
 }
 
-/// The success response the mock answers with: the lowest 2xx the operation declares.
+/// The success response the mock answers with: the lowest 2xx the operation declares (a 3xx where it declares
+/// only that).
 #[derive(Debug, Clone)]
 pub(crate) struct Success {
     pub status: u16,
@@ -95,6 +96,9 @@ pub(crate) struct Operation {
     pub body: Option<RequestBody>,
     pub success: Option<Success>,
     pub kind: Kind,
+    /// The OAuth 2.0 scopes the operation accepts (its `security`; an API token has them all); `None` for a
+    /// public operation (`security: []`, or an empty requirement).
+    pub scopes: Option<Vec<String>>,
 }
 
 impl Operation {
@@ -128,6 +132,8 @@ pub(crate) struct Api {
     schemas: serde_json::Map<String, Value>,
     /// Operation indices by number of path segments.
     by_length: HashMap<usize, Vec<usize>>,
+    /// Every path template with its parameters unnamed (`/api/v1/users/{}`).
+    shapes: HashSet<String>,
 }
 
 static API: OnceLock<Result<Arc<Api>, String>> = OnceLock::new();
@@ -143,7 +149,8 @@ impl Api {
         let doc: Value = serde_json::from_str(json).map_err(|e| format!("the mock's spec is not JSON: {e}"))?;
         let version = doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("unknown").to_string();
         let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-        let mut api = Api { version, operations: Vec::new(), schemas, by_length: HashMap::new() };
+        let mut api =
+            Api { version, operations: Vec::new(), schemas, by_length: HashMap::new(), shapes: HashSet::new() };
         let paths = doc.get("paths").and_then(Value::as_object).ok_or("the mock's spec has no paths")?;
         for (template, item) in paths {
             let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -155,6 +162,7 @@ impl Api {
         api.classify();
         for (index, op) in api.operations.iter().enumerate() {
             api.by_length.entry(op.segments.len()).or_default().push(index);
+            api.shapes.insert(shape(&op.template));
         }
         Ok(api)
     }
@@ -186,9 +194,10 @@ impl Api {
             RequestBody { required: b.get("required").and_then(Value::as_bool) == Some(true), media, schema }
         });
         let success = op.get("responses").and_then(Value::as_object).and_then(|responses| {
+            // A deprecated operation may declare only its redirect (`301`).
             let (code, response) = responses
                 .iter()
-                .filter_map(|(code, r)| code.parse::<u16>().ok().filter(|c| (200..300).contains(c)).map(|c| (c, r)))
+                .filter_map(|(code, r)| code.parse::<u16>().ok().filter(|c| (200..400).contains(c)).map(|c| (c, r)))
                 .min_by_key(|(c, _)| *c)?;
             let response = resolve_in(doc, response);
             let content = response.get("content").and_then(Value::as_object);
@@ -226,15 +235,18 @@ impl Api {
             body,
             success,
             kind: Kind::Action,
+            scopes: scopes(op.get("security").or_else(|| doc.get("security"))),
         }
     }
 
     /// Decides each operation's [`Kind`] from its method, its path and the other operations on related paths.
     fn classify(&mut self) {
+        // A `list…` operation declared as returning one object returns an array (the client's normaliser fixes
+        // the same defect: `listAuthenticatorEnrollments`, `listPolicies`).
         let lists: BTreeSet<String> = self
             .operations
             .iter()
-            .filter(|o| o.method == "GET" && ends_literal(o) && self.returns_array(o))
+            .filter(|o| o.method == "GET" && ends_literal(o) && (self.returns_array(o) || self.unwrapped_list(o)))
             .map(|o| o.template.clone())
             .collect();
         let item_parents: BTreeSet<String> = self
@@ -280,12 +292,30 @@ impl Api {
         schema.is_some_and(|s| self.resolve(s).get("type").and_then(Value::as_str) == Some("array"))
     }
 
+    /// A `list…` operation declared to return one object that wraps no array (a wrapper, `{"roles": [...]}`, is
+    /// what it says).
+    fn unwrapped_list(&self, op: &Operation) -> bool {
+        let Some(schema) = op.success.as_ref().and_then(|s| s.schema.as_ref()) else { return false };
+        let resolved = self.resolve(schema);
+        let wraps_array = self
+            .properties(resolved)
+            .values()
+            .any(|p| self.resolve(p).get("type").and_then(Value::as_str) == Some("array"));
+        let is_object = resolved.get("properties").is_some() || resolved.get("oneOf").is_some();
+        op.id.starts_with("list") && is_object && !wraps_array
+    }
+
     /// Whether the collection at `template` can be added to through the API (a create, or a `PUT` of an item).
     pub fn is_creatable(&self, template: &str) -> bool {
         self.operations.iter().any(|o| {
             (o.kind == Kind::Create && o.template == template)
                 || (o.kind == Kind::Replace && parent_template(&o.template).as_deref() == Some(template))
         })
+    }
+
+    /// Whether some operation of the spec has this path template (parameter names aside).
+    pub fn has_template(&self, template: &str) -> bool {
+        self.shapes.contains(&shape(template))
     }
 
     /// The operation serving `method path`: the template with the most literal segments wins (`/users/me` over
@@ -321,14 +351,22 @@ impl Api {
         schema
     }
 
-    /// The properties a schema declares, through `$ref`s and `allOf`s (first declaration wins).
+    /// The properties a schema declares, through `$ref`s, `allOf`s and unions (first declaration wins).
     pub fn properties(&self, schema: &Value) -> serde_json::Map<String, Value> {
         let mut out = serde_json::Map::new();
-        self.collect_properties(schema, &mut out, 0);
+        self.collect_properties(schema, &mut out, true, 0);
         out
     }
 
-    fn collect_properties(&self, schema: &Value, out: &mut serde_json::Map<String, Value>, depth: usize) {
+    /// The properties every value of a schema has: through `$ref`s and `allOf`s, not unions (what validation
+    /// checks; each member of a union is checked on its own).
+    pub fn own_properties(&self, schema: &Value) -> serde_json::Map<String, Value> {
+        let mut out = serde_json::Map::new();
+        self.collect_properties(schema, &mut out, false, 0);
+        out
+    }
+
+    fn collect_properties(&self, schema: &Value, out: &mut serde_json::Map<String, Value>, unions: bool, depth: usize) {
         if depth > 16 {
             return;
         }
@@ -336,10 +374,33 @@ impl Api {
         for (name, s) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
             out.entry(name.clone()).or_insert_with(|| s.clone());
         }
-        for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-            self.collect_properties(part, out, depth + 1);
+        // A union's properties are those of every member (what any of them may carry).
+        let keys: &[&str] = if unions { &["allOf", "oneOf", "anyOf"] } else { &["allOf"] };
+        for key in keys {
+            for part in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+                self.collect_properties(part, out, unions, depth + 1);
+            }
         }
     }
+}
+
+/// The scopes of a `security` list; `None` when it lets anyone in (absent, empty, or an empty requirement).
+fn scopes(security: Option<&Value>) -> Option<Vec<String>> {
+    let requirements = security?.as_array()?;
+    if requirements.is_empty() || requirements.iter().any(|r| r.as_object().is_some_and(serde_json::Map::is_empty)) {
+        return None;
+    }
+    let oauth2 = requirements.iter().filter_map(|r| r.get("oauth2").and_then(Value::as_array)).flatten();
+    Some(oauth2.filter_map(Value::as_str).map(str::to_string).collect())
+}
+
+/// A template with its parameters unnamed: `/api/v1/users/{userId}` → `/api/v1/users/{}`.
+pub(crate) fn shape(template: &str) -> String {
+    template
+        .split('/')
+        .map(|s| if s.starts_with('{') && s.ends_with('}') { "{}" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Whether a media type is JSON (`application/json`, `…+json`).

@@ -220,6 +220,12 @@ pub(crate) async fn lifecycle(State(st): S, Path((id, op)): Path<(String, String
         let uid = s.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
         let u = s.users.get_mut(&uid).ok_or_else(|| ApiError::not_found(&id))?;
         let now = ts(Utc::now());
+        if op == "reset_factors" {
+            // The factors are reset; the status stays.
+            let target = user_target(u);
+            s.emit("user.mfa.factor.reset_all", "Reset all factors for user", vec![target]);
+            return Ok(json!({}));
+        }
         let (new_status, event, msg) = match (op.as_str(), u.status.as_str()) {
             ("activate", "STAGED" | "DEPROVISIONED" | "PROVISIONED") => {
                 (if u.has_password { "ACTIVE" } else { "PROVISIONED" }, "user.lifecycle.activate", "Activate Okta user")
@@ -241,6 +247,31 @@ pub(crate) async fn lifecycle(State(st): S, Path((id, op)): Path<(String, String
             ("unsuspend", _) => {
                 return Err(ApiError::validation("Cannot unsuspend a user that is not suspended"));
             }
+            ("unlock", "LOCKED_OUT") => ("ACTIVE", "user.account.unlock", "Unlock user account"),
+            ("unlock", _) => {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "E0000032", "Unlock is not allowed for this user."));
+            }
+            ("reactivate", "PROVISIONED") => ("PROVISIONED", "user.lifecycle.reactivate", "Reactivate Okta user"),
+            ("reactivate", _) => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "E0000038",
+                    "This operation is not allowed in the user's current status.",
+                ));
+            }
+            ("expire_password" | "expire_password_with_temp_password", "ACTIVE" | "PASSWORD_EXPIRED") => {
+                ("PASSWORD_EXPIRED", "user.password.reset", "Expire password")
+            }
+            ("reset_password", "ACTIVE" | "PASSWORD_EXPIRED" | "RECOVERY" | "LOCKED_OUT") => {
+                ("RECOVERY", "user.account.reset_password", "Reset password")
+            }
+            ("expire_password" | "expire_password_with_temp_password" | "reset_password", _) => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "E0000038",
+                    "This operation is not allowed in the user's current status.",
+                ));
+            }
             _ => return Err(ApiError::not_found(&format!("lifecycle/{op}"))),
         };
         u.status = new_status.to_string();
@@ -250,8 +281,17 @@ pub(crate) async fn lifecycle(State(st): S, Path((id, op)): Path<(String, String
             u.activated = Some(now);
         }
         let target = user_target(u);
+        let user = u.to_json(&base);
         s.emit(event, msg, vec![target]);
-        if op == "activate" && !send_email {
+        match op.as_str() {
+            "expire_password" => return Ok(user),
+            "expire_password_with_temp_password" => return Ok(json!({ "tempPassword": random_alnum(10) })),
+            "reset_password" if !send_email => {
+                return Ok(json!({ "resetPasswordUrl": format!("{base}/reset_password/{}", random_alnum(20)) }));
+            }
+            _ => {}
+        }
+        if matches!(op.as_str(), "activate" | "reactivate") && !send_email {
             let token = random_alnum(20);
             return Ok(json!({
                 "activationUrl": format!("{base}/welcome/{token}"),

@@ -21,7 +21,9 @@ pub(crate) fn request(api: &Api, op: &Operation, query: Option<&str>, content_ty
         if json_declared && !empty && sent_json {
             let value: Value = serde_json::from_slice(body).map_err(|_| ApiError::bad_json())?;
             if let Some(schema) = &declared.schema {
-                Checker { api, causes: &mut causes }.check(schema, &value, "", 0);
+                // A `PATCH` sends only what changes: nothing is required of it.
+                let partial = op.method == "PATCH";
+                Checker { api, causes: &mut causes, partial }.check(schema, &value, "", 0);
             }
         } else if empty && declared.required && json_declared {
             return Err(ApiError::bad_json());
@@ -74,6 +76,7 @@ fn enum_strings(schema: &Value) -> Option<Vec<String>> {
 struct Checker<'a> {
     api: &'a Api,
     causes: &'a mut Vec<String>,
+    partial: bool,
 }
 
 impl Checker<'_> {
@@ -91,14 +94,16 @@ impl Checker<'_> {
         if let Some(alternatives) = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k).and_then(Value::as_array)) {
             self.one_of(schema, alternatives, value, at, depth);
         }
-        let properties = self.api.properties(schema);
+        let properties = self.api.own_properties(schema);
         let declared = schema.get("type").and_then(Value::as_str);
         let kind = declared.or(if properties.is_empty() { None } else { Some("object") });
         let name = if at.is_empty() { "body" } else { at };
         match (kind, value) {
             (Some("object"), Value::Object(m)) => {
                 let mut required = Vec::new();
-                super::generic::collect_required(self.api, schema, &mut required, 0);
+                if !self.partial {
+                    super::generic::collect_required(self.api, schema, &mut required, 0);
+                }
                 for field in required {
                     let read_only = properties
                         .get(&field)
@@ -158,7 +163,7 @@ impl Checker<'_> {
         let mut best: Option<Vec<String>> = None;
         for alternative in alternatives {
             let mut causes = Vec::new();
-            Checker { api: self.api, causes: &mut causes }.check(alternative, value, at, depth + 1);
+            Checker { api: self.api, causes: &mut causes, partial: self.partial }.check(alternative, value, at, depth + 1);
             if causes.is_empty() {
                 return;
             }
