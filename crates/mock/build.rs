@@ -21,6 +21,8 @@ fn run() -> Result<(), String> {
     for path in &written.rerun_if_changed {
         println!("cargo:rerun-if-changed={}", path.display());
     }
+    // `okta_management_mock::SPEC_VERSION`.
+    println!("cargo::rustc-env=OKTA_MOCK_SPEC_VERSION={}", written.spec_version);
     for warning in &written.warnings {
         println!("cargo:warning={warning}");
     }

@@ -56,6 +56,9 @@ use tokio::task::JoinHandle;
 use url::Url;
 
 pub use event_hooks::{DELIVERABLE_EVENTS, HookDelivery};
+
+/// `info.version` of the spec the mock serves every operation of (the default, or `OKTA_SPEC_PATH` when built).
+pub const SPEC_VERSION: &str = env!("OKTA_MOCK_SPEC_VERSION");
 pub use faults::Fault;
 
 use state::{CounterSet, Inner, PageLimits, RequestLog, Settings, Store, UserRec, lock, random_alnum, ts};

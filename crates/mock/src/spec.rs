@@ -67,8 +67,6 @@ pub(crate) struct Param {
 #[derive(Debug, Clone)]
 pub(crate) struct RequestBody {
     pub required: bool,
-    /// Media types, e.g. `application/json`, `multipart/form-data`.
-    pub media: Vec<String>,
     /// The JSON schema, when a JSON media type is declared.
     pub schema: Option<Value>,
 }
@@ -126,7 +124,6 @@ pub(crate) enum Lookup {
 /// The parsed spec.
 #[derive(Debug)]
 pub(crate) struct Api {
-    pub version: String,
     pub operations: Vec<Operation>,
     /// `components/schemas`, for `$ref`s.
     schemas: serde_json::Map<String, Value>,
@@ -147,10 +144,9 @@ impl Api {
     /// Parses a document written by the build (or a test's small one).
     pub fn parse(json: &str) -> Result<Api, String> {
         let doc: Value = serde_json::from_str(json).map_err(|e| format!("the mock's spec is not JSON: {e}"))?;
-        let version = doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("unknown").to_string();
         let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
         let mut api =
-            Api { version, operations: Vec::new(), schemas, by_length: HashMap::new(), shapes: HashSet::new() };
+            Api { operations: Vec::new(), schemas, by_length: HashMap::new(), shapes: HashSet::new() };
         let paths = doc.get("paths").and_then(Value::as_object).ok_or("the mock's spec has no paths")?;
         for (template, item) in paths {
             let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -187,11 +183,10 @@ impl Api {
         }
         let body = op.get("requestBody").map(|b| resolve_in(doc, b)).map(|b| {
             let content = b.get("content").and_then(Value::as_object);
-            let media: Vec<String> = content.map(|c| c.keys().cloned().collect()).unwrap_or_default();
             let schema = content.and_then(|c| {
                 c.iter().find(|(m, _)| is_json(m)).and_then(|(_, media)| media.get("schema").cloned())
             });
-            RequestBody { required: b.get("required").and_then(Value::as_bool) == Some(true), media, schema }
+            RequestBody { required: b.get("required").and_then(Value::as_bool) == Some(true), schema }
         });
         let success = op.get("responses").and_then(Value::as_object).and_then(|responses| {
             // A deprecated operation may declare only its redirect (`301`).
