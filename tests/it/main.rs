@@ -30,6 +30,7 @@ mod lenient_decoding;
 mod manifest;
 mod mock_every_operation;
 mod mock_org;
+mod mock_stateful;
 mod pagination;
 mod pagination_spawn;
 mod public_api;

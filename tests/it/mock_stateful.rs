@@ -1,0 +1,282 @@
+//! The mock org keeps what the typed client creates beyond users, groups and apps: authorization servers with
+//! their policies, rules, scopes and claims; org policies and their rules; identity providers; factors; role
+//! assignments. Each is created, read back, listed, changed, moved through its lifecycle and deleted, and the org
+//! answers each step as Okta does (`404 E0000007` once it is gone, `400 E0000001` naming the field for a bad body).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![cfg(feature = "full")]
+
+use okta_management::mock::MockOrg;
+use okta_management::{Client, Error, types};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+async fn org_and_client() -> (MockOrg, Client) {
+    let org = MockOrg::builder().seed_users(1).start().await.unwrap();
+    let client = Client::builder()
+        .org_url(org.base_url().as_str())
+        .token(org.token())
+        .disable_https_check(true)
+        .build()
+        .unwrap();
+    (org, client)
+}
+
+/// A request body of the generated type `T`, from JSON.
+fn body<T: DeserializeOwned>(v: Value) -> T {
+    serde_json::from_value(v).unwrap()
+}
+
+/// A response as JSON (the generated types encode back exactly what was received).
+fn json_of<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap()
+}
+
+fn api_error(e: &Error) -> (u16, String) {
+    match e {
+        Error::Api(api) => (api.status().as_u16(), api.error_code().unwrap_or_default().to_string()),
+        other => panic!("not an API error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_authorization_server_keeps_its_policies_rules_scopes_and_claims() {
+    let (_org, client) = org_and_client().await;
+    let server = client
+        .create_authorization_server()
+        .body(body::<types::AuthorizationServer>(json!({
+            "name": "Payments API", "description": "for the payments service", "audiences": ["api://payments"]
+        })))
+        .send()
+        .await
+        .unwrap();
+    let server = json_of(&server);
+    let server_id = server["id"].as_str().unwrap().to_string();
+    assert_eq!(server["name"], "Payments API");
+    assert_eq!(server["audiences"], json!(["api://payments"]));
+    assert_eq!(server["status"], "ACTIVE");
+    assert!(server["created"].is_string() && server["_links"]["self"]["href"].as_str().unwrap().ends_with(&server_id));
+
+    let policy = client
+        .create_authorization_server_policy()
+        .auth_server_id(&server_id)
+        .body(body::<types::AuthorizationServerPolicy>(json!({
+            "type": "OAUTH_AUTHORIZATION_POLICY", "name": "Default", "description": "all clients", "priority": 1,
+            "conditions": {"clients": {"include": ["ALL_CLIENTS"]}}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let policy_id = json_of(&policy)["id"].as_str().unwrap().to_string();
+    let rule = client
+        .create_authorization_server_policy_rule()
+        .auth_server_id(&server_id)
+        .policy_id(&policy_id)
+        .body(body::<types::AuthorizationServerPolicyRuleRequest>(json!({
+            "type": "RESOURCE_ACCESS", "name": "client credentials",
+            "conditions": {"grantTypes": {"include": ["client_credentials"]}, "scopes": {"include": ["*"]}},
+            "actions": {"token": {"accessTokenLifetimeMinutes": 60}}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let rule_id = json_of(&rule)["id"].as_str().unwrap().to_string();
+    for scope in ["payments:read", "payments:write"] {
+        client
+            .create_o_auth2_scope()
+            .auth_server_id(&server_id)
+            .body(body::<types::OAuth2Scope>(json!({"name": scope, "consent": "IMPLICIT"})))
+            .send()
+            .await
+            .unwrap();
+    }
+    client
+        .create_o_auth2_claim()
+        .auth_server_id(&server_id)
+        .body(body::<types::OAuth2Claim>(json!({
+            "name": "tenant", "status": "ACTIVE", "claimType": "RESOURCE", "valueType": "EXPRESSION",
+            "value": "user.tenant", "alwaysIncludeInToken": true
+        })))
+        .send()
+        .await
+        .unwrap();
+
+    let scopes = client.list_o_auth2_scopes().auth_server_id(&server_id).send().await.unwrap();
+    let names: Vec<Value> = scopes.iter().map(|s| json_of(s)["name"].clone()).collect();
+    assert_eq!(names, [json!("payments:read"), json!("payments:write")]);
+    let claims = client.list_o_auth2_claims().auth_server_id(&server_id).send().await.unwrap();
+    assert_eq!(json_of(&claims)[0]["value"], "user.tenant");
+    let rules = client
+        .list_authorization_server_policy_rules()
+        .auth_server_id(&server_id)
+        .policy_id(&policy_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(&rules)[0]["actions"]["token"]["accessTokenLifetimeMinutes"], 60);
+
+    // Lifecycle: the policy goes INACTIVE and back, as a later read shows.
+    client.deactivate_authorization_server_policy().auth_server_id(&server_id).policy_id(&policy_id).send().await.unwrap();
+    let read = client.get_authorization_server_policy().auth_server_id(&server_id).policy_id(&policy_id).send().await;
+    assert_eq!(json_of(&read.unwrap())["status"], "INACTIVE");
+    client.activate_authorization_server_policy().auth_server_id(&server_id).policy_id(&policy_id).send().await.unwrap();
+    let read = client.get_authorization_server_policy().auth_server_id(&server_id).policy_id(&policy_id).send().await;
+    assert_eq!(json_of(&read.unwrap())["status"], "ACTIVE");
+
+    // Replace keeps the server-set fields.
+    let replaced = client
+        .replace_authorization_server()
+        .auth_server_id(&server_id)
+        .body(body::<types::AuthorizationServer>(json!({
+            "name": "Payments API v2", "description": "renamed", "audiences": ["api://payments"]
+        })))
+        .send()
+        .await
+        .unwrap();
+    let replaced = json_of(&replaced);
+    assert_eq!((replaced["name"].clone(), replaced["id"].clone()), (json!("Payments API v2"), json!(server_id)));
+    assert_eq!(replaced["created"], server["created"]);
+
+    // Deleting a rule: gone from reads and lists.
+    client
+        .delete_authorization_server_policy_rule()
+        .auth_server_id(&server_id)
+        .policy_id(&policy_id)
+        .rule_id(&rule_id)
+        .send()
+        .await
+        .unwrap();
+    let gone = client
+        .get_authorization_server_policy_rule()
+        .auth_server_id(&server_id)
+        .policy_id(&policy_id)
+        .rule_id(&rule_id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(api_error(&gone), (404, "E0000007".into()));
+    let rules = client
+        .list_authorization_server_policy_rules()
+        .auth_server_id(&server_id)
+        .policy_id(&policy_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(rules.is_empty());
+
+    // Under a server that does not exist, nothing is found.
+    let missing = client.list_o_auth2_scopes().auth_server_id("ausNoSuchServer00000").send().await.unwrap_err();
+    assert_eq!(api_error(&missing), (404, "E0000007".into()));
+}
+
+#[tokio::test]
+async fn org_policies_and_rules_identity_providers_factors_and_roles_are_kept() {
+    let (org, client) = org_and_client().await;
+    let user_id = org.seed_users(1)[0].clone();
+
+    let policy = client
+        .create_policy()
+        .body(body::<types::CreateOrUpdatePolicy>(json!({
+            "type": "PASSWORD", "name": "Contractors", "priority": 2,
+            "conditions": {"people": {"groups": {"include": []}}},
+            "settings": {"password": {"complexity": {"minLength": 12}}}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let policy = json_of(&policy);
+    let policy_id = policy["id"].as_str().unwrap().to_string();
+    assert_eq!(policy["settings"]["password"]["complexity"]["minLength"], 12);
+    let listed = client.list_policies().type_("PASSWORD").send().await.unwrap();
+    assert!(json_of(&listed).as_array().unwrap().iter().any(|p| p["id"] == policy_id.as_str()));
+    client.deactivate_policy().policy_id(&policy_id).send().await.unwrap();
+    assert_eq!(json_of(&client.get_policy().policy_id(&policy_id).send().await.unwrap())["status"], "INACTIVE");
+    client.delete_policy().policy_id(&policy_id).send().await.unwrap();
+    let gone = client.get_policy().policy_id(&policy_id).send().await.unwrap_err();
+    assert_eq!(api_error(&gone), (404, "E0000007".into()));
+
+    let idp = client
+        .create_identity_provider()
+        .body(body::<types::IdentityProvider>(json!({
+            "type": "GOOGLE", "name": "Google Workspace",
+            "protocol": {"type": "OIDC", "scopes": ["openid", "email"],
+                         "credentials": {"client": {"client_id": "abc", "client_secret": "def"}}}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let idp_id = json_of(&idp)["id"].as_str().unwrap().to_string();
+    let idps = client.list_identity_providers().send().await.unwrap();
+    assert_eq!(json_of(&idps)[0]["name"], "Google Workspace");
+    client.deactivate_identity_provider().idp_id(&idp_id).send().await.unwrap();
+    let read = client.get_identity_provider().idp_id(&idp_id).send().await.unwrap();
+    assert_eq!(json_of(&read)["status"], "INACTIVE");
+
+    let factor = client
+        .enroll_factor()
+        .user_id(&user_id)
+        .body(body::<types::UserFactor>(json!({
+            "factorType": "sms", "provider": "OKTA", "profile": {"phoneNumber": "+1-555-415-1337"}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let factor_id = json_of(&factor)["id"].as_str().unwrap().to_string();
+    let factors = client.list_factors().user_id(&user_id).send().await.unwrap();
+    assert_eq!(json_of(&factors)[0]["profile"]["phoneNumber"], "+1-555-415-1337");
+    client.unenroll_factor().user_id(&user_id).factor_id(&factor_id).send().await.unwrap();
+    assert!(client.list_factors().user_id(&user_id).send().await.unwrap().is_empty());
+    // A user that does not exist has no factors to list.
+    let missing = client.list_factors().user_id("00uNoSuchUser0000000").send().await.unwrap_err();
+    assert_eq!(api_error(&missing), (404, "E0000007".into()));
+
+    let role = client
+        .assign_role_to_user()
+        .user_id(&user_id)
+        .body(body::<types::AssignRoleToUserBody>(json!({"type": "HELP_DESK_ADMIN"})))
+        .send()
+        .await
+        .unwrap();
+    let role = json_of(&role);
+    assert_eq!(role["type"], "HELP_DESK_ADMIN");
+    let roles = client.list_assigned_roles_for_user().user_id(&user_id).send().await.unwrap();
+    assert_eq!(json_of(&roles).as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_body_that_breaks_the_spec_is_refused_with_a_cause_per_field() {
+    let org = MockOrg::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let url = format!("{}api/v1/authorizationServers?limit=ten&color=red", org.base_url());
+    let r = http
+        .post(url)
+        .header("authorization", format!("SSWS {}", org.token()))
+        .json(&json!({"name": 7, "audiences": "api://one"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errorCode"], "E0000001");
+    let causes: Vec<&str> = body["errorCauses"].as_array().unwrap().iter().map(|c| c["errorSummary"].as_str().unwrap()).collect();
+    assert_eq!(
+        causes,
+        [
+            "limit: The query parameter is not supported by this operation",
+            "color: The query parameter is not supported by this operation",
+            "audiences: expected an array but got a string",
+            "name: expected a string but got a number",
+        ]
+    );
+    // A path the spec does not have, and a method a path does not take.
+    let r = http.get(format!("{}api/v1/nothing", org.base_url())).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(r.json::<Value>().await.unwrap()["errorCode"], "E0000007");
+    let r = http
+        .patch(format!("{}api/v1/authorizationServers", org.base_url()))
+        .header("authorization", format!("SSWS {}", org.token()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.json::<Value>().await.unwrap()["errorCode"], "E0000022");
+}
