@@ -63,7 +63,7 @@ async fn a_plain_http_client_pages_through_every_seeded_user() {
     assert_eq!((logins.len(), distinct.len(), pages), (250, 250, 3));
     assert_eq!(throttled, 2);
     // Without a token: Okta's 401.
-    let r = http.get(format!("{url}/api/v1/users")).send().await.unwrap();
+    let r = http.get(format!("{url}/api/v1/groups")).send().await.unwrap();
     assert_eq!(r.status(), 401);
 }
 
