@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![cfg(feature = "full")]
 
+use futures::StreamExt;
 use okta_management::mock::MockOrg;
 use okta_management::{Client, Error, types};
 use serde::de::DeserializeOwned;
@@ -279,4 +280,37 @@ async fn a_body_that_breaks_the_spec_is_refused_with_a_cause_per_field() {
         .unwrap();
     assert_eq!(r.status(), 405);
     assert_eq!(r.json::<Value>().await.unwrap()["errorCode"], "E0000022");
+}
+
+#[tokio::test]
+async fn lists_served_from_the_spec_page_with_link_headers_and_search_with_q() {
+    let (_org, client) = org_and_client().await;
+    for i in 0..25 {
+        client
+            .create_authorization_server()
+            .body(body::<types::AuthorizationServer>(json!({
+                "name": format!("{} {i:02}", if i % 5 == 0 { "Billing" } else { "Orders" }), "audiences": ["api://x"]
+            })))
+            .send()
+            .await
+            .unwrap();
+    }
+    // Every page through the crate's stream, 10 at a time: each server once, in creation order.
+    let servers = client.list_authorization_servers().limit(10).send().await.unwrap();
+    let names: Vec<String> = servers.iter().map(|s| json_of(s)["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names.len(), 10, "the first page");
+    let mut all = Vec::new();
+    let mut pages = client.list_authorization_servers().limit(10).pages();
+    let mut page_count = 0;
+    while let Some(page) = pages.next().await {
+        page_count += 1;
+        all.extend(page.unwrap().items.iter().map(|s| json_of(s)["name"].as_str().unwrap().to_string()));
+    }
+    assert_eq!(page_count, 3);
+    let expected: Vec<String> =
+        (0..25).map(|i| format!("{} {i:02}", if i % 5 == 0 { "Billing" } else { "Orders" })).collect();
+    assert_eq!(all, expected);
+    // `q` matches the start of the name, as Okta's does.
+    let billing = client.list_authorization_servers().q("billing").send().await.unwrap();
+    assert_eq!(billing.len(), 5);
 }
