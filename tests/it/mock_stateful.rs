@@ -116,10 +116,22 @@ async fn an_authorization_server_keeps_its_policies_rules_scopes_and_claims() {
     assert_eq!(json_of(&rules)[0]["actions"]["token"]["accessTokenLifetimeMinutes"], 60);
 
     // Lifecycle: the policy goes INACTIVE and back, as a later read shows.
-    client.deactivate_authorization_server_policy().auth_server_id(&server_id).policy_id(&policy_id).send().await.unwrap();
+    client
+        .deactivate_authorization_server_policy()
+        .auth_server_id(&server_id)
+        .policy_id(&policy_id)
+        .send()
+        .await
+        .unwrap();
     let read = client.get_authorization_server_policy().auth_server_id(&server_id).policy_id(&policy_id).send().await;
     assert_eq!(json_of(&read.unwrap())["status"], "INACTIVE");
-    client.activate_authorization_server_policy().auth_server_id(&server_id).policy_id(&policy_id).send().await.unwrap();
+    client
+        .activate_authorization_server_policy()
+        .auth_server_id(&server_id)
+        .policy_id(&policy_id)
+        .send()
+        .await
+        .unwrap();
     let read = client.get_authorization_server_policy().auth_server_id(&server_id).policy_id(&policy_id).send().await;
     assert_eq!(json_of(&read.unwrap())["status"], "ACTIVE");
 
@@ -258,7 +270,8 @@ async fn a_body_that_breaks_the_spec_is_refused_with_a_cause_per_field() {
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errorCode"], "E0000001");
-    let causes: Vec<&str> = body["errorCauses"].as_array().unwrap().iter().map(|c| c["errorSummary"].as_str().unwrap()).collect();
+    let causes: Vec<&str> =
+        body["errorCauses"].as_array().unwrap().iter().map(|c| c["errorSummary"].as_str().unwrap()).collect();
     assert_eq!(
         causes,
         [

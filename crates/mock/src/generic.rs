@@ -162,7 +162,7 @@ impl Call<'_> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        if !self.op.body.as_ref().is_some_and(|b| b.schema.is_some()) {
+        if self.op.body.as_ref().is_none_or(|b| b.schema.is_none()) {
             // A file upload or a PEM body: nothing to keep as JSON.
             return Ok(None);
         }
@@ -456,13 +456,11 @@ impl Call<'_> {
             .filter(|e| e.is_object())
             .collect();
         let same_kind = |e: &&Value| {
-            ["type", "signOnMode", "factorType", "provider"]
-                .iter()
-                .all(|k| match (e.get(*k), body.get(*k)) {
-                    (Some(a), Some(b)) => a == b,
-                    (Some(_), None) => false,
-                    _ => true,
-                })
+            ["type", "signOnMode", "factorType", "provider"].iter().all(|k| match (e.get(*k), body.get(*k)) {
+                (Some(a), Some(b)) => a == b,
+                (Some(_), None) => false,
+                _ => true,
+            })
         };
         let mut object = Value::Object(body.clone());
         if let Some(example) = examples.into_iter().find(same_kind) {
@@ -540,7 +538,8 @@ impl Call<'_> {
             return first.clone();
         }
         let properties = self.api.properties(schema);
-        let kind = schema.get("type").and_then(Value::as_str).unwrap_or(if properties.is_empty() { "" } else { "object" });
+        let kind =
+            schema.get("type").and_then(Value::as_str).unwrap_or(if properties.is_empty() { "" } else { "object" });
         match kind {
             "object" => {
                 let mut required: Vec<String> = Vec::new();

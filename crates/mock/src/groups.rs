@@ -86,7 +86,8 @@ pub(crate) async fn replace(State(st): S, Path(id): Path<String>, body: Bytes) -
         if name.trim().is_empty() {
             return Err(ApiError::validation("name: The field cannot be left blank"));
         }
-        let taken = s.groups.values().any(|g| g.id != id && g.profile.get("name").and_then(Value::as_str) == Some(name));
+        let taken =
+            s.groups.values().any(|g| g.id != id && g.profile.get("name").and_then(Value::as_str) == Some(name));
         if taken {
             return Err(ApiError::validation(
                 "name: An object with this field already exists in the current organization",

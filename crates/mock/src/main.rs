@@ -146,7 +146,8 @@ fn fail(e: impl std::fmt::Display) -> ! {
 fn builder(args: &Args) -> MockOrgBuilder {
     let mut builder = MockOrg::builder().port(args.port).seed_users(args.users);
     for (route, limit, window) in &args.rate_limits {
-        builder = builder.rate_limit(route, *limit, Duration::from_secs(*window)).unwrap_or_else(|e| usage(&e.to_string()));
+        builder =
+            builder.rate_limit(route, *limit, Duration::from_secs(*window)).unwrap_or_else(|e| usage(&e.to_string()));
     }
     if let Some(limit) = args.concurrency_limit {
         builder = builder.concurrency_limit(limit);

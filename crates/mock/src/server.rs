@@ -291,7 +291,10 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
 }
 
 /// The request, its body read and checked against its operation in the spec (Okta's `400` when it does not fit).
-async fn validated(req: Request, operation: Option<(Option<Arc<spec::Api>>, spec::Operation)>) -> Result<Request, ApiError> {
+async fn validated(
+    req: Request,
+    operation: Option<(Option<Arc<spec::Api>>, spec::Operation)>,
+) -> Result<Request, ApiError> {
     let Some((Some(api), op)) = operation else { return Ok(req) };
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024).await.map_err(|_| ApiError::bad_json())?;

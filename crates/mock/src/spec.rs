@@ -145,8 +145,7 @@ impl Api {
     pub fn parse(json: &str) -> Result<Api, String> {
         let doc: Value = serde_json::from_str(json).map_err(|e| format!("the mock's spec is not JSON: {e}"))?;
         let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-        let mut api =
-            Api { operations: Vec::new(), schemas, by_length: HashMap::new(), shapes: HashSet::new() };
+        let mut api = Api { operations: Vec::new(), schemas, by_length: HashMap::new(), shapes: HashSet::new() };
         let paths = doc.get("paths").and_then(Value::as_object).ok_or("the mock's spec has no paths")?;
         for (template, item) in paths {
             let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -183,9 +182,8 @@ impl Api {
         }
         let body = op.get("requestBody").map(|b| resolve_in(doc, b)).map(|b| {
             let content = b.get("content").and_then(Value::as_object);
-            let schema = content.and_then(|c| {
-                c.iter().find(|(m, _)| is_json(m)).and_then(|(_, media)| media.get("schema").cloned())
-            });
+            let schema = content
+                .and_then(|c| c.iter().find(|(m, _)| is_json(m)).and_then(|(_, media)| media.get("schema").cloned()));
             RequestBody { required: b.get("required").and_then(Value::as_bool) == Some(true), schema }
         });
         let success = op.get("responses").and_then(Value::as_object).and_then(|responses| {

@@ -12,7 +12,13 @@ use super::respond::ApiError;
 use super::spec::{Api, Location, Operation, is_json};
 
 /// Checks a request's query string and body against its operation.
-pub(crate) fn request(api: &Api, op: &Operation, query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<(), ApiError> {
+pub(crate) fn request(
+    api: &Api,
+    op: &Operation,
+    query: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<(), ApiError> {
     let mut causes = query_causes(api, op, query);
     if let Some(declared) = &op.body {
         let empty = body.iter().all(u8::is_ascii_whitespace);
@@ -163,7 +169,12 @@ impl Checker<'_> {
         let mut best: Option<Vec<String>> = None;
         for alternative in alternatives {
             let mut causes = Vec::new();
-            Checker { api: self.api, causes: &mut causes, partial: self.partial }.check(alternative, value, at, depth + 1);
+            Checker { api: self.api, causes: &mut causes, partial: self.partial }.check(
+                alternative,
+                value,
+                at,
+                depth + 1,
+            );
             if causes.is_empty() {
                 return;
             }
