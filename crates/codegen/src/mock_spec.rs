@@ -61,7 +61,9 @@ const NAME_MAPS: [&str; 14] = [
 /// Keys whose value is data (an example, a default, enum values): kept exactly.
 const DATA: [&str; 5] = ["example", "value", "default", "enum", "const"];
 
-/// The document without its prose: [`PROSE`] keys are dropped from every node, names and data are kept.
+/// The document without its prose: `description`, `summary`, `title`, `externalDocs`, `x-codeSamples` and
+/// `x-okta-lifecycle` are dropped from every node; names (of properties, paths, schemas…) and data (examples,
+/// defaults, enums) are kept.
 pub fn without_prose(node: &Value) -> Value {
     match node {
         Value::Object(map) => {
