@@ -327,3 +327,81 @@ async fn lists_served_from_the_spec_page_with_link_headers_and_search_with_q() {
     let billing = client.list_authorization_servers().q("billing").send().await.unwrap();
     assert_eq!(billing.len(), 5);
 }
+
+#[tokio::test]
+async fn executing_an_inline_hook_calls_its_service_with_its_auth_header_and_returns_its_answer() {
+    use std::sync::{Arc, Mutex};
+    // The external service: records the header Okta authenticates with and allows the registration.
+    let seen: Arc<Mutex<Vec<(Option<String>, Value)>>> = Arc::default();
+    let recorder = seen.clone();
+    let service = axum::Router::new().route(
+        "/okta/registration",
+        axum::routing::post(move |headers: axum::http::HeaderMap, axum::Json(payload): axum::Json<Value>| {
+            let recorder = recorder.clone();
+            async move {
+                let auth = headers.get("authorization").map(|v| v.to_str().unwrap().to_string());
+                recorder.lock().unwrap().push((auth, payload));
+                axum::Json(
+                    json!({"commands": [{"type": "com.okta.action.update", "value": {"registration": "ALLOW"}}]}),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}/okta/registration", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+
+    let (_org, client) = org_and_client().await;
+    let hook = client
+        .create_inline_hook()
+        .body(body::<types::InlineHookCreate>(json!({
+            "name": "Registration check", "type": "com.okta.user.pre-registration", "version": "1.0.0",
+            "channel": {"type": "HTTP", "version": "1.0.0", "config": {
+                "uri": uri, "method": "POST",
+                "authScheme": {"type": "HEADER", "key": "Authorization", "value": "Bearer hook-secret"}
+            }}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let hook_id = json_of(&hook)["id"].as_str().unwrap().to_string();
+    let payload = crate::common::spec()["components"]["examples"]["ProfileEnrollmentRequest"]["value"].clone();
+    let answer = client
+        .execute_inline_hook()
+        .inline_hook_id(&hook_id)
+        .body(body::<types::ExecuteInlineHookBody>(payload.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(&answer)["commands"][0]["value"]["registration"], "ALLOW");
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen, [(Some("Bearer hook-secret".to_string()), payload.clone())]);
+
+    // A hook that does not exist, and a service that cannot be reached: Okta-shaped errors, not a 200.
+    let execute = |id: String| {
+        let client = client.clone();
+        let payload = payload.clone();
+        async move {
+            client
+                .execute_inline_hook()
+                .inline_hook_id(id)
+                .body(body::<types::ExecuteInlineHookBody>(payload))
+                .send()
+                .await
+        }
+    };
+    assert_eq!(api_error(&execute("calNoSuchHook0000000".into()).await.unwrap_err()), (404, "E0000007".into()));
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    let unreachable = client
+        .create_inline_hook()
+        .body(body::<types::InlineHookCreate>(json!({
+            "name": "Gone", "type": "com.okta.user.pre-registration", "version": "1.0.0",
+            "channel": {"type": "HTTP", "version": "1.0.0", "config": {"uri": format!("http://{closed}/x"), "method": "POST"}}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let failed = execute(json_of(&unreachable)["id"].as_str().unwrap().to_string()).await.unwrap_err();
+    assert_eq!(api_error(&failed), (400, "E0000001".into()));
+    assert!(format!("{failed}").contains("Inline hook call failed"), "{failed}");
+}

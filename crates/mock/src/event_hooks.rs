@@ -17,7 +17,7 @@ use super::state::{CounterSet, Inner, lock, random_alnum, ts, uuid};
 type S = State<Arc<Inner>>;
 
 /// Timeout of one delivery or verification request, as Okta.
-const HOOK_TIMEOUT: Duration = Duration::from_secs(3);
+pub(crate) const HOOK_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The event types this mock delivers to hooks.
 pub const DELIVERABLE_EVENTS: [&str; 5] = [
@@ -63,7 +63,7 @@ pub(crate) struct DeliveryJob {
 }
 
 /// Headers the hook's channel config asks for: `authScheme` (HEADER) then `headers[]`.
-fn hook_headers(hook: &Value) -> Vec<(String, String)> {
+pub(crate) fn hook_headers(hook: &Value) -> Vec<(String, String)> {
     let cfg = hook.get("channel").and_then(|c| c.get("config"));
     let mut out = Vec::new();
     if let Some(auth) = cfg.and_then(|c| c.get("authScheme"))
@@ -81,7 +81,7 @@ fn hook_headers(hook: &Value) -> Vec<(String, String)> {
     out
 }
 
-fn hook_uri(hook: &Value) -> Option<String> {
+pub(crate) fn hook_uri(hook: &Value) -> Option<String> {
     hook.get("channel")
         .and_then(|c| c.get("config"))
         .and_then(|c| c.get("uri"))

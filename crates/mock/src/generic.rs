@@ -32,6 +32,13 @@ pub(crate) struct GenericStore {
     singletons: HashMap<String, Value>,
 }
 
+impl GenericStore {
+    /// An object kept in a collection (by its path with real ids).
+    pub(crate) fn item(&self, collection: &str, id: &str) -> Option<&Value> {
+        self.collections.get(collection).and_then(|items| items.get(id))
+    }
+}
+
 /// The lookup the request layer made, for the handler.
 #[derive(Debug, Clone)]
 pub(crate) struct SpecMatch {

@@ -34,6 +34,7 @@ mod event_hooks;
 mod faults;
 mod generic;
 mod groups;
+mod inline_hooks;
 mod limits;
 mod logs;
 mod oauth;

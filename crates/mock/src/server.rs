@@ -21,7 +21,9 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::respond::ApiError;
 use super::state::{CounterSet, Inner, lock, random_alnum};
-use super::{RequestRecord, apps, event_hooks, faults, generic, groups, logs, oauth, spec, users, validate};
+use super::{
+    RequestRecord, apps, event_hooks, faults, generic, groups, inline_hooks, logs, oauth, spec, users, validate,
+};
 
 /// Per-connection handle that lets a handler kill its own connection.
 #[derive(Debug, Clone)]
@@ -122,6 +124,7 @@ pub(crate) fn router(st: Arc<Inner>) -> Router {
         .route("/api/v1/eventHooks/{eventHookId}/lifecycle/activate", post(event_hooks::activate))
         .route("/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate", post(event_hooks::deactivate))
         .route("/api/v1/eventHooks/{eventHookId}/lifecycle/verify", post(event_hooks::verify))
+        .route("/api/v1/inlineHooks/{inlineHookId}/execute", post(inline_hooks::execute))
         .route("/api/v1/logs", get(logs::list))
         .route("/oauth2/v1/token", post(oauth::token))
         // Every other operation of the spec, and Okta's 404/405 for what the spec does not have.
