@@ -332,7 +332,9 @@ async fn lists_served_from_the_spec_page_with_link_headers_and_search_with_q() {
 async fn executing_an_inline_hook_calls_its_service_with_its_auth_header_and_returns_its_answer() {
     use std::sync::{Arc, Mutex};
     // The external service: records the header Okta authenticates with and allows the registration.
-    let seen: Arc<Mutex<Vec<(Option<String>, Value)>>> = Arc::default();
+    // (the `Authorization` header, the payload) of each call.
+    type Calls = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+    let seen: Calls = Arc::default();
     let recorder = seen.clone();
     let service = axum::Router::new().route(
         "/okta/registration",
