@@ -15,16 +15,8 @@ fn run() -> Result<(), String> {
     let dir = |var: &str| std::env::var_os(var).map(PathBuf::from).ok_or_else(|| format!("{var} is not set"));
     let (manifest_dir, out_dir) = (dir("CARGO_MANIFEST_DIR")?, dir("OUT_DIR")?);
     let written = okta_management_codegen::mock_spec::write_mock_spec(&manifest_dir, &out_dir)?;
-    for var in &written.rerun_if_env_changed {
-        println!("cargo:rerun-if-env-changed={var}");
-    }
-    for path in &written.rerun_if_changed {
-        println!("cargo:rerun-if-changed={}", path.display());
-    }
+    written.print_cargo_instructions();
     // `okta_management_mock::SPEC_VERSION`.
     println!("cargo::rustc-env=OKTA_MOCK_SPEC_VERSION={}", written.spec_version);
-    for warning in &written.warnings {
-        println!("cargo:warning={warning}");
-    }
     Ok(())
 }

@@ -19,15 +19,7 @@ fn run() -> Result<(), String> {
     // The API groups are this crate's cargo features (`CARGO_FEATURE_<GROUP>`).
     let enabled = okta_management_codegen::enabled_groups();
     let generated = okta_management_codegen::generate(&manifest_dir, &out_dir, &enabled)?;
-    for var in &generated.rerun_if_env_changed {
-        println!("cargo:rerun-if-env-changed={var}");
-    }
-    for path in &generated.rerun_if_changed {
-        println!("cargo:rerun-if-changed={}", path.display());
-    }
-    for warning in &generated.warnings {
-        println!("cargo:warning={warning}");
-    }
+    generated.print_cargo_instructions();
     let version = &generated.spec_version;
     // `#[cfg(okta_spec = "2024.08.3")]` for hand-written code of operations a spec version does not have.
     println!("cargo::rustc-check-cfg=cfg(okta_spec, values(any()))");

@@ -3,7 +3,8 @@
 //! assignments. Each is created, read back, listed, changed, moved through its lifecycle and deleted, and the org
 //! answers each step as Okta does (`404 E0000007` once it is gone, `400 E0000001` naming the field for a bad body).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-#![cfg(feature = "full")]
+// The typed bodies are 2026.06.3's models (`CreateOrUpdatePolicy`, …), which 2024.08.3 names otherwise.
+#![cfg(all(feature = "full", okta_spec = "2026.06.3"))]
 
 use futures::StreamExt;
 use okta_management::mock::MockOrg;

@@ -40,6 +40,22 @@ pub struct Generated {
     pub rerun_if_env_changed: Vec<&'static str>,
 }
 
+impl Generated {
+    /// Prints what cargo must know (the spec file and variables to rerun on, the warnings) for the calling build
+    /// script.
+    pub fn print_cargo_instructions(&self) {
+        for var in &self.rerun_if_env_changed {
+            println!("cargo:rerun-if-env-changed={var}");
+        }
+        for path in &self.rerun_if_changed {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        for warning in &self.warnings {
+            println!("cargo:warning={warning}");
+        }
+    }
+}
+
 /// Generates the API into `out_dir` for the package at `manifest_dir` (the spec is resolved against it) with the
 /// API groups `enabled` (names from [`FEATURES`]; all of them for the whole API): resolves and checks the spec,
 /// tags operations with their groups, normalises, prunes to the enabled groups, writes the normalised spec
