@@ -408,3 +408,24 @@ async fn executing_an_inline_hook_calls_its_service_with_its_auth_header_and_ret
     assert_eq!(api_error(&failed), (400, "E0000001".into()));
     assert!(format!("{failed}").contains("Inline hook call failed"), "{failed}");
 }
+
+#[tokio::test]
+async fn an_app_is_deleted_only_once_deactivated_as_okta_requires() {
+    let (_org, client) = org_and_client().await;
+    let app = client
+        .create_application()
+        .body(body::<types::Application>(json!({
+            "label": "Wiki", "signOnMode": "BOOKMARK", "settings": {"app": {"url": "https://wiki.example.com"}}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let app_id = json_of(&app)["id"].as_str().unwrap().to_string();
+    let refused = client.delete_application().app_id(&app_id).send().await.unwrap_err();
+    assert_eq!(api_error(&refused), (403, "E0000056".into()));
+    client.deactivate_application().app_id(&app_id).send().await.unwrap();
+    assert_eq!(json_of(&client.get_application().app_id(&app_id).send().await.unwrap())["status"], "INACTIVE");
+    client.delete_application().app_id(&app_id).send().await.unwrap();
+    let gone = client.get_application().app_id(&app_id).send().await.unwrap_err();
+    assert_eq!(api_error(&gone), (404, "E0000007".into()));
+}

@@ -101,7 +101,7 @@ impl Call<'_> {
             Kind::Get | Kind::Replace | Kind::Merge | Kind::Delete => {
                 let id = segments.last().cloned().unwrap_or_default();
                 let template = parent_template(&self.op.template).unwrap_or_default();
-                self.item(s, &joined(n - 1), &template, &id)
+                self.item(s, &joined(n.saturating_sub(1)), &template, &id)
             }
             Kind::Lifecycle => {
                 // `…/{id}/lifecycle/{action}`: the item is two segments up.
@@ -282,6 +282,12 @@ impl Call<'_> {
         let href = format!("{base}{collection}/{id}");
         match (self.op.kind, existing) {
             (Kind::Get, Some(item)) => Ok(self.respond_with(item)),
+            // Okta deletes an inactive application only.
+            (Kind::Delete, Some(app))
+                if collection == "/api/v1/apps" && app.get("status") == Some(&json!("ACTIVE")) =>
+            {
+                Err(ApiError::new(StatusCode::FORBIDDEN, "E0000056", "Delete application forbidden."))
+            }
             (Kind::Delete, Some(_)) => {
                 collection_mut(s, collection).remove(id);
                 Ok(self.respond_with(Value::Null))
