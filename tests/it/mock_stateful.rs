@@ -368,6 +368,10 @@ async fn executing_an_inline_hook_calls_its_service_with_its_auth_header_and_ret
         .await
         .unwrap();
     let hook_id = json_of(&hook)["id"].as_str().unwrap().to_string();
+    // The secret is kept for the calls but never echoed, as Okta does.
+    assert_eq!(json_of(&hook)["channel"]["config"]["authScheme"], json!({"type": "HEADER", "key": "Authorization"}));
+    let listed = client.list_inline_hooks().send().await.unwrap();
+    assert!(json_of(&listed)[0]["channel"]["config"]["authScheme"].get("value").is_none());
     let payload = crate::common::spec()["components"]["examples"]["ProfileEnrollmentRequest"]["value"].clone();
     let answer = client
         .execute_inline_hook()

@@ -46,6 +46,16 @@ pub(crate) struct SpecMatch {
     pub lookup: Lookup,
 }
 
+impl SpecMatch {
+    /// The operation found, if the spec has one for the request's method and path.
+    pub(crate) fn operation(&self) -> Option<&Operation> {
+        match self.lookup {
+            Lookup::Found(index) => self.api.operations.get(index),
+            _ => None,
+        }
+    }
+}
+
 /// The handler of every request no hand-written route takes (unknown paths and methods included).
 pub(crate) async fn serve(State(st): State<Arc<Inner>>, req: Request) -> Response {
     let found = req.extensions().get::<SpecMatch>().cloned();
@@ -216,6 +226,9 @@ impl Call<'_> {
                 break;
             }
             out.push(if ids_only { json!(id) } else { item.clone() });
+            if let Some(last) = out.last_mut() {
+                hide_secrets(last);
+            }
         }
         let next = if more && self.op.query_param("after").is_some() {
             out.last().and_then(|v| v.as_str().map(str::to_string).or_else(|| key_of(v)))
@@ -439,6 +452,8 @@ impl Call<'_> {
                 .schema
                 .as_ref()
                 .is_some_and(|schema| self.api.resolve(schema).get("type").and_then(Value::as_str) == Some("array"));
+        let mut value = value;
+        hide_secrets(&mut value);
         let value = match value {
             Value::Array(_) if declared_array => value,
             Value::Array(items) => items.into_iter().next().unwrap_or_else(|| json!({})),
@@ -620,6 +635,20 @@ fn collection_mut<'a>(s: &'a mut Store, collection: &str) -> &'a mut BTreeMap<St
 /// An item's key: its `id` (or `kid`, `key`, `name`) when it is a string.
 fn key_of(item: &Value) -> Option<String> {
     ["id", "kid", "key", "name"].iter().find_map(|k| item.get(*k).and_then(Value::as_str)).map(str::to_string)
+}
+
+/// Okta never echoes a hook's secret: `channel.config.authScheme.value` is kept (the mock's inline hook calls send
+/// it) but left out of answers.
+fn hide_secrets(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(hide_secrets),
+        Value::Object(_) => {
+            if let Some(Value::Object(auth)) = value.pointer_mut("/channel/config/authScheme") {
+                auth.remove("value");
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Sets `_links.self.href`, keeping the other links.

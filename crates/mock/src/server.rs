@@ -162,22 +162,23 @@ fn record_request(st: &Inner, req: &Request) {
 async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let api = spec::Api::get().ok();
-    let lookup = api.as_ref().map_or(spec::Lookup::NoPath, |api| api.lookup(method.as_str(), &path));
-    let operation = match (&api, &lookup) {
-        (Some(api), spec::Lookup::Found(index)) => api.operations.get(*index),
-        _ => None,
-    };
+    // The spec's operation for this request (if any), for the handlers after this layer too.
+    let found = spec::Api::get().ok().map(|api| {
+        let lookup = api.lookup(method.as_str(), &path);
+        generic::SpecMatch { api, lookup }
+    });
+    let operation = found.as_ref().and_then(generic::SpecMatch::operation);
     let matched = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
     // A hand-written route stands for the spec's operation at its own path; a more specific one of the spec that
     // it happens to match (`/api/v1/groups/rules` by `/api/v1/groups/{groupId}`) is served from the spec.
-    let shadowed = match (&api, &matched, operation) {
-        (Some(api), Some(m), Some(op)) => spec::shape(m) != spec::shape(&op.template) && api.has_template(m),
+    let shadowed = match (&found, &matched, operation) {
+        (Some(f), Some(m), Some(op)) => spec::shape(m) != spec::shape(&op.template) && f.api.has_template(m),
         _ => false,
     };
+    let wrong_method = found.as_ref().is_some_and(|f| f.lookup == spec::Lookup::WrongMethod);
     // The hand-written route's pattern, else the spec's template; requests of neither count as `UNMATCHED`.
     let route_key = match (&matched, operation) {
-        (Some(m), _) if lookup != spec::Lookup::WrongMethod && !shadowed => format!("{method} {m}"),
+        (Some(m), _) if !wrong_method && !shadowed => format!("{method} {m}"),
         (_, Some(op)) => op.route_key(),
         _ => "UNMATCHED".to_string(),
     };
@@ -190,9 +191,8 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
         None if matched.is_some() => oauth::scope_for(&method, &path).map(|s| vec![s]),
         None => None,
     };
-    let validation = operation.map(|op| (api.clone(), op.clone()));
-    if let Some(api) = api {
-        req.extensions_mut().insert(generic::SpecMatch { api, lookup: lookup.clone() });
+    if let Some(found) = found {
+        req.extensions_mut().insert(found);
     }
     let conn = req.extensions().get::<ConnectInfo<ConnMeta>>().map(|c| c.0.clone());
     let applied = faults::apply(&mut lock(&st.faults), method.as_str(), &path);
@@ -253,7 +253,7 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
         let auth = scopes.map(|scopes| oauth::authorize(&st, &method, &path, req.headers(), &scopes));
         match auth {
             Some(Err(e)) => e.into_response(),
-            _ => match validated(req, validation).await {
+            _ => match validated(req).await {
                 Ok(req) if shadowed => generic::serve(State(st.clone()), req).await,
                 Ok(req) => next.run(req).await,
                 Err(e) => e.into_response(),
@@ -294,15 +294,13 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
 }
 
 /// The request, its body read and checked against its operation in the spec (Okta's `400` when it does not fit).
-async fn validated(
-    req: Request,
-    operation: Option<(Option<Arc<spec::Api>>, spec::Operation)>,
-) -> Result<Request, ApiError> {
-    let Some((Some(api), op)) = operation else { return Ok(req) };
+async fn validated(req: Request) -> Result<Request, ApiError> {
+    let Some(found) = req.extensions().get::<generic::SpecMatch>().cloned() else { return Ok(req) };
+    let Some(op) = found.operation() else { return Ok(req) };
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024).await.map_err(|_| ApiError::bad_json())?;
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    validate::request(&api, &op, parts.uri.query(), content_type, &bytes)?;
+    validate::request(&found.api, op, parts.uri.query(), content_type, &bytes)?;
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
