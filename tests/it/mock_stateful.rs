@@ -282,6 +282,15 @@ async fn a_body_that_breaks_the_spec_is_refused_with_a_cause_per_field() {
             "name: expected a string but got a number",
         ]
     );
+    // An object the org has under a name of its own, as every org has its `default` user schema.
+    let r = http
+        .get(format!("{}api/v1/meta/schemas/user/default", org.base_url()))
+        .header("authorization", format!("SSWS {}", org.token()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["id"], "default");
     // A path the spec does not have, and a method a path does not take.
     let r = http.get(format!("{}api/v1/nothing", org.base_url())).send().await.unwrap();
     assert_eq!(r.status(), 404);

@@ -266,8 +266,16 @@ impl Call<'_> {
         let items: Vec<Value> = example.and_then(Value::as_array).cloned().unwrap_or_default();
         let base = s.base.clone();
         let mut seeded = Vec::new();
+        let named_by = self.item_parameter(&template);
         for mut item in items {
-            let id = match key_of(&item) {
+            // The field the item paths name it by (`{contactType}` → `contactType`, `{featureName}` → `name`), else
+            // its id.
+            let by_parameter = named_by.as_deref().and_then(|p| {
+                [p, p.strip_suffix("Name").map_or(p, |_| "name")]
+                    .iter()
+                    .find_map(|k| item.get(*k)?.as_str().map(str::to_string))
+            });
+            let id = match by_parameter.or_else(|| key_of(&item)) {
                 Some(id) => id,
                 None => s.new_id("00x"),
             };
@@ -275,6 +283,15 @@ impl Call<'_> {
             seeded.push((id, item));
         }
         collection_mut(s, collection).extend(seeded);
+    }
+
+    /// The name of the parameter that names an item of the collection at `template` (`contactType` for
+    /// `/api/v1/org/contacts/{contactType}`).
+    fn item_parameter(&self, template: &str) -> Option<String> {
+        self.api.operations.iter().find_map(|o| match o.segments.last() {
+            Some(Segment::Param(p)) if parent_template(&o.template).as_deref() == Some(template) => Some(p.clone()),
+            _ => None,
+        })
     }
 
     fn create(&self, s: &mut Store, collection: &str) -> Result<Response, ApiError> {
@@ -328,8 +345,39 @@ impl Call<'_> {
                 collection_mut(s, collection).insert(id.to_string(), object.clone());
                 Ok(self.respond_with(object))
             }
+            // An object the org has under a name of its own (the `default` user schema, a contact type, an email
+            // template): the collection is neither listed nor added to, so any name the spec's example fits is one.
+            (Kind::Get, None)
+                if !self.api.is_creatable(template) && !self.has_list(template) && self.names_allowed(id) =>
+            {
+                let mut object = self.example().ok_or_else(|| ApiError::not_found(id))?;
+                if let Value::Object(m) = &mut object {
+                    if m.contains_key("id") {
+                        m.insert("id".into(), json!(id));
+                    }
+                }
+                Ok(self.respond_with(object))
+            }
             _ => Err(ApiError::not_found(id)),
         }
+    }
+
+    /// Whether `id` may name an object of the item the path ends with: one of its parameter's enum values when it
+    /// declares some (`BILLING`, `TECHNICAL`), else any.
+    fn names_allowed(&self, id: &str) -> bool {
+        let Some(Segment::Param(name)) = self.op.segments.last() else { return true };
+        let Some(param) = self.op.params.iter().find(|p| p.location == super::spec::Location::Path && &p.name == name)
+        else {
+            return true;
+        };
+        match self.api.resolve(&param.schema).get("enum").and_then(Value::as_array) {
+            Some(values) => values.iter().any(|v| v.as_str() == Some(id)),
+            None => true,
+        }
+    }
+
+    fn has_list(&self, template: &str) -> bool {
+        self.api.operations.iter().any(|o| o.kind == Kind::List && o.template == template)
     }
 
     fn has_create(&self, template: &str) -> bool {
