@@ -442,3 +442,37 @@ async fn an_app_is_deleted_only_once_deactivated_as_okta_requires() {
     let gone = client.get_application().app_id(&app_id).send().await.unwrap_err();
     assert_eq!(api_error(&gone), (404, "E0000007".into()));
 }
+
+#[tokio::test]
+async fn an_app_user_assignment_is_kept_under_the_users_id() {
+    let (org, client) = org_and_client().await;
+    let user_id = org.seed_users(1)[0].clone();
+    let app_id = org
+        .seed_app(
+            json!({"label": "Wiki", "signOnMode": "BOOKMARK", "settings": {"app": {"url": "https://w.example.com"}}}),
+        )
+        .unwrap();
+    let assigned = client
+        .assign_user_to_application()
+        .app_id(&app_id)
+        .body(body::<types::AppUserAssignRequest>(
+            json!({"id": user_id, "scope": "USER", "credentials": {"userName": "wiki-user"}}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(&assigned)["id"], user_id.as_str());
+    let read = client.get_application_user().app_id(&app_id).user_id(&user_id).send().await.unwrap();
+    assert_eq!(json_of(&read)["credentials"]["userName"], "wiki-user");
+    // The same user again: Okta's validation error, not a second assignment.
+    let again = client
+        .assign_user_to_application()
+        .app_id(&app_id)
+        .body(body::<types::AppUserAssignRequest>(json!({"id": user_id, "scope": "USER"})))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(api_error(&again), (400, "E0000001".into()));
+    client.unassign_user_from_application().app_id(&app_id).user_id(&user_id).send().await.unwrap();
+    assert!(client.list_application_users().app_id(&app_id).send().await.unwrap().is_empty());
+}

@@ -296,8 +296,23 @@ impl Call<'_> {
 
     fn create(&self, s: &mut Store, collection: &str) -> Result<Response, ApiError> {
         let body = self.json_body()?.unwrap_or_default();
+        // An `id` the caller may set (not `readOnly` in the spec) names the new item: an app's user assignment is
+        // keyed by the user's id. Otherwise the org makes one.
+        let given = body.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()).map(str::to_string);
+        let settable = self.op.body.as_ref().and_then(|b| b.schema.as_ref()).is_some_and(|schema| {
+            self.api
+                .properties(schema)
+                .get("id")
+                .is_some_and(|p| self.api.resolve(p).get("readOnly").and_then(Value::as_bool) != Some(true))
+        });
         let mut object = self.shaped_like_example(body);
-        let id = s.new_id(&self.id_prefix());
+        let id = match given.filter(|_| settable) {
+            Some(id) if collection_mut(s, collection).contains_key(&id) => {
+                return Err(ApiError::validation(format!("id: An object with this field already exists: {id}")));
+            }
+            Some(id) => id,
+            None => s.new_id(&self.id_prefix()),
+        };
         let base = s.base.clone();
         self.set_server_fields(&mut object, Some(&id), &format!("{base}{collection}/{id}"), true);
         let key = key_of(&object).unwrap_or(id);
