@@ -34,6 +34,7 @@ mod mock_stateful;
 mod pagination;
 mod pagination_spawn;
 mod public_api;
+mod quickstart;
 mod rate_limits;
 mod retry;
 mod security;
