@@ -594,3 +594,38 @@ fn rate_limit_keys_from_the_environment_and_okta_yaml() {
         assert!(e.to_string().contains(var), "{e}");
     }
 }
+
+#[test]
+fn a_newcomers_mistakes_are_named_with_what_to_do() {
+    // The placeholder from Okta's documentation.
+    let e = loader(&[("OKTA_CLIENT_ORGURL", "https://{yourOktaDomain}"), ("OKTA_CLIENT_TOKEN", "t")], None, None)
+        .load()
+        .unwrap_err();
+    let (key, _, origin) = invalid_parts(&e);
+    assert_eq!((key, origin), ("okta.client.orgUrl", ConfigSource::Environment { var: "OKTA_CLIENT_ORGURL" }));
+    assert!(e.to_string().contains("placeholder from Okta's documentation"), "{e}");
+
+    // An OAuth access token (a JWT) used as an SSWS API token: named, never shown, with the setting to change.
+    let jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIwMG8xIiwic2NwIjpbIm9rdGEudXNlcnMucmVhZCJdfQ.c2lnbmF0dXJl";
+    let dir = temp_dir();
+    let local = write(&dir, "okta.yaml", &format!("okta:\n  client:\n    token: {jwt}\n"));
+    let e = loader(&[("OKTA_CLIENT_ORGURL", "https://dev-1.okta.com")], Some(&local), None).load().unwrap_err();
+    let (key, value, origin) = invalid_parts(&e);
+    assert_eq!((key, value, origin), ("okta.client.token", None, ConfigSource::File { path: local.clone() }));
+    let message = e.to_string();
+    assert!(message.contains("OKTA_CLIENT_AUTHORIZATIONMODE=Bearer"), "{message}");
+    assert!(!message.contains(jwt), "the token must not be shown");
+    // The same token in Bearer mode is what it should be.
+    let bearer = loader(
+        &[("OKTA_CLIENT_ORGURL", "https://dev-1.okta.com"), ("OKTA_CLIENT_AUTHORIZATIONMODE", "Bearer")],
+        Some(&local),
+        None,
+    );
+    assert!(bearer.load().is_ok());
+    // An API token is taken as it is.
+    assert!(
+        loader(&[("OKTA_CLIENT_ORGURL", "https://dev-1.okta.com"), ("OKTA_CLIENT_TOKEN", "00abcDEF123")], None, None)
+            .load()
+            .is_ok()
+    );
+}

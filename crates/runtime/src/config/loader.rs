@@ -166,10 +166,20 @@ pub(super) fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, Co
     .unwrap_or((AuthorizationMode::Ssws, ConfigSource::Default));
     let because = || Some(format!("required because {} = {mode} (from {mode_src})", MODE.name));
 
-    let token = resolve_key(code.token, layers, &TOKEN, |s| Ok(SecretString::new(s.trim())))?.map(|(v, _)| v);
+    let token = resolve_key(code.token, layers, &TOKEN, |s| Ok(SecretString::new(s.trim())))?;
+    let (token, token_src) = match token {
+        Some((t, src)) => (Some(t), Some(src)),
+        None => (None, None),
+    };
 
     let auth = match mode {
-        AuthorizationMode::Ssws => AuthConfig::Ssws { token: token.ok_or_else(|| missing(&TOKEN, because()))? },
+        AuthorizationMode::Ssws => {
+            let token = token.ok_or_else(|| missing(&TOKEN, because()))?;
+            if let (Some(reason), Some(src)) = (ssws_token_problem(token.expose_secret()), token_src) {
+                return Err(invalid(&TOKEN, None, src, &reason));
+            }
+            AuthConfig::Ssws { token }
+        }
         AuthorizationMode::Bearer => {
             if token.is_none() && code.token_supplier.is_none() {
                 return Err(missing(&TOKEN, because()));

@@ -23,6 +23,14 @@ pub(super) fn split_scopes(s: &str) -> Vec<String> {
 }
 
 pub(super) fn validate_org_url(raw: &str, allow_http: bool) -> Result<Url, String> {
+    // Okta's documentation writes `https://{yourOktaDomain}`: a newcomer copies it before knowing their own.
+    if raw.contains("{yourOktaDomain}") || raw.contains("yourOktaDomain") {
+        return Err(
+            "is the placeholder from Okta's documentation: use your org's URL, e.g. https://dev-123456.okta.com \
+                    (or the mock org's, printed by `cargo run -p okta-management-mock`)"
+                .to_owned(),
+        );
+    }
     let mut url = Url::parse(raw.trim()).map_err(|e| format!("not a valid URL: {e}"))?;
     match url.scheme() {
         "https" => {}
@@ -50,6 +58,19 @@ pub(super) fn validate_org_url(raw: &str, allow_http: bool) -> Result<Url, Strin
     let path = format!("{}/", url.path().trim_end_matches('/'));
     url.set_path(&path);
     Ok(url)
+}
+
+/// Why an API token given for `SSWS` is not one: an OAuth 2.0 access token is a JWT (`eyJ…` header, three
+/// base64url parts), which Okta refuses as `SSWS` with a bare `401`.
+pub(super) fn ssws_token_problem(token: &str) -> Option<String> {
+    let parts: Vec<&str> = token.split('.').collect();
+    let base64url = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    (token.starts_with("eyJ") && parts.len() == 3 && parts.iter().all(|p| base64url(p))).then(|| {
+        "looks like an OAuth 2.0 access token (a JWT), not an API token: to send it as `Authorization: Bearer`, set \
+         okta.client.authorizationMode to Bearer (OKTA_CLIENT_AUTHORIZATIONMODE=Bearer); for SSWS, create an API \
+         token in the Admin Console (Security > API > Tokens)"
+            .to_owned()
+    })
 }
 
 /// Loads a key from inline PEM/JWK or from a file path (`~/` expanded).
