@@ -46,3 +46,19 @@ pub fn operations(spec: &Value) -> Vec<(String, String, String, &Value)> {
     }
     ops
 }
+
+/// A built example's binary, beside the test binary: `target/<profile>/deps/it-<hash>` →
+/// `target/<profile>/examples/<name>`. `cargo test --all-features` builds every example; a test run that builds
+/// none (`--test it` alone) is told how to build it.
+pub fn example_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let binary = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is not built: `cargo test --all-features` builds every example (or run `cargo build --all-features \
+         --example {name}`)",
+        binary.display()
+    );
+    binary
+}

@@ -4,25 +4,11 @@
 //! which builds every example; the slim-feature run, which builds none, skips this module.)
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use okta_management::mock::{Fault, MockOrg};
 
 const CREATE: &str = "POST /api/v1/users";
-
-fn example_binary() -> PathBuf {
-    // target/<profile>/deps/it-<hash> → target/<profile>/examples/import_users
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let binary = profile_dir.join("examples").join(format!("import_users{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} is not built: `cargo test --all-features` builds every example (or run `cargo build --all-features --example import_users`)",
-        binary.display()
-    );
-    binary
-}
 
 struct Run {
     status: std::process::ExitStatus,
@@ -34,7 +20,7 @@ async fn run(org: &MockOrg, csv: &str, args: &[&str]) -> Run {
     let dir = std::env::temp_dir().join(format!("okta-import-{}-{}", std::process::id(), rand::random::<u32>()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("users.csv"), csv).unwrap();
-    let output = tokio::process::Command::new(example_binary())
+    let output = tokio::process::Command::new(crate::common::example_binary("import_users"))
         .arg("users.csv")
         .args(args)
         // No okta.yaml of the machine's (HOME) or of the working directory is read: only these variables.

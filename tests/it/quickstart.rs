@@ -3,24 +3,13 @@
 //! org's URL and token set, when it only reads. (Built by `cargo test --all-features`, which builds every example;
 //! the slim-feature run skips this module.)
 
-use std::path::PathBuf;
-
 use okta_management::mock::MockOrg;
-
-fn example_binary() -> PathBuf {
-    // target/<profile>/deps/it-<hash> → target/<profile>/examples/quickstart
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let binary = profile_dir.join("examples").join(format!("quickstart{}", std::env::consts::EXE_SUFFIX));
-    assert!(binary.exists(), "{} is not built: `cargo test --all-features` builds every example", binary.display());
-    binary
-}
 
 /// Runs the example in an empty directory with an empty HOME, so no okta.yaml of the machine is read.
 async fn run(env: &[(&str, &str)]) -> (bool, String, String) {
     let dir = std::env::temp_dir().join(format!("okta-quickstart-{}-{}", std::process::id(), rand::random::<u32>()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut command = tokio::process::Command::new(example_binary());
+    let mut command = tokio::process::Command::new(crate::common::example_binary("quickstart"));
     command.current_dir(&dir).env("HOME", &dir);
     for var in ["OKTA_CLIENT_ORGURL", "OKTA_CLIENT_TOKEN", "OKTA_TESTING_DISABLEHTTPSCHECK"] {
         command.env_remove(var);

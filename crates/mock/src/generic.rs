@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -38,6 +37,10 @@ impl GenericStore {
         self.collections.get(collection).and_then(|items| items.get(id))
     }
 }
+
+/// The request's JSON body as the request layer parsed it to validate it.
+#[derive(Debug, Clone)]
+pub(crate) struct JsonBody(pub Value);
 
 /// The lookup the request layer made, for the handler.
 #[derive(Debug, Clone)]
@@ -74,11 +77,12 @@ pub(crate) async fn serve(State(st): State<Arc<Inner>>, req: Request) -> Respons
         Lookup::NoPath => return ApiError::not_found(&path).into_response(),
     };
     let Some(op) = api.operations.get(index) else { return ApiError::not_found(&path).into_response() };
-    let body = match axum::body::to_bytes(req.into_body(), 64 * 1024 * 1024).await {
-        Ok(b) => b,
-        Err(_) => return ApiError::bad_json().into_response(),
+    // Parsed (and checked) by the request layer; a JSON array (a bulk operation) is answered from the spec, not kept.
+    let body = match req.extensions().get::<JsonBody>() {
+        Some(JsonBody(Value::Object(m))) => Some(m.clone()),
+        _ => None,
     };
-    let request = Call { api: &api, op, path: &path, query: query.as_deref(), body: &body };
+    let request = Call { api: &api, op, path: &path, query: query.as_deref(), body };
     match st.with_store(|s| request.answer(s)) {
         Ok(r) => r,
         Err(e) => e.into_response(),
@@ -96,7 +100,8 @@ struct Call<'a> {
     op: &'a Operation,
     path: &'a str,
     query: Option<&'a str>,
-    body: &'a Bytes,
+    /// The JSON object sent, if one was.
+    body: Option<Map<String, Value>>,
 }
 
 impl Call<'_> {
@@ -173,22 +178,6 @@ impl Call<'_> {
             }
         }
         Ok(())
-    }
-
-    fn json_body(&self) -> Result<Option<Map<String, Value>>, ApiError> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(None);
-        }
-        if self.op.body.as_ref().is_none_or(|b| b.schema.is_none()) {
-            // A file upload or a PEM body: nothing to keep as JSON.
-            return Ok(None);
-        }
-        match serde_json::from_slice::<Value>(self.body) {
-            Ok(Value::Object(m)) => Ok(Some(m)),
-            // A JSON array body (a bulk operation) is answered from the spec, not kept.
-            Ok(_) => Ok(None),
-            Err(_) => Err(ApiError::bad_json()),
-        }
     }
 
     fn list(&self, s: &mut Store, collection: &str) -> Result<Response, ApiError> {
@@ -295,7 +284,7 @@ impl Call<'_> {
     }
 
     fn create(&self, s: &mut Store, collection: &str) -> Result<Response, ApiError> {
-        let body = self.json_body()?.unwrap_or_default();
+        let body = self.body.clone().unwrap_or_default();
         // An `id` the caller may set (not `readOnly` in the spec) names the new item: an app's user assignment is
         // keyed by the user's id. Otherwise the org makes one.
         let given = body.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()).map(str::to_string);
@@ -338,14 +327,14 @@ impl Call<'_> {
                 Ok(self.respond_with(Value::Null))
             }
             (Kind::Replace, Some(old)) => {
-                let mut object = Value::Object(self.json_body()?.unwrap_or_default());
+                let mut object = Value::Object(self.body.clone().unwrap_or_default());
                 keep_server_fields(&old, &mut object);
                 self.set_server_fields(&mut object, None, &href, false);
                 collection_mut(s, collection).insert(id.to_string(), object.clone());
                 Ok(self.respond_with(object))
             }
             (Kind::Merge, Some(mut object)) => {
-                if let Some(body) = self.json_body()? {
+                if let Some(body) = self.body.clone() {
                     merge(&mut object, Value::Object(body));
                 }
                 self.set_server_fields(&mut object, None, &href, false);
@@ -354,7 +343,7 @@ impl Call<'_> {
             }
             // A collection added to by `PUT …/{id}` (an app's group assignments): the path names the new item.
             (Kind::Replace | Kind::Merge, None) if !self.has_create(template) => {
-                let body = self.json_body()?.unwrap_or_default();
+                let body = self.body.clone().unwrap_or_default();
                 let mut object = self.shaped_like_example(body);
                 self.set_server_fields(&mut object, Some(id), &href, true);
                 collection_mut(s, collection).insert(id.to_string(), object.clone());
@@ -445,7 +434,7 @@ impl Call<'_> {
             }
             Kind::SingletonWrite => {
                 let previous = s.generic.singletons.get(path).cloned();
-                let mut object = match (previous, self.json_body()?) {
+                let mut object = match (previous, self.body.clone()) {
                     (Some(mut old), Some(body)) if self.op.method != "PUT" => {
                         merge(&mut old, Value::Object(body));
                         old

@@ -300,8 +300,12 @@ async fn validated(req: Request) -> Result<Request, ApiError> {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024).await.map_err(|_| ApiError::bad_json())?;
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    validate::request(&found.api, op, parts.uri.query(), content_type, &bytes)?;
-    Ok(Request::from_parts(parts, Body::from(bytes)))
+    let parsed = validate::request(&found.api, op, parts.uri.query(), content_type, &bytes)?;
+    let mut req = Request::from_parts(parts, Body::from(bytes));
+    if let Some(value) = parsed {
+        req.extensions_mut().insert(generic::JsonBody(value));
+    }
+    Ok(req)
 }
 
 fn body_with(resp: Response, body: Body) -> Response {

@@ -11,15 +11,17 @@ use serde_json::Value;
 use super::respond::ApiError;
 use super::spec::{Api, Location, Operation, is_json};
 
-/// Checks a request's query string and body against its operation.
+/// Checks a request's query string and body against its operation; returns the body parsed, when it is the JSON
+/// the operation declares (so that it is parsed once per request).
 pub(crate) fn request(
     api: &Api,
     op: &Operation,
     query: Option<&str>,
     content_type: Option<&str>,
     body: &[u8],
-) -> Result<(), ApiError> {
+) -> Result<Option<Value>, ApiError> {
     let mut causes = query_causes(api, op, query);
+    let mut parsed = None;
     if let Some(declared) = &op.body {
         let empty = body.iter().all(u8::is_ascii_whitespace);
         let json_declared = declared.schema.is_some();
@@ -31,11 +33,13 @@ pub(crate) fn request(
                 let partial = op.method == "PATCH";
                 Checker { api, causes: &mut causes, partial }.check(schema, &value, "", 0);
             }
+            parsed = Some(value);
         } else if empty && declared.required && json_declared {
             return Err(ApiError::bad_json());
         }
     }
-    ApiError::check_causes(causes)
+    ApiError::check_causes(causes)?;
+    Ok(parsed)
 }
 
 /// Unknown query parameters, missing required ones, and values that are not of the declared type or enum.
@@ -254,7 +258,7 @@ mod tests {
         let api = api();
         let op = api.operations.first().unwrap_or_else(|| unreachable!());
         match request(&api, op, query, Some("application/json"), body.as_bytes()) {
-            Ok(()) => Vec::new(),
+            Ok(_) => Vec::new(),
             Err(e) => {
                 assert_eq!(e.code, "E0000001", "{e:?}");
                 e.causes
