@@ -39,6 +39,8 @@
 //! (the generator makes them, on the syntax tree).
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
+// docs.rs (`--cfg docsrs`, Cargo.toml): each item behind a feature says which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod customizations;
