@@ -18,6 +18,10 @@
 //! | `HOOK_AUTH_SECRET` | the secret registered with the hooks (required, never logged) |
 //! | `HOOK_GROUP_ID` | group the lifecycle events manage (required) |
 //! | `HOOK_ALLOWED_DOMAINS` | comma-separated email domains allowed to register |
+//! | `HOOK_REDIS_URL` | with `--features redis`: de-duplicate in Redis, shared by every replica (`redis://host:6379/0`) |
+//!
+//! Run several replicas behind one load balancer with the same `HOOK_REDIS_URL`: Okta's redeliveries of an
+//! event may reach any of them, and exactly one acts on it.
 //!
 //! `cargo run --example event_hook_receiver`; see the README for running it against a real org
 //! (through a tunnel) or the mock org. The router is built by [`router`] from an [`App`], so the
@@ -37,8 +41,8 @@ use futures::StreamExt;
 use http::{HeaderName, Method, StatusCode};
 use okta_management::Client;
 use okta_management::hooks::{
-    ErrorCause, EventDeduplicator, EventHookDelivery, EventHookReceiver, EventSummary, HookError, HookResponse,
-    InlineHookError, InlineHookReceiver, InlineHookResponse, RegistrationInlineHookRequest,
+    DedupStore, ErrorCause, EventDeduplicator, EventHookDelivery, EventHookReceiver, EventSummary, HookError,
+    HookResponse, InlineHookError, InlineHookReceiver, InlineHookResponse, RegistrationInlineHookRequest,
 };
 use okta_management::secret::SecretString;
 use okta_management::types::UserStatus;
@@ -66,6 +70,9 @@ pub struct ReceiverConfig {
     pub group_id: String,
     /// Lower-case email domains allowed to register (`HOOK_ALLOWED_DOMAINS`).
     pub allowed_domains: Vec<String>,
+    /// Where handled events are remembered across replicas (`HOOK_REDIS_URL`, feature `redis`); `None`: in this
+    /// process's memory. A secret: the URL may hold Redis's password.
+    pub redis_url: Option<SecretString>,
 }
 
 /// A configuration problem found at startup.
@@ -104,7 +111,27 @@ impl ReceiverConfig {
         let group_id =
             var("HOOK_GROUP_ID").map(|g| g.trim().to_owned()).ok_or(ConfigError::Missing("HOOK_GROUP_ID"))?;
         let allowed_domains = parse_domains(&var("HOOK_ALLOWED_DOMAINS").unwrap_or_default());
-        Ok(Self { listen_addr, auth_header, auth_secret, group_id, allowed_domains })
+        let redis_url = var("HOOK_REDIS_URL").map(|u| SecretString::from(u.trim().to_owned()));
+        Ok(Self { listen_addr, auth_header, auth_secret, group_id, allowed_domains, redis_url })
+    }
+
+    /// The de-duplication store: Redis when `HOOK_REDIS_URL` is set, else this process's memory.
+    pub fn dedup_store(&self) -> Result<Arc<dyn DedupStore>, ConfigError> {
+        let Some(url) = &self.redis_url else { return Ok(Arc::new(EventDeduplicator::default())) };
+        #[cfg(feature = "redis")]
+        {
+            let store = okta_management::hooks::RedisDedupStore::new(url.expose_secret())
+                .map_err(|e| ConfigError::Invalid { name: "HOOK_REDIS_URL", reason: e.to_string() })?;
+            Ok(Arc::new(store))
+        }
+        #[cfg(not(feature = "redis"))]
+        {
+            let _ = url;
+            Err(ConfigError::Invalid {
+                name: "HOOK_REDIS_URL",
+                reason: "this build has no Redis support: run with `--features redis`".to_owned(),
+            })
+        }
     }
 }
 
@@ -148,7 +175,7 @@ pub struct App {
     client: Client,
     events: EventHookReceiver,
     inline: InlineHookReceiver,
-    dedup: EventDeduplicator,
+    dedup: Arc<dyn DedupStore>,
     group_id: String,
     allowed_domains: Vec<String>,
     /// Counters of what was done.
@@ -157,16 +184,16 @@ pub struct App {
 
 impl App {
     /// State for `config`, calling Okta through `client`.
-    pub fn new(client: Client, config: &ReceiverConfig) -> Arc<Self> {
-        Arc::new(Self {
+    pub fn new(client: Client, config: &ReceiverConfig) -> Result<Arc<Self>, ConfigError> {
+        Ok(Arc::new(Self {
             client,
             events: EventHookReceiver::new(config.auth_header.clone(), config.auth_secret.clone()),
             inline: InlineHookReceiver::new(config.auth_header.clone(), config.auth_secret.clone()),
-            dedup: EventDeduplicator::default(),
+            dedup: config.dedup_store()?,
             group_id: config.group_id.clone(),
             allowed_domains: config.allowed_domains.clone(),
             stats: Stats::default(),
-        })
+        }))
     }
 }
 
@@ -261,12 +288,21 @@ async fn process_delivery(app: &App, delivery: &EventHookDelivery<EventSummary>)
         }
         // Okta delivers at least once: act once per event uuid. Events without a uuid cannot
         // be de-duplicated; acting on them again is harmless (the calls are idempotent).
-        if let Some(uuid) = uuid
-            && !app.dedup.first_time(uuid)
-        {
-            Stats::inc(&app.stats.duplicates_skipped);
-            tracing::info!(event_type, uuid, "duplicate event, already handled");
-            continue;
+        if let Some(uuid) = uuid {
+            match app.dedup.claim(uuid).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    Stats::inc(&app.stats.duplicates_skipped);
+                    tracing::info!(event_type, uuid, "duplicate event, already handled");
+                    continue;
+                }
+                Err(err) => {
+                    // The store is set to fail rather than guess: Okta sends the delivery again.
+                    tracing::error!(event_type, uuid, "{err}");
+                    status = StatusCode::SERVICE_UNAVAILABLE;
+                    break;
+                }
+            }
         }
         let outcome = tokio::time::timeout_at(deadline, apply_event(app, event)).await;
         match outcome {
@@ -283,7 +319,9 @@ async fn process_delivery(app: &App, delivery: &EventHookDelivery<EventSummary>)
         if status != StatusCode::OK {
             Stats::inc(&app.stats.events_failed);
             if let Some(uuid) = uuid {
-                app.dedup.forget(uuid);
+                if let Err(err) = app.dedup.release(uuid).await {
+                    tracing::warn!(uuid, "the retry of this event may be taken for a duplicate: {err}");
+                }
             }
             // The remaining events come back with Okta's retry of the whole delivery; the ones
             // done so far are then skipped as duplicates.
@@ -407,7 +445,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         "starting (auth secret configured)"
     );
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
-    let app = App::new(client, &config);
+    let app = App::new(client, &config)?;
     tracing::info!("serving http://{}/okta/events and /okta/registration; Ctrl-C to stop", listener.local_addr()?);
     axum::serve(listener, router(app.clone()))
         .with_graceful_shutdown(async {

@@ -34,7 +34,7 @@ impl Client {
 
     /// A client from an already loaded configuration.
     pub fn from_config(config: Config) -> Result<Self, Error> {
-        build_client(&config, None, None, None)
+        build_client(&config, None, None, None, None)
     }
 
     /// The org's base URL, e.g. `https://example.okta.com`.
@@ -57,6 +57,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     rate_limit: Option<RateLimitPolicy>,
+    rate_limit_store: Option<Arc<dyn crate::rate_limit::RateLimitStore>>,
 }
 
 impl ClientBuilder {
@@ -182,6 +183,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares this client's rate-limit budget (each bucket, and the cap on requests in flight) with every client
+    /// using `store`: [`RedisRateLimitStore`](crate::rate_limit) (feature `redis`) for several processes,
+    /// [`InMemoryRateLimitStore`](crate::rate_limit::InMemoryRateLimitStore) for several clients of one process.
+    /// When the store does not answer, the client paces on its own and logs a warning.
+    pub fn rate_limit_store(mut self, store: Arc<dyn crate::rate_limit::RateLimitStore>) -> Self {
+        self.rate_limit_store = Some(store);
+        self
+    }
+
     /// Fails a response on a value that does not fit the spec's type (an error naming its JSON path), instead of
     /// keeping it in the model's `extra` map and logging a warning (the default; `okta.client.strictDecoding`).
     pub fn strict_decoding(mut self, strict: bool) -> Self {
@@ -214,7 +224,7 @@ impl ClientBuilder {
             Some(loader) => loader.code(self.config).load()?,
             None => self.config.build()?,
         };
-        build_client(&config, self.http, self.retry, self.rate_limit)
+        build_client(&config, self.http, self.retry, self.rate_limit, self.rate_limit_store)
     }
 }
 
@@ -242,6 +252,7 @@ fn build_client(
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     rate_limit: Option<RateLimitPolicy>,
+    rate_limit_store: Option<Arc<dyn crate::rate_limit::RateLimitStore>>,
 ) -> Result<Client, Error> {
     let http = match http {
         Some(http) => http,
@@ -271,7 +282,11 @@ fn build_client(
     let base = config.org_url().as_str().trim_end_matches('/').to_string();
     let decoding = crate::decode::Decoding::strict(config.strict_decoding());
     let rate_limit = rate_limit.unwrap_or_else(|| config.rate_limit_policy());
-    let rate_limiter = crate::rate_limit::RateLimiter::new(rate_limit, retry.rate_limit_jitter);
+    let mut rate_limiter = crate::rate_limit::RateLimiter::new(rate_limit, retry.rate_limit_jitter);
+    if let Some(store) = rate_limit_store {
+        let org = &config.org_url()[url::Position::BeforeHost..url::Position::AfterPort];
+        rate_limiter = rate_limiter.with_store(store, org);
+    }
     let runtime = Arc::new(Runtime { auth, retry, rate_limiter, decoding });
     Ok(Client { api: crate::generated::Client::new_with_client(&base, http, runtime) })
 }

@@ -51,6 +51,7 @@ fn config(group_id: &str) -> ReceiverConfig {
         auth_secret: SecretString::from(SECRET.to_owned()),
         group_id: group_id.to_owned(),
         allowed_domains: receiver::parse_domains("example.com"),
+        redis_url: None,
     }
 }
 
@@ -58,7 +59,7 @@ fn config(group_id: &str) -> ReceiverConfig {
 async fn start_receiver(client: Client, config: &ReceiverConfig) -> (Arc<App>, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = App::new(client, config);
+    let app = App::new(client, config).unwrap();
     let router = receiver::router(app.clone());
     tokio::spawn(async move { axum::serve(listener, router).await });
     (app, base)

@@ -10,6 +10,8 @@ mod capture;
 #[cfg(feature = "mock")]
 mod client_support;
 mod common;
+#[cfg(feature = "redis")]
+mod redis_server;
 
 mod architecture;
 mod auth;
@@ -36,8 +38,10 @@ mod pagination_spawn;
 mod public_api;
 mod quickstart;
 mod rate_limits;
+mod redis_dedup;
 mod retry;
 mod security;
+mod shared_rate_limits;
 mod spec_2026;
 mod tracing_span;
 mod type_names;

@@ -1,7 +1,47 @@
-//! Bounded de-duplication of event hook deliveries by event `uuid`.
+//! De-duplication of event hook deliveries by event `uuid`: the [`DedupStore`] trait, and its in-memory store
+//! [`EventDeduplicator`] (bounded, one process). The Redis store, shared by replicas, is in `dedup_redis.rs`.
 
 use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Mutex, MutexGuard};
+
+/// Where a receiver remembers the events it has taken on, so that each event is handled once.
+///
+/// Okta delivers each event at least once, and a redelivery may reach another replica of the receiver. A store
+/// shared by the replicas ([`RedisDedupStore`](crate::RedisDedupStore), feature `redis`) lets exactly one of them
+/// claim an event; [`EventDeduplicator`] does so within one process. Use it through
+/// [`EventHookDelivery::claim_first_time_events`](crate::EventHookDelivery::claim_first_time_events), or call
+/// [`claim`](Self::claim) per event.
+pub trait DedupStore: Send + Sync + std::fmt::Debug {
+    /// Claims `uuid`: `Ok(true)` when no one sharing the store has claimed it (it is now this caller's to handle),
+    /// `Ok(false)` for a duplicate. Atomic: of callers racing on one id, exactly one gets `true`.
+    ///
+    /// `Err` only when the store cannot answer and is set to fail rather than guess (the Redis store's
+    /// [`WhenStoreFails::FailDelivery`](crate::WhenStoreFails::FailDelivery)); answer the delivery with a `5xx`
+    /// then, so that Okta sends it again.
+    fn claim<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, bool>;
+
+    /// Gives a claim up: handling the event failed, so its redelivery should be handled.
+    fn release<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()>;
+}
+
+/// What a [`DedupStore`] returns: a boxed future, so that a store can be chosen at run time (`Arc<dyn DedupStore>`).
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DedupError>> + Send + 'a>>;
+
+/// A de-duplication store could not answer (and is set to fail rather than guess).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the event de-duplication store could not answer: {message}")]
+pub struct DedupError {
+    message: String,
+}
+
+impl DedupError {
+    /// An error with this message (which must hold no secret: it is logged).
+    pub fn new(message: impl Into<String>) -> Self {
+        DedupError { message: message.into() }
+    }
+}
 
 /// Remembers the most recently seen event ids, up to a fixed capacity.
 ///
@@ -96,6 +136,19 @@ impl EventDeduplicator {
     /// Maximum number of remembered ids.
     pub fn capacity(&self) -> usize {
         self.capacity
+    }
+}
+
+/// In this process's memory: claims are [`first_time`](EventDeduplicator::first_time), releases
+/// [`forget`](EventDeduplicator::forget). It never fails.
+impl DedupStore for EventDeduplicator {
+    fn claim<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(std::future::ready(Ok(self.first_time(uuid))))
+    }
+
+    fn release<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
+        self.forget(uuid);
+        Box::pin(std::future::ready(Ok(())))
     }
 }
 

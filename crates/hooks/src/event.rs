@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::common::{Extra, LooseString};
-use super::dedup::EventDeduplicator;
+use super::dedup::{DedupError, DedupStore, EventDeduplicator};
 use super::error::HookError;
 use super::response::HookResponse;
 use super::verify::{self, DEFAULT_MAX_BODY_BYTES, HeaderAuth};
@@ -98,6 +98,42 @@ impl<E: Serialize> EventHookDelivery<E> {
                 EventSummary::from_event(*event).ok().and_then(|s| s.uuid).is_none_or(|uuid| dedup.first_time(&uuid))
             })
             .collect()
+    }
+
+    /// The events this receiver claims in `store` (in memory, or shared by every replica in Redis), in delivery
+    /// order: each event of the org is claimed by one caller only, whichever replica its deliveries reach. Events
+    /// without a readable `uuid` cannot be de-duplicated and are always returned.
+    ///
+    /// On `Err` (the store cannot answer and is set to fail), answer the delivery with a `5xx` so that Okta sends
+    /// it again: the events this call claimed are released first (as far as the store answers), so that the
+    /// redelivery handles them.
+    pub async fn claim_first_time_events<'a, S: DedupStore + ?Sized>(
+        &'a self,
+        store: &S,
+    ) -> Result<Vec<&'a E>, DedupError> {
+        let mut claimed = Vec::new();
+        let mut claimed_ids = Vec::new();
+        for event in self.events() {
+            let Some(uuid) = EventSummary::from_event(event).ok().and_then(|s| s.uuid) else {
+                claimed.push(event);
+                continue;
+            };
+            match store.claim(&uuid).await {
+                Ok(true) => {
+                    claimed.push(event);
+                    claimed_ids.push(uuid);
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    for id in &claimed_ids {
+                        // Best effort: a store that cannot claim may not release either; the error is the answer.
+                        let _ = store.release(id).await;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(claimed)
     }
 }
 

@@ -75,6 +75,8 @@
 mod commands;
 mod common;
 mod dedup;
+#[cfg(feature = "redis")]
+mod dedup_redis;
 mod error;
 mod event;
 mod inline;
@@ -86,7 +88,9 @@ pub use commands::{
     PatchOperation, RegistrationVerdict, TelephonyActionValue, TelephonyStatus,
 };
 pub use common::{Extra, LooseString, Sensitive};
-pub use dedup::EventDeduplicator;
+pub use dedup::{DedupError, DedupStore, EventDeduplicator, StoreFuture};
+#[cfg(feature = "redis")]
+pub use dedup_redis::{RedisDedupStore, WhenStoreFails};
 pub use error::{HookError, JsonErrorKind};
 pub use event::{
     EventEntity, EventHookData, EventHookDelivery, EventHookOutcome, EventHookReceiver, EventOutcome, EventSummary,

@@ -18,7 +18,10 @@
 //! no real time.
 
 pub mod headers;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod server_clock;
+mod store;
 
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -30,7 +33,12 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 pub use headers::{RateLimitInfo, parse_rate_limit};
+#[cfg(feature = "redis")]
+pub use redis_store::RedisRateLimitStore;
 use server_clock::ServerClock;
+pub use store::{
+    BucketReport, InMemoryRateLimitStore, Lease, LeaseDecision, LeaseRequest, RateLimitStore, StoreError, StoreFuture,
+};
 
 /// How a client paces itself. Build with [`RateLimitPolicy::default`] and the `with_*` methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +146,31 @@ pub struct RateLimiter {
     slots: Option<Arc<Semaphore>>,
     /// Upper bound of the random delay added when several tasks wait for the same reset.
     jitter: Duration,
+    /// The budget shared with other clients (other processes through Redis), when there is one.
+    shared: Option<Shared>,
 }
+
+/// A [`RateLimitStore`] and what this limiter asks it under.
+#[derive(Debug)]
+struct Shared {
+    store: Arc<dyn RateLimitStore>,
+    /// The org's host: buckets are `<host> <bucket>` in the store.
+    scope: String,
+    /// Whether the store's last answer was an error (a warning is logged when it stops answering, not at every
+    /// request).
+    failing: std::sync::atomic::AtomicBool,
+    /// After a failure the store is left alone until then: a store that hangs costs one timeout a second, not one
+    /// per request.
+    resting_until: Mutex<Option<Instant>>,
+}
+
+/// How long a shared store is left alone after it failed to answer.
+const SHARED_REST_AFTER_FAILURE: Duration = Duration::from_secs(1);
+
+/// How long a lease of a shared bucket holds if its client never gives it back (it crashed).
+const SHARED_LEASE_TTL: Duration = Duration::from_secs(60);
+/// The longest wait between two asks for a lease while the shared room is in flight.
+const SHARED_POLL_MAX: Duration = Duration::from_millis(100);
 
 #[derive(Debug)]
 struct State {
@@ -185,6 +217,8 @@ pub struct Permit<'a> {
     /// Requests of the client in flight when this one was sent, itself included (0 until it is).
     in_flight_at_send: usize,
     open: bool,
+    /// The lease of the shared bucket, when the limiter has a store and it answered.
+    lease: Option<Lease>,
 }
 
 /// A task waiting for room in a bucket; leaves the bucket's count of waiters when dropped.
@@ -206,6 +240,9 @@ impl Drop for Permit<'_> {
         if self.open {
             self.limiter.finish(self.bucket, self.in_flight_at_send > 0);
         }
+        if let Some(lease) = self.lease.take() {
+            self.limiter.complete_shared(self.bucket, lease, None);
+        }
     }
 }
 
@@ -225,7 +262,22 @@ impl RateLimiter {
             changed: Notify::new(),
             slots,
             jitter,
+            shared: None,
         }
+    }
+
+    /// Shares this limiter's budget with every client using `store` for the org at `org_host`: each request then
+    /// also takes a lease in the store's bucket (and a slot under the shared concurrency cap). When the store does
+    /// not answer, the limiter paces on its own and logs a warning.
+    #[must_use]
+    pub fn with_store(mut self, store: Arc<dyn RateLimitStore>, org_host: &str) -> Self {
+        self.shared = Some(Shared {
+            store,
+            scope: org_host.to_owned(),
+            failing: std::sync::atomic::AtomicBool::new(false),
+            resting_until: Mutex::new(None),
+        });
+        self
     }
 
     /// The policy this limiter follows.
@@ -244,7 +296,14 @@ impl RateLimiter {
         let mut jitter = None;
         loop {
             let (wake, notified) = match self.decide(bucket, deadline, &mut jitter) {
-                Decision::Admit { window, had_room } => return Ok(self.admitted(bucket, window, had_room).await),
+                Decision::Admit { window, had_room } => {
+                    let mut permit = self.admitted(bucket, window, had_room).await;
+                    if self.shared.is_some() {
+                        // Dropping the permit on a timeout gives back its place here.
+                        self.acquire_shared(&mut permit, deadline).await?;
+                    }
+                    return Ok(permit);
+                }
                 Decision::TooLate(timeout) => return Err(timeout),
                 Decision::Wait { wake, notified } => (wake, notified),
             };
@@ -330,6 +389,103 @@ impl RateLimiter {
         Decision::Wait { wake, notified: self.changed.notified() }
     }
 
+    /// Waits for a lease of `permit`'s bucket in the shared store (the other clients' requests in flight and what
+    /// Okta told them count too). A store that does not answer lets the request go, paced by this limiter alone.
+    async fn acquire_shared(&self, permit: &mut Permit<'_>, deadline: Option<Instant>) -> Result<(), PacingTimeout> {
+        let Some(shared) = &self.shared else { return Ok(()) };
+        if shared.resting() {
+            return Ok(());
+        }
+        let key = format!("{} {}", shared.scope, permit.bucket);
+        let mut poll = Duration::from_millis(5);
+        loop {
+            let request = LeaseRequest {
+                bucket: &key,
+                server_now: self.server_now_secs(),
+                max_capacity_percent: self.policy.max_capacity_percent,
+                max_concurrency: self.policy.max_concurrency.map(|n| u32::try_from(n.get()).unwrap_or(u32::MAX)),
+                lease_ttl: SHARED_LEASE_TTL,
+            };
+            let decision = shared.store.acquire(request).await;
+            let wait = match decision {
+                Ok(LeaseDecision::Granted(lease)) => {
+                    shared.answered();
+                    permit.lease = Some(lease);
+                    permit.sent = Instant::now();
+                    return Ok(());
+                }
+                Err(e) => {
+                    shared.unanswered(&e);
+                    return Ok(());
+                }
+                Ok(LeaseDecision::WaitForReset { reset }) => {
+                    shared.answered();
+                    let until = self
+                        .until(reset)
+                        .unwrap_or_else(|| Duration::from_secs(reset.saturating_sub(self.server_now_secs()).max(1)));
+                    let wait = until + random_up_to(self.jitter);
+                    tracing::debug!(
+                        bucket = permit.bucket,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "okta rate limit: the shared bucket is used up; waiting for its window to reset"
+                    );
+                    wait
+                }
+                Ok(_) => {
+                    shared.answered();
+                    // Another client's request will end: ask again soon, less often the longer it takes.
+                    let wait = poll + random_up_to(poll);
+                    poll = (poll * 2).min(SHARED_POLL_MAX);
+                    wait
+                }
+            };
+            let wake = Instant::now() + wait;
+            if let Some(deadline) = deadline {
+                if wake > deadline {
+                    let reset = match decision {
+                        Ok(LeaseDecision::WaitForReset { reset }) => Some(reset),
+                        _ => None,
+                    };
+                    let reset_at = reset.and_then(|r| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(r)));
+                    return Err(PacingTimeout { reset_at, wait });
+                }
+            }
+            tokio::time::sleep_until(wake).await;
+        }
+    }
+
+    /// The org's clock now, in epoch seconds: from the responses' `Date`s, else this machine's clock.
+    fn server_now_secs(&self) -> u64 {
+        let from_dates = self.lock().clock.server_now_nanos(Instant::now());
+        match from_dates {
+            Some(nanos) => u64::try_from(nanos / 1_000_000_000).unwrap_or(0),
+            None => SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        }
+    }
+
+    /// Gives a lease back to the shared store with what the response reported. The in-memory store answers at
+    /// once; another's answer is awaited on a task of its own, so that no caller waits for it.
+    fn complete_shared(&self, bucket: &'static str, lease: Lease, report: Option<BucketReport>) {
+        let Some(shared) = &self.shared else { return };
+        let key = format!("{} {bucket}", shared.scope);
+        let store = shared.store.clone();
+        let mut completion = Box::pin(async move { store.complete(&key, &lease, report).await });
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::future::Future::poll(completion.as_mut(), &mut cx) {
+            std::task::Poll::Ready(result) => shared.note(result),
+            std::task::Poll::Pending => {
+                // Without a runtime (a permit dropped at shutdown) the lease lapses on its own in the store.
+                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                    runtime.spawn(async move {
+                        if let Err(e) = completion.await {
+                            tracing::debug!(problem = %e.0, "okta rate limit: a lease could not be given back");
+                        }
+                    });
+                }
+            }
+        }
+    }
+
     async fn admitted(&self, bucket: &'static str, window: Option<u64>, had_room: bool) -> Permit<'_> {
         let mut permit = Permit {
             limiter: self,
@@ -340,6 +496,7 @@ impl RateLimiter {
             _slot: None,
             in_flight_at_send: 0,
             open: true,
+            lease: None,
         };
         if let Some(slots) = &self.slots {
             // The semaphore is never closed, so acquiring cannot fail; without a slot the request goes uncapped.
@@ -379,6 +536,13 @@ impl RateLimiter {
     pub fn observe(&self, mut permit: Permit<'_>, status: StatusCode, headers: &HeaderMap) -> Option<Throttle> {
         permit.open = false;
         let info = parse_rate_limit(headers);
+        if let Some(lease) = permit.lease.take() {
+            let report = match (info.is_concurrency_limit(), info.limit, info.remaining, info.reset) {
+                (false, Some(limit), Some(remaining), Some(reset)) => Some(BucketReport { limit, remaining, reset }),
+                _ => None,
+            };
+            self.complete_shared(permit.bucket, lease, report);
+        }
         let received = Instant::now();
         let mut state = self.lock();
         if let Some(date) = info.date {
@@ -469,6 +633,37 @@ impl RateLimiter {
             in_flight: b.in_flight,
             waiting: b.waiting,
         })
+    }
+}
+
+impl Shared {
+    /// Whether the store failed less than [`SHARED_REST_AFTER_FAILURE`] ago.
+    fn resting(&self) -> bool {
+        self.resting_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_some_and(|t| Instant::now() < t)
+    }
+
+    fn answered(&self) {
+        if self.failing.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            tracing::info!("the shared rate-limit store answers again: the budget is shared again");
+        }
+    }
+
+    fn unanswered(&self, error: &StoreError) {
+        *self.resting_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(Instant::now() + SHARED_REST_AFTER_FAILURE);
+        if !self.failing.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            tracing::warn!(
+                problem = %error.0,
+                "the shared rate-limit store does not answer: this client paces on its own until it does"
+            );
+        }
+    }
+
+    fn note(&self, result: Result<(), StoreError>) {
+        match result {
+            Ok(()) => self.answered(),
+            Err(e) => self.unanswered(&e),
+        }
     }
 }
 

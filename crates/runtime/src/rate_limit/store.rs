@@ -1,0 +1,236 @@
+//! A rate-limit budget shared by several clients: the [`RateLimitStore`] trait, and its in-memory store
+//! [`InMemoryRateLimitStore`] (clients of one process). The Redis store, shared by processes, is in
+//! `redis_store.rs` (feature `redis`).
+//!
+//! Each client still paces itself ([`RateLimiter`](super::RateLimiter)); a store adds what one client cannot
+//! know: the requests the *other* clients have in flight, and what Okta last told any of them about a bucket.
+//! Before each request the client asks the store for a lease in its bucket (and a slot under the shared
+//! concurrency cap); the response's `X-Rate-Limit-*` headers go back to the store with the lease.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// What a client asks a store for before sending a request.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct LeaseRequest<'a> {
+    /// The org and bucket, e.g. `example.okta.com POST /api/v1/users`.
+    pub bucket: &'a str,
+    /// The org's clock now (epoch seconds), to tell whether a window's reset has passed.
+    pub server_now: u64,
+    /// The share of each bucket the clients may use, in percent (1–100).
+    pub max_capacity_percent: u8,
+    /// The most requests all clients sharing the store may have in flight together (`None`: no cap).
+    pub max_concurrency: Option<u32>,
+    /// How long a lease holds if it is never given back (its client crashed): longer than any request.
+    pub lease_ttl: Duration,
+}
+
+impl<'a> LeaseRequest<'a> {
+    /// A request for `bucket` at the org's time `server_now`: the whole bucket usable, no concurrency cap, leases
+    /// lapsing after a minute.
+    pub fn new(bucket: &'a str, server_now: u64) -> Self {
+        LeaseRequest {
+            bucket,
+            server_now,
+            max_capacity_percent: 100,
+            max_concurrency: None,
+            lease_ttl: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A store's answer to a [`LeaseRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LeaseDecision {
+    /// Send the request; give the lease back with [`RateLimitStore::complete`].
+    Granted(Lease),
+    /// The bucket's window is used up until `reset` (the org's epoch seconds).
+    WaitForReset {
+        /// When the window resets.
+        reset: u64,
+    },
+    /// The bucket's room (or the concurrency cap) is taken by requests in flight: ask again when one ends.
+    WaitForInFlight,
+}
+
+/// A request's place in a shared bucket, from [`LeaseDecision::Granted`] until [`RateLimitStore::complete`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Lease(pub(crate) String);
+
+impl Lease {
+    /// A new, unique lease id.
+    pub fn new() -> Self {
+        use rand::Rng;
+        let id: u128 = rand::rng().random();
+        Lease(format!("{id:032x}"))
+    }
+
+    /// The lease's id.
+    pub fn id(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Lease {
+    fn default() -> Self {
+        Lease::new()
+    }
+}
+
+/// What a response said of its bucket (`X-Rate-Limit-Limit/-Remaining/-Reset`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BucketReport {
+    /// `X-Rate-Limit-Limit`.
+    pub limit: u64,
+    /// `X-Rate-Limit-Remaining`.
+    pub remaining: u64,
+    /// `X-Rate-Limit-Reset` (the org's epoch seconds).
+    pub reset: u64,
+}
+
+impl BucketReport {
+    /// A report of these three headers' values.
+    pub fn new(limit: u64, remaining: u64, reset: u64) -> Self {
+        BucketReport { limit, remaining, reset }
+    }
+}
+
+/// What a [`RateLimitStore`] returns: a boxed future, so that a store can be chosen at run time
+/// (`Arc<dyn RateLimitStore>`).
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// The store could not answer (a client then paces on its own, with a warning).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the shared rate-limit store could not answer: {0}")]
+pub struct StoreError(pub String);
+
+/// Where clients share their rate-limit budget: per bucket, what Okta last reported (limit, least remaining,
+/// reset) and the requests in flight, and the requests in flight over all buckets. Every method is atomic
+/// (several clients, in several processes, call them at once).
+///
+/// [`InMemoryRateLimitStore`] shares among the clients of one process; `RedisRateLimitStore` (feature `redis`)
+/// among processes. Give it to a client with `ClientBuilder::rate_limit_store`.
+pub trait RateLimitStore: Send + Sync + fmt::Debug {
+    /// Takes a lease for one request of `request.bucket` if the bucket (less what is in flight and the share left
+    /// to others) and the concurrency cap have room; otherwise says what to wait for.
+    fn acquire<'a>(&'a self, request: LeaseRequest<'a>) -> StoreFuture<'a, LeaseDecision>;
+
+    /// Gives `lease` back, with what the response said of its bucket (`None`: no response, or no headers).
+    fn complete<'a>(&'a self, bucket: &'a str, lease: &'a Lease, report: Option<BucketReport>) -> StoreFuture<'a, ()>;
+}
+
+/// What a store knows of one bucket.
+#[derive(Debug, Default)]
+struct SharedBucket {
+    limit: Option<u64>,
+    remaining: u64,
+    reset: Option<u64>,
+    /// Leases out, and when each lapses.
+    leases: HashMap<String, Instant>,
+}
+
+/// The same budget the Redis store keeps, for the clients of one process (e.g. clients with different
+/// credentials for one org), and the reference the Redis store is tested against.
+#[derive(Debug, Default)]
+pub struct InMemoryRateLimitStore {
+    state: Mutex<InMemoryState>,
+}
+
+#[derive(Debug, Default)]
+struct InMemoryState {
+    buckets: HashMap<String, SharedBucket>,
+    /// Every lease out, over all buckets, and when each lapses.
+    in_flight: HashMap<String, Instant>,
+}
+
+impl InMemoryRateLimitStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, InMemoryState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The part of a bucket of `limit` left to others when the clients use `percent` of it.
+pub(crate) fn reserved(limit: u64, percent: u8) -> u64 {
+    let percent = u64::from(percent.clamp(1, 100));
+    limit - limit.saturating_mul(percent) / 100
+}
+
+impl RateLimitStore for InMemoryRateLimitStore {
+    fn acquire<'a>(&'a self, request: LeaseRequest<'a>) -> StoreFuture<'a, LeaseDecision> {
+        let mut state = self.lock();
+        let now = Instant::now();
+        state.in_flight.retain(|_, lapses| *lapses > now);
+        let total_in_flight = state.in_flight.len();
+        let b = state.buckets.entry(request.bucket.to_owned()).or_default();
+        b.leases.retain(|_, lapses| *lapses > now);
+        if let (Some(reset), Some(limit)) = (b.reset, b.limit) {
+            if request.server_now >= reset {
+                b.remaining = limit;
+                b.reset = None;
+            }
+        }
+        let decision = if let Some(limit) = b.limit {
+            let usable = b.remaining.saturating_sub(reserved(limit, request.max_capacity_percent));
+            let in_flight = u64::try_from(b.leases.len()).unwrap_or(u64::MAX);
+            match b.reset {
+                Some(reset) if usable == 0 => Some(LeaseDecision::WaitForReset { reset }),
+                _ if usable <= in_flight => Some(LeaseDecision::WaitForInFlight),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let capped = request.max_concurrency.is_some_and(|cap| total_in_flight >= cap as usize);
+        let decision = match decision {
+            Some(wait) => wait,
+            None if capped => LeaseDecision::WaitForInFlight,
+            None => {
+                let lease = Lease::new();
+                let lapses = now + request.lease_ttl;
+                b.leases.insert(lease.0.clone(), lapses);
+                state.in_flight.insert(lease.0.clone(), lapses);
+                LeaseDecision::Granted(lease)
+            }
+        };
+        Box::pin(std::future::ready(Ok(decision)))
+    }
+
+    fn complete<'a>(&'a self, bucket: &'a str, lease: &'a Lease, report: Option<BucketReport>) -> StoreFuture<'a, ()> {
+        let mut state = self.lock();
+        state.in_flight.remove(&lease.0);
+        let b = state.buckets.entry(bucket.to_owned()).or_default();
+        b.leases.remove(&lease.0);
+        if let Some(report) = report {
+            merge_report(&mut b.limit, &mut b.remaining, &mut b.reset, report);
+        }
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// Within a window `Remaining` only goes down, so the least reported is kept; a later reset is a new window; an
+/// earlier one is a response from a window already over, and is ignored. (The Redis store's script does the same.)
+fn merge_report(limit: &mut Option<u64>, remaining: &mut u64, reset: &mut Option<u64>, report: BucketReport) {
+    match *reset {
+        Some(current) if report.reset == current => *remaining = (*remaining).min(report.remaining),
+        Some(current) if report.reset < current => {}
+        _ => {
+            *limit = Some(report.limit);
+            *remaining = report.remaining;
+            *reset = Some(report.reset);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! A real `redis-server` (Debian's package) on a free loopback port, for the tests of the Redis stores: started,
+//! killed and restarted on the same port by the tests. No Redis mock.
+//!
+//! Where `redis-server` is not installed, the tests that need it say so and pass, unless `OKTA_REQUIRE_REDIS=1`
+//! (`.ci/run` sets it, after installing the package), where they fail.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct RedisServer {
+    port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+}
+
+impl RedisServer {
+    /// A fresh server, or `None` (the test then returns) where `redis-server` is not installed and not required.
+    pub fn start_or_skip(test: &str) -> Option<RedisServer> {
+        let installed = Command::new("redis-server").arg("--version").output().is_ok_and(|o| o.status.success());
+        if !installed {
+            let required = std::env::var("OKTA_REQUIRE_REDIS").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "{test}: redis-server is not installed (apt-get install redis-server), OKTA_REQUIRE_REDIS=1"
+            );
+            eprintln!("{test}: skipped, redis-server is not installed (apt-get install redis-server)");
+            return None;
+        }
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port();
+        let dir = std::env::temp_dir().join(format!("okta-redis-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut server = RedisServer { port, dir, child: None };
+        server.restart();
+        Some(server)
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// Kills the server (SIGKILL: no goodbye to its clients) and waits for it to be gone.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server (again) on the same port, empty (no persistence), and waits until it answers `PING`.
+    pub fn restart(&mut self) {
+        self.kill();
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(["--enable-debug-command", "local", "--dir"])
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.command("PING").as_deref() != Some("+PONG") {
+            assert!(Instant::now() < deadline, "redis-server did not answer PING on port {} within 10 s", self.port);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends one inline command and returns the first line of the answer.
+    pub fn command(&self, command: &str) -> Option<String> {
+        let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)).ok()?;
+        stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        stream.write_all(format!("{command}\r\n").as_bytes()).ok()?;
+        let mut answer = [0u8; 512];
+        let n = stream.read(&mut answer).ok()?;
+        Some(String::from_utf8_lossy(&answer[..n]).lines().next()?.to_owned())
+    }
+
+    /// Makes the server busy for `seconds` (`DEBUG SLEEP`): it answers nothing meanwhile. Returns at once.
+    pub fn stall(&self, seconds: f64) {
+        let port = self.port;
+        std::thread::spawn(move || {
+            if let Ok(mut stream) = TcpStream::connect((Ipv4Addr::LOCALHOST, port)) {
+                let _ = stream.write_all(format!("DEBUG SLEEP {seconds}\r\n").as_bytes());
+                let _ = stream.read(&mut [0u8; 64]);
+            }
+        });
+        // The command reaches the server before the caller's next request does.
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
