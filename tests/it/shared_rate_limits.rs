@@ -29,6 +29,20 @@ async fn org() -> MockOrg {
         .unwrap()
 }
 
+/// An org whose user creation takes 100 ms, under a bucket too large to matter: the requests in flight pile up
+/// against the org's concurrency limit.
+async fn slow_org() -> MockOrg {
+    let mock = MockOrg::builder()
+        .rate_limit(BUCKET, 10_000, Duration::from_secs(1))
+        .unwrap()
+        .concurrency_limit(ORG_CONCURRENCY)
+        .start()
+        .await
+        .unwrap();
+    mock.inject(BUCKET, okta_management::mock::Fault::Latency(Duration::from_millis(100))).unwrap();
+    mock
+}
+
 fn user(login: &str) -> okta_management::types::CreateUserRequest {
     serde_json::from_value(json!({
         "profile": {"login": login, "email": login, "firstName": "Shared", "lastName": "Budget"}
@@ -157,6 +171,19 @@ async fn clients_sharing_an_in_memory_store_stay_under_the_orgs_limits() {
     assert_eq!(counters.concurrency_limited, 0);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn clients_sharing_an_in_memory_store_share_the_concurrency_cap() {
+    let mock = slow_org().await;
+    let shared: Arc<dyn RateLimitStore> = Arc::new(InMemoryRateLimitStore::new());
+    let (counters, created) = import(&mock, "c", 3, 20, |_| Some(shared.clone())).await;
+    println!(
+        "in-memory store, 100 ms per request: 3 clients, 60 users: {created} created, {} concurrency 429s",
+        counters.concurrency_limited
+    );
+    assert_eq!(created, 60);
+    assert_eq!(counters.concurrency_limited, 0);
+}
+
 #[cfg(feature = "redis")]
 mod redis {
     use super::*;
@@ -204,6 +231,23 @@ mod redis {
         assert_eq!(redis.command("ZCARD okta:rate-limit:in-flight").as_deref(), Some(":0"));
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn three_clients_with_their_own_redis_connections_share_the_concurrency_cap() {
+        let Some(redis) = RedisServer::start_or_skip("three_clients_share_the_concurrency_cap") else { return };
+        let alone = slow_org().await;
+        let (alone_counters, _) = import(&alone, "c", 3, 20, |_| None).await;
+        let mock = slow_org().await;
+        let (counters, created) = import(&mock, "c", 3, 20, |_| Some(store(&redis.url()))).await;
+        println!(
+            "redis store, 100 ms per request, {ORG_CONCURRENCY} in flight allowed: 3 clients (max_concurrency \
+             {ORG_CONCURRENCY} each), 60 users: {created} created, {} concurrency 429s; without the store: {} \
+             concurrency 429s",
+            counters.concurrency_limited, alone_counters.concurrency_limited
+        );
+        assert_eq!(created, 60);
+        assert_eq!(counters.concurrency_limited, 0);
+    }
+
     /// Redis killed in the middle of an import: the clients pace on their own (no call fails or blocks), and share
     /// again once it is back.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -216,6 +260,17 @@ mod redis {
         let (before, created_before) = first.await;
         assert_eq!(created_before, 60);
 
+        // Redis busy (DEBUG SLEEP): its commands time out, the clients go on.
+        let log = crate::capture::global();
+        redis.stall(2.0);
+        let (stalled, created_stalled) =
+            tokio::time::timeout(Duration::from_secs(60), import(&mock, "stalled", 3, 10, |i| Some(stores[i].clone())))
+                .await
+                .expect("no call blocks on a stalled Redis");
+        assert_eq!(created_stalled, 30, "every user created while Redis is stalled");
+        assert!(log.text().contains("the shared rate-limit store does not answer"), "one warning said so");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+
         redis.kill();
         let during = import(&mock, "during", 3, 20, |i| Some(stores[i].clone()));
         let (during_counters, created_during) =
@@ -227,12 +282,17 @@ mod redis {
         assert_eq!(created_after, 60);
         let keys = redis.command("DBSIZE").unwrap();
         assert_ne!(keys, ":0", "the clients use the restarted Redis again");
+        let text = log.text();
+        assert!(text.contains("the shared rate-limit store answers again"), "and said so");
+        assert!(!text.contains(&url), "no log line holds the Redis URL");
         println!(
-            "redis store killed mid-import: 60 users before ({} bucket 429s), 60 while Redis was down ({} bucket \
-             429s, {} concurrency 429s: each client paced alone), 60 after its restart ({} bucket 429s)",
+            "redis store stalled, then killed mid-import: 60 users before ({} bucket 429s), 30 while Redis was \
+             stalled ({} bucket 429s), 60 while it was down ({} bucket 429s, {} concurrency 429s: each client paced \
+             alone), 60 after its restart ({} bucket 429s)",
             before.rate_limited,
-            during_counters.rate_limited - before.rate_limited,
-            during_counters.concurrency_limited - before.concurrency_limited,
+            stalled.rate_limited - before.rate_limited,
+            during_counters.rate_limited - stalled.rate_limited,
+            during_counters.concurrency_limited - stalled.concurrency_limited,
             after.rate_limited - during_counters.rate_limited,
         );
     }
