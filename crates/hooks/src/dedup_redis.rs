@@ -1,10 +1,9 @@
 //! The de-duplication store in Redis (feature `redis`): every replica of a receiver claims event ids in one place.
 
-use std::sync::PoisonError;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use okta_management_runtime::redis_connection::RedisConnection;
 
 use crate::dedup::{DedupError, DedupStore, StoreFuture};
 
@@ -31,30 +30,22 @@ pub enum WhenStoreFails {
 /// meanwhile answer at once), so a slow or vanished Redis delays deliveries by one timeout a second at most. `Debug` and logs
 /// never show the URL (it may hold a password).
 pub struct RedisDedupStore {
-    client: redis::Client,
-    connection: tokio::sync::OnceCell<ConnectionManager>,
+    redis: RedisConnection,
     key_prefix: String,
     ttl: Duration,
-    timeout: Duration,
     when_fails: WhenStoreFails,
     /// Whether the last command failed (a warning is logged when Redis stops answering, not at every event).
     failing: AtomicBool,
     /// Claims answered without Redis, per [`WhenStoreFails`].
     unanswered: AtomicU64,
-    /// After a failure Redis is left alone until then, so that a Redis that hangs costs one timeout a second,
-    /// not one per event (a delivery must be answered within Okta's 3 seconds).
-    resting_until: std::sync::Mutex<Option<Instant>>,
 }
-
-/// How long Redis is left alone after it failed to answer.
-const REST_AFTER_FAILURE: Duration = Duration::from_secs(1);
 
 impl std::fmt::Debug for RedisDedupStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisDedupStore")
             .field("key_prefix", &self.key_prefix)
             .field("ttl", &self.ttl)
-            .field("timeout", &self.timeout)
+            .field("timeout", &self.redis.timeout())
             .field("when_fails", &self.when_fails)
             .finish_non_exhaustive()
     }
@@ -73,18 +64,13 @@ impl RedisDedupStore {
     /// A store at `url` (`redis://host:6379/0`, `redis://:password@host`, `redis+unix:///path`); no connection is
     /// made until the first claim. Fails only on a URL that is not a Redis URL (the URL is not in the message).
     pub fn new(url: &str) -> Result<Self, DedupError> {
-        let client = redis::Client::open(url)
-            .map_err(|e| DedupError::new(format!("the Redis URL is not valid ({:?})", e.kind())))?;
         Ok(RedisDedupStore {
-            client,
-            connection: tokio::sync::OnceCell::new(),
+            redis: RedisConnection::new(url, Self::DEFAULT_TIMEOUT).map_err(DedupError::new)?,
             key_prefix: Self::DEFAULT_KEY_PREFIX.to_owned(),
             ttl: Self::DEFAULT_TTL,
-            timeout: Self::DEFAULT_TIMEOUT,
             when_fails: WhenStoreFails::default(),
             failing: AtomicBool::new(false),
             unanswered: AtomicU64::new(0),
-            resting_until: std::sync::Mutex::new(None),
         })
     }
 
@@ -105,7 +91,7 @@ impl RedisDedupStore {
     /// The longest a command (or a connection attempt) may take (default [`Self::DEFAULT_TIMEOUT`]).
     #[must_use]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.redis.set_timeout(timeout);
         self
     }
 
@@ -119,44 +105,6 @@ impl RedisDedupStore {
     /// How many claims were answered without Redis (by [`WhenStoreFails`]) since this store was made.
     pub fn unanswered_claims(&self) -> u64 {
         self.unanswered.load(Ordering::Relaxed)
-    }
-
-    async fn connection(&self) -> Result<ConnectionManager, String> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(self.timeout))
-            // A command fails fast while Redis is down; the manager keeps reconnecting behind it.
-            .set_number_of_retries(1);
-        let connect = || async {
-            match tokio::time::timeout(self.timeout, ConnectionManager::new_with_config(self.client.clone(), config))
-                .await
-            {
-                Ok(Ok(connection)) => Ok(connection),
-                Ok(Err(e)) => Err(describe(&e)),
-                Err(_) => Err(format!("no connection within {:?}", self.timeout)),
-            }
-        };
-        // A failed first connection leaves the cell empty: the next claim tries again.
-        self.connection.get_or_try_init(connect).await.cloned()
-    }
-
-    async fn run<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, String> {
-        if self.resting_until.lock().unwrap_or_else(PoisonError::into_inner).is_some_and(|t| Instant::now() < t) {
-            return Err("did not answer a moment ago".to_owned());
-        }
-        let result = match self.connection().await {
-            Ok(mut connection) => {
-                match tokio::time::timeout(self.timeout, command.query_async::<T>(&mut connection)).await {
-                    Ok(Ok(value)) => Ok(value),
-                    Ok(Err(e)) => Err(describe(&e)),
-                    Err(_) => Err(format!("no answer within {:?}", self.timeout)),
-                }
-            }
-            Err(e) => Err(e),
-        };
-        *self.resting_until.lock().unwrap_or_else(PoisonError::into_inner) =
-            result.is_err().then(|| Instant::now() + REST_AFTER_FAILURE);
-        result
     }
 
     fn answered(&self) {
@@ -184,19 +132,6 @@ impl RedisDedupStore {
     }
 }
 
-/// A Redis error without what could be secret (the URL is never part of it).
-fn describe(error: &redis::RedisError) -> String {
-    if error.is_timeout() {
-        "timed out".to_owned()
-    } else if error.is_connection_refusal() {
-        "connection refused".to_owned()
-    } else if error.is_io_error() || error.is_connection_dropped() {
-        "connection lost".to_owned()
-    } else {
-        format!("{:?}", error.kind())
-    }
-}
-
 impl DedupStore for RedisDedupStore {
     fn claim<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, bool> {
         let mut command = redis::cmd("SET");
@@ -204,7 +139,7 @@ impl DedupStore for RedisDedupStore {
         command.arg(format!("{}{uuid}", self.key_prefix)).arg(1).arg("NX").arg("PX").arg(ttl_ms);
         Box::pin(async move {
             // `OK` when the key was set (first claim), nil when it existed.
-            match self.run::<Option<String>>(&command).await {
+            match self.redis.query::<Option<String>>(&command).await {
                 Ok(set) => {
                     self.answered();
                     Ok(set.is_some())
@@ -213,7 +148,7 @@ impl DedupStore for RedisDedupStore {
                     self.unanswered(&problem);
                     match self.when_fails {
                         WhenStoreFails::HandleEvent => Ok(true),
-                        WhenStoreFails::FailDelivery => Err(DedupError::new(format!("Redis: {problem}"))),
+                        WhenStoreFails::FailDelivery => Err(DedupError::new(problem)),
                     }
                 }
             }
@@ -224,14 +159,14 @@ impl DedupStore for RedisDedupStore {
         let mut command = redis::cmd("DEL");
         command.arg(format!("{}{uuid}", self.key_prefix));
         Box::pin(async move {
-            match self.run::<i64>(&command).await {
+            match self.redis.query::<i64>(&command).await {
                 Ok(_) => {
                     self.answered();
                     Ok(())
                 }
                 Err(problem) => {
                     self.unanswered(&problem);
-                    Err(DedupError::new(format!("Redis: {problem}")))
+                    Err(DedupError::new(problem))
                 }
             }
         })

@@ -26,6 +26,8 @@ pub mod json_path;
 pub mod pagination;
 pub mod query;
 pub mod rate_limit;
+#[cfg(feature = "redis")]
+pub mod redis_connection;
 pub mod response;
 pub mod retry;
 pub mod secret;

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use crate::redis_connection::RedisConnection;
 
 use super::store::{BucketReport, Lease, LeaseDecision, LeaseRequest, RateLimitStore, StoreError, StoreFuture};
 
@@ -73,22 +73,12 @@ return 0
 /// `ConnectionManager`). Each command is bounded by [`with_timeout`](Self::with_timeout); when Redis does not
 /// answer, each client paces on its own (as without a store) and logs a warning, so calls never block on Redis.
 /// `Debug` and logs never show the URL (it may hold a password).
+#[derive(Debug)]
 pub struct RedisRateLimitStore {
-    client: redis::Client,
-    connection: tokio::sync::OnceCell<ConnectionManager>,
+    redis: RedisConnection,
     key_prefix: String,
-    timeout: Duration,
     acquire: redis::Script,
     complete: redis::Script,
-}
-
-impl std::fmt::Debug for RedisRateLimitStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RedisRateLimitStore")
-            .field("key_prefix", &self.key_prefix)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
 }
 
 impl RedisRateLimitStore {
@@ -100,13 +90,9 @@ impl RedisRateLimitStore {
     /// A store at `url` (`redis://host:6379/0`, `redis://:password@host`); no connection is made until the first
     /// request. Fails only on a URL that is not a Redis URL (the URL is not in the message).
     pub fn new(url: &str) -> Result<Self, StoreError> {
-        let client =
-            redis::Client::open(url).map_err(|e| StoreError(format!("the Redis URL is not valid ({:?})", e.kind())))?;
         Ok(RedisRateLimitStore {
-            client,
-            connection: tokio::sync::OnceCell::new(),
+            redis: RedisConnection::new(url, Self::DEFAULT_TIMEOUT).map_err(StoreError)?,
             key_prefix: Self::DEFAULT_KEY_PREFIX.to_owned(),
-            timeout: Self::DEFAULT_TIMEOUT,
             acquire: redis::Script::new(ACQUIRE),
             complete: redis::Script::new(COMPLETE),
         })
@@ -122,52 +108,13 @@ impl RedisRateLimitStore {
     /// The longest a command (or a connection attempt) may take (default [`Self::DEFAULT_TIMEOUT`]).
     #[must_use]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.redis.set_timeout(timeout);
         self
-    }
-
-    async fn connection(&self) -> Result<ConnectionManager, StoreError> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(self.timeout))
-            .set_number_of_retries(1);
-        let connect = || async {
-            match tokio::time::timeout(self.timeout, ConnectionManager::new_with_config(self.client.clone(), config))
-                .await
-            {
-                Ok(Ok(connection)) => Ok(connection),
-                Ok(Err(e)) => Err(StoreError(describe(&e))),
-                Err(_) => Err(StoreError(format!("no connection within {:?}", self.timeout))),
-            }
-        };
-        self.connection.get_or_try_init(connect).await.cloned()
     }
 
     fn keys(&self, bucket: &str) -> [String; 3] {
         let prefix = &self.key_prefix;
         [format!("{prefix}{bucket}"), format!("{prefix}{bucket}:leases"), format!("{prefix}in-flight")]
-    }
-
-    async fn run<T: redis::FromRedisValue>(&self, invocation: redis::ScriptInvocation<'_>) -> Result<T, StoreError> {
-        let mut connection = self.connection().await?;
-        let result = tokio::time::timeout(self.timeout, invocation.invoke_async::<T>(&mut connection)).await;
-        match result {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => Err(StoreError(format!("Redis: {}", describe(&e)))),
-            Err(_) => Err(StoreError(format!("Redis: no answer within {:?}", self.timeout))),
-        }
-    }
-}
-
-fn describe(error: &redis::RedisError) -> String {
-    if error.is_timeout() {
-        "timed out".to_owned()
-    } else if error.is_connection_refusal() {
-        "connection refused".to_owned()
-    } else if error.is_io_error() || error.is_connection_dropped() {
-        "connection lost".to_owned()
-    } else {
-        format!("{:?}", error.kind())
     }
 }
 
@@ -185,7 +132,7 @@ impl RateLimitStore for RedisRateLimitStore {
                 .arg(request.max_concurrency.unwrap_or(0))
                 .arg(lease.id())
                 .arg(u64::try_from(request.lease_ttl.as_millis()).unwrap_or(u64::MAX).max(1));
-            let answer: (u8, u64) = self.run(invocation).await?;
+            let answer: (u8, u64) = self.redis.invoke(invocation).await.map_err(StoreError)?;
             Ok(match answer {
                 (0, _) => LeaseDecision::Granted(lease),
                 (1, reset) => LeaseDecision::WaitForReset { reset },
@@ -202,7 +149,7 @@ impl RateLimitStore for RedisRateLimitStore {
             if let Some(r) = report {
                 invocation.arg(r.limit).arg(r.remaining).arg(r.reset);
             }
-            let _: i64 = self.run(invocation).await?;
+            let _: i64 = self.redis.invoke(invocation).await.map_err(StoreError)?;
             Ok(())
         })
     }
