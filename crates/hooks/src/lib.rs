@@ -71,6 +71,8 @@
 
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
+// docs.rs (`--cfg docsrs`, Cargo.toml): each item behind a feature says which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod commands;
 mod common;

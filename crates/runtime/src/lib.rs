@@ -13,6 +13,8 @@
 //! stands alone.
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
+// docs.rs (`--cfg docsrs`, Cargo.toml): each item behind a feature says which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 pub mod config;
