@@ -15,6 +15,10 @@
 //! `okta.client.rateLimit.maxConcurrency` in okta.yaml) caps the requests in flight below the org's limit, and
 //! `OKTA_CLIENT_RATELIMIT_MAXCAPACITY` leaves a share of each bucket to other integrations. Users are created
 //! `STAGED` unless `--activate` is given (activation sends Okta's welcome emails).
+//!
+//! Several imports at once (one file each, on one machine or several) share the org's budget through Redis with
+//! `--redis redis://host:6379/0` (built with `--features redis`): together they stay within each bucket and
+//! within `maxConcurrency`, which then counts the requests in flight of all of them.
 
 mod import;
 
@@ -26,18 +30,21 @@ use okta_management::Client;
 
 use import::Outcome;
 
-const USAGE: &str = "usage: import_users FILE.csv [--concurrency N] [--activate]";
+const USAGE: &str = "usage: import_users FILE.csv [--concurrency N] [--activate] [--redis URL]";
 
 struct Args {
     file: String,
     concurrency: usize,
     activate: bool,
+    /// Where the processes importing into one org share its rate limits.
+    redis: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut file = None;
     let mut concurrency = 8;
     let mut activate = false;
+    let mut redis = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -50,13 +57,14 @@ fn parse_args() -> Result<Args, String> {
                     .ok_or_else(|| format!("--concurrency: `{value}` is not a positive whole number"))?;
             }
             "--activate" => activate = true,
+            "--redis" => redis = Some(args.next().ok_or("--redis needs a URL (redis://host:6379/0)")?),
             "-h" | "--help" => return Err(String::new()),
             other if other.starts_with('-') => return Err(format!("unknown option `{other}`")),
             other if file.is_none() => file = Some(other.to_owned()),
             other => return Err(format!("unexpected argument `{other}`")),
         }
     }
-    Ok(Args { file: file.ok_or("no CSV file given")?, concurrency, activate })
+    Ok(Args { file: file.ok_or("no CSV file given")?, concurrency, activate, redis })
 }
 
 /// A one-line progress report on stderr, when stderr is a terminal; at most ten updates a second.
@@ -85,6 +93,23 @@ impl Progress {
     }
 }
 
+/// The client of `OKTA_CLIENT_*` (and okta.yaml), sharing its rate limits through Redis when `redis` is given.
+fn client(redis: Option<&str>) -> Result<Client, String> {
+    let builder = Client::builder().with_environment();
+    let builder = match redis {
+        None => builder,
+        #[cfg(feature = "redis")]
+        Some(url) => {
+            let store =
+                okta_management::rate_limit::RedisRateLimitStore::new(url).map_err(|e| format!("--redis: {e}"))?;
+            builder.rate_limit_store(std::sync::Arc::new(store))
+        }
+        #[cfg(not(feature = "redis"))]
+        Some(_) => return Err("--redis: this build has no Redis support (cargo run --features redis ...)".to_owned()),
+    };
+    builder.build().map_err(|e| e.to_string())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match parse_args() {
@@ -97,7 +122,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let client = match Client::from_env() {
+    let client = match client(args.redis.as_deref()) {
         Ok(client) => client,
         Err(e) => {
             eprintln!("import_users: {e}");

@@ -10,13 +10,18 @@ use okta_management::mock::{Fault, MockOrg};
 
 const CREATE: &str = "POST /api/v1/users";
 
-struct Run {
-    status: std::process::ExitStatus,
-    stdout: String,
-    stderr: String,
+pub struct Run {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 async fn run(org: &MockOrg, csv: &str, args: &[&str]) -> Run {
+    run_with(org, csv, args, &[]).await
+}
+
+/// Runs the example on `csv` with `args` and, besides the org's URL and token, the variables `env`.
+pub async fn run_with(org: &MockOrg, csv: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     let dir = std::env::temp_dir().join(format!("okta-import-{}-{}", std::process::id(), rand::random::<u32>()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("users.csv"), csv).unwrap();
@@ -33,6 +38,7 @@ async fn run(org: &MockOrg, csv: &str, args: &[&str]) -> Run {
         .env_remove("http_proxy")
         .env_remove("ALL_PROXY")
         .env_remove("all_proxy")
+        .envs(env.iter().copied())
         .output();
     let output = tokio::time::timeout(Duration::from_secs(120), output).await.expect("the import finishes").unwrap();
     let _ = std::fs::remove_dir_all(&dir);
@@ -44,7 +50,7 @@ async fn run(org: &MockOrg, csv: &str, args: &[&str]) -> Run {
 }
 
 /// `ID LOGIN` lines: login → id.
-fn created(stdout: &str) -> HashMap<String, String> {
+pub fn created(stdout: &str) -> HashMap<String, String> {
     let mut by_login = HashMap::new();
     for line in stdout.lines() {
         let (id, login) = line.split_once(' ').unwrap_or_else(|| panic!("not `ID LOGIN`: {line:?}"));

@@ -248,6 +248,56 @@ mod redis {
         assert_eq!(counters.concurrency_limited, 0);
     }
 
+    /// Three `import_users` processes, one CSV each, started together with `--redis`: separate processes, as users
+    /// run them, against the org's bucket and concurrency limit.
+    #[cfg(feature = "full")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn three_import_processes_share_the_orgs_limits_through_redis() {
+        let Some(redis) = RedisServer::start_or_skip("three_import_processes") else { return };
+        let (alone, alone_created) = import_processes(&org().await, None).await;
+        let mock = org().await;
+        let (counters, created) = import_processes(&mock, Some(&redis.url())).await;
+        println!(
+            "redis store: 3 import_users processes, 40 users each, against {PER_SECOND}/s and {ORG_CONCURRENCY} in \
+             flight: {created} created in {} requests, {} bucket 429s, {} concurrency 429s; without --redis: \
+             {alone_created} created in {} requests, {} bucket 429s, {} concurrency 429s",
+            counters.requests_total,
+            counters.rate_limited,
+            counters.concurrency_limited,
+            alone.requests_total,
+            alone.rate_limited,
+            alone.concurrency_limited
+        );
+        assert_eq!(created, 120);
+        assert!(counters.rate_limited <= 3, "bucket 429s: {}", counters.rate_limited);
+        assert_eq!(counters.concurrency_limited, 0);
+    }
+
+    /// Runs the three processes (with `--redis url` when given); the org's counters and the users created.
+    #[cfg(feature = "full")]
+    async fn import_processes(mock: &MockOrg, redis: Option<&str>) -> (Counters, usize) {
+        let runs = futures::future::join_all((0..3).map(|p| {
+            let csv: String = std::iter::once("login,email,firstName,lastName\n".to_owned())
+                .chain((0..40).map(|i| format!("p{p}-{i}@example.com,p{p}-{i}@example.com,Proc,{p}\n")))
+                .collect();
+            let mut args = vec!["--concurrency".to_owned(), "8".to_owned()];
+            if let Some(url) = redis {
+                args.extend(["--redis".to_owned(), url.to_owned()]);
+            }
+            async move {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                crate::import_users::run_with(mock, &csv, &args, &[("OKTA_CLIENT_RATELIMIT_MAXCONCURRENCY", "6")]).await
+            }
+        }))
+        .await;
+        let mut created = 0;
+        for run in &runs {
+            assert!(run.status.success(), "{}", run.stderr);
+            created += crate::import_users::created(&run.stdout).len();
+        }
+        (mock.counters(), created)
+    }
+
     /// Redis killed in the middle of an import: the clients pace on their own (no call fails or blocks), and share
     /// again once it is back.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
