@@ -12,8 +12,14 @@ use std::time::{Duration, Instant};
 
 pub struct RedisServer {
     port: u16,
+    /// A second port speaking TLS (`start_tls_or_skip`), with a certificate for 127.0.0.1 from `ca.pem`.
+    tls_port: Option<u16>,
     dir: PathBuf,
     child: Option<Child>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port()
 }
 
 impl RedisServer {
@@ -29,12 +35,63 @@ impl RedisServer {
             eprintln!("{test}: skipped, redis-server is not installed (apt-get install redis-server)");
             return None;
         }
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port();
+        let port = free_port();
         let dir = std::env::temp_dir().join(format!("okta-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut server = RedisServer { port, dir, child: None };
+        let mut server = RedisServer { port, tls_port: None, dir, child: None };
         server.restart();
         Some(server)
+    }
+
+    /// A server that also speaks TLS on a port of its own, with a certificate for 127.0.0.1 signed by a CA made
+    /// here with `openssl` ([`ca_file`](Self::ca_file)).
+    pub fn start_tls_or_skip(test: &str) -> Option<RedisServer> {
+        let mut server = Self::start_or_skip(test)?;
+        server.kill();
+        let openssl = |args: &[&str]| {
+            // `-subj` for the requests, so that openssl asks nothing.
+            let subject: &[&str] = if args[0] == "req" { &["-subj", "/CN=127.0.0.1", "-days", "1"] } else { &[] };
+            let out = Command::new("openssl")
+                .args(args)
+                .args(subject)
+                .current_dir(&server.dir)
+                .output()
+                .expect("openssl runs");
+            assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem"]);
+        std::fs::write(server.dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+        openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr"]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "1",
+            "-extfile",
+            "san.ext",
+        ]);
+        server.tls_port = Some(free_port());
+        server.restart();
+        Some(server)
+    }
+
+    /// The `rediss://` URL of the TLS port.
+    pub fn tls_url(&self) -> String {
+        format!("rediss://127.0.0.1:{}/", self.tls_port.expect("started with TLS"))
+    }
+
+    /// The CA that signed the TLS port's certificate (PEM).
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.join("ca.pem")
     }
 
     pub fn url(&self) -> String {
@@ -52,14 +109,21 @@ impl RedisServer {
     /// Starts the server (again) on the same port, empty (no persistence), and waits until it answers `PING`.
     pub fn restart(&mut self) {
         self.kill();
-        let child = Command::new("redis-server")
+        let mut command = Command::new("redis-server");
+        command
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .args(["--enable-debug-command", "local", "--dir"])
-            .arg(&self.dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server starts");
+            .arg(&self.dir);
+        if let Some(tls_port) = self.tls_port {
+            command
+                .args(["--tls-port", &tls_port.to_string(), "--tls-auth-clients", "no", "--tls-cert-file"])
+                .arg(self.dir.join("server.pem"))
+                .arg("--tls-key-file")
+                .arg(self.dir.join("server.key"))
+                .arg("--tls-ca-cert-file")
+                .arg(self.dir.join("ca.pem"));
+        }
+        let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("redis-server starts");
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.command("PING").as_deref() != Some("+PONG") {

@@ -273,6 +273,36 @@ mod redis {
         assert_eq!(counters.concurrency_limited, 0);
     }
 
+    /// `rediss://`: an import process shares the budget over TLS, checking Redis's certificate against the CA in
+    /// `SSL_CERT_FILE`. Without that CA it does not trust the server: nothing reaches Redis, and the import still
+    /// completes, paced by the process alone.
+    #[cfg(feature = "full")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn an_import_process_shares_the_budget_over_tls() {
+        let Some(redis) = RedisServer::start_tls_or_skip("an_import_process_shares_the_budget_over_tls") else {
+            return;
+        };
+        let mock = org().await;
+        let csv = |tag: &str| -> String {
+            std::iter::once("login,email,firstName,lastName\n".to_owned())
+                .chain((0..20).map(|i| format!("{tag}-{i}@example.com,{tag}-{i}@example.com,Tls,{i}\n")))
+                .collect()
+        };
+        let ca = redis.ca_file().to_string_lossy().into_owned();
+        let url = redis.tls_url();
+        let trusted =
+            crate::import_users::run_with(&mock, &csv("trusted"), &["--redis", &url], &[("SSL_CERT_FILE", &ca)]).await;
+        assert!(trusted.status.success(), "{}", trusted.stderr);
+        assert_eq!(crate::import_users::created(&trusted.stdout).len(), 20);
+        assert_ne!(redis.command("DBSIZE").as_deref(), Some(":0"), "the budget was kept in Redis, over TLS");
+
+        assert_eq!(redis.command("FLUSHALL").as_deref(), Some("+OK"));
+        let untrusted = crate::import_users::run_with(&mock, &csv("untrusted"), &["--redis", &url], &[]).await;
+        assert!(untrusted.status.success(), "{}", untrusted.stderr);
+        assert_eq!(crate::import_users::created(&untrusted.stdout).len(), 20);
+        assert_eq!(redis.command("DBSIZE").as_deref(), Some(":0"), "an untrusted server is not used");
+    }
+
     /// Runs the three processes (with `--redis url` when given); the org's counters and the users created.
     #[cfg(feature = "full")]
     async fn import_processes(mock: &MockOrg, redis: Option<&str>) -> (Counters, usize) {
