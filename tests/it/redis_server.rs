@@ -25,6 +25,16 @@ fn free_port() -> u16 {
 impl RedisServer {
     /// A fresh server, or `None` (the test then returns) where `redis-server` is not installed and not required.
     pub fn start_or_skip(test: &str) -> Option<RedisServer> {
+        Self::start(test, false)
+    }
+
+    /// A server that also speaks TLS on a port of its own, with a certificate for 127.0.0.1 signed by a CA made
+    /// here with `openssl` ([`ca_file`](Self::ca_file)).
+    pub fn start_tls_or_skip(test: &str) -> Option<RedisServer> {
+        Self::start(test, true)
+    }
+
+    fn start(test: &str, tls: bool) -> Option<RedisServer> {
         let installed = Command::new("redis-server").arg("--version").output().is_ok_and(|o| o.status.success());
         if !installed {
             let required = std::env::var("OKTA_REQUIRE_REDIS").is_ok_and(|v| v == "1");
@@ -39,29 +49,28 @@ impl RedisServer {
         let dir = std::env::temp_dir().join(format!("okta-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut server = RedisServer { port, tls_port: None, dir, child: None };
+        if tls {
+            server.make_certificates();
+            server.tls_port = Some(free_port());
+        }
         server.restart();
         Some(server)
     }
 
-    /// A server that also speaks TLS on a port of its own, with a certificate for 127.0.0.1 signed by a CA made
-    /// here with `openssl` ([`ca_file`](Self::ca_file)).
-    pub fn start_tls_or_skip(test: &str) -> Option<RedisServer> {
-        let mut server = Self::start_or_skip(test)?;
-        server.kill();
+    /// `ca.pem` (a CA) and `server.pem` (127.0.0.1, signed by it), with their keys, in the server's directory.
+    fn make_certificates(&self) {
         let openssl = |args: &[&str]| {
-            // `-subj` for the requests, so that openssl asks nothing.
-            let subject: &[&str] = if args[0] == "req" { &["-subj", "/CN=127.0.0.1", "-days", "1"] } else { &[] };
-            let out = Command::new("openssl")
-                .args(args)
-                .args(subject)
-                .current_dir(&server.dir)
-                .output()
-                .expect("openssl runs");
+            let out = Command::new("openssl").args(args).current_dir(&self.dir).output().expect("openssl runs");
             assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         };
-        openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem"]);
-        std::fs::write(server.dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
-        openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr"]);
+        let key = ["-newkey", "rsa:2048", "-nodes"];
+        openssl(
+            &[&["req", "-x509"], &key[..], &["-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Test CA"]].concat(),
+        );
+        openssl(
+            &[&["req"], &key[..], &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"]].concat(),
+        );
+        std::fs::write(self.dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
         openssl(&[
             "x509",
             "-req",
@@ -79,9 +88,6 @@ impl RedisServer {
             "-extfile",
             "san.ext",
         ]);
-        server.tls_port = Some(free_port());
-        server.restart();
-        Some(server)
     }
 
     /// The `rediss://` URL of the TLS port.

@@ -179,4 +179,47 @@ mod tests {
         assert!(d.first_time("c"));
         assert_eq!(EventDeduplicator::new(0).capacity(), 1);
     }
+
+    /// A store that fails its `fail_at`-th claim (counting from 1), and otherwise is an [`EventDeduplicator`].
+    #[derive(Debug)]
+    struct FailingAt {
+        inner: EventDeduplicator,
+        claims: std::sync::atomic::AtomicUsize,
+        fail_at: usize,
+    }
+
+    impl DedupStore for FailingAt {
+        fn claim<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, bool> {
+            if self.claims.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1 == self.fail_at {
+                return Box::pin(std::future::ready(Err(DedupError::new("down"))));
+            }
+            self.inner.claim(uuid)
+        }
+
+        fn release<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
+            self.inner.release(uuid)
+        }
+    }
+
+    /// Runs a future that never waits (these stores answer at once).
+    fn now<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+            std::task::Poll::Ready(output) => output,
+            std::task::Poll::Pending => panic!("the store waited"),
+        }
+    }
+
+    #[test]
+    fn a_claim_that_fails_midway_releases_what_the_delivery_claimed() {
+        let body = br#"{"data":{"events":[{"uuid":"e1"},{"uuid":"e2"},{"uuid":"e3"},{}]}}"#;
+        let delivery: crate::EventHookDelivery<serde_json::Value> = serde_json::from_slice(body).unwrap();
+        let store = FailingAt { inner: EventDeduplicator::default(), claims: Default::default(), fail_at: 3 };
+        assert_eq!(now(delivery.claim_first_time_events(&store)), Err(DedupError::new("down")));
+        // e1 and e2 were released: Okta's redelivery finds them new (and the event without a uuid is always new).
+        let again = now(delivery.claim_first_time_events(&store)).unwrap();
+        assert_eq!(again.len(), 4);
+        let third = now(delivery.claim_first_time_events(&store)).unwrap();
+        assert_eq!(third, vec![&serde_json::json!({})], "a redelivery after that is a duplicate but for no-uuid");
+    }
 }

@@ -27,8 +27,8 @@ pub enum WhenStoreFails {
 /// The connection is made on first use and remade on its own after Redis restarts or the network fails (redis-rs's
 /// `ConnectionManager`); until then each claim answers as [`WhenStoreFails`] says. Every command is bounded by
 /// [`with_timeout`](Self::with_timeout), and after a failure Redis is tried again only a second later (claims
-/// meanwhile answer at once), so a slow or vanished Redis delays deliveries by one timeout a second at most. `Debug` and logs
-/// never show the URL (it may hold a password).
+/// meanwhile answer at once), so a slow or vanished Redis delays deliveries by one timeout a second at most.
+/// `Debug` and logs never show the URL (it may hold a password).
 pub struct RedisDedupStore {
     redis: RedisConnection,
     key_prefix: String,
@@ -114,7 +114,6 @@ impl RedisDedupStore {
     }
 
     fn unanswered(&self, problem: &str) {
-        self.unanswered.fetch_add(1, Ordering::Relaxed);
         if !self.failing.swap(true, Ordering::Relaxed) {
             match self.when_fails {
                 WhenStoreFails::HandleEvent => tracing::warn!(
@@ -145,6 +144,7 @@ impl DedupStore for RedisDedupStore {
                     Ok(set.is_some())
                 }
                 Err(problem) => {
+                    self.unanswered.fetch_add(1, Ordering::Relaxed);
                     self.unanswered(&problem);
                     match self.when_fails {
                         WhenStoreFails::HandleEvent => Ok(true),

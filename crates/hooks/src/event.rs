@@ -92,12 +92,7 @@ impl<E: Serialize> EventHookDelivery<E> {
     /// delivery order. Events without a readable `uuid` cannot be de-duplicated and are
     /// always returned.
     pub fn first_time_events<'a>(&'a self, dedup: &EventDeduplicator) -> Vec<&'a E> {
-        self.events()
-            .iter()
-            .filter(|event| {
-                EventSummary::from_event(*event).ok().and_then(|s| s.uuid).is_none_or(|uuid| dedup.first_time(&uuid))
-            })
-            .collect()
+        self.events().iter().filter(|event| uuid_of(*event).is_none_or(|uuid| dedup.first_time(&uuid))).collect()
     }
 
     /// The events this receiver claims in `store` (in memory, or shared by every replica in Redis), in delivery
@@ -114,7 +109,7 @@ impl<E: Serialize> EventHookDelivery<E> {
         let mut claimed = Vec::new();
         let mut claimed_ids = Vec::new();
         for event in self.events() {
-            let Some(uuid) = EventSummary::from_event(event).ok().and_then(|s| s.uuid) else {
+            let Some(uuid) = uuid_of(event) else {
                 claimed.push(event);
                 continue;
             };
@@ -135,6 +130,11 @@ impl<E: Serialize> EventHookDelivery<E> {
         }
         Ok(claimed)
     }
+}
+
+/// An event's `uuid`, the key of de-duplication, if it has a readable one.
+fn uuid_of<E: Serialize>(event: &E) -> Option<String> {
+    EventSummary::from_event(event).ok().and_then(|s| s.uuid)
 }
 
 fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>

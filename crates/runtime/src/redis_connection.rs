@@ -65,12 +65,12 @@ impl RedisConnection {
         if self.resting_until.lock().unwrap_or_else(PoisonError::into_inner).is_some_and(|t| Instant::now() < t) {
             return Err("Redis did not answer a moment ago".to_owned());
         }
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(self.timeout))
-            // A command fails fast while Redis is down; the manager reconnects behind it.
-            .set_number_of_retries(1);
         let connect = || async {
+            let config = ConnectionManagerConfig::new()
+                .set_connection_timeout(Some(self.timeout))
+                .set_response_timeout(Some(self.timeout))
+                // A command fails fast while Redis is down; the manager reconnects behind it.
+                .set_number_of_retries(1);
             match tokio::time::timeout(self.timeout, ConnectionManager::new_with_config(self.client.clone(), config))
                 .await
             {

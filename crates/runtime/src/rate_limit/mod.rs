@@ -85,9 +85,7 @@ impl RateLimitPolicy {
 
     /// The part of a bucket of `limit` requests left to others.
     fn reserved(&self, limit: u64) -> u64 {
-        let percent = u64::from(self.max_capacity_percent.clamp(1, 100));
-        // Our share rounds down, so what is left to others rounds up.
-        limit - limit.saturating_mul(percent) / 100
+        reserved(limit, self.max_capacity_percent)
     }
 }
 
@@ -159,13 +157,7 @@ struct Shared {
     /// Whether the store's last answer was an error (a warning is logged when it stops answering, not at every
     /// request).
     failing: std::sync::atomic::AtomicBool,
-    /// After a failure the store is left alone until then: a store that hangs costs one timeout a second, not one
-    /// per request.
-    resting_until: Mutex<Option<Instant>>,
 }
-
-/// How long a shared store is left alone after it failed to answer.
-const SHARED_REST_AFTER_FAILURE: Duration = Duration::from_secs(1);
 
 /// How long a lease of a shared bucket holds if its client never gives it back (it crashed).
 const SHARED_LEASE_TTL: Duration = Duration::from_secs(60);
@@ -271,12 +263,8 @@ impl RateLimiter {
     /// not answer, the limiter paces on its own and logs a warning.
     #[must_use]
     pub fn with_store(mut self, store: Arc<dyn RateLimitStore>, org_host: &str) -> Self {
-        self.shared = Some(Shared {
-            store,
-            scope: org_host.to_owned(),
-            failing: std::sync::atomic::AtomicBool::new(false),
-            resting_until: Mutex::new(None),
-        });
+        self.shared =
+            Some(Shared { store, scope: org_host.to_owned(), failing: std::sync::atomic::AtomicBool::new(false) });
         self
     }
 
@@ -298,10 +286,8 @@ impl RateLimiter {
             let (wake, notified) = match self.decide(bucket, deadline, &mut jitter) {
                 Decision::Admit { window, had_room } => {
                     let mut permit = self.admitted(bucket, window, had_room).await;
-                    if self.shared.is_some() {
-                        // Dropping the permit on a timeout gives back its place here.
-                        self.acquire_shared(&mut permit, deadline).await?;
-                    }
+                    // Dropping the permit on a timeout gives back its place here.
+                    self.acquire_shared(&mut permit, deadline).await?;
                     return Ok(permit);
                 }
                 Decision::TooLate(timeout) => return Err(timeout),
@@ -390,12 +376,10 @@ impl RateLimiter {
     }
 
     /// Waits for a lease of `permit`'s bucket in the shared store (the other clients' requests in flight and what
-    /// Okta told them count too). A store that does not answer lets the request go, paced by this limiter alone.
+    /// Okta told them count too). A store that does not answer lets the request go, paced by this limiter alone
+    /// (the store fails fast: the Redis one leaves Redis alone for a second after a failure).
     async fn acquire_shared(&self, permit: &mut Permit<'_>, deadline: Option<Instant>) -> Result<(), PacingTimeout> {
         let Some(shared) = &self.shared else { return Ok(()) };
-        if shared.resting() {
-            return Ok(());
-        }
         let key = format!("{} {}", shared.scope, permit.bucket);
         let mut poll = Duration::from_millis(5);
         loop {
@@ -637,11 +621,6 @@ impl RateLimiter {
 }
 
 impl Shared {
-    /// Whether the store failed less than [`SHARED_REST_AFTER_FAILURE`] ago.
-    fn resting(&self) -> bool {
-        self.resting_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_some_and(|t| Instant::now() < t)
-    }
-
     fn answered(&self) {
         if self.failing.swap(false, std::sync::atomic::Ordering::Relaxed) {
             tracing::info!("the shared rate-limit store answers again: the budget is shared again");
@@ -649,8 +628,6 @@ impl Shared {
     }
 
     fn unanswered(&self, error: &StoreError) {
-        *self.resting_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-            Some(Instant::now() + SHARED_REST_AFTER_FAILURE);
         if !self.failing.swap(true, std::sync::atomic::Ordering::Relaxed) {
             tracing::warn!(
                 problem = %error.0,
@@ -665,6 +642,14 @@ impl Shared {
             Err(e) => self.unanswered(&e),
         }
     }
+}
+
+/// The part of a bucket of `limit` requests left to others when `percent` of it may be used (the policy's and the
+/// shared stores' rule).
+pub(crate) fn reserved(limit: u64, percent: u8) -> u64 {
+    let percent = u64::from(percent.clamp(1, 100));
+    // Our share rounds down, so what is left to others rounds up.
+    limit - limit.saturating_mul(percent) / 100
 }
 
 /// What a client knows of one bucket ([`RateLimiter::bucket`]).

@@ -119,6 +119,9 @@ pub struct StoreError(pub String);
 ///
 /// [`InMemoryRateLimitStore`] shares among the clients of one process; `RedisRateLimitStore` (feature `redis`)
 /// among processes. Give it to a client with `ClientBuilder::rate_limit_store`.
+///
+/// Every request waits for `acquire`, so a store must fail fast when its backend is away (the Redis store bounds
+/// each command and then leaves Redis alone for a second): on `Err` the client paces on its own.
 pub trait RateLimitStore: Send + Sync + fmt::Debug {
     /// Takes a lease for one request of `request.bucket` if the bucket (less what is in flight and the share left
     /// to others) and the concurrency cap have room; otherwise says what to wait for.
@@ -148,8 +151,6 @@ pub struct InMemoryRateLimitStore {
 #[derive(Debug, Default)]
 struct InMemoryState {
     buckets: HashMap<String, SharedBucket>,
-    /// Every lease out, over all buckets, and when each lapses.
-    in_flight: HashMap<String, Instant>,
 }
 
 impl InMemoryRateLimitStore {
@@ -163,20 +164,17 @@ impl InMemoryRateLimitStore {
     }
 }
 
-/// The part of a bucket of `limit` left to others when the clients use `percent` of it.
-pub(crate) fn reserved(limit: u64, percent: u8) -> u64 {
-    let percent = u64::from(percent.clamp(1, 100));
-    limit - limit.saturating_mul(percent) / 100
-}
-
 impl RateLimitStore for InMemoryRateLimitStore {
     fn acquire<'a>(&'a self, request: LeaseRequest<'a>) -> StoreFuture<'a, LeaseDecision> {
         let mut state = self.lock();
         let now = Instant::now();
-        state.in_flight.retain(|_, lapses| *lapses > now);
-        let total_in_flight = state.in_flight.len();
+        // The concurrency cap counts the leases of every bucket (a handful of buckets: no index of their own).
+        let mut total_in_flight = 0;
+        for bucket in state.buckets.values_mut() {
+            bucket.leases.retain(|_, lapses| *lapses > now);
+            total_in_flight += bucket.leases.len();
+        }
         let b = state.buckets.entry(request.bucket.to_owned()).or_default();
-        b.leases.retain(|_, lapses| *lapses > now);
         if let (Some(reset), Some(limit)) = (b.reset, b.limit) {
             if request.server_now >= reset {
                 b.remaining = limit;
@@ -184,7 +182,7 @@ impl RateLimitStore for InMemoryRateLimitStore {
             }
         }
         let decision = if let Some(limit) = b.limit {
-            let usable = b.remaining.saturating_sub(reserved(limit, request.max_capacity_percent));
+            let usable = b.remaining.saturating_sub(super::reserved(limit, request.max_capacity_percent));
             let in_flight = u64::try_from(b.leases.len()).unwrap_or(u64::MAX);
             match b.reset {
                 Some(reset) if usable == 0 => Some(LeaseDecision::WaitForReset { reset }),
@@ -200,9 +198,7 @@ impl RateLimitStore for InMemoryRateLimitStore {
             None if capped => LeaseDecision::WaitForInFlight,
             None => {
                 let lease = Lease::new();
-                let lapses = now + request.lease_ttl;
-                b.leases.insert(lease.0.clone(), lapses);
-                state.in_flight.insert(lease.0.clone(), lapses);
+                b.leases.insert(lease.0.clone(), now + request.lease_ttl);
                 LeaseDecision::Granted(lease)
             }
         };
@@ -211,26 +207,28 @@ impl RateLimitStore for InMemoryRateLimitStore {
 
     fn complete<'a>(&'a self, bucket: &'a str, lease: &'a Lease, report: Option<BucketReport>) -> StoreFuture<'a, ()> {
         let mut state = self.lock();
-        state.in_flight.remove(&lease.0);
         let b = state.buckets.entry(bucket.to_owned()).or_default();
         b.leases.remove(&lease.0);
         if let Some(report) = report {
-            merge_report(&mut b.limit, &mut b.remaining, &mut b.reset, report);
+            b.merge(report);
         }
         Box::pin(std::future::ready(Ok(())))
     }
 }
 
-/// Within a window `Remaining` only goes down, so the least reported is kept; a later reset is a new window; an
-/// earlier one is a response from a window already over, and is ignored. (The Redis store's script does the same.)
-fn merge_report(limit: &mut Option<u64>, remaining: &mut u64, reset: &mut Option<u64>, report: BucketReport) {
-    match *reset {
-        Some(current) if report.reset == current => *remaining = (*remaining).min(report.remaining),
-        Some(current) if report.reset < current => {}
-        _ => {
-            *limit = Some(report.limit);
-            *remaining = report.remaining;
-            *reset = Some(report.reset);
+impl SharedBucket {
+    /// Within a window `Remaining` only goes down, so the least reported is kept; a later reset is a new window;
+    /// an earlier one is a response from a window already over, and is ignored. (The Redis store's script does the
+    /// same.)
+    fn merge(&mut self, report: BucketReport) {
+        match self.reset {
+            Some(current) if report.reset == current => self.remaining = self.remaining.min(report.remaining),
+            Some(current) if report.reset < current => {}
+            _ => {
+                self.limit = Some(report.limit);
+                self.remaining = report.remaining;
+                self.reset = Some(report.reset);
+            }
         }
     }
 }
