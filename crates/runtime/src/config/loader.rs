@@ -166,11 +166,7 @@ pub(super) fn resolve(code: ConfigBuilder, layers: &Layers) -> Result<Config, Co
     .unwrap_or((AuthorizationMode::Ssws, ConfigSource::Default));
     let because = || Some(format!("required because {} = {mode} (from {mode_src})", MODE.name));
 
-    let token = resolve_key(code.token, layers, &TOKEN, |s| Ok(SecretString::new(s.trim())))?;
-    let (token, token_src) = match token {
-        Some((t, src)) => (Some(t), Some(src)),
-        None => (None, None),
-    };
+    let (token, token_src) = resolve_key(code.token, layers, &TOKEN, |s| Ok(SecretString::new(s.trim())))?.unzip();
 
     let auth = match mode {
         AuthorizationMode::Ssws => {

@@ -24,7 +24,7 @@ pub(super) fn split_scopes(s: &str) -> Vec<String> {
 
 pub(super) fn validate_org_url(raw: &str, allow_http: bool) -> Result<Url, String> {
     // Okta's documentation writes `https://{yourOktaDomain}`: a newcomer copies it before knowing their own.
-    if raw.contains("{yourOktaDomain}") || raw.contains("yourOktaDomain") {
+    if raw.contains("yourOktaDomain") {
         return Err(
             "is the placeholder from Okta's documentation: use your org's URL, e.g. https://dev-123456.okta.com \
                     (or the mock org's, printed by `cargo run -p okta-management-mock`)"
