@@ -8,8 +8,9 @@
 //!   progenitor/typify or that would make the models lose data, listed in run order in its `RULES` table;
 //! - the feature groups (`groups.rs`): spec tags → cargo features, and pruning the spec to the enabled groups;
 //! - the mock org's copy of the spec (`mock_spec.rs`): Okta's document as published, without its prose;
-//! - emitting (`emit.rs`): progenitor on the normalised spec, edits of its output as a syntax tree (each checking
-//!   how many places it changed), and the generated files (models, client, manifest, tables) in `OUT_DIR`.
+//! - emitting (`emit/`): progenitor on the normalised spec, named edits of its output as a syntax tree, listed in
+//!   run order in its `EDITS` table (each checking how many places it changed), and the generated files (models,
+//!   client, manifest, tables) in `OUT_DIR`.
 //!
 //! What it must not do: hold runtime code (the transport, pagination, `open_enum!`/`tagged_union!` live in the
 //! crates that compile the generated files), depend on the other workspace crates (it is their build-dependency),

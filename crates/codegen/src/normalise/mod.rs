@@ -132,7 +132,7 @@ pub const RULES: &[Rule] = &[
     rule!(plain_text_code_blocks),
 ];
 
-/// What the pass found and changed; consumed by the emitter (`emit.rs`) and the feature pruning (`groups.rs`).
+/// What the pass found and changed; consumed by the emitter (`emit/`) and the feature pruning (`groups.rs`).
 #[derive(Default)]
 pub struct Normalised {
     /// Every operation of the original spec: (operationId, METHOD, path, cargo feature group).
