@@ -1,7 +1,6 @@
 //! `/api/v1/apps`: create, get and list; apps are stored as raw JSON so unknown sign-on modes
 //! and fields round-trip unchanged.
 
-use std::ops::Bound;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -11,15 +10,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::ListEndpoint;
-use super::query::{self, json_field};
-use super::respond::{ApiError, json_body, json_response, limit, link_headers, page_response, param, params};
-use super::state::{CounterSet, Inner, Store, lock, random_alnum, ts};
-
-type S = State<Arc<Inner>>;
+use crate::paging::{ListRequest, id_of};
+use crate::query::json_field;
+use crate::respond::{ApiError, json_body, json_response, param, params};
+use crate::state::{ListEndpoint, OrgState, Store};
+use crate::support::{lock, random_alnum, ts};
 
 /// Completes and stores an app (shared by the endpoint and `MockOrg::seed_app`).
-pub(crate) fn create_locked(s: &mut Store, mut app: Map<String, Value>, activate: bool) -> Result<Value, ApiError> {
+pub(crate) fn create_locked(store: &mut Store, mut app: Map<String, Value>, activate: bool) -> Result<Value, ApiError> {
     let mode = app.get("signOnMode").and_then(Value::as_str).unwrap_or_default().to_string();
     if mode.is_empty() {
         return Err(ApiError::validation("signOnMode: The field cannot be left blank"));
@@ -28,9 +26,9 @@ pub(crate) fn create_locked(s: &mut Store, mut app: Map<String, Value>, activate
     if label.trim().is_empty() {
         return Err(ApiError::validation("label: The field cannot be left blank"));
     }
-    let id = s.new_id("0oa");
+    let id = store.new_id("0oa");
     let now = ts(Utc::now());
-    let base = s.base.clone();
+    let base = store.base.clone();
     match mode.as_str() {
         "BOOKMARK" => {
             let url = app.get("settings").and_then(|x| x.get("app")).and_then(|x| x.get("url"));
@@ -78,8 +76,8 @@ pub(crate) fn create_locked(s: &mut Store, mut app: Map<String, Value>, activate
         }),
     );
     let v = Value::Object(app);
-    s.apps.insert(id.clone(), v.clone());
-    s.emit(
+    store.apps.insert(id.clone(), v.clone());
+    store.emit(
         "application.lifecycle.create",
         "Add application",
         vec![json!({"id": id, "type": "AppInstance", "alternateId": label, "displayName": label})],
@@ -88,16 +86,16 @@ pub(crate) fn create_locked(s: &mut Store, mut app: Map<String, Value>, activate
 }
 
 /// `POST /api/v1/apps`
-pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> Response {
-    let ps = params(q.as_deref());
-    let activate = param(&ps, "activate").is_none_or(|v| !v.eq_ignore_ascii_case("false"));
+pub(crate) async fn create(State(org): State<Arc<OrgState>>, RawQuery(raw_query): RawQuery, body: Bytes) -> Response {
+    let query_params = params(raw_query.as_deref());
+    let activate = param(&query_params, "activate").is_none_or(|v| !v.eq_ignore_ascii_case("false"));
     let app = match json_body(&body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
-    match st.with_store(|s| create_locked(s, app, activate)) {
+    match org.with_store(|store| create_locked(store, app, activate)) {
         Ok(v) => {
-            CounterSet::inc(&st.counters.apps_created);
+            org.counters.apps_created.inc();
             json_response(StatusCode::OK, &v)
         }
         Err(e) => e.into_response(),
@@ -105,59 +103,44 @@ pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> 
 }
 
 /// `GET /api/v1/apps/{appId}`
-pub(crate) async fn get(State(st): S, Path(id): Path<String>) -> Response {
-    let s = lock(&st.store);
-    match s.apps.get(&id) {
+pub(crate) async fn get(State(org): State<Arc<OrgState>>, Path(id): Path<String>) -> Response {
+    let store = lock(&org.store);
+    match store.apps.get(&id) {
         Some(a) => json_response(StatusCode::OK, a),
         None => ApiError::not_found(&id).into_response(),
     }
 }
 
 /// `GET /api/v1/apps` with `limit`, `after`, `q` (name/label starts with) and `filter`.
-pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
-    let ps = params(q.as_deref());
-    let lim = lock(&st.settings).limits(ListEndpoint::Apps);
-    let n = match limit(&ps, lim.default, lim.max) {
-        Ok(n) => n,
+pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): RawQuery) -> Response {
+    let limits = lock(&org.settings).limits(ListEndpoint::Apps);
+    let list = match ListRequest::parse(raw_query.as_deref(), limits) {
+        Ok(list) => list,
         Err(e) => return e.into_response(),
     };
-    let filter = match param(&ps, "filter").map(query::parse).transpose() {
-        Ok(f) => f,
-        Err(e) => return ApiError::search(&e.0).into_response(),
+    let filter = match list.filter() {
+        Ok(filter) => filter,
+        Err(e) => return e.into_response(),
     };
-    let qv = param(&ps, "q").map(str::to_lowercase);
-    let after = param(&ps, "after");
-    let (items, next) = {
-        let s = lock(&st.store);
-        let range = match after {
-            Some(a) => s.apps.range::<str, _>((Bound::Excluded(a), Bound::Unbounded)),
-            None => s.apps.range::<str, _>((Bound::Unbounded, Bound::Unbounded)),
-        };
-        let mut out: Vec<Value> = Vec::new();
-        let mut more = false;
-        for (_, a) in range {
-            if let Some(qv) = &qv {
+    let prefix = list.param("q").map(str::to_lowercase);
+    let page = {
+        let store = lock(&org.store);
+        list.page(store.apps.range::<str, _>(list.after()), |(_, app)| {
+            if let Some(prefix) = &prefix {
                 let hit = ["name", "label"].iter().any(|f| {
-                    a.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(qv.as_str()))
+                    app.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(prefix.as_str()))
                 });
                 if !hit {
-                    continue;
+                    return None;
                 }
             }
             if let Some(f) = &filter
-                && !f.matches(&|p: &str| json_field(a, p))
+                && !f.matches(&|p: &str| json_field(app, p))
             {
-                continue;
+                return None;
             }
-            if out.len() == n {
-                more = true;
-                break;
-            }
-            out.push(a.clone());
-        }
-        let next =
-            if more { out.last().and_then(|v| v.get("id")).and_then(Value::as_str).map(str::to_string) } else { None };
-        (out, next)
+            Some(app.clone())
+        })
     };
-    page_response(&items, link_headers(&st.base, "/api/v1/apps", &ps, next.as_deref()))
+    list.respond(&org.base, "/api/v1/apps", &page.items, page.next(id_of).as_deref())
 }

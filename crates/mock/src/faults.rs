@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-/// A fault to inject on the requests matching a route (see [`super::MockOrg::inject`]).
+/// A fault to inject on the requests matching a route (see [`MockOrg::inject`](crate::MockOrg::inject)).
 ///
 /// Unless noted, a fault applies to the next matching request only; inject it several times
-/// or use [`super::MockOrg::inject_times`] for more.
+/// or use [`MockOrg::inject_times`](crate::MockOrg::inject_times) for more.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {

@@ -6,7 +6,8 @@
 //! settings) answer their example until written. What the spec gives no way to answer is a 501 naming the
 //! operation, never a made-up 200.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -15,28 +16,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::query;
-use super::respond::{ApiError, bytes_response, empty, json_response, link_headers, page_response, param, params};
-use super::spec::{Api, Kind, Lookup, Operation, Segment, parent_template};
-use super::state::{Inner, Store, ts, uuid};
-
-/// The objects of the operations served from the spec.
-#[derive(Debug, Default)]
-pub(crate) struct GenericStore {
-    /// Items by id, per collection path with real ids (`/api/v1/idps/0oa…/credentials/keys`).
-    collections: HashMap<String, BTreeMap<String, Value>>,
-    /// Collections the API cannot add to, filled from the spec's list example on first use.
-    seeded: HashSet<String>,
-    /// Single objects by path.
-    singletons: HashMap<String, Value>,
-}
-
-impl GenericStore {
-    /// An object kept in a collection (by its path with real ids).
-    pub(crate) fn item(&self, collection: &str, id: &str) -> Option<&Value> {
-        self.collections.get(collection).and_then(|items| items.get(id))
-    }
-}
+use crate::paging::ListRequest;
+use crate::query;
+use crate::respond::{ApiError, bytes_response, empty, json_response, params};
+use crate::spec::{Api, Kind, Location, Lookup, Operation, Segment, is_json, parent_template};
+use crate::state::{OrgState, PageLimits, Store};
+use crate::support::{ts, uuid};
 
 /// The request's JSON body as the request layer parsed it to validate it.
 #[derive(Debug, Clone)]
@@ -60,7 +45,7 @@ impl SpecMatch {
 }
 
 /// The handler of every request no hand-written route takes (unknown paths and methods included).
-pub(crate) async fn serve(State(st): State<Arc<Inner>>, req: Request) -> Response {
+pub(crate) async fn serve(State(org): State<Arc<OrgState>>, req: Request) -> Response {
     let found = req.extensions().get::<SpecMatch>().cloned();
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
@@ -83,14 +68,14 @@ pub(crate) async fn serve(State(st): State<Arc<Inner>>, req: Request) -> Respons
         _ => None,
     };
     let request = Call { api: &api, op, path: &path, query: query.as_deref(), body };
-    match st.with_store(|s| request.answer(s)) {
+    match org.with_store(|store| request.answer(store)) {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
 }
 
 /// Okta's answer to a method a path does not take.
-pub(crate) fn method_not_allowed() -> ApiError {
+fn method_not_allowed() -> ApiError {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "E0000022", "The endpoint does not support the provided HTTP method")
 }
 
@@ -105,34 +90,34 @@ struct Call<'a> {
 }
 
 impl Call<'_> {
-    fn answer(&self, s: &mut Store) -> Result<Response, ApiError> {
-        let segments = self.segments(s);
-        self.check_parents(s, &segments)?;
+    fn answer(&self, store: &mut Store) -> Result<Response, ApiError> {
+        let segments = self.segments(store);
+        self.check_parents(store, &segments)?;
         let joined = |n: usize| format!("/{}", segments.get(..n).unwrap_or_default().join("/"));
         let n = segments.len();
         match self.op.kind {
-            Kind::List => self.list(s, &joined(n)),
-            Kind::Create => self.create(s, &joined(n)),
+            Kind::List => self.list(store, &joined(n)),
+            Kind::Create => self.create(store, &joined(n)),
             Kind::Get | Kind::Replace | Kind::Merge | Kind::Delete => {
                 let id = segments.last().cloned().unwrap_or_default();
                 let template = parent_template(&self.op.template).unwrap_or_default();
-                self.item(s, &joined(n.saturating_sub(1)), &template, &id)
+                self.item(store, &joined(n.saturating_sub(1)), &template, &id)
             }
             Kind::Lifecycle => {
                 // `…/{id}/lifecycle/{action}`: the item is two segments up.
                 let action = segments.last().cloned().unwrap_or_default();
                 let id = segments.get(n.saturating_sub(3)).cloned().unwrap_or_default();
                 let template = self.op.template.rsplitn(4, '/').nth(3).unwrap_or_default().to_string();
-                self.lifecycle(s, &joined(n.saturating_sub(3)), &template, &id, &action)
+                self.lifecycle(store, &joined(n.saturating_sub(3)), &template, &id, &action)
             }
-            Kind::SingletonGet | Kind::SingletonWrite | Kind::SingletonDelete => self.singleton(s, &joined(n)),
+            Kind::SingletonGet | Kind::SingletonWrite | Kind::SingletonDelete => self.singleton(store, &joined(n)),
             Kind::Action => self.action(),
         }
     }
 
     /// The path's segments, percent-decoded; a user given by login is replaced by the user's id, so that what
     /// is kept under a user is found either way.
-    fn segments(&self, s: &Store) -> Vec<String> {
+    fn segments(&self, store: &Store) -> Vec<String> {
         let mut out: Vec<String> = self
             .path
             .trim_start_matches('/')
@@ -140,7 +125,7 @@ impl Call<'_> {
             .map(|seg| percent_encoding::percent_decode_str(seg).decode_utf8_lossy().into_owned())
             .collect();
         if self.op.template.starts_with("/api/v1/users/{") {
-            if let Some(id) = out.get(3).and_then(|login| s.resolve_user(login)) {
+            if let Some(id) = out.get(3).and_then(|login| store.resolve_user(login)) {
                 if let Some(slot) = out.get_mut(3) {
                     *slot = id;
                 }
@@ -150,7 +135,7 @@ impl Call<'_> {
     }
 
     /// Every object the path goes through must exist where the org keeps it: `404 E0000007` otherwise.
-    fn check_parents(&self, s: &mut Store, segments: &[String]) -> Result<(), ApiError> {
+    fn check_parents(&self, store: &mut Store, segments: &[String]) -> Result<(), ApiError> {
         let mut params_seen = 0;
         let own_item = matches!(self.op.kind, Kind::Get | Kind::Replace | Kind::Merge | Kind::Delete | Kind::Lifecycle);
         let params_total = self.op.segments.iter().filter(|t| matches!(t, Segment::Param(_))).count();
@@ -165,10 +150,10 @@ impl Call<'_> {
             let template = template_prefix(&self.op.segments, i);
             let collection = format!("/{}", segments.get(..i).unwrap_or_default().join("/"));
             let exists = match template.as_str() {
-                "/api/v1/users" => s.resolve_user(id).is_some(),
-                "/api/v1/groups" => s.groups.contains_key(id.as_str()),
+                "/api/v1/users" => store.resolve_user(id).is_some(),
+                "/api/v1/groups" => store.groups.contains_key(id.as_str()),
                 t if self.api.is_creatable(t) || t == "/api/v1/apps" || t == "/api/v1/eventHooks" => {
-                    collection_mut(s, &collection).contains_key(id.as_str())
+                    collection_mut(store, &collection).contains_key(id.as_str())
                 }
                 // Objects the org provides (an authenticator, a brand, a device): any id is taken as one of them.
                 _ => true,
@@ -180,72 +165,58 @@ impl Call<'_> {
         Ok(())
     }
 
-    fn list(&self, s: &mut Store, collection: &str) -> Result<Response, ApiError> {
-        self.seed_if_provided(s, collection);
-        let ps = params(self.query);
-        let filters = query::search_and_filter(&ps)?;
-        let q = param(&ps, "q").map(str::to_lowercase);
-        let page = self.page_size(&ps)?;
-        let after = if self.op.query_param("after").is_some() { param(&ps, "after") } else { None };
+    fn list(&self, store: &mut Store, collection: &str) -> Result<Response, ApiError> {
+        self.seed_if_provided(store, collection);
+        let list = ListRequest::new(params(self.query), self.page_limits())?;
+        let filters = list.search_and_filter()?;
+        let prefix = list.param("q").map(str::to_lowercase);
+        let paged_by_cursor = self.op.query_param("after").is_some();
         // A list of ids (`listInterclientAllowedApplications`): the items' keys.
         let ids_only = self.op.success.as_ref().and_then(|sx| sx.schema.as_ref()).is_some_and(|schema| {
             let items = self.api.resolve(schema).get("items").cloned().unwrap_or_default();
             self.api.resolve(&items).get("type").and_then(Value::as_str) == Some("string")
         });
-        let items = collection_mut(s, collection);
-        let mut out: Vec<Value> = Vec::new();
-        let mut more = false;
-        for (id, item) in items.iter() {
-            if after.is_some_and(|a| id.as_str() <= a) {
-                continue;
-            }
+        let keys = if paged_by_cursor { list.after() } else { (Bound::Unbounded, Bound::Unbounded) };
+        let items = collection_mut(store, collection);
+        let page = list.page(items.range::<str, _>(keys), |(id, item)| {
             if !filters.iter().all(|f| f.matches(&|p: &str| query::json_field(item, p))) {
-                continue;
+                return None;
             }
-            if let Some(q) = &q {
+            if let Some(prefix) = &prefix {
                 let hit = ["name", "label", "displayName"].iter().any(|f| {
-                    item.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(q.as_str()))
+                    item.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(prefix.as_str()))
                 });
                 if !hit {
-                    continue;
+                    return None;
                 }
             }
-            if page.is_some_and(|n| out.len() == n) {
-                more = true;
-                break;
-            }
-            out.push(if ids_only { json!(id) } else { item.clone() });
-            if let Some(last) = out.last_mut() {
-                hide_secrets(last);
-            }
-        }
-        let next = if more && self.op.query_param("after").is_some() {
-            out.last().and_then(|v| v.as_str().map(str::to_string).or_else(|| key_of(v)))
-        } else {
-            None
-        };
-        Ok(page_response(&out, link_headers(&s.base, self.path, &ps, next.as_deref())))
+            let mut shown = if ids_only { json!(id) } else { item.clone() };
+            hide_secrets(&mut shown);
+            Some(shown)
+        });
+        let next =
+            if paged_by_cursor { page.next(|v| v.as_str().map(str::to_string).or_else(|| key_of(v))) } else { None };
+        Ok(list.respond(&store.base, self.path, &page.items, next.as_deref()))
     }
 
     /// The page size of a list that declares `limit`: the request's, within the parameter's declared maximum
     /// (else 200); its declared default (else 20) when absent. `None`: the list is not paged.
-    fn page_size(&self, ps: &[(String, String)]) -> Result<Option<usize>, ApiError> {
-        let Some(declared) = self.op.query_param("limit") else { return Ok(None) };
+    fn page_limits(&self) -> Option<PageLimits> {
+        let declared = self.op.query_param("limit")?;
         let schema = self.api.resolve(&declared.schema);
         let number = |k: &str| schema.get(k).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
         let max = number("maximum").unwrap_or(200).max(1);
-        let default = number("default").unwrap_or(20).clamp(1, max);
-        super::respond::limit(ps, default, max).map(Some)
+        Some(PageLimits { default: number("default").unwrap_or(20).clamp(1, max), max })
     }
 
     /// Fills a collection the API cannot add to with the spec's list example, once.
-    fn seed_if_provided(&self, s: &mut Store, collection: &str) {
+    fn seed_if_provided(&self, store: &mut Store, collection: &str) {
         let template = if self.op.kind == Kind::List {
             self.op.template.clone()
         } else {
             parent_template(&self.op.template).unwrap_or_default()
         };
-        if self.api.is_creatable(&template) || !s.generic.seeded.insert(collection.to_string()) {
+        if self.api.is_creatable(&template) || !store.generic.seeded.insert(collection.to_string()) {
             return;
         }
         let Some(list) = self.api.operations.iter().find(|o| o.kind == Kind::List && o.template == template) else {
@@ -253,7 +224,7 @@ impl Call<'_> {
         };
         let example = list.success.as_ref().and_then(|sx| sx.examples.iter().find(|e| e.is_array()));
         let items: Vec<Value> = example.and_then(Value::as_array).cloned().unwrap_or_default();
-        let base = s.base.clone();
+        let base = store.base.clone();
         let mut seeded = Vec::new();
         let named_by = self.item_parameter(&template);
         for mut item in items {
@@ -266,12 +237,12 @@ impl Call<'_> {
             });
             let id = match by_parameter.or_else(|| key_of(&item)) {
                 Some(id) => id,
-                None => s.new_id("00x"),
+                None => store.new_id("00x"),
             };
             set_self_link(&mut item, &format!("{base}{collection}/{id}"));
             seeded.push((id, item));
         }
-        collection_mut(s, collection).extend(seeded);
+        collection_mut(store, collection).extend(seeded);
     }
 
     /// The name of the parameter that names an item of the collection at `template` (`contactType` for
@@ -283,7 +254,7 @@ impl Call<'_> {
         })
     }
 
-    fn create(&self, s: &mut Store, collection: &str) -> Result<Response, ApiError> {
+    fn create(&self, store: &mut Store, collection: &str) -> Result<Response, ApiError> {
         let body = self.body.clone().unwrap_or_default();
         // An `id` the caller may set (not `readOnly` in the spec) names the new item: an app's user assignment is
         // keyed by the user's id. Otherwise the org makes one.
@@ -296,23 +267,23 @@ impl Call<'_> {
         });
         let mut object = self.shaped_like_example(body);
         let id = match given.filter(|_| settable) {
-            Some(id) if collection_mut(s, collection).contains_key(&id) => {
+            Some(id) if collection_mut(store, collection).contains_key(&id) => {
                 return Err(ApiError::validation(format!("id: An object with this field already exists: {id}")));
             }
             Some(id) => id,
-            None => s.new_id(&self.id_prefix()),
+            None => store.new_id(&self.id_prefix()),
         };
-        let base = s.base.clone();
+        let base = store.base.clone();
         self.set_server_fields(&mut object, Some(&id), &format!("{base}{collection}/{id}"), true);
         let key = key_of(&object).unwrap_or(id);
-        collection_mut(s, collection).insert(key, object.clone());
+        collection_mut(store, collection).insert(key, object.clone());
         Ok(self.respond_with(object))
     }
 
-    fn item(&self, s: &mut Store, collection: &str, template: &str, id: &str) -> Result<Response, ApiError> {
-        self.seed_if_provided(s, collection);
-        let base = s.base.clone();
-        let existing = collection_mut(s, collection).get(id).cloned();
+    fn item(&self, store: &mut Store, collection: &str, template: &str, id: &str) -> Result<Response, ApiError> {
+        self.seed_if_provided(store, collection);
+        let base = store.base.clone();
+        let existing = collection_mut(store, collection).get(id).cloned();
         let href = format!("{base}{collection}/{id}");
         match (self.op.kind, existing) {
             (Kind::Get, Some(item)) => Ok(self.respond_with(item)),
@@ -323,14 +294,14 @@ impl Call<'_> {
                 Err(ApiError::new(StatusCode::FORBIDDEN, "E0000056", "Delete application forbidden."))
             }
             (Kind::Delete, Some(_)) => {
-                collection_mut(s, collection).remove(id);
+                collection_mut(store, collection).remove(id);
                 Ok(self.respond_with(Value::Null))
             }
             (Kind::Replace, Some(old)) => {
                 let mut object = Value::Object(self.body.clone().unwrap_or_default());
                 keep_server_fields(&old, &mut object);
                 self.set_server_fields(&mut object, None, &href, false);
-                collection_mut(s, collection).insert(id.to_string(), object.clone());
+                collection_mut(store, collection).insert(id.to_string(), object.clone());
                 Ok(self.respond_with(object))
             }
             (Kind::Merge, Some(mut object)) => {
@@ -338,7 +309,7 @@ impl Call<'_> {
                     merge(&mut object, Value::Object(body));
                 }
                 self.set_server_fields(&mut object, None, &href, false);
-                collection_mut(s, collection).insert(id.to_string(), object.clone());
+                collection_mut(store, collection).insert(id.to_string(), object.clone());
                 Ok(self.respond_with(object))
             }
             // A collection added to by `PUT …/{id}` (an app's group assignments): the path names the new item.
@@ -346,7 +317,7 @@ impl Call<'_> {
                 let body = self.body.clone().unwrap_or_default();
                 let mut object = self.shaped_like_example(body);
                 self.set_server_fields(&mut object, Some(id), &href, true);
-                collection_mut(s, collection).insert(id.to_string(), object.clone());
+                collection_mut(store, collection).insert(id.to_string(), object.clone());
                 Ok(self.respond_with(object))
             }
             // An object the org has under a name of its own (the `default` user schema, a contact type, an email
@@ -370,8 +341,7 @@ impl Call<'_> {
     /// declares some (`BILLING`, `TECHNICAL`), else any.
     fn names_allowed(&self, id: &str) -> bool {
         let Some(Segment::Param(name)) = self.op.segments.last() else { return true };
-        let Some(param) = self.op.params.iter().find(|p| p.location == super::spec::Location::Path && &p.name == name)
-        else {
+        let Some(param) = self.op.params.iter().find(|p| p.location == Location::Path && &p.name == name) else {
             return true;
         };
         match self.api.resolve(&param.schema).get("enum").and_then(Value::as_array) {
@@ -390,7 +360,7 @@ impl Call<'_> {
 
     fn lifecycle(
         &self,
-        s: &mut Store,
+        store: &mut Store,
         collection: &str,
         template: &str,
         id: &str,
@@ -403,7 +373,7 @@ impl Call<'_> {
             _ => None,
         };
         let kept = self.api.is_creatable(template) || matches!(template, "/api/v1/apps" | "/api/v1/eventHooks");
-        let items = collection_mut(s, collection);
+        let items = collection_mut(store, collection);
         match items.get_mut(id) {
             Some(item) => {
                 if let (Some(status), Value::Object(m)) = (status, &mut *item) {
@@ -426,14 +396,14 @@ impl Call<'_> {
         }
     }
 
-    fn singleton(&self, s: &mut Store, path: &str) -> Result<Response, ApiError> {
+    fn singleton(&self, store: &mut Store, path: &str) -> Result<Response, ApiError> {
         match self.op.kind {
             Kind::SingletonDelete => {
-                s.generic.singletons.remove(path);
+                store.generic.singletons.remove(path);
                 Ok(self.respond_with(Value::Null))
             }
             Kind::SingletonWrite => {
-                let previous = s.generic.singletons.get(path).cloned();
+                let previous = store.generic.singletons.get(path).cloned();
                 let mut object = match (previous, self.body.clone()) {
                     (Some(mut old), Some(body)) if self.op.method != "PUT" => {
                         merge(&mut old, Value::Object(body));
@@ -448,10 +418,10 @@ impl Call<'_> {
                         m.insert("lastUpdated".into(), json!(ts(Utc::now())));
                     }
                 }
-                s.generic.singletons.insert(path.to_string(), object.clone());
+                store.generic.singletons.insert(path.to_string(), object.clone());
                 Ok(self.respond_with(object))
             }
-            _ => match s.generic.singletons.get(path) {
+            _ => match store.generic.singletons.get(path) {
                 Some(object) => Ok(self.respond_with(object.clone())),
                 None => self.action(),
             },
@@ -463,7 +433,7 @@ impl Call<'_> {
         let Some(success) = &self.op.success else { return Err(self.unservable("it declares no success response")) };
         let status = StatusCode::from_u16(success.status).unwrap_or(StatusCode::OK);
         let Some(media) = &success.media else { return Ok(empty(status)) };
-        if super::spec::is_json(media) {
+        if is_json(media) {
             let value = self.example().unwrap_or_else(|| {
                 success.schema.as_ref().map_or_else(|| json!({}), |schema| self.instance(schema, 0))
             });
@@ -496,7 +466,7 @@ impl Call<'_> {
     fn respond_with(&self, value: Value) -> Response {
         let Some(success) = &self.op.success else { return empty(StatusCode::NO_CONTENT) };
         let status = StatusCode::from_u16(success.status).unwrap_or(StatusCode::OK);
-        if success.media.as_deref().is_none_or(|m| !super::spec::is_json(m)) || value.is_null() {
+        if success.media.as_deref().is_none_or(|m| !is_json(m)) || value.is_null() {
             return empty(status);
         }
         let declared_array = self.op.kind == Kind::List
@@ -622,8 +592,7 @@ impl Call<'_> {
             schema.get("type").and_then(Value::as_str).unwrap_or(if properties.is_empty() { "" } else { "object" });
         match kind {
             "object" => {
-                let mut required: Vec<String> = Vec::new();
-                collect_required(self.api, schema, &mut required, 0);
+                let required = self.api.required(schema);
                 let mut m = Map::new();
                 for (name, s) in &properties {
                     if name == "id" || required.contains(name) {
@@ -647,20 +616,6 @@ impl Call<'_> {
     }
 }
 
-/// `required` through `$ref`s and `allOf`s.
-pub(crate) fn collect_required(api: &Api, schema: &Value, out: &mut Vec<String>, depth: usize) {
-    if depth > 16 {
-        return;
-    }
-    let schema = api.resolve(schema);
-    for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-        out.push(name.to_string());
-    }
-    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-        collect_required(api, part, out, depth + 1);
-    }
-}
-
 /// The template of the collection whose item the `i`-th segment names: `/api/v1/idps` for `{idpId}`.
 fn template_prefix(segments: &[Segment], i: usize) -> String {
     let parts: Vec<String> = segments
@@ -676,11 +631,11 @@ fn template_prefix(segments: &[Segment], i: usize) -> String {
 }
 
 /// Where a collection's items are kept: apps and event hooks with the hand-written handlers' objects.
-fn collection_mut<'a>(s: &'a mut Store, collection: &str) -> &'a mut BTreeMap<String, Value> {
+fn collection_mut<'a>(store: &'a mut Store, collection: &str) -> &'a mut BTreeMap<String, Value> {
     match collection {
-        "/api/v1/apps" => &mut s.apps,
-        "/api/v1/eventHooks" => &mut s.hooks,
-        _ => s.generic.collections.entry(collection.to_string()).or_default(),
+        "/api/v1/apps" => &mut store.apps,
+        "/api/v1/eventHooks" => &mut store.hooks,
+        _ => store.generic.collections.entry(collection.to_string()).or_default(),
     }
 }
 

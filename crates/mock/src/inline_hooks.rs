@@ -11,21 +11,27 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::event_hooks::{HOOK_TIMEOUT, hook_headers, hook_uri};
-use super::respond::{ApiError, json_response};
-use super::state::{Inner, lock};
+use crate::hook_delivery::{HOOK_TIMEOUT, HookCalls, hook_headers, hook_uri};
+use crate::respond::{ApiError, json_response};
+use crate::state::OrgState;
+use crate::support::lock;
 
 /// Where the generic store keeps inline hooks.
 const COLLECTION: &str = "/api/v1/inlineHooks";
 
 /// `POST /api/v1/inlineHooks/{inlineHookId}/execute`
-pub(crate) async fn execute(State(st): State<Arc<Inner>>, Path(id): Path<String>, body: Bytes) -> Response {
-    let hook = lock(&st.store).generic.item(COLLECTION, &id).cloned();
+pub(crate) async fn execute(
+    State(org): State<Arc<OrgState>>,
+    State(calls): State<Arc<HookCalls>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let hook = lock(&org.store).generic.item(COLLECTION, &id).cloned();
     let Some(hook) = hook else { return ApiError::not_found(&id).into_response() };
     let Some(uri) = hook_uri(&hook) else {
         return ApiError::validation("channel.config.uri: The field cannot be left blank").into_response();
     };
-    let http = match st.http() {
+    let http = match calls.client() {
         Ok(http) => http,
         Err(e) => return call_failed(&e).into_response(),
     };

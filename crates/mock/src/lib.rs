@@ -29,56 +29,55 @@
 //! # let _ = (url, token); Ok(()) }
 //! ```
 
+// The modules, in layers from the bottom up: each uses only modules of the layers before its own.
+// Helpers that use no other module,
+mod faults;
+mod query;
+mod spec;
+mod support;
+// the counters, rate limits and Okta-shaped answers,
+mod counters;
+mod limits;
+mod respond;
+// the org's data,
+mod state;
+// hook calls, paging and request validation,
+mod hook_delivery;
+mod paging;
+mod validate;
+// the handlers of the routes,
 mod apps;
 mod event_hooks;
-mod faults;
 mod generic;
 mod groups;
 mod inline_hooks;
-mod limits;
 mod logs;
 mod oauth;
-mod query;
-mod respond;
-mod server;
-mod spec;
-mod state;
 mod users;
-mod validate;
+// and the server that routes to them.
+mod server;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::{Map, Value};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use url::Url;
 
-pub use event_hooks::{DELIVERABLE_EVENTS, HookDelivery};
+pub use counters::Counters;
+pub use faults::Fault;
+pub use hook_delivery::{DELIVERABLE_EVENTS, HookDelivery};
+pub use state::{ListEndpoint, RequestRecord};
 
 /// `info.version` of the spec the mock serves every operation of (the default, or `OKTA_SPEC_PATH` when built).
 pub const SPEC_VERSION: &str = env!("OKTA_MOCK_SPEC_VERSION");
-pub use faults::Fault;
 
-use state::{CounterSet, Inner, PageLimits, RequestLog, Settings, Store, UserRec, lock, random_alnum, ts};
-
-/// List endpoints whose page size limits can be configured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListEndpoint {
-    /// `GET /api/v1/users` (Okta: default 200, max 200).
-    Users,
-    /// `GET /api/v1/groups` (Okta: default 10000, max 10000).
-    Groups,
-    /// `GET /api/v1/groups/{groupId}/users` (Okta: default 1000, max 1000).
-    GroupMembers,
-    /// `GET /api/v1/apps` (here: default 20, max 200).
-    Apps,
-    /// `GET /api/v1/logs` (Okta: default 100, max 1000).
-    Logs,
-}
+use hook_delivery::HookCalls;
+use server::Shared;
+use state::{OrgState, PageLimits, Settings, UserRec};
+use support::{lock, random_alnum, ts};
 
 /// Errors of the mock's own API (not HTTP answers, which are Okta-shaped responses).
 #[derive(Debug, thiserror::Error)]
@@ -87,10 +86,6 @@ pub enum MockError {
     /// The listener could not be bound.
     #[error("cannot bind the mock org listener: {0}")]
     Bind(#[source] std::io::Error),
-    /// The HTTP client used for hook calls could not be built (kept for compatibility: the client is now built on
-    /// the first hook call, and a failure there is a failed delivery).
-    #[error("cannot build the mock org's HTTP client: {0}")]
-    Http(#[source] reqwest::Error),
     /// An argument was rejected (bad route pattern, bad JSON shape, validation failure...).
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -105,67 +100,6 @@ pub enum MockError {
         /// Deliveries completed when the wait ended.
         got: usize,
     },
-}
-
-/// One received request, as recorded in the bounded request log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestRecord {
-    /// HTTP method.
-    pub method: String,
-    /// Path and query as received.
-    pub path_and_query: String,
-    /// Selected headers (`authorization` reduced to its scheme + `[redacted]`, `dpop` to
-    /// `[present]`, and `user-agent`, `content-type`, `accept`,
-    /// `x-okta-user-agent-extended` as sent), lower-case names.
-    pub headers: Vec<(String, String)>,
-}
-
-impl RequestRecord {
-    /// The value of a recorded header (lower-case name).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-}
-
-/// A snapshot of the org's counters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Counters {
-    /// Requests received (routed or not).
-    pub requests_total: u64,
-    /// 429 responses served for a bucket (injected or over an enforced bucket's limit).
-    pub rate_limited: u64,
-    /// 429 responses served over the concurrency limit.
-    pub concurrency_limited: u64,
-    /// Injected 5xx responses served.
-    pub server_errors_injected: u64,
-    /// Connections dropped by fault injection.
-    pub connections_dropped: u64,
-    /// Requests to `/oauth2/v1/token`.
-    pub token_requests: u64,
-    /// Access tokens issued.
-    pub tokens_issued: u64,
-    /// Users created through the API.
-    pub users_created: u64,
-    /// Users deleted (the second DELETE) through the API.
-    pub users_deleted: u64,
-    /// Groups created through the API.
-    pub groups_created: u64,
-    /// Group memberships added through the API.
-    pub memberships_added: u64,
-    /// Apps created through the API.
-    pub apps_created: u64,
-    /// Event hook verification calls made.
-    pub hook_verifications: u64,
-    /// Hook delivery attempts (first tries and retries).
-    pub hook_attempts: u64,
-    /// Hook deliveries that got a 2xx answer.
-    pub hook_deliveries_ok: u64,
-    /// Hook deliveries that failed after their retry.
-    pub hook_deliveries_failed: u64,
-    /// Requests per route key, e.g. `"GET /api/v1/users/{userId}"` (router patterns, see
-    /// [`MockOrg::route_count`]); unmatched requests count under `"UNMATCHED"`.
-    pub per_route: HashMap<String, u64>,
 }
 
 /// Options for a [`MockOrg`].
@@ -236,33 +170,26 @@ impl MockOrgBuilder {
     pub async fn start(self) -> Result<MockOrg, MockError> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await.map_err(MockError::Bind)?;
         let addr = listener.local_addr().map_err(MockError::Bind)?;
-        let base = format!("http://127.0.0.1:{}", addr.port());
-        let base_url = Url::parse(&base).map_err(|e| MockError::InvalidInput(e.to_string()))?;
+        let base_url = Url::parse(&format!("http://127.0.0.1:{}", addr.port()))
+            .map_err(|e| MockError::InvalidInput(e.to_string()))?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
-        let (done_tx, _) = watch::channel(0usize);
-        let store = Store { base: base.clone(), ..Store::default() };
-        let inner = Arc::new(Inner {
+        let (hook_events, recorded_events) = mpsc::unbounded_channel();
+        let org = Arc::new(OrgState::new(
             base_url,
-            base,
-            token: format!("00{}", random_alnum(40)),
-            store: Mutex::new(store),
-            counters: CounterSet::default(),
-            faults: Mutex::new(Vec::new()),
-            oauth: Mutex::new(oauth::OAuthState::default()),
-            reqlog: Mutex::new(RequestLog { cap: self.request_log_capacity, ..RequestLog::default() }),
-            settings: Mutex::new(self.settings),
-            deliveries: Mutex::new(Vec::new()),
-            sent_jobs: Mutex::new(HashMap::new()),
-            deliveries_done: done_tx,
-            rate_windows: Mutex::new(limits::Windows::default()),
-            in_flight: limits::InFlight::default(),
-            clock: limits::OrgClock::new(),
-            http: Mutex::new(None),
-            shutdown: shutdown_rx.clone(),
-        });
-        let mut org = MockOrg { inner: inner.clone(), shutdown_tx, server: None };
-        org.seed_users(self.users);
-        let app = server::router(inner).into_make_service_with_connect_info::<server::ConnMeta>();
+            self.settings,
+            self.request_log_capacity,
+            hook_events,
+            shutdown_rx.clone(),
+        ));
+        let shared = Shared {
+            org: org.clone(),
+            oauth: Arc::new(Mutex::new(oauth::OAuthState::default())),
+            hook_calls: Arc::new(HookCalls::default()),
+        };
+        hook_delivery::start_delivery_task(org, shared.hook_calls.clone(), recorded_events);
+        let mut mock = MockOrg { shared: shared.clone(), shutdown_tx, server: None };
+        mock.seed_users(self.users);
+        let app = server::router(shared).into_make_service_with_connect_info::<server::ConnMeta>();
         let mut graceful = shutdown_rx.clone();
         let mut hard = shutdown_rx;
         let serve = axum::serve(server::KillableListener(listener), app).with_graceful_shutdown(async move {
@@ -278,11 +205,11 @@ impl MockOrgBuilder {
                 } => {}
             }
         });
-        org.server = Some(handle);
+        mock.server = Some(handle);
         // The spec every other operation is served from is parsed once per process, in the background, after the
         // org is up (about 40 ms of one core in a release build).
         tokio::task::spawn_blocking(|| drop(spec::Api::get()));
-        Ok(org)
+        Ok(mock)
     }
 }
 
@@ -295,7 +222,7 @@ fn bucket_rule(route: &str, limit: u64, window: Duration) -> Result<limits::Buck
 
 /// A running mock Okta org. Dropping it shuts the server and its background tasks down.
 pub struct MockOrg {
-    inner: Arc<Inner>,
+    shared: Shared,
     shutdown_tx: watch::Sender<bool>,
     server: Option<JoinHandle<()>>,
 }
@@ -303,7 +230,7 @@ pub struct MockOrg {
 impl std::fmt::Debug for MockOrg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The token is a secret and is left out.
-        f.debug_struct("MockOrg").field("base_url", &self.inner.base_url.as_str()).finish_non_exhaustive()
+        f.debug_struct("MockOrg").field("base_url", &self.shared.org.base_url.as_str()).finish_non_exhaustive()
     }
 }
 
@@ -326,12 +253,12 @@ impl MockOrg {
 
     /// `http://127.0.0.1:PORT/`.
     pub fn base_url(&self) -> Url {
-        self.inner.base_url.clone()
+        self.shared.org.base_url.clone()
     }
 
     /// The org's API token, for `Authorization: SSWS <token>` (grants every scope).
     pub fn token(&self) -> &str {
-        &self.inner.token
+        &self.shared.org.token
     }
 
     /// Stops serving and waits (at most about a second) for in-flight requests.
@@ -360,7 +287,7 @@ impl MockOrg {
             return Err(MockError::InvalidInput("public_jwks must not contain private keys".into()));
         }
         let rec = oauth::ClientRec { keys, scopes: scopes.iter().map(|s| (*s).to_string()).collect() };
-        lock(&self.inner.oauth).clients.insert(client_id.to_string(), rec);
+        lock(&self.shared.oauth).clients.insert(client_id.to_string(), rec);
         Ok(())
     }
 
@@ -368,29 +295,29 @@ impl MockOrg {
     /// `use_dpop_nonce` + `DPoP-Nonce`), and DPoP-bound resource calls must carry it too (else
     /// 401 `WWW-Authenticate: DPoP error="use_dpop_nonce"` + `DPoP-Nonce`).
     pub fn require_dpop(&self, on: bool) {
-        lock(&self.inner.oauth).require_dpop = on;
+        lock(&self.shared.oauth).require_dpop = on;
     }
 
     /// The current DPoP nonce.
     pub fn dpop_nonce(&self) -> String {
-        lock(&self.inner.oauth).nonce.clone()
+        lock(&self.shared.oauth).nonce.clone()
     }
 
     /// Replaces the DPoP nonce (the old one stops being accepted) and returns the new one.
     pub fn rotate_dpop_nonce(&self) -> String {
         let n = random_alnum(32);
-        lock(&self.inner.oauth).nonce = n.clone();
+        lock(&self.shared.oauth).nonce = n.clone();
         n
     }
 
     /// Lifetime of access tokens issued from now on (default 1 h).
     pub fn set_access_token_lifetime(&self, d: Duration) {
-        lock(&self.inner.oauth).lifetime = d;
+        lock(&self.shared.oauth).lifetime = d;
     }
 
     /// Expires every access token issued so far (next use gets 401 E0000011).
     pub fn expire_access_tokens(&self) {
-        oauth::expire_all(&self.inner);
+        oauth::expire_all(&self.shared.oauth);
     }
 
     // ----- seeding -----
@@ -399,17 +326,17 @@ impl MockOrg {
     /// or hook deliveries; returns their ids in creation (= listing) order.
     pub fn seed_users(&self, n: usize) -> Vec<String> {
         let now = ts(Utc::now());
-        let mut s = lock(&self.inner.store);
+        let mut store = lock(&self.shared.org.store);
         let mut ids = Vec::with_capacity(n);
         for _ in 0..n {
-            let id = s.new_id("00u");
-            let k = s.seq;
+            let id = store.new_id("00u");
+            let k = store.seq;
             let mut profile = Map::new();
             profile.insert("login".into(), Value::String(format!("user{k}@example.com")));
             profile.insert("email".into(), Value::String(format!("user{k}@example.com")));
             profile.insert("firstName".into(), Value::String("User".into()));
             profile.insert("lastName".into(), Value::String(format!("Number{k}")));
-            s.insert_user(UserRec {
+            store.insert_user(UserRec {
                 id: id.clone(),
                 status: "ACTIVE".into(),
                 created: now.clone(),
@@ -450,16 +377,16 @@ impl MockOrg {
         for k in ["_links", "credentials", "type", "lastLogin"] {
             m.remove(k);
         }
-        let mut s = lock(&self.inner.store);
+        let mut store = lock(&self.shared.org.store);
         let id = match given_id {
             Some(i) => i,
-            None => s.new_id("00u"),
+            None => store.new_id("00u"),
         };
         let login = profile.get("login").and_then(Value::as_str).unwrap_or_default().to_lowercase();
-        if s.users.contains_key(&id) || s.logins.contains_key(&login) {
+        if store.users.contains_key(&id) || store.logins.contains_key(&login) {
             return Err(MockError::InvalidInput(format!("user {id} or login {login} already exists")));
         }
-        s.insert_user(UserRec {
+        store.insert_user(UserRec {
             id: id.clone(),
             status,
             created,
@@ -479,20 +406,21 @@ impl MockOrg {
     pub fn seed_group(&self, name: &str) -> Result<String, MockError> {
         let mut profile = Map::new();
         profile.insert("name".into(), Value::String(name.to_string()));
-        self.inner
-            .with_store(|s| groups::create_locked(s, profile))
+        self.shared
+            .org
+            .with_store(|store| groups::create_locked(store, profile))
             .map(|g| g.id)
             .map_err(|e| MockError::InvalidInput(e.causes.join("; ")))
     }
 
     /// Adds a user (id or login) to a group, with its log event and hook deliveries.
     pub fn add_group_member(&self, group_id: &str, user: &str) -> Result<(), MockError> {
-        self.inner.with_store(|s| {
-            if !s.groups.contains_key(group_id) {
+        self.shared.org.with_store(|store| {
+            if !store.groups.contains_key(group_id) {
                 return Err(MockError::NotFound(group_id.to_string()));
             }
-            let uid = s.resolve_user(user).ok_or_else(|| MockError::NotFound(user.to_string()))?;
-            users::add_member_locked(s, group_id, &uid);
+            let user_id = store.resolve_user(user).ok_or_else(|| MockError::NotFound(user.to_string()))?;
+            store.add_member(group_id, &user_id);
             Ok(())
         })
     }
@@ -504,8 +432,9 @@ impl MockOrg {
             return Err(MockError::InvalidInput("app must be a JSON object".into()));
         };
         let v = self
-            .inner
-            .with_store(|s| apps::create_locked(s, m, true))
+            .shared
+            .org
+            .with_store(|store| apps::create_locked(store, m, true))
             .map_err(|e| MockError::InvalidInput(e.causes.join("; ")))?;
         Ok(v.get("id").and_then(Value::as_str).unwrap_or_default().to_string())
     }
@@ -514,65 +443,45 @@ impl MockOrg {
 
     /// A user's current JSON, by id or login.
     pub fn user(&self, id_or_login: &str) -> Option<Value> {
-        let s = lock(&self.inner.store);
-        s.resolve_user(id_or_login).and_then(|id| s.users.get(&id)).map(|u| u.to_json(&self.inner.base))
+        let store = lock(&self.shared.org.store);
+        store.resolve_user(id_or_login).and_then(|id| store.users.get(&id)).map(|u| u.to_json(&self.shared.org.base))
     }
 
     /// Number of users stored (any status).
     pub fn user_count(&self) -> usize {
-        lock(&self.inner.store).users.len()
+        lock(&self.shared.org.store).users.len()
     }
 
     /// Ids of a group's members.
     pub fn group_members(&self, group_id: &str) -> Vec<String> {
-        lock(&self.inner.store).members.get(group_id).map(|m| m.iter().cloned().collect()).unwrap_or_default()
+        lock(&self.shared.org.store).members.get(group_id).map(|m| m.iter().cloned().collect()).unwrap_or_default()
     }
 
     /// Every System Log event so far, oldest first.
     pub fn log_events(&self) -> Vec<Value> {
-        lock(&self.inner.store).logs.iter().map(|e| e.event.clone()).collect()
+        lock(&self.shared.org.store).logs.iter().map(|e| e.event.clone()).collect()
     }
 
     /// A snapshot of the counters.
     pub fn counters(&self) -> Counters {
-        let c = &self.inner.counters;
-        let g = CounterSet::get;
-        Counters {
-            requests_total: g(&c.requests_total),
-            rate_limited: g(&c.rate_limited),
-            concurrency_limited: g(&c.concurrency_limited),
-            server_errors_injected: g(&c.server_errors_injected),
-            connections_dropped: g(&c.connections_dropped),
-            token_requests: g(&c.token_requests),
-            tokens_issued: g(&c.tokens_issued),
-            users_created: g(&c.users_created),
-            users_deleted: g(&c.users_deleted),
-            groups_created: g(&c.groups_created),
-            memberships_added: g(&c.memberships_added),
-            apps_created: g(&c.apps_created),
-            hook_verifications: g(&c.hook_verifications),
-            hook_attempts: g(&c.hook_attempts),
-            hook_deliveries_ok: g(&c.hook_deliveries_ok),
-            hook_deliveries_failed: g(&c.hook_deliveries_failed),
-            per_route: lock(&c.per_route).clone(),
-        }
+        self.shared.org.counters.snapshot()
     }
 
     /// Requests served for one route key: method, a space, and the router pattern, e.g.
     /// `"GET /api/v1/users"`, `"POST /api/v1/users/{userId}/lifecycle/{operation}"`,
     /// `"PUT /api/v1/groups/{groupId}/users/{userId}"`, `"POST /oauth2/v1/token"`.
     pub fn route_count(&self, route: &str) -> u64 {
-        lock(&self.inner.counters.per_route).get(route).copied().unwrap_or(0)
+        self.shared.org.counters.route(route)
     }
 
     /// The request log, oldest first (bounded, see [`MockOrgBuilder::request_log_capacity`]).
     pub fn requests(&self) -> Vec<RequestRecord> {
-        lock(&self.inner.reqlog).entries.iter().cloned().collect()
+        lock(&self.shared.org.request_log).entries.iter().cloned().collect()
     }
 
     /// Empties the request log.
     pub fn clear_requests(&self) {
-        lock(&self.inner.reqlog).entries.clear();
+        lock(&self.shared.org.request_log).entries.clear();
     }
 
     // ----- faults -----
@@ -594,69 +503,69 @@ impl MockOrg {
     fn push_fault(&self, route: &str, fault: Fault, times: Option<u32>) -> Result<(), MockError> {
         let e = faults::FaultEntry::new(route, fault, times)
             .ok_or_else(|| MockError::InvalidInput(format!("bad route pattern '{route}' (want \"METHOD /path\")")))?;
-        lock(&self.inner.faults).push(e);
+        lock(&self.shared.org.faults).push(e);
         Ok(())
     }
 
     /// Removes every injected fault.
     pub fn clear_faults(&self) {
-        lock(&self.inner.faults).clear();
+        lock(&self.shared.org.faults).clear();
     }
 
     /// Changes the delay announced by `X-Rate-Limit-Reset` on 429s.
     pub fn set_rate_limit_reset_delay(&self, d: Duration) {
-        lock(&self.inner.settings).reset_delay = d;
+        lock(&self.shared.org.settings).reset_delay = d;
     }
 
     /// Adds an enforced rate-limit bucket while the org runs (see [`MockOrgBuilder::rate_limit`]).
     pub fn set_rate_limit(&self, route: &str, limit: u64, window: Duration) -> Result<(), MockError> {
         let rule = bucket_rule(route, limit, window)?;
-        lock(&self.inner.settings).buckets.push(rule);
+        lock(&self.shared.org.settings).buckets.push(rule);
         Ok(())
     }
 
     /// Sets or removes the org's limit of requests in flight (see [`MockOrgBuilder::concurrency_limit`]).
     pub fn set_concurrency_limit(&self, limit: Option<usize>) {
-        lock(&self.inner.settings).concurrency_limit = limit;
+        lock(&self.shared.org.settings).concurrency_limit = limit;
     }
 
     /// The org's clock, in seconds since the Unix epoch: the one its `Date` and `X-Rate-Limit-Reset` headers
     /// use. It follows tokio's clock, so under `tokio::time::pause` it advances only as the test's time does.
     pub fn now(&self) -> Duration {
-        self.inner.clock.now()
+        self.shared.org.clock.now()
     }
 
     /// Changes the default and maximum `limit` of a list endpoint.
     pub fn set_page_limits(&self, endpoint: ListEndpoint, default: usize, max: usize) {
         let max = max.max(1);
-        lock(&self.inner.settings).limits.insert(endpoint, PageLimits { default: default.clamp(1, max), max });
+        lock(&self.shared.org.settings).limits.insert(endpoint, PageLimits { default: default.clamp(1, max), max });
     }
 
     // ----- event hooks -----
 
     /// Completed hook deliveries so far (each after its retry, if any), in completion order.
     pub fn hook_deliveries(&self) -> Vec<HookDelivery> {
-        lock(&self.inner.deliveries).clone()
+        self.shared.hook_calls.deliveries()
     }
 
     /// Waits until at least `n` deliveries have completed (delivered or failed) and returns
     /// them all, or fails with [`MockError::Timeout`].
     pub async fn wait_for_deliveries(&self, n: usize, timeout: Duration) -> Result<Vec<HookDelivery>, MockError> {
-        let mut rx = self.inner.deliveries_done.subscribe();
-        let waited = tokio::time::timeout(timeout, rx.wait_for(|c| *c >= n)).await;
+        let mut completed = self.shared.hook_calls.watch_completed();
+        let waited = tokio::time::timeout(timeout, completed.wait_for(|c| *c >= n)).await;
         match waited {
             Ok(Ok(_)) => Ok(self.hook_deliveries()),
-            _ => Err(MockError::Timeout { wanted: n, got: lock(&self.inner.deliveries).len() }),
+            _ => Err(MockError::Timeout { wanted: n, got: self.shared.hook_calls.completed() }),
         }
     }
 
     /// Sends a delivery again with the same envelope (same `eventId`), as Okta may do, waits
     /// for the outcome and records it (with `redelivery: true`).
     pub async fn redeliver(&self, event_id: &str) -> Result<HookDelivery, MockError> {
-        let job = lock(&self.inner.sent_jobs).get(event_id).cloned();
-        let job = job.ok_or_else(|| MockError::NotFound(format!("delivery {event_id}")))?;
-        let d = event_hooks::deliver(&self.inner, job, true).await;
-        event_hooks::record(&self.inner, d.clone());
+        let calls = &self.shared.hook_calls;
+        let job = calls.sent(event_id).ok_or_else(|| MockError::NotFound(format!("delivery {event_id}")))?;
+        let d = calls.deliver(&self.shared.org, job, true).await;
+        calls.record(&self.shared.org, d.clone());
         Ok(d)
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::faults::RoutePattern;
+use crate::faults::RoutePattern;
 
 /// The org's clock: the system time when the org started, advanced by tokio's clock since (which a test can
 /// pause and advance).

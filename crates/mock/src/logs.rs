@@ -5,17 +5,15 @@ use std::sync::Arc;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
-use serde_json::Value;
 
-use super::ListEndpoint;
-use super::query::{self, json_field};
-use super::respond::{ApiError, limit, link_headers, page_response, param, params};
-use super::state::{Inner, lock};
+use crate::paging::ListRequest;
+use crate::query::json_field;
+use crate::respond::ApiError;
+use crate::state::{ListEndpoint, LogEntry, OrgState};
+use crate::support::lock;
 
-type S = State<Arc<Inner>>;
-
-fn time_param(ps: &[(String, String)], name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
-    match param(ps, name) {
+fn time_param(list: &ListRequest, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    match list.param(name) {
         None => Ok(None),
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map(|t| Some(t.with_timezone(&Utc)))
@@ -28,75 +26,64 @@ fn time_param(ps: &[(String, String)], name: &str) -> Result<Option<DateTime<Utc
 /// The `after` cursor is the count of log entries already consumed (opaque to clients).
 /// Without `until` the request is a polling query and the `next` link is always returned,
 /// even on an empty page, as Okta does; with `until` it is returned only when more remain.
-pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
-    let ps = params(q.as_deref());
-    let lim = lock(&st.settings).limits(ListEndpoint::Logs);
-    let n = match limit(&ps, lim.default, lim.max) {
-        Ok(n) => n,
+pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): RawQuery) -> Response {
+    let limits = lock(&org.settings).limits(ListEndpoint::Logs);
+    let list = match ListRequest::parse(raw_query.as_deref(), limits) {
+        Ok(list) => list,
         Err(e) => return e.into_response(),
     };
-    let (since, until) = match (time_param(&ps, "since"), time_param(&ps, "until")) {
+    let (since, until) = match (time_param(&list, "since"), time_param(&list, "until")) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
     let since = since.unwrap_or_else(|| Utc::now() - ChronoDuration::days(7));
-    let filter = match param(&ps, "filter").map(query::parse).transpose() {
+    let filter = match list.filter() {
         Ok(f) => f,
-        Err(e) => return ApiError::search(&e.0).into_response(),
+        Err(e) => return e.into_response(),
     };
     let keywords: Vec<String> =
-        param(&ps, "q").map(|s| s.split_whitespace().map(str::to_lowercase).collect()).unwrap_or_default();
-    let start = match param(&ps, "after") {
+        list.param("q").map(|s| s.split_whitespace().map(str::to_lowercase).collect()).unwrap_or_default();
+    let start = match list.param("after") {
         None => 0,
         Some(a) => match a.parse::<usize>() {
             Ok(x) => x,
             Err(_) => return ApiError::validation("after: invalid cursor").into_response(),
         },
     };
-    let descending = param(&ps, "sortOrder") == Some("DESCENDING") && until.is_some();
+    let descending = list.param("sortOrder") == Some("DESCENDING") && until.is_some();
     let (items, cursor, more) = {
-        let s = lock(&st.store);
+        let store = lock(&org.store);
+        let total = store.logs.len();
+        // The cursor after entry `i`: entries consumed from the start (from the end, descending).
+        let consumed_through = |i: usize| if descending { total - i } else { i + 1 };
         let mut out = Vec::new();
-        let mut pos = start.min(s.logs.len());
+        let mut cursor = start.min(total);
         let mut more = false;
-        let entries: Box<dyn Iterator<Item = (usize, &super::state::LogEntry)>> = if descending {
+        let entries: Box<dyn Iterator<Item = (usize, &LogEntry)>> = if descending {
             // Bounded descending queries: the cursor counts entries consumed from the end.
-            Box::new(s.logs.iter().enumerate().rev().skip(start))
+            Box::new(store.logs.iter().enumerate().rev().skip(start))
         } else {
-            Box::new(s.logs.iter().enumerate().skip(start))
+            Box::new(store.logs.iter().enumerate().skip(start))
         };
         for (i, e) in entries {
-            if e.published < since || until.is_some_and(|u| e.published >= u) {
-                if !descending {
-                    pos = i + 1;
-                } else {
-                    pos = s.logs.len() - i;
-                }
-                continue;
-            }
-            if let Some(f) = &filter
-                && !f.matches(&|p: &str| json_field(&e.event, p))
-            {
-                pos = if descending { s.logs.len() - i } else { i + 1 };
-                continue;
-            }
-            if !keywords.is_empty() {
-                let text = e.event.to_string().to_lowercase();
-                if !keywords.iter().all(|k| text.contains(k.as_str())) {
-                    pos = if descending { s.logs.len() - i } else { i + 1 };
-                    continue;
-                }
-            }
-            if out.len() == n {
+            let in_range = e.published >= since && until.is_none_or(|u| e.published < u);
+            let wanted = in_range
+                && filter.as_ref().is_none_or(|f| f.matches(&|p: &str| json_field(&e.event, p)))
+                && (keywords.is_empty() || {
+                    let text = e.event.to_string().to_lowercase();
+                    keywords.iter().all(|k| text.contains(k.as_str()))
+                });
+            if wanted && out.len() == list.page_size {
                 more = true;
                 break;
             }
-            out.push(e.event.clone());
-            pos = if descending { s.logs.len() - i } else { i + 1 };
+            if wanted {
+                out.push(e.event.clone());
+            }
+            cursor = consumed_through(i);
         }
-        (out, pos, more)
+        (out, cursor, more)
     };
     let next = if until.is_none() || more { Some(cursor.to_string()) } else { None };
-    let items: Vec<Value> = items;
-    page_response(&items, link_headers(&st.base, "/api/v1/logs", &ps, next.as_deref()))
+    list.respond(&org.base, "/api/v1/logs", &items, next.as_deref())
 }

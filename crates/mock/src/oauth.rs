@@ -1,8 +1,9 @@
 //! OAuth 2.0 for the mock: `/oauth2/v1/token` (client credentials, `private_key_jwt`), access
-//! token checks with scopes, and DPoP (proof verification, nonce challenges).
+//! token checks with scopes, and DPoP (proof verification, nonce challenges). Its state (registered clients, issued
+//! tokens, seen `jti`s, the DPoP nonce) is kept here, apart from the org's data.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use aws_lc_rs::digest::{SHA256, digest};
@@ -17,8 +18,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use super::respond::{ApiError, json_response};
-use super::state::{CounterSet, Inner, lock, random_alnum};
+use crate::respond::{ApiError, json_response};
+use crate::state::OrgState;
+use crate::support::{lock, random_alnum};
 
 /// A registered OAuth service app.
 #[derive(Debug, Clone)]
@@ -40,7 +42,9 @@ pub(crate) struct TokenRec {
 #[derive(Debug)]
 pub(crate) struct OAuthState {
     pub clients: HashMap<String, ClientRec>,
+    /// Issued access tokens, by the SHA-256 of their value.
     pub tokens: HashMap<Vec<u8>, TokenRec>,
+    /// `jti`s of the client assertions used, with when they may be forgotten (epoch secs).
     pub jtis: HashMap<String, i64>,
     /// `jti`s of the DPoP proofs presented to resource routes, with when they may be forgotten (epoch secs).
     pub proof_jtis: HashMap<String, i64>,
@@ -209,8 +213,13 @@ fn oauth_error(status: StatusCode, error: &str, desc: &str) -> Response {
 }
 
 /// `POST /oauth2/v1/token`
-pub(crate) async fn token(State(st): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
-    CounterSet::inc(&st.counters.token_requests);
+pub(crate) async fn token(
+    State(org): State<Arc<OrgState>>,
+    State(oauth): State<Arc<Mutex<OAuthState>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    org.counters.token_requests.inc();
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let get = |k: &str| form.get(k).map(String::as_str);
     if get("grant_type") != Some("client_credentials") {
@@ -230,7 +239,7 @@ pub(crate) async fn token(State(st): State<Arc<Inner>>, headers: HeaderMap, body
     let Some(client_id) = claim("iss") else {
         return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client_assertion has no iss.");
     };
-    let client = lock(&st.oauth).clients.get(&client_id).cloned();
+    let client = lock(&oauth).clients.get(&client_id).cloned();
     let Some(client) = client else {
         return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "The client is not registered.");
     };
@@ -250,7 +259,7 @@ pub(crate) async fn token(State(st): State<Arc<Inner>>, headers: HeaderMap, body
             "The client_assertion sub must equal iss (the client_id).",
         );
     }
-    let token_url = format!("{}/oauth2/v1/token", st.base);
+    let token_url = format!("{}/oauth2/v1/token", org.base);
     let aud_ok = match jws.claims.get("aud") {
         Some(Value::String(a)) => *a == token_url,
         Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(token_url.as_str())),
@@ -282,8 +291,8 @@ pub(crate) async fn token(State(st): State<Arc<Inner>>, headers: HeaderMap, body
     // DPoP is checked before the jti is consumed, so a client answering a nonce challenge
     // with the same assertion is not mistaken for a replay.
     let (require, nonce) = {
-        let o = lock(&st.oauth);
-        (o.require_dpop, o.nonce.clone())
+        let state = lock(&oauth);
+        (state.require_dpop, state.nonce.clone())
     };
     let proof = headers.get("dpop").and_then(|v| v.to_str().ok());
     let jkt = match proof {
@@ -325,28 +334,28 @@ pub(crate) async fn token(State(st): State<Arc<Inner>>, headers: HeaderMap, body
         );
     }
     let (access, lifetime) = {
-        let mut o = lock(&st.oauth);
-        o.jtis.retain(|_, exp| *exp > now);
-        if o.jtis.contains_key(&jti) {
-            drop(o);
+        let mut state = lock(&oauth);
+        state.jtis.retain(|_, exp| *exp > now);
+        if state.jtis.contains_key(&jti) {
+            drop(state);
             return oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "The client_assertion token has already been used (jti replay).",
             );
         }
-        o.jtis.insert(jti, now + 3700);
+        state.jtis.insert(jti, now + 3700);
         let access = random_alnum(48);
-        let lifetime = o.lifetime;
+        let lifetime = state.lifetime;
         let at = Instant::now();
-        o.tokens.retain(|_, t| t.expires > at);
-        o.tokens.insert(
+        state.tokens.retain(|_, t| t.expires > at);
+        state.tokens.insert(
             sha256(access.as_bytes()),
             TokenRec { scopes: scopes.clone(), expires: at + lifetime, jkt: jkt.clone() },
         );
         (access, lifetime)
     };
-    CounterSet::inc(&st.counters.tokens_issued);
+    org.counters.tokens_issued.inc();
     let body = json!({
         "token_type": if jkt.is_some() { "DPoP" } else { "Bearer" },
         "expires_in": lifetime.as_secs(),
@@ -358,7 +367,6 @@ pub(crate) async fn token(State(st): State<Arc<Inner>>, headers: HeaderMap, body
     r
 }
 
-/// Does `have` satisfy `need`? A `.manage` scope also grants the matching `.read`.
 /// Whether the scopes granted include one of those an operation accepts (`.manage` includes `.read`).
 fn scope_ok(have: &[String], accepted: &[String]) -> bool {
     accepted.iter().any(|need| {
@@ -370,7 +378,8 @@ fn scope_ok(have: &[String], accepted: &[String]) -> bool {
 
 /// Checks the caller of a resource endpoint: SSWS (all scopes), Bearer or DPoP access tokens.
 pub(crate) fn authorize(
-    st: &Inner,
+    org: &OrgState,
+    oauth: &Mutex<OAuthState>,
     method: &Method,
     path: &str,
     headers: &HeaderMap,
@@ -382,7 +391,7 @@ pub(crate) fn authorize(
     if let Some(value) = auth.get(..4).filter(|s| s.eq_ignore_ascii_case("SSWS")).and_then(|_| auth.get(4..)) {
         let value = value.trim();
         use subtle::ConstantTimeEq;
-        return if bool::from(value.as_bytes().ct_eq(st.token.as_bytes())) {
+        return if bool::from(value.as_bytes().ct_eq(org.token.as_bytes())) {
             Ok(())
         } else {
             Err(ApiError::invalid_token())
@@ -395,8 +404,8 @@ pub(crate) fn authorize(
         return Err(ApiError::invalid_token());
     }
     let (rec, require, nonce) = {
-        let o = lock(&st.oauth);
-        (o.tokens.get(&sha256(value.as_bytes())).cloned(), o.require_dpop, o.nonce.clone())
+        let state = lock(oauth);
+        (state.tokens.get(&sha256(value.as_bytes())).cloned(), state.require_dpop, state.nonce.clone())
     };
     let Some(rec) = rec else {
         return Err(ApiError::invalid_token());
@@ -409,7 +418,7 @@ pub(crate) fn authorize(
         (Some(_), false) | (None, true) => return Err(ApiError::invalid_token()),
         (Some(jkt), true) => {
             let proof = headers.get("dpop").and_then(|v| v.to_str().ok()).unwrap_or_default();
-            let htu = format!("{}{}", st.base, path);
+            let htu = format!("{}{}", org.base, path);
             let challenge = || {
                 let mut e = ApiError::invalid_token();
                 e.headers.clear();
@@ -439,17 +448,17 @@ pub(crate) fn authorize(
 /// A DPoP proof presented to a resource route whose `jti` was presented before: Okta accepts each proof once,
 /// so a client that re-sends a request (after a 429, a 5xx, a dropped connection) must sign a new proof. Every
 /// proof is remembered as it arrives, whatever the answer, for 5 minutes (the proof's accepted age).
-pub(crate) fn replayed_dpop_proof(st: &Inner, headers: &HeaderMap) -> Option<Response> {
+pub(crate) fn replayed_dpop_proof(oauth: &Mutex<OAuthState>, headers: &HeaderMap) -> Option<Response> {
     let proof = headers.get("dpop")?.to_str().ok()?;
     let jti = decode_jws(proof)?.claims.get("jti")?.as_str()?.to_owned();
     let now = now_secs();
-    let mut o = lock(&st.oauth);
-    o.proof_jtis.retain(|_, forget_at| *forget_at > now);
-    let seen_before = o.proof_jtis.insert(jti, now + 300).is_some();
+    let mut state = lock(oauth);
+    state.proof_jtis.retain(|_, forget_at| *forget_at > now);
+    let seen_before = state.proof_jtis.insert(jti, now + 300).is_some();
     if !seen_before {
         return None;
     }
-    drop(o);
+    drop(state);
     let mut e = ApiError::invalid_token();
     e.headers.clear();
     let e = e.header(
@@ -470,11 +479,11 @@ pub(crate) fn scope_for(method: &Method, path: &str) -> Option<String> {
     Some(format!("okta.{area}.{}", if read { "read" } else { "manage" }))
 }
 
-/// Status of a parsed access token, for tests that expire tokens.
-pub(crate) fn expire_all(st: &Inner) {
-    let mut o = lock(&st.oauth);
+/// Expires every access token issued so far (for tests of token renewal).
+pub(crate) fn expire_all(oauth: &Mutex<OAuthState>) {
+    let mut state = lock(oauth);
     let past = Instant::now();
-    for t in o.tokens.values_mut() {
+    for t in state.tokens.values_mut() {
         t.expires = past;
     }
 }

@@ -188,15 +188,6 @@ impl Parser {
     }
 }
 
-/// The `search` and `filter` parameters of a list request, parsed (both take Okta's expression syntax).
-pub(crate) fn search_and_filter(ps: &[(String, String)]) -> Result<Vec<Expr>, super::respond::ApiError> {
-    ["search", "filter"]
-        .into_iter()
-        .filter_map(|key| super::respond::param(ps, key))
-        .map(|s| parse(s).map_err(|e| super::respond::ApiError::search(&e.0)))
-        .collect()
-}
-
 /// Parses an expression.
 pub(crate) fn parse(s: &str) -> Result<Expr, QueryError> {
     if s.len() > 4096 {

@@ -1,11 +1,12 @@
-//! Okta-shaped responses: error bodies, JSON pages and `Link` headers.
+//! Okta-shaped responses (error bodies, JSON bodies and arrays) and the reading of query parameters and JSON
+//! request bodies. Paged lists: `paging.rs`.
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::state::random_alnum;
+use crate::support::random_alnum;
 
 /// An Okta error response.
 #[derive(Debug, Clone)]
@@ -124,67 +125,8 @@ pub(crate) fn params(query: Option<&str>) -> Vec<(String, String)> {
 }
 
 /// The first value of a parameter.
-pub(crate) fn param<'a>(ps: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    ps.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-/// Reads `limit`, applying the endpoint's default and clamping to its maximum.
-pub(crate) fn limit(ps: &[(String, String)], default: usize, max: usize) -> Result<usize, ApiError> {
-    match param(ps, "limit") {
-        None => Ok(default),
-        Some(s) => match s.trim().parse::<i64>() {
-            Ok(n) if n < 0 => Ok(default),
-            Ok(n) => Ok(usize::try_from(n).unwrap_or(max).min(max)),
-            Err(_) => Err(ApiError::validation(format!("limit: '{s}' is not a valid integer"))),
-        },
-    }
-}
-
-/// `Link` headers: `self` (the request as received) and, when given, `next` with `after`
-/// replaced by the cursor and every other parameter preserved in its order.
-pub(crate) fn link_headers(base: &str, path: &str, ps: &[(String, String)], next_after: Option<&str>) -> HeaderMap {
-    let mut h = HeaderMap::new();
-    let encode = |pairs: &mut dyn Iterator<Item = (&str, &str)>| {
-        let mut ser = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in pairs {
-            ser.append_pair(k, v);
-        }
-        ser.finish()
-    };
-    let q = encode(&mut ps.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let self_url = if q.is_empty() { format!("{base}{path}") } else { format!("{base}{path}?{q}") };
-    if let Ok(v) = HeaderValue::from_str(&format!("<{self_url}>; rel=\"self\"")) {
-        h.append(header::LINK, v);
-    }
-    if let Some(after) = next_after {
-        let mut replaced = false;
-        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(ps.len() + 1);
-        for (k, v) in ps {
-            if k == "after" {
-                if !replaced {
-                    pairs.push(("after", after));
-                    replaced = true;
-                }
-            } else {
-                pairs.push((k.as_str(), v.as_str()));
-            }
-        }
-        if !replaced {
-            pairs.push(("after", after));
-        }
-        let nq = encode(&mut pairs.into_iter());
-        if let Ok(v) = HeaderValue::from_str(&format!("<{base}{path}?{nq}>; rel=\"next\"")) {
-            h.append(header::LINK, v);
-        }
-    }
-    h
-}
-
-/// A page response with its `Link` headers.
-pub(crate) fn page_response(items: &[Value], links: HeaderMap) -> Response {
-    let mut r = bytes_response(StatusCode::OK, page_bytes(items));
-    r.headers_mut().extend(links);
-    r
+pub(crate) fn param<'a>(query_params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    query_params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
 /// Parses a JSON request body into an object.

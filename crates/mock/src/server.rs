@@ -3,14 +3,14 @@
 
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, FromRef, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -19,11 +19,42 @@ use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::respond::ApiError;
-use super::state::{CounterSet, Inner, lock, random_alnum};
-use super::{
-    RequestRecord, apps, event_hooks, faults, generic, groups, inline_hooks, logs, oauth, spec, users, validate,
-};
+use crate::hook_delivery::HookCalls;
+use crate::oauth::OAuthState;
+use crate::respond::ApiError;
+use crate::state::{OrgState, RequestRecord};
+use crate::support::{lock, random_alnum};
+use crate::{apps, event_hooks, faults, generic, groups, inline_hooks, logs, oauth, spec, users, validate};
+
+/// What the server's handlers and the [`MockOrg`](crate::MockOrg) handle share; each handler takes the parts it
+/// needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Shared {
+    /// The org's data.
+    pub org: Arc<OrgState>,
+    /// OAuth clients, tokens and DPoP bookkeeping.
+    pub oauth: Arc<Mutex<OAuthState>>,
+    /// The hook calls' client and the deliveries made.
+    pub hook_calls: Arc<HookCalls>,
+}
+
+impl FromRef<Shared> for Arc<OrgState> {
+    fn from_ref(shared: &Shared) -> Self {
+        shared.org.clone()
+    }
+}
+
+impl FromRef<Shared> for Arc<Mutex<OAuthState>> {
+    fn from_ref(shared: &Shared) -> Self {
+        shared.oauth.clone()
+    }
+}
+
+impl FromRef<Shared> for Arc<HookCalls> {
+    fn from_ref(shared: &Shared) -> Self {
+        shared.hook_calls.clone()
+    }
+}
 
 /// Per-connection handle that lets a handler kill its own connection.
 #[derive(Debug, Clone)]
@@ -102,7 +133,7 @@ impl Listener for KillableListener {
 }
 
 /// The router of the mock org.
-pub(crate) fn router(st: Arc<Inner>) -> Router {
+pub(crate) fn router(shared: Shared) -> Router {
     let api = Router::new()
         .route("/api/v1/users", get(users::list).post(users::create))
         .route(
@@ -130,8 +161,8 @@ pub(crate) fn router(st: Arc<Inner>) -> Router {
         // Every other operation of the spec, and Okta's 404/405 for what the spec does not have.
         .fallback(generic::serve)
         .method_not_allowed_fallback(generic::serve)
-        .layer(middleware::from_fn_with_state(st.clone(), okta_layer));
-    api.with_state(st)
+        .layer(middleware::from_fn_with_state(shared.clone(), okta_layer));
+    api.with_state(shared)
 }
 
 /// Headers kept in the request log: their values, except credentials, which are reduced to
@@ -139,7 +170,7 @@ pub(crate) fn router(st: Arc<Inner>) -> Router {
 const LOGGED: [&str; 6] =
     ["authorization", "dpop", "user-agent", "content-type", "accept", "x-okta-user-agent-extended"];
 
-fn record_request(st: &Inner, req: &Request) {
+fn record_request(org: &OrgState, req: &Request) {
     let mut headers = Vec::new();
     for name in LOGGED {
         if let Some(v) = req.headers().get(name).and_then(|v| v.to_str().ok()) {
@@ -155,11 +186,12 @@ fn record_request(st: &Inner, req: &Request) {
     }
     let path_and_query =
         req.uri().path_and_query().map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
-    lock(&st.reqlog).push(RequestRecord { method: req.method().to_string(), path_and_query, headers });
+    lock(&org.request_log).push(RequestRecord { method: req.method().to_string(), path_and_query, headers });
 }
 
 /// The one layer every routed request goes through.
-async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) -> Response {
+async fn okta_layer(State(shared): State<Shared>, mut req: Request, next: Next) -> Response {
+    let org = &shared.org;
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     // The spec's operation for this request (if any), for the handlers after this layer too.
@@ -182,9 +214,9 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
         (_, Some(op)) => op.route_key(),
         _ => "UNMATCHED".to_string(),
     };
-    st.count_route(&route_key);
+    org.counters.count_route(&route_key);
     if route_key != "UNMATCHED" {
-        record_request(&st, &req);
+        record_request(org, &req);
     }
     let scopes: Option<Vec<String>> = match operation {
         Some(op) => op.scopes.clone(),
@@ -195,22 +227,22 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
         req.extensions_mut().insert(found);
     }
     let conn = req.extensions().get::<ConnectInfo<ConnMeta>>().map(|c| c.0.clone());
-    let applied = faults::apply(&mut lock(&st.faults), method.as_str(), &path);
+    let applied = faults::apply(&mut lock(&org.faults), method.as_str(), &path);
     // Every proof presented is remembered, whatever the answer (a 429 included): a retry must sign a new one.
-    let replayed = oauth::replayed_dpop_proof(&st, req.headers());
-    let concurrency_limit = lock(&st.settings).concurrency_limit;
-    let in_flight = st.in_flight.enter(concurrency_limit);
+    let replayed = oauth::replayed_dpop_proof(&shared.oauth, req.headers());
+    let concurrency_limit = lock(&org.settings).concurrency_limit;
+    let in_flight = org.in_flight.enter(concurrency_limit);
     let over_concurrency = in_flight.is_none();
 
     if !applied.latency.is_zero() {
-        let mut shutdown = st.shutdown.clone();
+        let mut shutdown = org.shutdown.clone();
         tokio::select! {
             () = tokio::time::sleep(applied.latency) => {}
             _ = shutdown.wait_for(|s| *s) => {}
         }
     }
     let kill = |c: &Option<ConnMeta>| {
-        CounterSet::inc(&st.counters.connections_dropped);
+        org.counters.connections_dropped.inc();
         if let Some(c) = c {
             c.kill.store(true, Ordering::SeqCst);
         }
@@ -219,15 +251,15 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
         kill(&conn);
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    let now = st.clock.now();
+    let now = org.clock.now();
     let window = if over_concurrency || applied.rate_limit {
         None
     } else {
         let (rules, default_limit) = {
-            let s = lock(&st.settings);
-            (s.buckets.clone(), s.rate_limit_limit)
+            let settings = lock(&org.settings);
+            (settings.buckets.clone(), settings.rate_limit_limit)
         };
-        Some(lock(&st.rate_windows).admit(&rules, default_limit, method.as_str(), &path, &route_key, now.as_secs()))
+        Some(lock(&org.rate_windows).admit(&rules, default_limit, method.as_str(), &path, &route_key, now.as_secs()))
     };
     let too_many = || {
         ApiError::new(
@@ -238,23 +270,23 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
         .into_response()
     };
     let mut resp = if over_concurrency {
-        CounterSet::inc(&st.counters.concurrency_limited);
+        org.counters.concurrency_limited.inc();
         too_many()
     } else if applied.rate_limit || window.is_some_and(|w| w.over) {
-        CounterSet::inc(&st.counters.rate_limited);
+        org.counters.rate_limited.inc();
         too_many()
     } else if let Some(status) = applied.server_error {
-        CounterSet::inc(&st.counters.server_errors_injected);
+        org.counters.server_errors_injected.inc();
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError::new(status, "E0000009", "Internal Server Error").into_response()
     } else if let Some(replayed) = replayed {
         replayed
     } else {
-        let auth = scopes.map(|scopes| oauth::authorize(&st, &method, &path, req.headers(), &scopes));
+        let auth = scopes.map(|scopes| oauth::authorize(org, &shared.oauth, &method, &path, req.headers(), &scopes));
         match auth {
             Some(Err(e)) => e.into_response(),
             _ => match validated(req).await {
-                Ok(req) if shadowed => generic::serve(State(st.clone()), req).await,
+                Ok(req) if shadowed => generic::serve(State(org.clone()), req).await,
                 Ok(req) => next.run(req).await,
                 Err(e) => e.into_response(),
             },
@@ -283,13 +315,13 @@ async fn okta_layer(State(st): State<Arc<Inner>>, mut req: Request, next: Next) 
         // An injected 429: the bucket is used up for the configured delay (whole seconds, the header's unit; a
         // zero delay resets in the current second).
         let (limit, delay) = {
-            let s = lock(&st.settings);
-            (s.rate_limit_limit, s.reset_delay)
+            let settings = lock(&org.settings);
+            (settings.rate_limit_limit, settings.reset_delay)
         };
         let extra = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
         RateHeaders { limit, remaining: 0, reset: now.as_secs() + extra }
     };
-    add_standard_headers(&st, &mut resp, now, limits, &applied);
+    add_standard_headers(org, &mut resp, now, limits, &applied);
     resp
 }
 
@@ -346,7 +378,7 @@ struct RateHeaders {
     reset: u64,
 }
 
-fn add_standard_headers(st: &Inner, resp: &mut Response, now: Duration, limits: RateHeaders, a: &faults::Applied) {
+fn add_standard_headers(org: &OrgState, resp: &mut Response, now: Duration, limits: RateHeaders, a: &faults::Applied) {
     let secs = now.as_secs();
     let RateHeaders { limit, remaining, reset } = limits;
     let h = resp.headers_mut();
@@ -367,6 +399,6 @@ fn add_standard_headers(st: &Inner, resp: &mut Response, now: Duration, limits: 
     set(h, "date", date);
     if a.broken_link {
         h.remove(header::LINK);
-        set(h, "link", format!("{}/api/v1/users?after=broken; rel=\"next", st.base));
+        set(h, "link", format!("{}/api/v1/users?after=broken; rel=\"next", org.base));
     }
 }

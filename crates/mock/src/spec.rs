@@ -359,6 +359,26 @@ impl Api {
         out
     }
 
+    /// The fields a schema requires: its `required`, through `$ref`s and `allOf`s.
+    pub fn required(&self, schema: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_required(schema, &mut out, 0);
+        out
+    }
+
+    fn collect_required(&self, schema: &Value, out: &mut Vec<String>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        let schema = self.resolve(schema);
+        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            out.push(name.to_string());
+        }
+        for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            self.collect_required(part, out, depth + 1);
+        }
+    }
+
     fn collect_properties(&self, schema: &Value, out: &mut serde_json::Map<String, Value>, unions: bool, depth: usize) {
         if depth > 16 {
             return;

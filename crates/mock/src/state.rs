@@ -1,61 +1,35 @@
-//! Shared in-memory state of a mock org: directory data, counters, the request log and settings.
+//! The org's data: directory objects (users, groups, memberships, apps, event hooks, the objects of the operations
+//! served from the spec), the System Log, settings, counters and the request log. Nothing here does I/O: the events
+//! a write records are handed to the delivery task through a channel ([`HookEvent`]), outside any network call.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
+use tokio::sync::{mpsc, watch};
 use url::Url;
 
-use super::event_hooks::{DeliveryJob, HookDelivery};
-use super::faults::FaultEntry;
-use super::oauth::OAuthState;
-use super::{ListEndpoint, RequestRecord};
+use crate::counters::CounterSet;
+use crate::faults::FaultEntry;
+use crate::limits::{BucketRule, InFlight, OrgClock, Windows};
+use crate::support::{lock, random_alnum, ts, uuid};
 
-/// Locks a mutex, recovering the data if another thread panicked while holding it: the mock's
-/// state stays usable and no panic spreads into the test using it.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Okta's timestamp format (millisecond precision, `Z`).
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-/// A random alphanumeric string of `n` characters: ten base-62 digits from each random `u64` (one generator call
-/// per ten characters, which keeps seeding 100,000 users quick).
-pub(crate) fn random_alnum(n: usize) -> String {
-    const CHARS: &[u8; 62] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let mut out = String::with_capacity(n);
-    let mut bits: u64 = 0;
-    for i in 0..n {
-        if i % 10 == 0 {
-            bits = rand::random();
-        }
-        let digit = (bits % 62) as usize;
-        bits /= 62;
-        out.push(CHARS.get(digit).copied().map_or('x', char::from));
-    }
-    out
-}
-
-/// A random UUID-shaped (v4) string, used for log event `uuid` and hook `eventId`.
-pub(crate) fn uuid() -> String {
-    let mut b: [u8; 16] = rand::random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        h.get(0..8).unwrap_or_default(),
-        h.get(8..12).unwrap_or_default(),
-        h.get(12..16).unwrap_or_default(),
-        h.get(16..20).unwrap_or_default(),
-        h.get(20..32).unwrap_or_default()
-    )
+/// List endpoints whose page size limits can be configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListEndpoint {
+    /// `GET /api/v1/users` (Okta: default 200, max 200).
+    Users,
+    /// `GET /api/v1/groups` (Okta: default 10000, max 10000).
+    Groups,
+    /// `GET /api/v1/groups/{groupId}/users` (Okta: default 1000, max 1000).
+    GroupMembers,
+    /// `GET /api/v1/apps` (here: default 20, max 200).
+    Apps,
+    /// `GET /api/v1/logs` (Okta: default 100, max 1000).
+    Logs,
 }
 
 /// Page size defaults and maxima of one list endpoint.
@@ -72,7 +46,7 @@ pub(crate) struct Settings {
     pub reset_delay: Duration,
     pub rate_limit_limit: u64,
     /// Enforced buckets, first match wins.
-    pub buckets: Vec<crate::limits::BucketRule>,
+    pub buckets: Vec<BucketRule>,
     /// The org's limit of requests in flight (`None`: none).
     pub concurrency_limit: Option<usize>,
 }
@@ -229,8 +203,36 @@ pub(crate) struct LogEntry {
     pub event: Value,
 }
 
-/// Directory data guarded by one lock.
+/// The objects of the operations served from the spec (`generic.rs`).
 #[derive(Debug, Default)]
+pub(crate) struct GenericStore {
+    /// Items by id, per collection path with real ids (`/api/v1/idps/0oa…/credentials/keys`).
+    pub collections: HashMap<String, BTreeMap<String, Value>>,
+    /// Collections the API cannot add to, filled from the spec's list example on first use.
+    pub seeded: HashSet<String>,
+    /// Single objects by path.
+    pub singletons: HashMap<String, Value>,
+}
+
+impl GenericStore {
+    /// An object kept in a collection (by its path with real ids).
+    pub(crate) fn item(&self, collection: &str, id: &str) -> Option<&Value> {
+        self.collections.get(collection).and_then(|items| items.get(id))
+    }
+}
+
+/// An event recorded by a write, for the event hooks subscribed to its type when it happened (active, verified),
+/// sent to the delivery task (`hook_delivery.rs`), which makes the calls.
+#[derive(Debug, Clone)]
+pub(crate) struct HookEvent {
+    /// The LogEvent.
+    pub event: Value,
+    /// Id and stored JSON of each hook subscribed to it.
+    pub hooks: Vec<(String, Value)>,
+}
+
+/// Directory data guarded by one lock.
+#[derive(Debug)]
 pub(crate) struct Store {
     pub users: BTreeMap<String, UserRec>,
     pub logins: HashMap<String, String>,
@@ -239,12 +241,13 @@ pub(crate) struct Store {
     pub apps: BTreeMap<String, Value>,
     pub hooks: BTreeMap<String, Value>,
     /// The objects of the operations served from the spec (`generic.rs`).
-    pub generic: crate::generic::GenericStore,
+    pub generic: GenericStore,
     pub logs: Vec<LogEntry>,
     pub seq: u64,
-    /// Hook deliveries produced by events while the lock was held; spawned after release.
-    pub outbox: Vec<DeliveryJob>,
+    /// `base_url` without the trailing slash, for building links.
     pub base: String,
+    /// Where recorded events go to be delivered to event hooks (never blocks).
+    hook_events: mpsc::UnboundedSender<HookEvent>,
 }
 
 /// Actor of the events the mock writes: the API caller.
@@ -259,6 +262,23 @@ fn actor() -> Value {
 }
 
 impl Store {
+    /// An empty directory whose recorded events go to `hook_events`.
+    pub fn new(base: String, hook_events: mpsc::UnboundedSender<HookEvent>) -> Self {
+        Store {
+            users: BTreeMap::new(),
+            logins: HashMap::new(),
+            groups: BTreeMap::new(),
+            members: HashMap::new(),
+            apps: BTreeMap::new(),
+            hooks: BTreeMap::new(),
+            generic: GenericStore::default(),
+            logs: Vec::new(),
+            seq: 0,
+            base,
+            hook_events,
+        }
+    }
+
     /// A new Okta-looking id (`prefix` + 17 chars) that sorts after every earlier one, so
     /// ordered maps keyed by id list objects in creation order and the last id is the cursor.
     pub fn new_id(&mut self, prefix: &str) -> String {
@@ -288,7 +308,25 @@ impl Store {
         self.logins.get(&id_or_login.to_lowercase()).cloned()
     }
 
-    /// Appends a LogEvent and queues deliveries to the subscribed, active, verified hooks.
+    /// Adds a membership with its event (no-op if already a member); whether it was added.
+    pub fn add_member(&mut self, group_id: &str, user_id: &str) -> bool {
+        let inserted = self.members.entry(group_id.to_string()).or_default().insert(user_id.to_string());
+        if inserted {
+            let now = ts(Utc::now());
+            let mut targets = Vec::new();
+            if let Some(u) = self.users.get(user_id) {
+                targets.push(user_target(u));
+            }
+            if let Some(g) = self.groups.get_mut(group_id) {
+                g.last_membership_updated = now;
+                targets.push(group_target(g));
+            }
+            self.emit("group.user_membership.add", "Add user to group membership", targets);
+        }
+        inserted
+    }
+
+    /// Appends a LogEvent and hands it to the delivery task for the hooks subscribed to it now.
     pub fn emit(&mut self, event_type: &str, display: &str, targets: Vec<Value>) -> Value {
         let now = Utc::now();
         let event = json!({
@@ -310,9 +348,29 @@ impl Store {
             "request": {"ipChain": []},
         });
         self.logs.push(LogEntry { published: now, event: event.clone() });
-        let jobs = super::event_hooks::jobs_for_event(&self.hooks, &self.base, &event);
-        self.outbox.extend(jobs);
+        let hooks = self.subscribed_hooks(event_type);
+        if !hooks.is_empty() {
+            // Once the org has shut down nobody receives: nothing is delivered then.
+            let _ = self.hook_events.send(HookEvent { event: event.clone(), hooks });
+        }
         event
+    }
+
+    /// The active, verified event hooks subscribed to an event type.
+    fn subscribed_hooks(&self, event_type: &str) -> Vec<(String, Value)> {
+        let field = |h: &Value, k: &str| h.get(k).and_then(Value::as_str).map(str::to_string);
+        self.hooks
+            .iter()
+            .filter(|(_, h)| {
+                field(h, "status").as_deref() == Some("ACTIVE")
+                    && field(h, "verificationStatus").as_deref() == Some("VERIFIED")
+                    && h.get("events")
+                        .and_then(|e| e.get("items"))
+                        .and_then(Value::as_array)
+                        .is_some_and(|items| items.iter().any(|i| i.as_str() == Some(event_type)))
+            })
+            .map(|(id, h)| (id.clone(), h.clone()))
+            .collect()
     }
 }
 
@@ -340,34 +398,23 @@ pub(crate) fn group_target(g: &GroupRec) -> Value {
     })
 }
 
-/// Monotonic counters, readable at any time.
-#[derive(Debug, Default)]
-pub(crate) struct CounterSet {
-    pub requests_total: AtomicU64,
-    pub rate_limited: AtomicU64,
-    pub concurrency_limited: AtomicU64,
-    pub server_errors_injected: AtomicU64,
-    pub connections_dropped: AtomicU64,
-    pub token_requests: AtomicU64,
-    pub tokens_issued: AtomicU64,
-    pub users_created: AtomicU64,
-    pub users_deleted: AtomicU64,
-    pub groups_created: AtomicU64,
-    pub memberships_added: AtomicU64,
-    pub apps_created: AtomicU64,
-    pub hook_verifications: AtomicU64,
-    pub hook_attempts: AtomicU64,
-    pub hook_deliveries_ok: AtomicU64,
-    pub hook_deliveries_failed: AtomicU64,
-    pub per_route: Mutex<HashMap<String, u64>>,
+/// One received request, as recorded in the bounded request log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// HTTP method.
+    pub method: String,
+    /// Path and query as received.
+    pub path_and_query: String,
+    /// Selected headers (`authorization` reduced to its scheme + `[redacted]`, `dpop` to
+    /// `[present]`, and `user-agent`, `content-type`, `accept`,
+    /// `x-okta-user-agent-extended` as sent), lower-case names.
+    pub headers: Vec<(String, String)>,
 }
 
-impl CounterSet {
-    pub fn inc(c: &AtomicU64) {
-        c.fetch_add(1, Ordering::Relaxed);
-    }
-    pub fn get(c: &AtomicU64) -> u64 {
-        c.load(Ordering::Relaxed)
+impl RequestRecord {
+    /// The value of a recorded header (lower-case name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -390,67 +437,61 @@ impl RequestLog {
     }
 }
 
-/// Everything the server tasks and the handle share.
-pub(crate) struct Inner {
+/// The whole org's state, shared by the server's tasks and the [`MockOrg`](crate::MockOrg) handle (OAuth and hook
+/// calls keep theirs apart: `oauth.rs`, `hook_delivery.rs`).
+pub(crate) struct OrgState {
     pub base_url: Url,
     /// `base_url` without the trailing slash, for building links.
     pub base: String,
+    /// The org's API token (`Authorization: SSWS <token>`).
     pub token: String,
     pub store: Mutex<Store>,
     pub counters: CounterSet,
     pub faults: Mutex<Vec<FaultEntry>>,
-    pub oauth: Mutex<OAuthState>,
-    pub reqlog: Mutex<RequestLog>,
+    pub request_log: Mutex<RequestLog>,
     pub settings: Mutex<Settings>,
-    pub deliveries: Mutex<Vec<HookDelivery>>,
-    pub sent_jobs: Mutex<HashMap<String, DeliveryJob>>,
-    pub deliveries_done: tokio::sync::watch::Sender<usize>,
-    pub rate_windows: Mutex<crate::limits::Windows>,
-    pub in_flight: crate::limits::InFlight,
-    pub clock: crate::limits::OrgClock,
-    /// The client of hook calls, built on first use (loading the system's root certificates takes longer than
-    /// the rest of a start).
-    pub http: Mutex<Option<reqwest::Client>>,
-    pub shutdown: tokio::sync::watch::Receiver<bool>,
+    pub rate_windows: Mutex<Windows>,
+    pub in_flight: InFlight,
+    pub clock: OrgClock,
+    /// Turns `true` when the org shuts down.
+    pub shutdown: watch::Receiver<bool>,
 }
 
-impl std::fmt::Debug for Inner {
+impl std::fmt::Debug for OrgState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The SSWS token is a secret: never printed.
-        f.debug_struct("MockOrgState").field("base_url", &self.base_url.as_str()).finish_non_exhaustive()
+        f.debug_struct("OrgState").field("base_url", &self.base_url.as_str()).finish_non_exhaustive()
     }
 }
 
-impl Inner {
-    /// Runs `f` with the store locked, then spawns the hook deliveries it queued (after the
-    /// lock is released, so no lock is held across network I/O).
-    pub fn with_store<R>(self: &std::sync::Arc<Self>, f: impl FnOnce(&mut Store) -> R) -> R {
-        let (r, jobs) = {
-            let mut s = lock(&self.store);
-            let r = f(&mut s);
-            (r, std::mem::take(&mut s.outbox))
-        };
-        for job in jobs {
-            super::event_hooks::spawn_delivery(self.clone(), job, false);
+impl OrgState {
+    /// A new, empty org at `base_url` with a fresh API token; its events go to `hook_events`.
+    pub fn new(
+        base_url: Url,
+        settings: Settings,
+        request_log_capacity: usize,
+        hook_events: mpsc::UnboundedSender<HookEvent>,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        let base = base_url.as_str().trim_end_matches('/').to_string();
+        OrgState {
+            token: format!("00{}", random_alnum(40)),
+            store: Mutex::new(Store::new(base.clone(), hook_events)),
+            counters: CounterSet::default(),
+            faults: Mutex::new(Vec::new()),
+            request_log: Mutex::new(RequestLog { cap: request_log_capacity, ..RequestLog::default() }),
+            settings: Mutex::new(settings),
+            rate_windows: Mutex::new(Windows::default()),
+            in_flight: InFlight::default(),
+            clock: OrgClock::new(),
+            shutdown,
+            base_url,
+            base,
         }
-        r
     }
 
-    /// The client of hook calls (built on first use).
-    pub fn http(&self) -> Result<reqwest::Client, String> {
-        let mut slot = lock(&self.http);
-        if let Some(client) = &*slot {
-            return Ok(client.clone());
-        }
-        let client = reqwest::Client::builder().no_proxy().build().map_err(|e| e.to_string())?;
-        *slot = Some(client.clone());
-        Ok(client)
-    }
-
-    /// Counts one request for a route key such as `GET /api/v1/users/{userId}`.
-    pub fn count_route(&self, key: &str) {
-        CounterSet::inc(&self.counters.requests_total);
-        let mut m = lock(&self.counters.per_route);
-        *m.entry(key.to_string()).or_insert(0) += 1;
+    /// Runs `f` with the store locked (the events it records are only queued for the delivery task).
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut lock(&self.store))
     }
 }

@@ -10,17 +10,15 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::ListEndpoint;
-use super::query;
-use super::respond::{ApiError, empty, json_body, json_response, limit, link_headers, page_response, param, params};
-use super::state::{CounterSet, Inner, Store, UserRec, lock, random_alnum, ts, user_target};
-
-type S = State<Arc<Inner>>;
+use crate::paging::ListRequest;
+use crate::respond::{ApiError, empty, json_body, json_response, param, params};
+use crate::state::{ListEndpoint, OrgState, PageLimits, Store, UserRec, user_target};
+use crate::support::{lock, random_alnum, ts};
 
 const REQUIRED: [&str; 4] = ["login", "email", "firstName", "lastName"];
 
 /// Checks a full profile as Okta's default user schema does.
-fn validate_profile(st: &Store, profile: &Map<String, Value>, own_id: Option<&str>) -> Result<(), ApiError> {
+fn validate_profile(store: &Store, profile: &Map<String, Value>, own_id: Option<&str>) -> Result<(), ApiError> {
     let mut causes = Vec::new();
     for f in REQUIRED {
         match profile.get(f) {
@@ -38,7 +36,7 @@ fn validate_profile(st: &Store, profile: &Map<String, Value>, own_id: Option<&st
     {
         causes.push("email: Does not match required pattern".to_string());
     }
-    if let Some(existing) = st.logins.get(&login.to_lowercase())
+    if let Some(existing) = store.logins.get(&login.to_lowercase())
         && Some(existing.as_str()) != own_id
     {
         causes.push("login: An object with this field already exists in the current organization".to_string());
@@ -46,18 +44,18 @@ fn validate_profile(st: &Store, profile: &Map<String, Value>, own_id: Option<&st
     ApiError::check_causes(causes)
 }
 
-fn bool_param(ps: &[(String, String)], name: &str, default: bool) -> bool {
-    param(ps, name).map_or(default, |v| !v.eq_ignore_ascii_case("false"))
+fn bool_param(query_params: &[(String, String)], name: &str, default: bool) -> bool {
+    param(query_params, name).map_or(default, |v| !v.eq_ignore_ascii_case("false"))
 }
 
 /// `POST /api/v1/users`
-pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> Response {
-    let ps = params(q.as_deref());
+pub(crate) async fn create(State(org): State<Arc<OrgState>>, RawQuery(raw_query): RawQuery, body: Bytes) -> Response {
+    let query_params = params(raw_query.as_deref());
     let body = match json_body(&body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
-    let activate = bool_param(&ps, "activate", true);
+    let activate = bool_param(&query_params, "activate", true);
     let profile = match body.get("profile") {
         Some(Value::Object(p)) => p.clone(),
         _ => {
@@ -79,12 +77,12 @@ pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> 
         .and_then(|t| t.get("id"))
         .and_then(Value::as_str)
         .map_or_else(|| "otymock000000000000".to_string(), str::to_string);
-    let base = st.base.clone();
-    let res = st.with_store(|s| {
-        validate_profile(s, &profile, None)?;
-        for g in &group_ids {
-            if !s.groups.contains_key(g) {
-                return Err(ApiError::validation(format!("groupIds: Group {g} does not exist")));
+    let base = org.base.clone();
+    let res = org.with_store(|store| {
+        validate_profile(store, &profile, None)?;
+        for group_id in &group_ids {
+            if !store.groups.contains_key(group_id) {
+                return Err(ApiError::validation(format!("groupIds: Group {group_id} does not exist")));
             }
         }
         let now = ts(Utc::now());
@@ -93,7 +91,7 @@ pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> 
             (true, true) => "ACTIVE",
             (true, false) => "PROVISIONED",
         };
-        let id = s.new_id("00u");
+        let id = store.new_id("00u");
         let u = UserRec {
             id: id.clone(),
             status: status.to_string(),
@@ -108,54 +106,36 @@ pub(crate) async fn create(State(st): S, RawQuery(q): RawQuery, body: Bytes) -> 
             extra: Map::new(),
         };
         let target = user_target(&u);
-        s.insert_user(u.clone());
-        s.emit("user.lifecycle.create", "Create Okta user", vec![target.clone()]);
+        store.insert_user(u.clone());
+        store.emit("user.lifecycle.create", "Create Okta user", vec![target.clone()]);
         if activate {
-            s.emit("user.lifecycle.activate", "Activate Okta user", vec![target.clone()]);
+            store.emit("user.lifecycle.activate", "Activate Okta user", vec![target.clone()]);
         }
-        for g in &group_ids {
-            add_member_locked(s, g, &id);
+        for group_id in &group_ids {
+            store.add_member(group_id, &id);
         }
         Ok(u.to_json(&base))
     });
     match res {
         Ok(v) => {
-            CounterSet::inc(&st.counters.users_created);
+            org.counters.users_created.inc();
             json_response(StatusCode::OK, &v)
         }
         Err(e) => e.into_response(),
     }
 }
 
-/// Adds a membership with its event (no-op if already a member).
-pub(crate) fn add_member_locked(s: &mut Store, gid: &str, uid: &str) -> bool {
-    let inserted = s.members.entry(gid.to_string()).or_default().insert(uid.to_string());
-    if inserted {
-        let now = ts(Utc::now());
-        let mut targets = Vec::new();
-        if let Some(u) = s.users.get(uid) {
-            targets.push(user_target(u));
-        }
-        if let Some(g) = s.groups.get_mut(gid) {
-            g.last_membership_updated = now;
-            targets.push(super::state::group_target(g));
-        }
-        s.emit("group.user_membership.add", "Add user to group membership", targets);
-    }
-    inserted
-}
-
 /// `GET /api/v1/users/{userId}` (id or login)
-pub(crate) async fn get(State(st): S, Path(id): Path<String>) -> Response {
-    let s = lock(&st.store);
-    match s.resolve_user(&id).and_then(|i| s.users.get(&i)) {
-        Some(u) => json_response(StatusCode::OK, &u.to_json(&st.base)),
+pub(crate) async fn get(State(org): State<Arc<OrgState>>, Path(id): Path<String>) -> Response {
+    let store = lock(&org.store);
+    match store.resolve_user(&id).and_then(|i| store.users.get(&i)) {
+        Some(u) => json_response(StatusCode::OK, &u.to_json(&org.base)),
         None => ApiError::not_found(&id).into_response(),
     }
 }
 
 /// `POST /api/v1/users/{userId}` (partial) and `PUT /api/v1/users/{userId}` (full).
-async fn update(st: Arc<Inner>, id: String, body: Bytes, partial: bool) -> Response {
+async fn update(org: Arc<OrgState>, id: String, body: Bytes, partial: bool) -> Response {
     let body = match json_body(&body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
@@ -168,10 +148,10 @@ async fn update(st: Arc<Inner>, id: String, body: Bytes, partial: bool) -> Respo
         }
     };
     let new_password = body.get("credentials").and_then(|c| c.get("password")).and_then(|p| p.get("value")).is_some();
-    let base = st.base.clone();
-    let res: Result<Value, ApiError> = st.with_store(|s| {
-        let uid = s.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
-        let mut u = s.users.get(&uid).cloned().ok_or_else(|| ApiError::not_found(&id))?;
+    let base = org.base.clone();
+    let res: Result<Value, ApiError> = org.with_store(|store| {
+        let uid = store.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
+        let mut u = store.users.get(&uid).cloned().ok_or_else(|| ApiError::not_found(&id))?;
         let old_login = u.login().to_lowercase();
         if let Some(p) = new_profile {
             if partial {
@@ -181,7 +161,7 @@ async fn update(st: Arc<Inner>, id: String, body: Bytes, partial: bool) -> Respo
             } else {
                 u.profile = p;
             }
-            validate_profile(s, &u.profile, Some(&uid))?;
+            validate_profile(store, &u.profile, Some(&uid))?;
         }
         let now = ts(Utc::now());
         if new_password {
@@ -189,10 +169,10 @@ async fn update(st: Arc<Inner>, id: String, body: Bytes, partial: bool) -> Respo
             u.password_changed = Some(now.clone());
         }
         u.last_updated = now;
-        s.logins.remove(&old_login);
+        store.logins.remove(&old_login);
         let target = user_target(&u);
-        s.insert_user(u.clone());
-        s.emit("user.account.update_profile", "Update user profile for Okta", vec![target]);
+        store.insert_user(u.clone());
+        store.emit("user.account.update_profile", "Update user profile for Okta", vec![target]);
         Ok(u.to_json(&base))
     });
     match res {
@@ -202,28 +182,32 @@ async fn update(st: Arc<Inner>, id: String, body: Bytes, partial: bool) -> Respo
 }
 
 /// `POST /api/v1/users/{userId}`
-pub(crate) async fn partial_update(State(st): S, Path(id): Path<String>, body: Bytes) -> Response {
-    update(st, id, body, true).await
+pub(crate) async fn partial_update(State(org): State<Arc<OrgState>>, Path(id): Path<String>, body: Bytes) -> Response {
+    update(org, id, body, true).await
 }
 
 /// `PUT /api/v1/users/{userId}`
-pub(crate) async fn full_update(State(st): S, Path(id): Path<String>, body: Bytes) -> Response {
-    update(st, id, body, false).await
+pub(crate) async fn full_update(State(org): State<Arc<OrgState>>, Path(id): Path<String>, body: Bytes) -> Response {
+    update(org, id, body, false).await
 }
 
 /// `POST /api/v1/users/{userId}/lifecycle/{op}`
-pub(crate) async fn lifecycle(State(st): S, Path((id, op)): Path<(String, String)>, RawQuery(q): RawQuery) -> Response {
-    let ps = params(q.as_deref());
-    let send_email = bool_param(&ps, "sendEmail", true);
-    let base = st.base.clone();
-    let res = st.with_store(|s| {
-        let uid = s.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
-        let u = s.users.get_mut(&uid).ok_or_else(|| ApiError::not_found(&id))?;
+pub(crate) async fn lifecycle(
+    State(org): State<Arc<OrgState>>,
+    Path((id, op)): Path<(String, String)>,
+    RawQuery(raw_query): RawQuery,
+) -> Response {
+    let query_params = params(raw_query.as_deref());
+    let send_email = bool_param(&query_params, "sendEmail", true);
+    let base = org.base.clone();
+    let res = org.with_store(|store| {
+        let uid = store.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
+        let u = store.users.get_mut(&uid).ok_or_else(|| ApiError::not_found(&id))?;
         let now = ts(Utc::now());
         if op == "reset_factors" {
             // The factors are reset; the status stays.
             let target = user_target(u);
-            s.emit("user.mfa.factor.reset_all", "Reset all factors for user", vec![target]);
+            store.emit("user.mfa.factor.reset_all", "Reset all factors for user", vec![target]);
             return Ok(json!({}));
         }
         let (new_status, event, msg) = match (op.as_str(), u.status.as_str()) {
@@ -282,7 +266,7 @@ pub(crate) async fn lifecycle(State(st): S, Path((id, op)): Path<(String, String
         }
         let target = user_target(u);
         let user = u.to_json(&base);
-        s.emit(event, msg, vec![target]);
+        store.emit(event, msg, vec![target]);
         match op.as_str() {
             "expire_password" => return Ok(user),
             "expire_password_with_temp_password" => return Ok(json!({ "tempPassword": random_alnum(10) })),
@@ -308,32 +292,32 @@ pub(crate) async fn lifecycle(State(st): S, Path((id, op)): Path<(String, String
 
 /// `DELETE /api/v1/users/{userId}`: deactivates a user that is not DEPROVISIONED, deletes one
 /// that is, as Okta does.
-pub(crate) async fn delete(State(st): S, Path(id): Path<String>) -> Response {
-    let res: Result<bool, ApiError> = st.with_store(|s| {
-        let uid = s.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
-        let u = s.users.get_mut(&uid).ok_or_else(|| ApiError::not_found(&id))?;
+pub(crate) async fn delete(State(org): State<Arc<OrgState>>, Path(id): Path<String>) -> Response {
+    let res: Result<bool, ApiError> = org.with_store(|store| {
+        let uid = store.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
+        let u = store.users.get_mut(&uid).ok_or_else(|| ApiError::not_found(&id))?;
         let target = user_target(u);
         if u.status != "DEPROVISIONED" {
             let now = ts(Utc::now());
             u.status = "DEPROVISIONED".into();
             u.status_changed = Some(now.clone());
             u.last_updated = now;
-            s.emit("user.lifecycle.deactivate", "Deactivate Okta user", vec![target]);
+            store.emit("user.lifecycle.deactivate", "Deactivate Okta user", vec![target]);
             return Ok(false);
         }
         let login = u.login().to_lowercase();
-        s.users.remove(&uid);
-        s.logins.remove(&login);
-        for m in s.members.values_mut() {
+        store.users.remove(&uid);
+        store.logins.remove(&login);
+        for m in store.members.values_mut() {
             m.remove(&uid);
         }
-        s.emit("user.lifecycle.delete.initiated", "Delete Okta user", vec![target]);
+        store.emit("user.lifecycle.delete.initiated", "Delete Okta user", vec![target]);
         Ok(true)
     });
     match res {
         Ok(deleted) => {
             if deleted {
-                CounterSet::inc(&st.counters.users_deleted);
+                org.counters.users_deleted.inc();
             }
             empty(StatusCode::NO_CONTENT)
         }
@@ -342,33 +326,30 @@ pub(crate) async fn delete(State(st): S, Path(id): Path<String>) -> Response {
 }
 
 /// `GET /api/v1/users`
-pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
-    let ps = params(q.as_deref());
-    let lim = lock(&st.settings).limits(ListEndpoint::Users);
-    let qparam = param(&ps, "q").map(str::to_lowercase);
+pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): RawQuery) -> Response {
+    let query_params = params(raw_query.as_deref());
+    let limits = lock(&org.settings).limits(ListEndpoint::Users);
+    let quick_search = param(&query_params, "q").map(str::to_lowercase);
     // `q` is not paged and defaults to 10 results, as Okta documents.
-    let default = if qparam.is_some() { 10 } else { lim.default };
-    let n = match limit(&ps, default, lim.max) {
-        Ok(n) => n,
+    let limits = if quick_search.is_some() { PageLimits { default: 10, ..limits } } else { limits };
+    let list = match ListRequest::new(query_params, Some(limits)) {
+        Ok(list) => list,
         Err(e) => return e.into_response(),
     };
-    let exprs = match query::search_and_filter(&ps) {
+    let exprs = match list.search_and_filter() {
         Ok(exprs) => exprs,
         Err(e) => return e.into_response(),
     };
-    let after = param(&ps, "after").map(str::to_string);
-    let (items, more) = {
-        let s = lock(&st.store);
-        let range = match &after {
-            Some(a) if qparam.is_none() => s.users.range::<str, _>((Bound::Excluded(a.as_str()), Bound::Unbounded)),
-            _ => s.users.range::<str, _>((Bound::Unbounded, Bound::Unbounded)),
-        };
-        let mut items = Vec::with_capacity(n.min(1000));
-        let mut more = false;
-        for u in range.map(|(_, u)| u) {
-            let keep = if let Some(qv) = &qparam {
+    let (items, next) = {
+        let store = lock(&org.store);
+        let keys = if quick_search.is_none() { list.after() } else { (Bound::Unbounded, Bound::Unbounded) };
+        let page = list.page(store.users.range::<str, _>(keys), |(_, u)| {
+            let keep = if let Some(prefix) = &quick_search {
                 ["firstName", "lastName", "email", "login"].iter().any(|f| {
-                    u.profile.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(qv.as_str()))
+                    u.profile
+                        .get(*f)
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| v.to_lowercase().starts_with(prefix.as_str()))
                 })
             } else if exprs.is_empty() {
                 // Without search/filter Okta lists every user but the DEPROVISIONED ones.
@@ -376,18 +357,11 @@ pub(crate) async fn list(State(st): S, RawQuery(q): RawQuery) -> Response {
             } else {
                 exprs.iter().all(|e| e.matches(&|p: &str| u.field(p)))
             };
-            if !keep {
-                continue;
-            }
-            if items.len() == n {
-                more = true;
-                break;
-            }
-            items.push(u);
-        }
-        let next = if more && qparam.is_none() { items.last().map(|u| u.id.clone()) } else { None };
-        let json: Vec<Value> = items.iter().map(|u| u.to_json(&st.base)).collect();
+            keep.then_some(u)
+        });
+        let next = if quick_search.is_none() { page.next(|u| Some(u.id.clone())) } else { None };
+        let json: Vec<Value> = page.items.iter().map(|u| u.to_json(&org.base)).collect();
         (json, next)
     };
-    page_response(&items, link_headers(&st.base, "/api/v1/users", &ps, more.as_deref()))
+    list.respond(&org.base, "/api/v1/users", &items, next.as_deref())
 }

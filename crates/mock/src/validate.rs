@@ -8,8 +8,8 @@
 
 use serde_json::Value;
 
-use super::respond::ApiError;
-use super::spec::{Api, Location, Operation, is_json};
+use crate::respond::{ApiError, params};
+use crate::spec::{Api, Location, Operation, is_json};
 
 /// Checks a request's query string and body against its operation; returns the body parsed, when it is the JSON
 /// the operation declares (so that it is parsed once per request).
@@ -44,7 +44,7 @@ pub(crate) fn request(
 
 /// Unknown query parameters, missing required ones, and values that are not of the declared type or enum.
 fn query_causes(api: &Api, op: &Operation, query: Option<&str>) -> Vec<String> {
-    let given: Vec<(String, String)> = super::respond::params(query);
+    let given: Vec<(String, String)> = params(query);
     let mut causes = Vec::new();
     for (name, value) in &given {
         match op.query_param(name) {
@@ -110,10 +110,7 @@ impl Checker<'_> {
         let name = if at.is_empty() { "body" } else { at };
         match (kind, value) {
             (Some("object"), Value::Object(m)) => {
-                let mut required = Vec::new();
-                if !self.partial {
-                    super::generic::collect_required(self.api, schema, &mut required, 0);
-                }
+                let required = if self.partial { Vec::new() } else { self.api.required(schema) };
                 for field in required {
                     let read_only = properties
                         .get(&field)

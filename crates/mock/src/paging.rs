@@ -1,0 +1,158 @@
+//! Okta's paging, for every list the mock serves: the page size (`limit`, within the list's default and maximum),
+//! the `search` and `filter` expressions, the `after` cursor, the page itself and its `Link` headers.
+
+use std::ops::Bound;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::Value;
+
+use crate::query::{self, Expr};
+use crate::respond::{ApiError, bytes_response, page_bytes, param, params};
+use crate::state::PageLimits;
+
+/// A request for a list: its query parameters and its page size.
+#[derive(Debug, Clone)]
+pub(crate) struct ListRequest {
+    /// The query parameters, in the order sent (the `Link` headers repeat them).
+    pub query_params: Vec<(String, String)>,
+    /// Items per page (`usize::MAX` for a list that is not paged).
+    pub page_size: usize,
+}
+
+/// One page of a list.
+#[derive(Debug)]
+pub(crate) struct Page<T> {
+    pub items: Vec<T>,
+    /// Whether more items follow the page's last one.
+    pub more: bool,
+}
+
+impl<T> Page<T> {
+    /// The `after` cursor of the next page, when more items follow: `cursor_of` the page's last item.
+    pub fn next(&self, cursor_of: impl FnOnce(&T) -> Option<String>) -> Option<String> {
+        if self.more { self.items.last().and_then(cursor_of) } else { None }
+    }
+}
+
+/// The cursor of a JSON item: its `id`.
+pub(crate) fn id_of(item: &Value) -> Option<String> {
+    item.get("id").and_then(Value::as_str).map(str::to_string)
+}
+
+impl ListRequest {
+    /// A request with these query parameters, paged by `limits` (`None`: not paged).
+    pub fn new(query_params: Vec<(String, String)>, limits: Option<PageLimits>) -> Result<Self, ApiError> {
+        let page_size = match limits {
+            Some(PageLimits { default, max }) => page_size(&query_params, default, max)?,
+            None => usize::MAX,
+        };
+        Ok(ListRequest { query_params, page_size })
+    }
+
+    /// A request with this query string, paged by `limits`.
+    pub fn parse(raw_query: Option<&str>, limits: PageLimits) -> Result<Self, ApiError> {
+        Self::new(params(raw_query), Some(limits))
+    }
+
+    /// The first value of a query parameter.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        param(&self.query_params, name)
+    }
+
+    /// The keys after the `after` cursor (all keys without one), as a range of an ordered map or set by id.
+    pub fn after(&self) -> (Bound<&str>, Bound<&str>) {
+        match self.param("after") {
+            Some(after) => (Bound::Excluded(after), Bound::Unbounded),
+            None => (Bound::Unbounded, Bound::Unbounded),
+        }
+    }
+
+    /// The `search` and `filter` expressions, parsed (both take Okta's expression syntax).
+    pub fn search_and_filter(&self) -> Result<Vec<Expr>, ApiError> {
+        ["search", "filter"].into_iter().filter_map(|key| self.param(key)).map(parse).collect()
+    }
+
+    /// The `filter` expression alone, parsed (lists that take no `search`).
+    pub fn filter(&self) -> Result<Option<Expr>, ApiError> {
+        self.param("filter").map(parse).transpose()
+    }
+
+    /// The page: the first [`Self::page_size`] of `entries` (in list order, already past the cursor) that
+    /// `select` keeps, as it returns them.
+    pub fn page<E, T>(&self, entries: impl IntoIterator<Item = E>, mut select: impl FnMut(E) -> Option<T>) -> Page<T> {
+        let mut items = Vec::with_capacity(self.page_size.min(1000));
+        for entry in entries {
+            let Some(item) = select(entry) else { continue };
+            if items.len() == self.page_size {
+                return Page { items, more: true };
+            }
+            items.push(item);
+        }
+        Page { items, more: false }
+    }
+
+    /// The answer: the items as a JSON array, with the `Link` headers of the list at `path` (`next` when a cursor
+    /// is given).
+    pub fn respond(&self, base: &str, path: &str, items: &[Value], next: Option<&str>) -> Response {
+        let mut r = bytes_response(StatusCode::OK, page_bytes(items));
+        r.headers_mut().extend(link_headers(base, path, &self.query_params, next));
+        r
+    }
+}
+
+fn parse(expression: &str) -> Result<Expr, ApiError> {
+    query::parse(expression).map_err(|e| ApiError::search(&e.0))
+}
+
+/// Reads `limit`, applying the list's default and clamping to its maximum.
+fn page_size(query_params: &[(String, String)], default: usize, max: usize) -> Result<usize, ApiError> {
+    match param(query_params, "limit") {
+        None => Ok(default),
+        Some(s) => match s.trim().parse::<i64>() {
+            Ok(n) if n < 0 => Ok(default),
+            Ok(n) => Ok(usize::try_from(n).unwrap_or(max).min(max)),
+            Err(_) => Err(ApiError::validation(format!("limit: '{s}' is not a valid integer"))),
+        },
+    }
+}
+
+/// `Link` headers: `self` (the request as received) and, when given, `next` with `after`
+/// replaced by the cursor and every other parameter preserved in its order.
+fn link_headers(base: &str, path: &str, query_params: &[(String, String)], next_after: Option<&str>) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    let encode = |pairs: &mut dyn Iterator<Item = (&str, &str)>| {
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            ser.append_pair(k, v);
+        }
+        ser.finish()
+    };
+    let q = encode(&mut query_params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let self_url = if q.is_empty() { format!("{base}{path}") } else { format!("{base}{path}?{q}") };
+    if let Ok(v) = HeaderValue::from_str(&format!("<{self_url}>; rel=\"self\"")) {
+        h.append(header::LINK, v);
+    }
+    if let Some(after) = next_after {
+        let mut replaced = false;
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(query_params.len() + 1);
+        for (k, v) in query_params {
+            if k == "after" {
+                if !replaced {
+                    pairs.push(("after", after));
+                    replaced = true;
+                }
+            } else {
+                pairs.push((k.as_str(), v.as_str()));
+            }
+        }
+        if !replaced {
+            pairs.push(("after", after));
+        }
+        let nq = encode(&mut pairs.into_iter());
+        if let Ok(v) = HeaderValue::from_str(&format!("<{base}{path}?{nq}>; rel=\"next\"")) {
+            h.append(header::LINK, v);
+        }
+    }
+    h
+}
