@@ -5,10 +5,8 @@ use crate::config::{AuthorizationMode, Config, ConfigBuilder, ConfigLoader};
 use crate::error::Error;
 use crate::rate_limit::RateLimitPolicy;
 use crate::retry::RetryPolicy;
-use crate::secret::SecretString;
 use crate::transport::Runtime;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// A client for one Okta org. Every operation of the spec is a method that returns its request builder:
 /// `client.list_users().limit(200).send().await?`. Cheap to clone (`Send + Sync`); clones share the connection
@@ -49,6 +47,8 @@ impl Client {
 }
 
 /// Builder of a [`Client`]. Code settings win over the environment and `okta.yaml` when those are enabled.
+///
+/// Every setter of [`ConfigBuilder`] is a method of this builder too, with the same name and arguments.
 #[derive(Debug, Default)]
 #[must_use]
 pub struct ClientBuilder {
@@ -73,106 +73,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Org URL, e.g. `https://example.okta.com` (`https://` required unless `disable_https_check`).
-    pub fn org_url(mut self, url: impl Into<String>) -> Self {
-        self.config = self.config.org_url(url);
-        self
-    }
-
-    /// API token for `SSWS` authorization (the default mode).
-    pub fn token(mut self, token: impl Into<SecretString>) -> Self {
-        self.config = self.config.token(token);
-        self
-    }
-
-    /// Authorization mode: `SSWS`, `PrivateKey` (OAuth 2.0 private_key_jwt) or `Bearer`.
-    pub fn authorization_mode(mut self, mode: AuthorizationMode) -> Self {
-        self.config = self.config.authorization_mode(mode);
-        self
-    }
-
-    /// OAuth 2.0 client id (PrivateKey mode).
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.config = self.config.client_id(client_id);
-        self
-    }
-
-    /// OAuth 2.0 scopes (PrivateKey mode), e.g. `["okta.users.read"]`.
-    pub fn scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.config = self.config.scopes(scopes);
-        self
-    }
-
-    /// Private key (PEM PKCS#1/PKCS#8/SEC1, or a JWK) for PrivateKey mode.
-    pub fn private_key(mut self, key: impl Into<SecretString>) -> Self {
-        self.config = self.config.private_key(key);
-        self
-    }
-
-    /// Key id put in the client assertion's header.
-    pub fn kid(mut self, kid: impl Into<String>) -> Self {
-        self.config = self.config.kid(kid);
-        self
-    }
-
-    /// Uses DPoP-bound access tokens (RFC 9449) in PrivateKey mode.
-    pub fn dpop(mut self, enabled: bool) -> Self {
-        self.config = self.config.dpop(enabled);
-        self
-    }
-
-    /// Refreshes OAuth access tokens this long before they expire (default 60 s).
-    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
-        self.config = self.config.token_refresh_margin(margin);
-        self
-    }
-
-    /// Supplies Bearer access tokens dynamically (called per request).
-    pub fn token_supplier(mut self, supplier: crate::auth::TokenSupplier) -> Self {
-        self.config = self.config.token_supplier(supplier);
-        self
-    }
-
-    /// TCP connect timeout.
-    pub fn connection_timeout(mut self, timeout: Duration) -> Self {
-        self.config = self.config.connection_timeout(timeout);
-        self
-    }
-
-    /// Timeout of each request attempt.
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.config = self.config.request_timeout(timeout);
-        self
-    }
-
-    /// Maximum retries of a rate-limited or failed request (default 2).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.config = self.config.max_retries(retries);
-        self
-    }
+    // Every setter of `ConfigBuilder`, passing its value on to `self.config` (the list, with the docs, is the
+    // runtime's `config_builder_setters!`).
+    okta_management_runtime::config_builder_setters!(forward config);
 
     /// The whole retry policy (limits, backoff); `max_retries` and `request_timeout` from the configuration are
     /// applied on top of it.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
-        self
-    }
-
-    /// Caps the requests in flight of this client and its clones (`okta.client.rateLimit.maxConcurrency`); further
-    /// requests wait for a slot. Okta's org-wide concurrency limit (75 by default) is shared by every integration.
-    pub fn max_concurrency(mut self, max: usize) -> Self {
-        self.config = self.config.max_concurrency(max);
-        self
-    }
-
-    /// The share of each rate-limit bucket this client may use, in percent (`okta.client.rateLimit.maxCapacity`,
-    /// default 100): requests are paced to leave the rest to other integrations.
-    pub fn max_capacity_percent(mut self, percent: u8) -> Self {
-        self.config = self.config.max_capacity_percent(percent);
         self
     }
 
@@ -189,25 +97,6 @@ impl ClientBuilder {
     /// When the store does not answer, the client paces on its own and logs a warning.
     pub fn rate_limit_store(mut self, store: Arc<dyn crate::rate_limit::RateLimitStore>) -> Self {
         self.rate_limit_store = Some(store);
-        self
-    }
-
-    /// Fails a response on a value that does not fit the spec's type (an error naming its JSON path), instead of
-    /// keeping it in the model's `extra` map and logging a warning (the default; `okta.client.strictDecoding`).
-    pub fn strict_decoding(mut self, strict: bool) -> Self {
-        self.config = self.config.strict_decoding(strict);
-        self
-    }
-
-    /// Allows `http://` org URLs. For tests against a local server (e.g. the mock org) only.
-    pub fn disable_https_check(mut self, disable: bool) -> Self {
-        self.config = self.config.disable_https_check(disable);
-        self
-    }
-
-    /// Appended to the `User-Agent` header.
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.config = self.config.user_agent_suffix(suffix);
         self
     }
 

@@ -629,3 +629,46 @@ fn a_newcomers_mistakes_are_named_with_what_to_do() {
             .is_ok()
     );
 }
+
+/// Every setter of `ConfigBuilder` is a method of `Client::builder()` as well, chained the same way (both are made
+/// from one list, the runtime's `config_builder_setters!`): the proxy setters and `signing_key` included.
+#[test]
+fn every_config_builder_setter_is_a_client_builder_method() {
+    let jwk = std::fs::read_to_string(format!("{FIXTURES}/rsa.jwk.json")).unwrap();
+    let key = okta_management::auth::PrivateKey::parse(&jwk).unwrap();
+    let client = okta_management::Client::builder()
+        .org_url("https://a.okta.com")
+        .token("t")
+        .authorization_mode(AuthorizationMode::PrivateKey)
+        .client_id("c")
+        .scopes(["okta.users.read"])
+        .private_key(jwk)
+        .signing_key(key)
+        .kid("k")
+        .connection_timeout(Duration::from_secs(1))
+        .request_timeout(Duration::from_secs(1))
+        .max_retries(1)
+        .max_concurrency(2)
+        .max_capacity_percent(50)
+        .proxy_host("proxy.local")
+        .proxy_port(3128)
+        .proxy_username("u")
+        .proxy_password("p")
+        .disable_https_check(false)
+        .strict_decoding(true)
+        .user_agent_suffix("test")
+        .dpop(false)
+        .token_refresh_margin(Duration::from_secs(30))
+        .token_supplier(okta_management::auth::TokenSupplier::from_fn(|| Ok("x".into())))
+        .build()
+        .unwrap();
+    assert_eq!(client.authorization_mode(), AuthorizationMode::PrivateKey);
+    // The proxy reaches the client's configuration: one it cannot use fails the build.
+    let error = okta_management::Client::builder()
+        .org_url("https://a.okta.com")
+        .token("t")
+        .proxy_host("http://u:very-secret@[not-an-address")
+        .build()
+        .unwrap_err();
+    assert!(!error.to_string().contains("very-secret"), "{error}");
+}

@@ -4,7 +4,9 @@
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
+
+use okta_management_runtime::sync::lock;
 
 /// Where a receiver remembers the events it has taken on, so that each event is handled once.
 ///
@@ -54,6 +56,8 @@ impl DedupError {
 #[derive(Debug)]
 pub struct EventDeduplicator {
     capacity: usize,
+    // A poisoned lock only means another thread panicked mid-call; the set/queue pair is still consistent after
+    // every individual operation, so it is kept in use (`lock`).
     inner: Mutex<Inner>,
 }
 
@@ -79,17 +83,11 @@ impl EventDeduplicator {
         }
     }
 
-    // A poisoned lock only means another thread panicked mid-call; the set/queue pair is
-    // still consistent after every individual operation, so keep using it.
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
     /// Returns `true` the first time `uuid` is seen (and remembers it), `false` for a duplicate.
     ///
     /// Atomic: when several threads race on the same id, exactly one gets `true`.
     pub fn first_time(&self, uuid: &str) -> bool {
-        let mut inner = self.lock();
+        let mut inner = lock(&self.inner);
         if inner.seen.contains(uuid) {
             return false;
         }
@@ -108,13 +106,13 @@ impl EventDeduplicator {
 
     /// Whether `uuid` is currently remembered.
     pub fn contains(&self, uuid: &str) -> bool {
-        self.lock().seen.contains(uuid)
+        lock(&self.inner).seen.contains(uuid)
     }
 
     /// Forgets `uuid`, e.g. when processing it failed and Okta's redelivery should be handled.
     /// Returns whether it was remembered.
     pub fn forget(&self, uuid: &str) -> bool {
-        let mut inner = self.lock();
+        let mut inner = lock(&self.inner);
         if inner.seen.remove(uuid) {
             inner.order.retain(|id| id != uuid);
             true
@@ -125,7 +123,7 @@ impl EventDeduplicator {
 
     /// Number of remembered ids.
     pub fn len(&self) -> usize {
-        self.lock().order.len()
+        lock(&self.inner).order.len()
     }
 
     /// Whether no id is remembered.

@@ -134,7 +134,7 @@ impl RedisDedupStore {
 impl DedupStore for RedisDedupStore {
     fn claim<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, bool> {
         let mut command = redis::cmd("SET");
-        let ttl_ms = u64::try_from(self.ttl.as_millis()).unwrap_or(u64::MAX);
+        let ttl_ms = okta_management_runtime::time::millis(self.ttl);
         command.arg(format!("{}{uuid}", self.key_prefix)).arg(1).arg("NX").arg("PX").arg(ttl_ms);
         Box::pin(async move {
             // `OK` when the key was set (first claim), nil when it existed.

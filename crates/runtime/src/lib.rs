@@ -9,7 +9,7 @@
 //! through `okta-management`, which re-exports its modules at the same paths (`okta_management::config`, …).
 //!
 //! Modules depend only downwards, in this order (no cycles):
-//! `secret`, `excerpt`, `json_path` ← `credentials` ← `config` ← `auth` ← `error` ← `decode` ← `rate_limit` ← `retry` ← `pagination`, `response`; `query`
+//! `sync`, `time`, `secret`, `excerpt`, `json_path` ← `credentials` ← `config` ← `auth` ← `error` ← `decode` ← `rate_limit` ← `retry` ← `pagination`, `response`; `query`
 //! stands alone.
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
@@ -33,5 +33,9 @@ pub mod redis_connection;
 pub mod response;
 pub mod retry;
 pub mod secret;
+#[doc(hidden)]
+pub mod sync;
+#[doc(hidden)]
+pub mod time;
 
 pub use error::{Error, Result};

@@ -3,10 +3,12 @@
 //! every command bounded by a timeout, and left alone for a second after a failure, so that a Redis that hangs
 //! costs one timeout a second rather than one per call. Errors never hold the URL (it may hold a password).
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use crate::sync::lock;
 
 /// How long Redis is left alone after it failed to answer.
 const REST_AFTER_FAILURE: Duration = Duration::from_secs(1);
@@ -62,7 +64,7 @@ impl RedisConnection {
     }
 
     async fn ready(&self) -> Result<ConnectionManager, String> {
-        if self.resting_until.lock().unwrap_or_else(PoisonError::into_inner).is_some_and(|t| Instant::now() < t) {
+        if lock(&self.resting_until).is_some_and(|t| Instant::now() < t) {
             return Err("Redis did not answer a moment ago".to_owned());
         }
         let connect = || async {
@@ -94,14 +96,14 @@ impl RedisConnection {
             Err(_) => Err(format!("Redis: no answer within {:?}", self.timeout)),
         };
         match &outcome {
-            Ok(_) => *self.resting_until.lock().unwrap_or_else(PoisonError::into_inner) = None,
+            Ok(_) => *lock(&self.resting_until) = None,
             Err(_) => self.rest(),
         }
         outcome
     }
 
     fn rest(&self) {
-        *self.resting_until.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now() + REST_AFTER_FAILURE);
+        *lock(&self.resting_until) = Some(Instant::now() + REST_AFTER_FAILURE);
     }
 }
 

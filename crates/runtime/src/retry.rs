@@ -34,11 +34,26 @@ use crate::error::{ApiError, Error, NotRetryableReason, REQUEST_ID_HEADER, Timeo
 use crate::rate_limit::random_up_to;
 pub use crate::rate_limit::{RateLimitInfo, parse_rate_limit};
 use crate::rate_limit::{RateLimitPolicy, RateLimiter, Throttle};
+use crate::time::millis;
 
 /// Header naming the request id of the first failed attempt, on every retry.
 pub const RETRY_FOR_HEADER: HeaderName = HeaderName::from_static("x-okta-retry-for");
 /// Header carrying the retry number (1 for the first retry), on every retry.
 pub const RETRY_COUNT_HEADER: HeaderName = HeaderName::from_static("x-okta-retry-count");
+
+/// `with_*` methods that set public fields of a policy, by value: `name(param: Type => field, ...)` sets each
+/// `field` to its `param`.
+macro_rules! with_setters {
+    ($($(#[$doc:meta])* $name:ident($($param:ident: $ty:ty => $field:ident),+);)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, $($param: $ty),+) -> Self {
+                $(self.$field = $param;)+
+                self
+            }
+        )*
+    };
+}
 
 /// How requests are retried. Build with [`RetryPolicy::default`] and the `with_*` methods, or assign fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,42 +105,19 @@ impl RetryPolicy {
         RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
     }
 
-    /// Sets [`RetryPolicy::max_retries`].
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.max_retries = max_retries;
-        self
-    }
-
-    /// Sets [`RetryPolicy::max_elapsed`].
-    pub fn with_max_elapsed(mut self, max_elapsed: Duration) -> Self {
-        self.max_elapsed = max_elapsed;
-        self
-    }
-
-    /// Sets [`RetryPolicy::request_timeout`].
-    pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.request_timeout = timeout;
-        self
-    }
-
-    /// Sets [`RetryPolicy::backoff_base`] and [`RetryPolicy::backoff_max`].
-    pub fn with_backoff(mut self, base: Duration, max: Duration) -> Self {
-        self.backoff_base = base;
-        self.backoff_max = max;
-        self
-    }
-
-    /// Sets [`RetryPolicy::rate_limit_jitter`].
-    pub fn with_rate_limit_jitter(mut self, jitter: Duration) -> Self {
-        self.rate_limit_jitter = jitter;
-        self
-    }
-
-    /// Sets [`RetryPolicy::concurrency_backoff`] and [`RetryPolicy::max_concurrency_retries`].
-    pub fn with_concurrency_backoff(mut self, base: Duration, max_retries: u32) -> Self {
-        self.concurrency_backoff = base;
-        self.max_concurrency_retries = max_retries;
-        self
+    with_setters! {
+        /// Sets [`RetryPolicy::max_retries`].
+        with_max_retries(max_retries: u32 => max_retries);
+        /// Sets [`RetryPolicy::max_elapsed`].
+        with_max_elapsed(max_elapsed: Duration => max_elapsed);
+        /// Sets [`RetryPolicy::request_timeout`].
+        with_request_timeout(timeout: Option<Duration> => request_timeout);
+        /// Sets [`RetryPolicy::backoff_base`] and [`RetryPolicy::backoff_max`].
+        with_backoff(base: Duration => backoff_base, max: Duration => backoff_max);
+        /// Sets [`RetryPolicy::rate_limit_jitter`].
+        with_rate_limit_jitter(jitter: Duration => rate_limit_jitter);
+        /// Sets [`RetryPolicy::concurrency_backoff`] and [`RetryPolicy::max_concurrency_retries`].
+        with_concurrency_backoff(base: Duration => concurrency_backoff, max_retries: u32 => max_concurrency_retries);
     }
 
     /// Backoff before the `n`th (1-based) re-send after a concurrency `429`: `base * 2^(n-1)`, at most 16 times
@@ -424,33 +416,27 @@ where
             );
             return Err(final_error(failure, attempts, started, budget_capped).await);
         }
-        match &failure {
-            Failure::RateLimited(_, Throttle::Bucket) => tracing::info!(
-                attempt = attempts,
-                status,
-                request_id,
-                wait_ms = millis(wait),
-                "okta rate limit hit; waiting for the bucket's reset before retrying"
-            ),
-            Failure::RateLimited(_, Throttle::Concurrency) => tracing::info!(
-                attempt = attempts,
-                status,
-                request_id,
-                wait_ms = millis(wait),
-                "okta concurrency limit hit; backing off briefly before retrying"
-            ),
-            Failure::Unavailable(_) => tracing::info!(
-                attempt = attempts,
-                status,
-                request_id,
-                wait_ms = millis(wait),
-                "okta unavailable; backing off before retrying"
-            ),
-            Failure::NotSent(e) | Failure::Ambiguous(e) => tracing::info!(
-                attempt = attempts, error = %e, wait_ms = millis(wait),
-                "okta request failed; backing off before retrying"
-            ),
-        }
+        let (what, error) = match &failure {
+            Failure::RateLimited(_, Throttle::Bucket) => {
+                ("okta rate limit hit; waiting for the bucket's reset before retrying", None)
+            }
+            Failure::RateLimited(_, Throttle::Concurrency) => {
+                ("okta concurrency limit hit; backing off briefly before retrying", None)
+            }
+            Failure::Unavailable(_) => ("okta unavailable; backing off before retrying", None),
+            Failure::NotSent(e) | Failure::Ambiguous(e) => {
+                ("okta request failed; backing off before retrying", Some(e))
+            }
+        };
+        // `status`, `request_id` and `error` are recorded only when known (a response's, or a transport error).
+        tracing::info!(
+            attempt = attempts,
+            status,
+            request_id,
+            error = error.map(tracing::field::display),
+            wait_ms = millis(wait),
+            "{what}"
+        );
         // Release the failed response (and its connection) before sleeping.
         drop(failure);
         tokio::time::sleep(wait).await;
@@ -478,10 +464,6 @@ fn bucket_wait(
         }
         None => rate_limit_delay(policy, headers, retry),
     }
-}
-
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

@@ -11,10 +11,12 @@ use http::HeaderMap;
 use serde::Serialize;
 use url::Url;
 
-use super::{now_secs, random_jti};
+use super::random_jti;
 use crate::auth::KeyError;
 use crate::credentials::{B64URL, JwsHeader, encode_jws, sign_es256};
 use crate::secret::SecretString;
+use crate::sync::lock;
+use crate::time::now_secs;
 
 /// Header carrying a server-chosen nonce.
 pub(crate) const DPOP_NONCE: &str = "dpop-nonce";
@@ -131,11 +133,6 @@ pub(crate) fn htu(url: &Url) -> String {
     u.set_query(None);
     u.set_fragment(None);
     u.into()
-}
-
-fn lock(m: &Mutex<Option<String>>) -> std::sync::MutexGuard<'_, Option<String>> {
-    // A poisoned nonce slot still holds a usable value.
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn observe(slot: &Mutex<Option<String>>, headers: &HeaderMap, who: &str) -> bool {

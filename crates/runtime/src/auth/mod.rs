@@ -21,7 +21,6 @@ mod ssws;
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
@@ -165,10 +164,6 @@ pub(crate) fn sensitive_header(scheme: &str, token: &SecretString) -> Result<Hea
     let mut v = HeaderValue::from_str(&text).map_err(|_| AuthError::InvalidHeaderValue)?;
     v.set_sensitive(true);
     Ok(v)
-}
-
-pub(crate) fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// 128 random bits, base64url.

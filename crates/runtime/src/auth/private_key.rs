@@ -13,8 +13,10 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use super::dpop::DpopState;
-use super::{AuthError, PrivateKey, now_secs, random_jti, sensitive_header, www_authenticate_error};
+use super::{AuthError, PrivateKey, random_jti, sensitive_header, www_authenticate_error};
 use crate::secret::SecretString;
+use crate::sync::lock;
+use crate::time::now_secs;
 
 /// Lifetime of a client assertion (Okta accepts at most one hour).
 const ASSERTION_LIFETIME_SECS: u64 = 300;
@@ -99,12 +101,12 @@ impl OAuthAuth {
     }
 
     fn current(&self) -> Option<Arc<CachedToken>> {
-        self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        lock(&self.cache).clone()
     }
 
     /// Drops the cached token if it is still generation `generation`.
     fn invalidate(&self, generation: u64) {
-        let mut guard = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = lock(&self.cache);
         if guard.as_ref().map(|t| t.generation) == Some(generation) {
             *guard = None;
         }
@@ -133,7 +135,7 @@ impl OAuthAuth {
             }
         }
         let t = Arc::new(self.fetch().await?);
-        *self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&t));
+        *lock(&self.cache) = Some(Arc::clone(&t));
         Ok(t)
     }
 

@@ -355,10 +355,7 @@ where
                 Err(e) => return Some((Err(Error::Pagination(e)), None)),
             };
             if wait_first {
-                tracing::debug!(
-                    wait_ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX),
-                    "system log tail: waiting before polling"
-                );
+                tracing::debug!(wait_ms = crate::time::millis(interval), "system log tail: waiting before polling");
                 tokio::time::sleep(interval).await;
             }
             let page: Page<T> = match walker.fetch(url.clone()).await {

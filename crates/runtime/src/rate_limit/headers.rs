@@ -34,7 +34,7 @@ impl RateLimitInfo {
 
     /// When the window resets, as a time (server clock).
     pub fn reset_at(&self) -> Option<SystemTime> {
-        self.reset.and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
+        reset_at(self.reset)
     }
 
     /// How long to wait for the window to reset, measured on the server's clock (`reset - Date`), so local
@@ -43,6 +43,11 @@ impl RateLimitInfo {
         let (reset, date) = (self.reset?, self.date?);
         Some(Duration::from_secs(reset.saturating_sub(date)))
     }
+}
+
+/// When a window resetting at `reset` (`X-Rate-Limit-Reset`, epoch seconds) resets, as a time (server clock).
+pub(crate) fn reset_at(reset: Option<u64>) -> Option<SystemTime> {
+    reset.and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
 }
 
 /// Parses the rate-limit headers; see [`RateLimitInfo::from_headers`].

@@ -131,7 +131,7 @@ impl RateLimitStore for RedisRateLimitStore {
                 .arg(request.max_capacity_percent.clamp(1, 100))
                 .arg(request.max_concurrency.unwrap_or(0))
                 .arg(lease.id())
-                .arg(u64::try_from(request.lease_ttl.as_millis()).unwrap_or(u64::MAX).max(1));
+                .arg(crate::time::millis(request.lease_ttl).max(1));
             let answer: (u8, u64) = self.redis.invoke(invocation).await.map_err(StoreError)?;
             Ok(match answer {
                 (0, _) => LeaseDecision::Granted(lease),

@@ -11,10 +11,12 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+use crate::sync::lock;
 
 /// What a client asks a store for before sending a request.
 #[derive(Debug, Clone, Copy)]
@@ -158,15 +160,11 @@ impl InMemoryRateLimitStore {
     pub fn new() -> Self {
         Self::default()
     }
-
-    fn lock(&self) -> MutexGuard<'_, InMemoryState> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
 }
 
 impl RateLimitStore for InMemoryRateLimitStore {
     fn acquire<'a>(&'a self, request: LeaseRequest<'a>) -> StoreFuture<'a, LeaseDecision> {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         let now = Instant::now();
         // The concurrency cap counts the leases of every bucket (a handful of buckets: no index of their own).
         let mut total_in_flight = 0;
@@ -182,7 +180,7 @@ impl RateLimitStore for InMemoryRateLimitStore {
             }
         }
         let decision = if let Some(limit) = b.limit {
-            let usable = b.remaining.saturating_sub(super::reserved(limit, request.max_capacity_percent));
+            let usable = b.remaining.saturating_sub(super::bucket::reserved(limit, request.max_capacity_percent));
             let in_flight = u64::try_from(b.leases.len()).unwrap_or(u64::MAX);
             match b.reset {
                 Some(reset) if usable == 0 => Some(LeaseDecision::WaitForReset { reset }),
@@ -206,7 +204,7 @@ impl RateLimitStore for InMemoryRateLimitStore {
     }
 
     fn complete<'a>(&'a self, bucket: &'a str, lease: &'a Lease, report: Option<BucketReport>) -> StoreFuture<'a, ()> {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         let b = state.buckets.entry(bucket.to_owned()).or_default();
         b.leases.remove(&lease.0);
         if let Some(report) = report {

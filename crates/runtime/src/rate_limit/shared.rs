@@ -1,0 +1,157 @@
+//! Coordination through a [`RateLimitStore`]: before each request the limiter takes a lease in the store's bucket
+//! (the other clients' requests in flight and what Okta told them count too), and gives it back with what the
+//! response said. A store that does not answer lets the limiter pace on its own, with a warning.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::headers::reset_at;
+use super::store::{BucketReport, Lease, LeaseDecision, LeaseRequest, RateLimitStore, StoreError};
+use super::{PacingTimeout, Permit, RateLimiter, random_up_to};
+use crate::time::millis;
+
+/// How long a lease of a shared bucket holds if its client never gives it back (it crashed).
+const LEASE_TTL: Duration = Duration::from_secs(60);
+/// The first wait between two asks for a lease while the shared room is in flight.
+const POLL_MIN: Duration = Duration::from_millis(5);
+/// The longest wait between two asks for a lease while the shared room is in flight.
+const POLL_MAX: Duration = Duration::from_millis(100);
+
+/// A [`RateLimitStore`] and what this limiter asks it under.
+#[derive(Debug)]
+pub(super) struct Shared {
+    store: Arc<dyn RateLimitStore>,
+    /// The org's host: buckets are `<host> <bucket>` in the store.
+    scope: String,
+    /// Whether the store's last answer was an error (a warning is logged when it stops answering, not at every
+    /// request).
+    failing: AtomicBool,
+}
+
+impl Shared {
+    /// `store`, for the org at `org_host`.
+    pub(super) fn new(store: Arc<dyn RateLimitStore>, org_host: &str) -> Self {
+        Shared { store, scope: org_host.to_owned(), failing: AtomicBool::new(false) }
+    }
+
+    /// The store's name of `bucket`.
+    fn key(&self, bucket: &str) -> String {
+        format!("{} {bucket}", self.scope)
+    }
+
+    fn answered(&self) {
+        if self.failing.swap(false, Ordering::Relaxed) {
+            tracing::info!("the shared rate-limit store answers again: the budget is shared again");
+        }
+    }
+
+    fn unanswered(&self, error: &StoreError) {
+        if !self.failing.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                problem = %error.0,
+                "the shared rate-limit store does not answer: this client paces on its own until it does"
+            );
+        }
+    }
+
+    fn note(&self, result: Result<(), StoreError>) {
+        match result {
+            Ok(()) => self.answered(),
+            Err(e) => self.unanswered(&e),
+        }
+    }
+}
+
+impl RateLimiter {
+    /// Waits for a lease of `permit`'s bucket in the shared store (the other clients' requests in flight and what
+    /// Okta told them count too). A store that does not answer lets the request go, paced by this limiter alone
+    /// (the store fails fast: the Redis one leaves Redis alone for a second after a failure).
+    pub(super) async fn acquire_shared(
+        &self,
+        permit: &mut Permit<'_>,
+        deadline: Option<Instant>,
+    ) -> Result<(), PacingTimeout> {
+        let Some(shared) = &self.shared else { return Ok(()) };
+        let key = shared.key(permit.bucket);
+        let mut poll = POLL_MIN;
+        loop {
+            let request = LeaseRequest {
+                bucket: &key,
+                server_now: self.server_now_secs(),
+                max_capacity_percent: self.policy.max_capacity_percent,
+                max_concurrency: self.policy.max_concurrency.map(|n| u32::try_from(n.get()).unwrap_or(u32::MAX)),
+                lease_ttl: LEASE_TTL,
+            };
+            let decision = shared.store.acquire(request).await;
+            let wait = match decision {
+                Ok(LeaseDecision::Granted(lease)) => {
+                    shared.answered();
+                    permit.lease = Some(lease);
+                    permit.sent = Instant::now();
+                    return Ok(());
+                }
+                Err(e) => {
+                    shared.unanswered(&e);
+                    return Ok(());
+                }
+                Ok(LeaseDecision::WaitForReset { reset }) => {
+                    shared.answered();
+                    let until = self
+                        .until(reset)
+                        .unwrap_or_else(|| Duration::from_secs(reset.saturating_sub(self.server_now_secs()).max(1)));
+                    let wait = until + random_up_to(self.jitter);
+                    tracing::debug!(
+                        bucket = permit.bucket,
+                        wait_ms = millis(wait),
+                        "okta rate limit: the shared bucket is used up; waiting for its window to reset"
+                    );
+                    wait
+                }
+                Ok(_) => {
+                    shared.answered();
+                    // Another client's request will end: ask again soon, less often the longer it takes.
+                    let wait = poll + random_up_to(poll);
+                    poll = (poll * 2).min(POLL_MAX);
+                    wait
+                }
+            };
+            let wake = Instant::now() + wait;
+            if let Some(deadline) = deadline {
+                if wake > deadline {
+                    let reset = match decision {
+                        Ok(LeaseDecision::WaitForReset { reset }) => Some(reset),
+                        _ => None,
+                    };
+                    return Err(PacingTimeout { reset_at: reset_at(reset), wait });
+                }
+            }
+            tokio::time::sleep_until(wake).await;
+        }
+    }
+
+    /// Gives a lease back to the shared store with what the response reported. The in-memory store answers at
+    /// once; another's answer is awaited on a task of its own, so that no caller waits for it.
+    pub(super) fn complete_shared(&self, bucket: &'static str, lease: Lease, report: Option<BucketReport>) {
+        let Some(shared) = &self.shared else { return };
+        let key = shared.key(bucket);
+        let store = shared.store.clone();
+        let mut completion = Box::pin(async move { store.complete(&key, &lease, report).await });
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::future::Future::poll(completion.as_mut(), &mut cx) {
+            std::task::Poll::Ready(result) => shared.note(result),
+            std::task::Poll::Pending => {
+                // Without a runtime (a permit dropped at shutdown) the lease lapses on its own in the store.
+                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                    runtime.spawn(async move {
+                        if let Err(e) = completion.await {
+                            tracing::debug!(problem = %e.0, "okta rate limit: a lease could not be given back");
+                        }
+                    });
+                }
+            }
+        }
+    }
+}
