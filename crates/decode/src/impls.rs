@@ -6,7 +6,10 @@ use serde::de::{MapAccess, SeqAccess};
 use serde_json::{Map, Number, Value};
 
 use crate::context;
-use crate::lenient::{Landed, Lenient, Outcome, PlaceSeed, Push, Seed, Site, collect_map, collect_seq, to_values};
+use crate::lenient::{
+    AppendTo, FieldLocation, Lenient, LenientSeed, Outcome, TargetOutcome, TargetSeed, collect_map, collect_seq,
+    to_values,
+};
 
 impl Lenient for String {
     const EXPECTED: &'static str = "string";
@@ -105,17 +108,14 @@ impl Lenient for Value {
     fn from_string(value: String) -> Result<Self, String> {
         Ok(Value::String(value))
     }
-    fn from_map<'de, A: MapAccess<'de>>(map: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
-        Ok(Outcome::Value(Value::Object(collect_map(map)?)))
-    }
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
-        Ok(Outcome::Value(Value::Array(collect_seq(seq)?)))
+    fn from_collected(value: Value) -> Outcome<Self> {
+        Outcome::Value(value)
     }
 }
 
 impl Lenient for Map<String, Value> {
     const EXPECTED: &'static str = "object";
-    fn from_map<'de, A: MapAccess<'de>>(map: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
+    fn from_map<'de, A: MapAccess<'de>>(map: A, _location: FieldLocation<'_>) -> Result<Outcome<Self>, A::Error> {
         Ok(Outcome::Value(collect_map(map)?))
     }
 }
@@ -144,11 +144,11 @@ impl<T: Lenient> Lenient for Option<T> {
     fn from_string(value: String) -> Result<Self, String> {
         T::from_string(value).map(Some)
     }
-    fn from_map<'de, A: MapAccess<'de>>(map: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
-        Ok(T::from_map(map, site)?.map(Some))
+    fn from_map<'de, A: MapAccess<'de>>(map: A, location: FieldLocation<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(T::from_map(map, location)?.map(Some))
     }
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
-        Ok(T::from_seq(seq, site)?.map(Some))
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, location: FieldLocation<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(T::from_seq(seq, location)?.map(Some))
     }
 }
 
@@ -175,29 +175,29 @@ impl<T: Lenient> Lenient for Box<T> {
     fn from_string(value: String) -> Result<Self, String> {
         T::from_string(value).map(Box::new)
     }
-    fn from_map<'de, A: MapAccess<'de>>(map: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
-        Ok(T::from_map(map, site)?.map(Box::new))
+    fn from_map<'de, A: MapAccess<'de>>(map: A, location: FieldLocation<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(T::from_map(map, location)?.map(Box::new))
     }
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
-        Ok(T::from_seq(seq, site)?.map(Box::new))
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, location: FieldLocation<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(T::from_seq(seq, location)?.map(Box::new))
     }
 }
 
 /// An array whose elements all fit; one element that does not (or `null`) keeps the whole array as it came.
 impl<T: Lenient> Lenient for Vec<T> {
     const EXPECTED: &'static str = "array";
-    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
+    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A, location: FieldLocation<'_>) -> Result<Outcome<Self>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         loop {
             let inside = context::enter_index(items.len());
             // Each element is decoded at the end of the array (a model in place, not moved there).
-            let element = seq.next_element_seed(PlaceSeed::<T, _>::new(Push(&mut items), site, false))?;
+            let element = seq.next_element_seed(TargetSeed::<T, _>::new(AppendTo(&mut items), location, false))?;
             drop(inside);
             let (bad, found) = match element {
                 None => return Ok(Outcome::Value(items)),
-                Some(Landed::Stored) => continue,
-                Some(Landed::Null) => (Value::Null, "null"),
-                Some(Landed::Mismatch { raw, found, .. }) => (raw, found),
+                Some(TargetOutcome::Stored) => continue,
+                Some(TargetOutcome::Null) => (Value::Null, "null"),
+                Some(TargetOutcome::Mismatch { raw, found, .. }) => (raw, found),
             };
             let mut raw = to_values::<T, A::Error>(&items)?;
             raw.push(bad);
@@ -212,12 +212,12 @@ macro_rules! string_map {
         /// An object whose values all fit; one that does not (or `null`) keeps the whole object as it came.
         impl<T: Lenient> Lenient for $map<String, T> {
             const EXPECTED: &'static str = "object";
-            fn from_map<'de, A: MapAccess<'de>>(mut map: A, site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
+            fn from_map<'de, A: MapAccess<'de>>(mut map: A, location: FieldLocation<'_>) -> Result<Outcome<Self>, A::Error> {
                 let mut entries = $map::new();
                 loop {
                     let Some(key) = map.next_key::<String>()? else { return Ok(Outcome::Value(entries)) };
                     let inside = context::enter_key(&key);
-                    let value = map.next_value_seed(Seed::<T>::new(site, false))?;
+                    let value = map.next_value_seed(LenientSeed::<T>::new(location, false))?;
                     drop(inside);
                     let (bad, found) = match value {
                         Outcome::Value(value) => {

@@ -96,48 +96,58 @@ pub trait Lenient: Sized + Serialize {
         Self::from_str(&value).ok_or(value)
     }
     /// From an object.
-    fn from_map<'de, A: MapAccess<'de>>(map: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
-        Ok(Outcome::mismatch(Value::Object(collect_map(map)?)))
+    fn from_map<'de, A: MapAccess<'de>>(map: A, _location: FieldLocation<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(Self::from_collected(Value::Object(collect_map(map)?)))
     }
     /// From an array.
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, _site: Site<'_>) -> Result<Outcome<Self>, A::Error> {
-        Ok(Outcome::mismatch(Value::Array(collect_seq(seq)?)))
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A, _location: FieldLocation<'_>) -> Result<Outcome<Self>, A::Error> {
+        Ok(Self::from_collected(Value::Array(collect_seq(seq)?)))
     }
-    /// From an object, into `place`. A model decodes right there ([`crate::object!`] overrides this), so a large
+    /// From an object or an array read whole as JSON (by [`collect_map`], [`collect_seq`]): what the default
+    /// [`from_map`](Self::from_map) and [`from_seq`](Self::from_seq) do with it.
+    fn from_collected(value: Value) -> Outcome<Self> {
+        Outcome::mismatch(value)
+    }
+    /// From an object, into `target`. A model decodes right there ([`crate::object!`] overrides this), so a large
     /// model is not moved through every layer of the decode (a user with its `_links` is several kilobytes).
-    fn map_into<'de, A: MapAccess<'de>, P: Place<Self>>(place: P, map: A, site: Site<'_>) -> Result<Landed, A::Error> {
-        Ok(place.land(Self::from_map(map, site)?))
+    fn map_into<'de, A: MapAccess<'de>, P: DecodeTarget<Self>>(
+        target: P,
+        map: A,
+        location: FieldLocation<'_>,
+    ) -> Result<TargetOutcome, A::Error> {
+        Ok(target.put_outcome(Self::from_map(map, location)?))
     }
 }
 
-/// Where a decoded value goes: a model field ([`crate::Slot`]) or the end of an array.
-pub trait Place<T> {
+/// Where a decoded value goes: a model field ([`crate::ModelField`]) or the end of an array.
+pub trait DecodeTarget<T> {
     /// Stores a decoded value.
     fn put(self, value: T);
     /// Stores `T::default()` and gives it to be filled in place.
-    fn fresh<'p>(self) -> &'p mut T
+    fn insert_default<'p>(self) -> &'p mut T
     where
         Self: 'p,
         T: Default;
     /// Stores the value of `outcome`, if it has one; says what happened.
-    fn land(self, outcome: Outcome<T>) -> Landed
+    fn put_outcome(self, outcome: Outcome<T>) -> TargetOutcome
     where
         Self: Sized,
     {
         match outcome {
             Outcome::Value(value) => {
                 self.put(value);
-                Landed::Stored
+                TargetOutcome::Stored
             }
-            Outcome::Null => Landed::Null,
-            Outcome::Mismatch { raw, expected, found } => Landed::Mismatch { raw, expected, found },
+            Outcome::Null => TargetOutcome::Null,
+            Outcome::Mismatch { raw, expected, found } => TargetOutcome::Mismatch { raw, expected, found },
         }
     }
 }
 
-/// What decoding one JSON value into a [`Place`] did: an [`Outcome`] without the value, which is where it belongs.
+/// What decoding one JSON value into a [`DecodeTarget`] did: an [`Outcome`] without the value, which is in the
+/// target.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Landed {
+pub enum TargetOutcome {
     /// The value fits and is stored.
     Stored,
     /// `null` (stored only by a type that holds `null` itself).
@@ -153,14 +163,14 @@ pub enum Landed {
     },
 }
 
-/// The end of an array, as a [`Place`].
-pub struct Push<'a, T>(pub &'a mut Vec<T>);
+/// The end of an array, as a [`DecodeTarget`].
+pub struct AppendTo<'a, T>(pub &'a mut Vec<T>);
 
-impl<T> Place<T> for Push<'_, T> {
+impl<T> DecodeTarget<T> for AppendTo<'_, T> {
     fn put(self, value: T) {
         self.0.push(value);
     }
-    fn fresh<'p>(self) -> &'p mut T
+    fn insert_default<'p>(self) -> &'p mut T
     where
         Self: 'p,
         T: Default,
@@ -174,12 +184,12 @@ impl<T> Place<T> for Push<'_, T> {
     }
 }
 
-/// An optional value, as a [`Place`] (what [`Seed`] decodes into before handing the value over).
-impl<T> Place<T> for &mut Option<T> {
+/// An optional value, as a [`DecodeTarget`] (what [`LenientSeed`] decodes into before handing the value over).
+impl<T> DecodeTarget<T> for &mut Option<T> {
     fn put(self, value: T) {
         *self = Some(value);
     }
-    fn fresh<'p>(self) -> &'p mut T
+    fn insert_default<'p>(self) -> &'p mut T
     where
         Self: 'p,
         T: Default,
@@ -201,7 +211,7 @@ pub fn collect_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Vec<Value>, A::Erro
 /// Where a value is: the model and the member (an array's elements are at their array's member), for the message
 /// of a value that does not fit.
 #[derive(Debug, Clone, Copy)]
-pub struct Site<'a> {
+pub struct FieldLocation<'a> {
     /// The model (`UserSchemaAttribute`).
     pub owner: &'static str,
     /// The member, as named in JSON (`unique`).
@@ -211,159 +221,163 @@ pub struct Site<'a> {
 /// Decodes one JSON value as `T` leniently (a [`DeserializeSeed`] for `MapAccess::next_value_seed`). When the
 /// decode's context fails on a value that does not fit, the error is raised right at that value, so that its
 /// position (and the JSON path found from it) is the value's.
-pub struct Seed<'a, T> {
-    site: Site<'a>,
+pub struct LenientSeed<'a, T> {
+    location: FieldLocation<'a>,
     takes_null: bool,
     kind: PhantomData<fn() -> T>,
 }
 
-impl<'a, T> Seed<'a, T> {
-    /// The seed of a value at `site`; `takes_null` when `null` fits where it goes (a tri-state field).
-    pub fn new(site: Site<'a>, takes_null: bool) -> Self {
-        Seed { site, takes_null, kind: PhantomData }
+impl<'a, T> LenientSeed<'a, T> {
+    /// The seed of a value at `location`; `takes_null` when `null` fits where it goes (a tri-state field).
+    pub fn new(location: FieldLocation<'a>, takes_null: bool) -> Self {
+        LenientSeed { location, takes_null, kind: PhantomData }
     }
 }
 
-impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<'_, T> {
+impl<'de, T: Lenient> DeserializeSeed<'de> for LenientSeed<'_, T> {
     type Value = Outcome<T>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome<T>, D::Error> {
         let mut value = None;
-        let landed = PlaceSeed::<T, _>::new(&mut value, self.site, self.takes_null).deserialize(deserializer)?;
-        Ok(match (landed, value) {
-            (Landed::Stored, Some(value)) => Outcome::Value(value),
-            (Landed::Mismatch { raw, expected, found }, _) => Outcome::Mismatch { raw, expected, found },
+        let outcome = TargetSeed::<T, _>::new(&mut value, self.location, self.takes_null).deserialize(deserializer)?;
+        Ok(match (outcome, value) {
+            (TargetOutcome::Stored, Some(value)) => Outcome::Value(value),
+            (TargetOutcome::Mismatch { raw, expected, found }, _) => Outcome::Mismatch { raw, expected, found },
             _ => Outcome::Null,
         })
     }
 }
 
-/// Decodes one JSON value as `T` leniently into a [`Place`] (a model field, the end of an array): a model is
-/// decoded right there. As [`Seed`] otherwise.
-pub struct PlaceSeed<'a, T, P> {
-    place: P,
-    site: Site<'a>,
+/// Decodes one JSON value as `T` leniently into a [`DecodeTarget`] (a model field, the end of an array): a model is
+/// decoded right there. As [`LenientSeed`] otherwise.
+pub struct TargetSeed<'a, T, P> {
+    target: P,
+    location: FieldLocation<'a>,
     takes_null: bool,
     kind: PhantomData<fn() -> T>,
 }
 
-impl<'a, T, P: Place<T>> PlaceSeed<'a, T, P> {
-    /// The seed of a value at `site` going to `place`; `takes_null` when `null` fits there.
-    pub fn new(place: P, site: Site<'a>, takes_null: bool) -> Self {
-        PlaceSeed { place, site, takes_null, kind: PhantomData }
+impl<'a, T, P: DecodeTarget<T>> TargetSeed<'a, T, P> {
+    /// The seed of a value at `location` going to `target`; `takes_null` when `null` fits there.
+    pub fn new(target: P, location: FieldLocation<'a>, takes_null: bool) -> Self {
+        TargetSeed { target, location, takes_null, kind: PhantomData }
     }
 
     /// Stores a scalar that fits, or keeps it as it came.
-    fn scalar<E: serde::de::Error>(self, decoded: Option<T>, raw: impl FnOnce() -> Value) -> Result<Landed, E>
+    fn scalar<E: serde::de::Error>(self, decoded: Option<T>, raw: impl FnOnce() -> Value) -> Result<TargetOutcome, E>
     where
         T: Lenient,
     {
-        let (site, takes_null) = (self.site, self.takes_null);
-        let landed = match decoded {
+        let (location, takes_null) = (self.location, self.takes_null);
+        let outcome = match decoded {
             Some(value) => {
-                self.place.put(value);
-                Landed::Stored
+                self.target.put(value);
+                TargetOutcome::Stored
             }
             None => mismatch::<T>(raw()),
         };
-        finish::<T, E>(site, takes_null, landed)
+        finish::<T, E>(location, takes_null, outcome)
     }
 }
 
-impl<'de, T: Lenient, P: Place<T>> DeserializeSeed<'de> for PlaceSeed<'_, T, P> {
-    type Value = Landed;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Landed, D::Error> {
+impl<'de, T: Lenient, P: DecodeTarget<T>> DeserializeSeed<'de> for TargetSeed<'_, T, P> {
+    type Value = TargetOutcome;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<TargetOutcome, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-fn mismatch<T: Lenient>(raw: Value) -> Landed {
+fn mismatch<T: Lenient>(raw: Value) -> TargetOutcome {
     let found = kind_of(&raw);
-    Landed::Mismatch { raw, expected: T::EXPECTED, found }
+    TargetOutcome::Mismatch { raw, expected: T::EXPECTED, found }
 }
 
-/// What landed, or the error the context asks for when the value does not fit.
-fn finish<T: Lenient, E: serde::de::Error>(site: Site<'_>, takes_null: bool, landed: Landed) -> Result<Landed, E> {
-    let found = match &landed {
-        Landed::Mismatch { found, .. } => *found,
-        Landed::Null if !takes_null => "null",
-        _ => return Ok(landed),
+/// The outcome, or the error the context asks for when the value does not fit.
+fn finish<T: Lenient, E: serde::de::Error>(
+    location: FieldLocation<'_>,
+    takes_null: bool,
+    outcome: TargetOutcome,
+) -> Result<TargetOutcome, E> {
+    let found = match &outcome {
+        TargetOutcome::Mismatch { found, .. } => *found,
+        TargetOutcome::Null if !takes_null => "null",
+        _ => return Ok(outcome),
     };
     if context::fails_now() {
-        let Site { owner, member } = site;
+        let FieldLocation { owner, member } = location;
         let member = crate::printable(member);
         return Err(E::custom(format_args!("`{owner}.{member}`: expected {}, found {found}", T::EXPECTED)));
     }
-    Ok(landed)
+    Ok(outcome)
 }
 
 /// Takes whatever kind of value comes and asks `T` whether it fits.
-impl<'de, T: Lenient, P: Place<T>> Visitor<'de> for PlaceSeed<'_, T, P> {
-    type Value = Landed;
+impl<'de, T: Lenient, P: DecodeTarget<T>> Visitor<'de> for TargetSeed<'_, T, P> {
+    type Value = TargetOutcome;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(T::EXPECTED)
     }
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Landed, E> {
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<TargetOutcome, E> {
         self.scalar(T::from_bool(v), || Value::Bool(v))
     }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Landed, E> {
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<TargetOutcome, E> {
         self.scalar(T::from_i64(v), || Value::Number(v.into()))
     }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Landed, E> {
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<TargetOutcome, E> {
         self.scalar(T::from_u64(v), || Value::Number(v.into()))
     }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Landed, E> {
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<TargetOutcome, E> {
         match T::from_f64(v) {
             Some(decoded) => {
-                self.place.put(decoded);
-                Ok(Landed::Stored)
+                self.target.put(decoded);
+                Ok(TargetOutcome::Stored)
             }
             None => {
                 let raw = Number::from_f64(v).ok_or_else(|| E::custom("a number JSON cannot hold"))?;
-                finish::<T, E>(self.site, self.takes_null, mismatch::<T>(Value::Number(raw)))
+                finish::<T, E>(self.location, self.takes_null, mismatch::<T>(Value::Number(raw)))
             }
         }
     }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Landed, E> {
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TargetOutcome, E> {
         self.scalar(T::from_str(v), || Value::String(v.to_owned()))
     }
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Landed, E> {
-        let (site, takes_null) = (self.site, self.takes_null);
-        let landed = match T::from_string(v) {
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<TargetOutcome, E> {
+        let (location, takes_null) = (self.location, self.takes_null);
+        let outcome = match T::from_string(v) {
             Ok(value) => {
-                self.place.put(value);
-                Landed::Stored
+                self.target.put(value);
+                TargetOutcome::Stored
             }
             Err(v) => mismatch::<T>(Value::String(v)),
         };
-        finish::<T, E>(site, takes_null, landed)
+        finish::<T, E>(location, takes_null, outcome)
     }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Landed, E> {
-        let (site, takes_null) = (self.site, self.takes_null);
-        let landed = match T::from_null() {
+    fn visit_unit<E: serde::de::Error>(self) -> Result<TargetOutcome, E> {
+        let (location, takes_null) = (self.location, self.takes_null);
+        let outcome = match T::from_null() {
             Some(value) => {
-                self.place.put(value);
-                Landed::Stored
+                self.target.put(value);
+                TargetOutcome::Stored
             }
-            None => Landed::Null,
+            None => TargetOutcome::Null,
         };
-        finish::<T, E>(site, takes_null, landed)
+        finish::<T, E>(location, takes_null, outcome)
     }
-    fn visit_none<E: serde::de::Error>(self) -> Result<Landed, E> {
+    fn visit_none<E: serde::de::Error>(self) -> Result<TargetOutcome, E> {
         self.visit_unit()
     }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Landed, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<TargetOutcome, D::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Landed, A::Error> {
-        let (site, takes_null) = (self.site, self.takes_null);
-        let landed = T::map_into(self.place, map, site)?;
-        finish::<T, A::Error>(site, takes_null, landed)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TargetOutcome, A::Error> {
+        let (location, takes_null) = (self.location, self.takes_null);
+        let outcome = T::map_into(self.target, map, location)?;
+        finish::<T, A::Error>(location, takes_null, outcome)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Landed, A::Error> {
-        let (site, takes_null) = (self.site, self.takes_null);
-        let landed = self.place.land(T::from_seq(seq, site)?);
-        finish::<T, A::Error>(site, takes_null, landed)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TargetOutcome, A::Error> {
+        let (location, takes_null) = (self.location, self.takes_null);
+        let outcome = self.target.put_outcome(T::from_seq(seq, location)?);
+        finish::<T, A::Error>(location, takes_null, outcome)
     }
 }
 
@@ -382,8 +396,8 @@ pub struct Body<T>(pub T);
 
 impl<'de, T: Lenient> serde::Deserialize<'de> for Body<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let top = Site { owner: "the response", member: "(top level)" };
-        match Seed::<T>::new(top, false).deserialize(deserializer)? {
+        let top = FieldLocation { owner: "the response", member: "(top level)" };
+        match LenientSeed::<T>::new(top, false).deserialize(deserializer)? {
             Outcome::Value(value) => Ok(Body(value)),
             Outcome::Null => Err(serde::de::Error::custom(format_args!("the body is null, expected {}", T::EXPECTED))),
             Outcome::Mismatch { expected, found, .. } => Err(serde::de::Error::custom(format_args!(

@@ -24,9 +24,12 @@ mod object;
 pub mod tagged;
 
 pub use lenient::{
-    Body, Landed, Lenient, Outcome, Place, PlaceSeed, Push, Seed, Site, collect_map, collect_seq, kind_of,
+    AppendTo, Body, DecodeTarget, FieldLocation, Lenient, LenientSeed, Outcome, TargetOutcome, TargetSeed, collect_map,
+    collect_seq, kind_of,
 };
-pub use object::{InSlot, Key, Object, ObjectVisitor, Slot, decode_members, decode_object, from_json, member, unknown};
+pub use object::{
+    FieldTarget, Key, ModelField, Object, ObjectVisitor, decode_members, decode_object, from_json, member, unknown,
+};
 
 /// A member name (or any text from a body) as it may appear in an error or a log line: control characters escaped
 /// (`\u{d}`), so a key holding a line break cannot split the line, and at most 100 characters.

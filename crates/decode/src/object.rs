@@ -1,5 +1,5 @@
 //! Models as objects: [`Object`] and the [`object!`](crate::object) macro that writes a model's `Deserialize`,
-//! `Serialize` and [`Lenient`] impls, with the [`Slot`] each field is.
+//! `Serialize` and [`Lenient`] impls, with the [`ModelField`] each field is.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -10,7 +10,7 @@ use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 
 use crate::context;
-use crate::lenient::{Landed, Lenient, Place, PlaceSeed, Site};
+use crate::lenient::{DecodeTarget, FieldLocation, Lenient, TargetOutcome, TargetSeed};
 
 /// A member name as read: borrowed from the input when it can be.
 pub type Key<'de> = Cow<'de, str>;
@@ -38,9 +38,9 @@ pub fn decode_members<'de, T: Object, A: MapAccess<'de>>(out: &mut T, mut map: A
     Ok(())
 }
 
-/// What a model field is: `Option<T>`, a tri-state field, or a required value. It takes a decoded value, may keep
-/// `null`, and writes itself back.
-pub trait Slot {
+/// What a model field is: `Option<T>`, an array that defaults to empty (`Vec<T>`), or a tri-state field
+/// (`okta_management_types::Field`). It takes a decoded value, may keep `null`, and writes itself back.
+pub trait ModelField {
     /// The type of the value inside.
     type Item: Lenient;
     /// Whether the field holds `null` (then `null` is not a value that does not fit; otherwise it goes to `extra`).
@@ -48,10 +48,10 @@ pub trait Slot {
     /// Stores a decoded value.
     fn put(&mut self, value: Self::Item);
     /// Stores `Item::default()` and gives it to be decoded into in place.
-    fn fresh(&mut self) -> &mut Self::Item
+    fn insert_default(&mut self) -> &mut Self::Item
     where
         Self::Item: Default;
-    /// Stores `null` (called only when [`Slot::TAKES_NULL`]).
+    /// Stores `null` (called only when [`ModelField::TAKES_NULL`]).
     fn put_null(&mut self) {}
     /// Whether the field holds something to write (a value or `null`).
     fn is_present(&self) -> bool;
@@ -61,13 +61,13 @@ pub trait Slot {
     fn serialize_into<M: SerializeMap>(&self, key: &'static str, map: &mut M) -> Result<(), M::Error>;
 }
 
-impl<T: Lenient> Slot for Option<T> {
+impl<T: Lenient> ModelField for Option<T> {
     type Item = T;
     const TAKES_NULL: bool = false;
     fn put(&mut self, value: T) {
         *self = Some(value);
     }
-    fn fresh(&mut self) -> &mut T
+    fn insert_default(&mut self) -> &mut T
     where
         T: Default,
     {
@@ -89,13 +89,13 @@ impl<T: Lenient> Slot for Option<T> {
 
 /// An array field that defaults to empty (typify's `default` + `skip_serializing_if = "Vec::is_empty"`): written
 /// when it has items.
-impl<T: Lenient> Slot for Vec<T> {
+impl<T: Lenient> ModelField for Vec<T> {
     type Item = Vec<T>;
     const TAKES_NULL: bool = false;
     fn put(&mut self, value: Vec<T>) {
         *self = value;
     }
-    fn fresh(&mut self) -> &mut Vec<T> {
+    fn insert_default(&mut self) -> &mut Vec<T> {
         Vec::clear(self);
         self
     }
@@ -110,27 +110,27 @@ impl<T: Lenient> Slot for Vec<T> {
     }
 }
 
-/// Decodes member `key`'s value into `slot`; a value that does not fit (or a `null` the field cannot hold) goes to
+/// Decodes member `key`'s value into `field`; a value that does not fit (or a `null` the field cannot hold) goes to
 /// `extra` under `key`, reported to the decode's [`context`] (an error in strict mode).
-pub fn member<'de, S: Slot, A: MapAccess<'de>>(
+pub fn member<'de, S: ModelField, A: MapAccess<'de>>(
     owner: &'static str,
-    slot: &mut S,
+    field: &mut S,
     extra: &mut Map<String, Value>,
     key: Key<'de>,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    let site = Site { owner, member: &key };
+    let location = FieldLocation { owner, member: &key };
     let inside = context::enter_key(&key);
-    let landed = map.next_value_seed(PlaceSeed::<S::Item, _>::new(InSlot(slot), site, S::TAKES_NULL))?;
+    let outcome = map.next_value_seed(TargetSeed::<S::Item, _>::new(FieldTarget(field), location, S::TAKES_NULL))?;
     drop(inside);
-    let kept_aside = match landed {
-        Landed::Stored => None,
-        Landed::Null if S::TAKES_NULL => {
-            slot.put_null();
+    let kept_aside = match outcome {
+        TargetOutcome::Stored => None,
+        TargetOutcome::Null if S::TAKES_NULL => {
+            field.put_null();
             None
         }
-        Landed::Null => Some((Value::Null, S::Item::EXPECTED, "null")),
-        Landed::Mismatch { raw, expected, found } => Some((raw, expected, found)),
+        TargetOutcome::Null => Some((Value::Null, S::Item::EXPECTED, "null")),
+        TargetOutcome::Mismatch { raw, expected, found } => Some((raw, expected, found)),
     };
     // A member given twice: the last one wins, as in every JSON reader that keeps one (so a value kept aside
     // earlier, or decoded earlier, does not outlive it).
@@ -139,26 +139,27 @@ pub fn member<'de, S: Slot, A: MapAccess<'de>>(
         None => {}
         Some((raw, expected, found)) => {
             context::report(owner, &key, expected, found);
-            slot.clear();
+            field.clear();
             extra.insert(key.into_owned(), raw);
         }
     }
     Ok(())
 }
 
-/// A model field as a [`Place`]: a decoded value goes into the [`Slot`], a model is decoded right there.
-pub struct InSlot<'a, S>(pub &'a mut S);
+/// A model field as a [`DecodeTarget`]: a decoded value goes into the [`ModelField`], a model is decoded right
+/// there.
+pub struct FieldTarget<'a, S>(pub &'a mut S);
 
-impl<S: Slot> Place<S::Item> for InSlot<'_, S> {
+impl<S: ModelField> DecodeTarget<S::Item> for FieldTarget<'_, S> {
     fn put(self, value: S::Item) {
         self.0.put(value);
     }
-    fn fresh<'p>(self) -> &'p mut S::Item
+    fn insert_default<'p>(self) -> &'p mut S::Item
     where
         Self: 'p,
         S::Item: Default,
     {
-        self.0.fresh()
+        self.0.insert_default()
     }
 }
 
@@ -227,7 +228,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 }
 
 /// Writes the `Deserialize`, `Serialize` and [`Lenient`] impls of a model struct that has an `extra` map:
-/// `object!(User, extra { id: "id", last_login: "lastLogin", ... })`. Each listed field is a [`Slot`]; members not
+/// `object!(User, extra { id: "id", last_login: "lastLogin", ... })`. Each listed field is a [`ModelField`]; members not
 /// listed, and values that do not fit their field, live in `extra`. Writing back puts the typed fields first and
 /// skips an `extra` entry whose field holds something (the typed value wins once set).
 #[macro_export]
@@ -250,12 +251,12 @@ macro_rules! object {
         impl $crate::Lenient for $name {
             const EXPECTED: &'static str = "object";
             fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
-                map: A, _site: $crate::Site<'_>) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
+                map: A, _location: $crate::FieldLocation<'_>) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
                 $crate::decode_object(map).map($crate::Outcome::Value)
             }
-            fn map_into<'de, A: $crate::serde::de::MapAccess<'de>, P: $crate::Place<Self>>(
-                place: P, map: A, _site: $crate::Site<'_>) -> ::std::result::Result<$crate::Landed, A::Error> {
-                $crate::decode_members(place.fresh(), map).map(|()| $crate::Landed::Stored)
+            fn map_into<'de, A: $crate::serde::de::MapAccess<'de>, P: $crate::DecodeTarget<Self>>(
+                target: P, map: A, _location: $crate::FieldLocation<'_>) -> ::std::result::Result<$crate::TargetOutcome, A::Error> {
+                $crate::decode_members(target.insert_default(), map).map(|()| $crate::TargetOutcome::Stored)
             }
         }
 
@@ -269,10 +270,10 @@ macro_rules! object {
             fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use $crate::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                $($crate::Slot::serialize_into(&self.$field, $json, &mut map)?;)*
+                $($crate::ModelField::serialize_into(&self.$field, $json, &mut map)?;)*
                 for (key, value) in &self.$extra {
                     let typed = match key.as_str() {
-                        $($json => $crate::Slot::is_present(&self.$field),)*
+                        $($json => $crate::ModelField::is_present(&self.$field),)*
                         _ => false,
                     };
                     if !typed {
@@ -307,19 +308,8 @@ macro_rules! via_json {
             fn from_str(value: &str) -> ::std::option::Option<Self> {
                 $crate::from_json(value.into()).ok()
             }
-            fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
-                map: A,
-                _site: $crate::Site<'_>,
-            ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
-                let value = $crate::serde_json::Value::Object($crate::collect_map(map)?);
-                Ok($crate::from_json(value).map_or_else($crate::Outcome::mismatch, $crate::Outcome::Value))
-            }
-            fn from_seq<'de, A: $crate::serde::de::SeqAccess<'de>>(
-                seq: A,
-                _site: $crate::Site<'_>,
-            ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
-                let value = $crate::serde_json::Value::Array($crate::collect_seq(seq)?);
-                Ok($crate::from_json(value).map_or_else($crate::Outcome::mismatch, $crate::Outcome::Value))
+            fn from_collected(value: $crate::serde_json::Value) -> $crate::Outcome<Self> {
+                $crate::from_json(value).map_or_else($crate::Outcome::mismatch, $crate::Outcome::Value)
             }
         }
     };
@@ -354,15 +344,15 @@ macro_rules! newtype {
             }
             fn from_map<'de, A: $crate::serde::de::MapAccess<'de>>(
                 map: A,
-                site: $crate::Site<'_>,
+                location: $crate::FieldLocation<'_>,
             ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
-                Ok(<$inner as $crate::Lenient>::from_map(map, site)?.map(Self))
+                Ok(<$inner as $crate::Lenient>::from_map(map, location)?.map(Self))
             }
             fn from_seq<'de, A: $crate::serde::de::SeqAccess<'de>>(
                 seq: A,
-                site: $crate::Site<'_>,
+                location: $crate::FieldLocation<'_>,
             ) -> ::std::result::Result<$crate::Outcome<Self>, A::Error> {
-                Ok(<$inner as $crate::Lenient>::from_seq(seq, site)?.map(Self))
+                Ok(<$inner as $crate::Lenient>::from_seq(seq, location)?.map(Self))
             }
         }
     };

@@ -16,7 +16,7 @@ use serde::de::{DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visi
 use serde_json::{Map, Value};
 
 use crate::context;
-use crate::lenient::{Lenient, Outcome, Site, collect_map};
+use crate::lenient::{FieldLocation, Lenient, Outcome, collect_map};
 use crate::object::{Key, KeySeed};
 
 /// A member read before the discriminator.
@@ -114,9 +114,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
 /// Decodes the object as variant `T`: `Ok(Err(object))` when `T` does not take it (the object, whole, to keep).
 pub fn variant<'de, T: Lenient, A: MapAccess<'de>>(
     object: Replay<'de, A>,
-    site: Site<'_>,
+    location: FieldLocation<'_>,
 ) -> Result<Result<T, Map<String, Value>>, A::Error> {
-    Ok(match T::from_map(object, site)? {
+    Ok(match T::from_map(object, location)? {
         Outcome::Value(value) => Ok(value),
         Outcome::Mismatch { raw: Value::Object(object), .. } => Err(object),
         Outcome::Mismatch { .. } | Outcome::Null => Err(Map::new()),

@@ -2,7 +2,7 @@
 //! the same as the object decoded directly, wherever the discriminator is; strict errors still name the path.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use okta_management_decode::Site;
+use okta_management_decode::FieldLocation;
 use okta_management_decode::context::{self, Mode};
 use okta_management_decode::tagged::{self, Replay};
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -42,10 +42,12 @@ impl<'de> serde::Deserialize<'de> for App {
                 f.write_str("an App")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<App, A::Error> {
-                let site = Site { owner: "App", member: "(top level)" };
+                let location = FieldLocation { owner: "App", member: "(top level)" };
                 let (tag, object): (Option<std::borrow::Cow<str>>, Replay<A>) = tagged::until_tag(map, "kind")?;
                 match tag.as_deref() {
-                    Some("SAML") => Ok(tagged::variant::<Saml, _>(object, site)?.map_or_else(App::Unknown, App::Saml)),
+                    Some("SAML") => {
+                        Ok(tagged::variant::<Saml, _>(object, location)?.map_or_else(App::Unknown, App::Saml))
+                    }
                     _ => Ok(App::Unknown(tagged::keep(object)?)),
                 }
             }

@@ -1,6 +1,7 @@
 //! Small serde building blocks shared by the hook payload types.
 
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use zeroize::Zeroize;
 
 /// Unknown JSON members kept verbatim so a payload re-encodes without loss.
@@ -113,4 +114,31 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// The JSON a payload's `Serialize` writes: the one description of a response's JSON. A hook payload has string keys
+/// and no `Serialize` that fails, so `serde_json` cannot fail here (the `null` fallback keeps building a response
+/// infallible, and is never written).
+pub(crate) fn to_json(value: &impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// A string that is none of a wire enum's values: the error of `FromStr` for [`CommandType`](crate::CommandType),
+/// [`InlineHookType`](crate::InlineHookType) and the other closed enums of hook payloads (the string itself is not
+/// kept: it comes from a request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a known {enum_name} value")]
+pub struct UnknownWireValue {
+    enum_name: &'static str,
+}
+
+impl UnknownWireValue {
+    pub(crate) fn new(enum_name: &'static str) -> Self {
+        Self { enum_name }
+    }
+
+    /// The enum that has no such value (`CommandType`).
+    pub fn enum_name(&self) -> &'static str {
+        self.enum_name
+    }
 }

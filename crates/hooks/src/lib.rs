@@ -74,7 +74,10 @@
 // docs.rs (`--cfg docsrs`, Cargo.toml): each item behind a feature says which.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod commands;
+// First: the payload macros, in scope (textually) for the modules below.
+#[macro_use]
+mod macros;
+
 mod common;
 mod dedup;
 #[cfg(feature = "redis")]
@@ -85,11 +88,7 @@ mod inline;
 mod response;
 mod verify;
 
-pub use commands::{
-    Command, CommandType, CredentialVerdict, ErrorCause, ImportResult, InlineHookError, InlineHookResponse, PatchOp,
-    PatchOperation, RegistrationVerdict, TelephonyActionValue, TelephonyStatus,
-};
-pub use common::{Extra, LooseString, Sensitive};
+pub use common::{Extra, LooseString, Sensitive, UnknownWireValue};
 pub use dedup::{DedupError, DedupStore, EventDeduplicator, StoreFuture};
 #[cfg(feature = "redis")]
 pub use dedup_redis::{RedisDedupStore, WhenStoreFails};
@@ -98,12 +97,14 @@ pub use event::{
     EventEntity, EventHookData, EventHookDelivery, EventHookOutcome, EventHookReceiver, EventOutcome, EventSummary,
 };
 pub use inline::{
-    HookHttpRequest, HookSession, HookUrl, HookUser, InlineHookReceiver, InlineHookRequest, InlineHookType,
-    PasswordImportContext, PasswordImportCredential, PasswordImportHookData, PasswordImportInlineHookRequest,
-    RegistrationHookContext, RegistrationHookData, RegistrationInlineHookRequest, SamlAssertion, SamlHookContext,
-    SamlHookData, SamlInlineHookRequest, TelephonyContext, TelephonyHookData, TelephonyInlineHookRequest,
-    TelephonyMessageProfile, TokenHookContext, TokenHookData, TokenHookToken, TokenInlineHookRequest,
-    UserImportContext, UserImportHookData, UserImportInlineHookRequest, registration_request_type,
+    Command, CommandType, CredentialVerdict, ErrorCause, HookHttpRequest, HookSession, HookUrl, HookUser, ImportResult,
+    InlineHookError, InlineHookReceiver, InlineHookRequest, InlineHookResponse, InlineHookType, PasswordImportContext,
+    PasswordImportCredential, PasswordImportHookData, PasswordImportInlineHookRequest, PatchOp, PatchOperation,
+    RegistrationHookContext, RegistrationHookData, RegistrationInlineHookRequest, RegistrationVerdict, SamlAssertion,
+    SamlHookContext, SamlHookData, SamlInlineHookRequest, TelephonyActionValue, TelephonyContext, TelephonyHookData,
+    TelephonyInlineHookRequest, TelephonyMessageProfile, TelephonyStatus, TokenHookContext, TokenHookData,
+    TokenHookToken, TokenInlineHookRequest, UserImportContext, UserImportHookData, UserImportInlineHookRequest,
+    registration_request_type,
 };
 /// Secrets (the shared header value of an event hook) are kept in the runtime's zeroizing, `Debug`-redacting type.
 pub use okta_management_runtime::secret::SecretString;

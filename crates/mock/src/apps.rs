@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use crate::paging::{ListRequest, id_of};
+use crate::paging::{FILTER, ListRequest, any_starts_with};
 use crate::query::json_field;
 use crate::respond::{ApiError, json_body, json_response, param, params};
 use crate::state::{ListEndpoint, OrgState, Store};
@@ -112,35 +112,17 @@ pub(crate) async fn get(State(org): State<Arc<OrgState>>, Path(id): Path<String>
 }
 
 /// `GET /api/v1/apps` with `limit`, `after`, `q` (name/label starts with) and `filter`.
-pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): RawQuery) -> Response {
-    let limits = lock(&org.settings).limits(ListEndpoint::Apps);
-    let list = match ListRequest::parse(raw_query.as_deref(), limits) {
-        Ok(list) => list,
-        Err(e) => return e.into_response(),
-    };
-    let filter = match list.filter() {
-        Ok(filter) => filter,
-        Err(e) => return e.into_response(),
-    };
-    let prefix = list.param("q").map(str::to_lowercase);
-    let page = {
-        let store = lock(&org.store);
-        list.page(store.apps.range::<str, _>(list.after()), |(_, app)| {
-            if let Some(prefix) = &prefix {
-                let hit = ["name", "label"].iter().any(|f| {
-                    app.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(prefix.as_str()))
-                });
-                if !hit {
-                    return None;
-                }
-            }
-            if let Some(f) = &filter
-                && !f.matches(&|p: &str| json_field(app, p))
-            {
-                return None;
-            }
-            Some(app.clone())
-        })
-    };
-    list.respond(&org.base, "/api/v1/apps", &page.items, page.next(id_of).as_deref())
+pub(crate) async fn list(
+    State(org): State<Arc<OrgState>>,
+    RawQuery(raw_query): RawQuery,
+) -> Result<Response, ApiError> {
+    let list = ListRequest::for_list(&org, ListEndpoint::Apps, raw_query.as_deref(), FILTER)?;
+    let prefix = list.quick_search();
+    let store = lock(&org.store);
+    Ok(list.respond_by_id(&org.base, "/api/v1/apps", &store.apps, |app| {
+        let wanted =
+            prefix.as_deref().is_none_or(|prefix| any_starts_with(app.as_object(), &["name", "label"], prefix))
+                && list.matches(&|p: &str| json_field(app, p));
+        wanted.then(|| app.clone())
+    }))
 }

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use crate::paging::ListRequest;
+use crate::paging::{ListRequest, SEARCH_AND_FILTER, any_starts_with};
 use crate::query;
 use crate::respond::{ApiError, bytes_response, empty, json_response, params};
 use crate::spec::{Api, Kind, Location, Lookup, Operation, Segment, is_json, parent_template};
@@ -167,9 +167,8 @@ impl Call<'_> {
 
     fn list(&self, store: &mut Store, collection: &str) -> Result<Response, ApiError> {
         self.seed_if_provided(store, collection);
-        let list = ListRequest::new(params(self.query), self.page_limits())?;
-        let filters = list.search_and_filter()?;
-        let prefix = list.param("q").map(str::to_lowercase);
+        let list = ListRequest::new(params(self.query), self.page_limits(), SEARCH_AND_FILTER)?;
+        let prefix = list.quick_search();
         let paged_by_cursor = self.op.query_param("after").is_some();
         // A list of ids (`listInterclientAllowedApplications`): the items' keys.
         let ids_only = self.op.success.as_ref().and_then(|sx| sx.schema.as_ref()).is_some_and(|schema| {
@@ -179,16 +178,13 @@ impl Call<'_> {
         let keys = if paged_by_cursor { list.after() } else { (Bound::Unbounded, Bound::Unbounded) };
         let items = collection_mut(store, collection);
         let page = list.page(items.range::<str, _>(keys), |(id, item)| {
-            if !filters.iter().all(|f| f.matches(&|p: &str| query::json_field(item, p))) {
+            if !list.matches(&|p: &str| query::json_field(item, p)) {
                 return None;
             }
-            if let Some(prefix) = &prefix {
-                let hit = ["name", "label", "displayName"].iter().any(|f| {
-                    item.get(*f).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(prefix.as_str()))
-                });
-                if !hit {
-                    return None;
-                }
+            if let Some(prefix) = &prefix
+                && !any_starts_with(item.as_object(), &["name", "label", "displayName"], prefix)
+            {
+                return None;
             }
             let mut shown = if ids_only { json!(id) } else { item.clone() };
             hide_secrets(&mut shown);

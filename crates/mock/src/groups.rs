@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value};
 
-use crate::paging::{ListRequest, id_of};
+use crate::paging::{ListRequest, SEARCH_AND_FILTER, any_starts_with, id_of};
 use crate::query::json_field;
 use crate::respond::{ApiError, empty, json_body, json_response};
 use crate::state::{GroupRec, ListEndpoint, OrgState, Store, group_target, user_target};
@@ -121,31 +121,30 @@ pub(crate) async fn delete(State(org): State<Arc<OrgState>>, Path(id): Path<Stri
 }
 
 /// `GET /api/v1/groups` with `limit`, `after`, `q` (name starts with), `search`, `filter`.
-pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): RawQuery) -> Response {
-    let limits = lock(&org.settings).limits(ListEndpoint::Groups);
-    let list = match ListRequest::parse(raw_query.as_deref(), limits) {
-        Ok(list) => list,
-        Err(e) => return e.into_response(),
-    };
-    let exprs = match list.search_and_filter() {
-        Ok(exprs) => exprs,
-        Err(e) => return e.into_response(),
-    };
-    let name_prefix = list.param("q").map(str::to_lowercase);
-    let page = {
-        let store = lock(&org.store);
-        list.page(store.groups.range::<str, _>(list.after()), |(_, g)| {
-            if let Some(prefix) = &name_prefix {
-                let name = g.profile.get("name").and_then(Value::as_str).unwrap_or_default();
-                if !name.to_lowercase().starts_with(prefix.as_str()) {
-                    return None;
-                }
-            }
-            let json = g.to_json(&org.base);
-            exprs.iter().all(|e| e.matches(&|p: &str| json_field(&json, p))).then_some(json)
-        })
-    };
-    list.respond(&org.base, "/api/v1/groups", &page.items, page.next(id_of).as_deref())
+pub(crate) async fn list(
+    State(org): State<Arc<OrgState>>,
+    RawQuery(raw_query): RawQuery,
+) -> Result<Response, ApiError> {
+    let list = ListRequest::for_list(&org, ListEndpoint::Groups, raw_query.as_deref(), SEARCH_AND_FILTER)?;
+    let name_prefix = list.quick_search();
+    let store = lock(&org.store);
+    Ok(list.respond_by_id(&org.base, "/api/v1/groups", &store.groups, |group| {
+        if let Some(prefix) = &name_prefix
+            && !any_starts_with(Some(&group.profile), &["name"], prefix)
+        {
+            return None;
+        }
+        let json = group.to_json(&org.base);
+        list.matches(&|p: &str| json_field(&json, p)).then_some(json)
+    }))
+}
+
+/// The id of the user (given by id or login) of a membership, once the group is known to exist.
+fn member_of(store: &Store, group_id: &str, user: &str) -> Result<String, ApiError> {
+    if !store.groups.contains_key(group_id) {
+        return Err(ApiError::not_found(group_id));
+    }
+    store.resolve_user(user).ok_or_else(|| ApiError::not_found(user))
 }
 
 /// `PUT /api/v1/groups/{groupId}/users/{userId}`
@@ -153,11 +152,8 @@ pub(crate) async fn add_member(
     State(org): State<Arc<OrgState>>,
     Path((group_id, user)): Path<(String, String)>,
 ) -> Response {
-    let res = org.with_store(|store| {
-        if !store.groups.contains_key(&group_id) {
-            return Err(ApiError::not_found(&group_id));
-        }
-        let user_id = store.resolve_user(&user).ok_or_else(|| ApiError::not_found(&user))?;
+    let res = org.with_store(|store| -> Result<_, ApiError> {
+        let user_id = member_of(store, &group_id, &user)?;
         Ok(store.add_member(&group_id, &user_id))
     });
     match res {
@@ -176,11 +172,8 @@ pub(crate) async fn remove_member(
     State(org): State<Arc<OrgState>>,
     Path((group_id, user)): Path<(String, String)>,
 ) -> Response {
-    let res = org.with_store(|store| {
-        if !store.groups.contains_key(&group_id) {
-            return Err(ApiError::not_found(&group_id));
-        }
-        let user_id = store.resolve_user(&user).ok_or_else(|| ApiError::not_found(&user))?;
+    let res = org.with_store(|store| -> Result<_, ApiError> {
+        let user_id = member_of(store, &group_id, &user)?;
         let removed = store.members.get_mut(&group_id).is_some_and(|m| m.remove(&user_id));
         if removed {
             let mut targets = Vec::new();
@@ -206,21 +199,15 @@ pub(crate) async fn list_members(
     State(org): State<Arc<OrgState>>,
     Path(group_id): Path<String>,
     RawQuery(raw_query): RawQuery,
-) -> Response {
-    let limits = lock(&org.settings).limits(ListEndpoint::GroupMembers);
-    let list = match ListRequest::parse(raw_query.as_deref(), limits) {
-        Ok(list) => list,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let list = ListRequest::for_list(&org, ListEndpoint::GroupMembers, raw_query.as_deref(), &[])?;
     let page = {
         let store = lock(&org.store);
-        let Some(members) = store.members.get(&group_id) else {
-            return ApiError::not_found(&group_id).into_response();
-        };
+        let members = store.members.get(&group_id).ok_or_else(|| ApiError::not_found(&group_id))?;
         list.page(members.range::<str, _>(list.after()), |user_id| {
             store.users.get(user_id).map(|u| u.to_json(&org.base))
         })
     };
     let path = format!("/api/v1/groups/{group_id}/users");
-    list.respond(&org.base, &path, &page.items, page.next(id_of).as_deref())
+    Ok(list.respond(&org.base, &path, &page.items, page.next(id_of).as_deref()))
 }

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 
-use crate::paging::ListRequest;
+use crate::paging::{FILTER, ListRequest};
 use crate::query::json_field;
 use crate::respond::ApiError;
 use crate::state::{ListEndpoint, LogEntry, OrgState};
@@ -26,28 +26,23 @@ fn time_param(list: &ListRequest, name: &str) -> Result<Option<DateTime<Utc>>, A
 /// The `after` cursor is the count of log entries already consumed (opaque to clients).
 /// Without `until` the request is a polling query and the `next` link is always returned,
 /// even on an empty page, as Okta does; with `until` it is returned only when more remain.
-pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): RawQuery) -> Response {
-    let limits = lock(&org.settings).limits(ListEndpoint::Logs);
-    let list = match ListRequest::parse(raw_query.as_deref(), limits) {
-        Ok(list) => list,
-        Err(e) => return e.into_response(),
-    };
+pub(crate) async fn list(
+    State(org): State<Arc<OrgState>>,
+    RawQuery(raw_query): RawQuery,
+) -> Result<Response, ApiError> {
+    let list = ListRequest::for_list(&org, ListEndpoint::Logs, raw_query.as_deref(), FILTER)?;
     let (since, until) = match (time_param(&list, "since"), time_param(&list, "until")) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return e.into_response(),
+        (Err(e), _) | (_, Err(e)) => return Err(e),
     };
     let since = since.unwrap_or_else(|| Utc::now() - ChronoDuration::days(7));
-    let filter = match list.filter() {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
     let keywords: Vec<String> =
         list.param("q").map(|s| s.split_whitespace().map(str::to_lowercase).collect()).unwrap_or_default();
     let start = match list.param("after") {
         None => 0,
         Some(a) => match a.parse::<usize>() {
             Ok(x) => x,
-            Err(_) => return ApiError::validation("after: invalid cursor").into_response(),
+            Err(_) => return Err(ApiError::validation("after: invalid cursor")),
         },
     };
     let descending = list.param("sortOrder") == Some("DESCENDING") && until.is_some();
@@ -68,7 +63,7 @@ pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): 
         for (i, e) in entries {
             let in_range = e.published >= since && until.is_none_or(|u| e.published < u);
             let wanted = in_range
-                && filter.as_ref().is_none_or(|f| f.matches(&|p: &str| json_field(&e.event, p)))
+                && list.matches(&|p: &str| json_field(&e.event, p))
                 && (keywords.is_empty() || {
                     let text = e.event.to_string().to_lowercase();
                     keywords.iter().all(|k| text.contains(k.as_str()))
@@ -85,5 +80,5 @@ pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): 
         (out, cursor, more)
     };
     let next = if until.is_none() || more { Some(cursor.to_string()) } else { None };
-    list.respond(&org.base, "/api/v1/logs", &items, next.as_deref())
+    Ok(list.respond(&org.base, "/api/v1/logs", &items, next.as_deref()))
 }

@@ -1,23 +1,32 @@
 //! Okta's paging, for every list the mock serves: the page size (`limit`, within the list's default and maximum),
 //! the `search` and `filter` expressions, the `after` cursor, the page itself and its `Link` headers.
 
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::query::{self, Expr};
 use crate::respond::{ApiError, bytes_response, page_bytes, param, params};
-use crate::state::PageLimits;
+use crate::state::{ListEndpoint, OrgState, PageLimits};
+use crate::support::lock;
 
-/// A request for a list: its query parameters and its page size.
+/// The query parameters a list parses as Okta's expression language: `filter` alone.
+pub(crate) const FILTER: &[&str] = &["filter"];
+/// The query parameters a list parses as Okta's expression language: `search` and `filter`.
+pub(crate) const SEARCH_AND_FILTER: &[&str] = &["search", "filter"];
+
+/// A request for a list: its query parameters, its page size and its parsed expressions.
 #[derive(Debug, Clone)]
 pub(crate) struct ListRequest {
     /// The query parameters, in the order sent (the `Link` headers repeat them).
     pub query_params: Vec<(String, String)>,
     /// Items per page (`usize::MAX` for a list that is not paged).
     pub page_size: usize,
+    /// The `search`/`filter` expressions the list takes, parsed; an item is listed when it matches them all.
+    expressions: Vec<Expr>,
 }
 
 /// One page of a list.
@@ -40,19 +49,46 @@ pub(crate) fn id_of(item: &Value) -> Option<String> {
     item.get("id").and_then(Value::as_str).map(str::to_string)
 }
 
+/// Whether any of `fields` of an object starts with `prefix` (lowercase), ignoring case: Okta's `q` quick search.
+pub(crate) fn any_starts_with(object: Option<&Map<String, Value>>, fields: &[&str], prefix: &str) -> bool {
+    let text = |f: &&str| object.and_then(|o| o.get(*f)).and_then(Value::as_str);
+    fields.iter().any(|f| text(f).is_some_and(|v| v.to_lowercase().starts_with(prefix)))
+}
+
 impl ListRequest {
-    /// A request with these query parameters, paged by `limits` (`None`: not paged).
-    pub fn new(query_params: Vec<(String, String)>, limits: Option<PageLimits>) -> Result<Self, ApiError> {
+    /// A request with these query parameters, paged by `limits` (`None`: not paged), whose `expression_params`
+    /// ([`FILTER`], [`SEARCH_AND_FILTER`]) are parsed.
+    pub fn new(
+        query_params: Vec<(String, String)>,
+        limits: Option<PageLimits>,
+        expression_params: &[&str],
+    ) -> Result<Self, ApiError> {
         let page_size = match limits {
             Some(PageLimits { default, max }) => page_size(&query_params, default, max)?,
             None => usize::MAX,
         };
-        Ok(ListRequest { query_params, page_size })
+        let expressions = expression_params
+            .iter()
+            .filter_map(|key| param(&query_params, key))
+            .map(parse)
+            .collect::<Result<_, _>>()?;
+        Ok(ListRequest { query_params, page_size, expressions })
     }
 
-    /// A request with this query string, paged by `limits`.
-    pub fn parse(raw_query: Option<&str>, limits: PageLimits) -> Result<Self, ApiError> {
-        Self::new(params(raw_query), Some(limits))
+    /// A request for one of the org's hand-served lists, with this query string, paged by the org's limits for it.
+    pub fn for_list(
+        org: &OrgState,
+        list: ListEndpoint,
+        raw_query: Option<&str>,
+        expression_params: &[&str],
+    ) -> Result<Self, ApiError> {
+        let limits = lock(&org.settings).limits(list);
+        Self::new(params(raw_query), Some(limits), expression_params)
+    }
+
+    /// The `q` quick-search prefix, lowercase.
+    pub fn quick_search(&self) -> Option<String> {
+        self.param("q").map(str::to_lowercase)
     }
 
     /// The first value of a query parameter.
@@ -68,14 +104,14 @@ impl ListRequest {
         }
     }
 
-    /// The `search` and `filter` expressions, parsed (both take Okta's expression syntax).
-    pub fn search_and_filter(&self) -> Result<Vec<Expr>, ApiError> {
-        ["search", "filter"].into_iter().filter_map(|key| self.param(key)).map(parse).collect()
+    /// Whether the request has a `search` or `filter` expression.
+    pub fn has_expressions(&self) -> bool {
+        !self.expressions.is_empty()
     }
 
-    /// The `filter` expression alone, parsed (lists that take no `search`).
-    pub fn filter(&self) -> Result<Option<Expr>, ApiError> {
-        self.param("filter").map(parse).transpose()
+    /// Whether an item matches every expression of the request; `field` reads an attribute path of the item.
+    pub fn matches(&self, field: &dyn Fn(&str) -> Vec<Value>) -> bool {
+        self.expressions.iter().all(|e| e.matches(field))
     }
 
     /// The page: the first [`Self::page_size`] of `entries` (in list order, already past the cursor) that
@@ -90,6 +126,19 @@ impl ListRequest {
             items.push(item);
         }
         Page { items, more: false }
+    }
+
+    /// The answer for a list of objects kept by id: the page after the cursor of the objects `select` shows (as
+    /// JSON), with the `Link` headers of the list at `path` (the next page starts after the last one's `id`).
+    pub fn respond_by_id<T>(
+        &self,
+        base: &str,
+        path: &str,
+        objects: &BTreeMap<String, T>,
+        select: impl FnMut(&T) -> Option<Value>,
+    ) -> Response {
+        let page = self.page(objects.range::<str, _>(self.after()).map(|(_, object)| object), select);
+        self.respond(base, path, &page.items, page.next(id_of).as_deref())
     }
 
     /// The answer: the items as a JSON array, with the `Link` headers of the list at `path` (`next` when a cursor

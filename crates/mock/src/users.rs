@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use crate::paging::ListRequest;
+use crate::paging::{ListRequest, SEARCH_AND_FILTER, any_starts_with};
 use crate::respond::{ApiError, empty, json_body, json_response, param, params};
 use crate::state::{ListEndpoint, OrgState, PageLimits, Store, UserRec, user_target};
 use crate::support::{lock, random_alnum, ts};
@@ -326,36 +326,27 @@ pub(crate) async fn delete(State(org): State<Arc<OrgState>>, Path(id): Path<Stri
 }
 
 /// `GET /api/v1/users`
-pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): RawQuery) -> Response {
+pub(crate) async fn list(
+    State(org): State<Arc<OrgState>>,
+    RawQuery(raw_query): RawQuery,
+) -> Result<Response, ApiError> {
     let query_params = params(raw_query.as_deref());
     let limits = lock(&org.settings).limits(ListEndpoint::Users);
     let quick_search = param(&query_params, "q").map(str::to_lowercase);
     // `q` is not paged and defaults to 10 results, as Okta documents.
     let limits = if quick_search.is_some() { PageLimits { default: 10, ..limits } } else { limits };
-    let list = match ListRequest::new(query_params, Some(limits)) {
-        Ok(list) => list,
-        Err(e) => return e.into_response(),
-    };
-    let exprs = match list.search_and_filter() {
-        Ok(exprs) => exprs,
-        Err(e) => return e.into_response(),
-    };
+    let list = ListRequest::new(query_params, Some(limits), SEARCH_AND_FILTER)?;
     let (items, next) = {
         let store = lock(&org.store);
         let keys = if quick_search.is_none() { list.after() } else { (Bound::Unbounded, Bound::Unbounded) };
         let page = list.page(store.users.range::<str, _>(keys), |(_, u)| {
             let keep = if let Some(prefix) = &quick_search {
-                ["firstName", "lastName", "email", "login"].iter().any(|f| {
-                    u.profile
-                        .get(*f)
-                        .and_then(Value::as_str)
-                        .is_some_and(|v| v.to_lowercase().starts_with(prefix.as_str()))
-                })
-            } else if exprs.is_empty() {
+                any_starts_with(Some(&u.profile), &["firstName", "lastName", "email", "login"], prefix)
+            } else if !list.has_expressions() {
                 // Without search/filter Okta lists every user but the DEPROVISIONED ones.
                 u.status != "DEPROVISIONED"
             } else {
-                exprs.iter().all(|e| e.matches(&|p: &str| u.field(p)))
+                list.matches(&|p: &str| u.field(p))
             };
             keep.then_some(u)
         });
@@ -363,5 +354,5 @@ pub(crate) async fn list(State(org): State<Arc<OrgState>>, RawQuery(raw_query): 
         let json: Vec<Value> = page.items.iter().map(|u| u.to_json(&org.base)).collect();
         (json, next)
     };
-    list.respond(&org.base, "/api/v1/users", &items, next.as_deref())
+    Ok(list.respond(&org.base, "/api/v1/users", &items, next.as_deref()))
 }

@@ -116,13 +116,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
 }
 
 /// A tri-state model field: `null` is kept as [`Field::Null`], and written back.
-impl<T: okta_management_decode::Lenient> okta_management_decode::Slot for Field<T> {
+impl<T: okta_management_decode::Lenient> okta_management_decode::ModelField for Field<T> {
     type Item = T;
     const TAKES_NULL: bool = true;
     fn put(&mut self, value: T) {
         *self = Field::Value(value);
     }
-    fn fresh(&mut self) -> &mut T
+    fn insert_default(&mut self) -> &mut T
     where
         T: Default,
     {

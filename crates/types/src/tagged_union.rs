@@ -69,18 +69,18 @@ macro_rules! tagged_union {
             /// One pass: the members before the discriminator are held as JSON, the rest go straight into the variant.
             fn decode<'de, A: ::serde::de::MapAccess<'de>>(
                 map: A,
-                site: $crate::tagged_union::Site<'_>,
+                location: $crate::tagged_union::FieldLocation<'_>,
             ) -> ::std::result::Result<Self, A::Error> {
                 use $crate::tagged_union::tagged;
                 let (tag, object) = tagged::until_tag(map, $tag)?;
                 match tag.as_deref() {
                     $(
-                        $(Some($value))|+ => Ok(tagged::variant(object, site)?.map_or_else(Self::Unknown, Self::$variant)),
+                        $(Some($value))|+ => Ok(tagged::variant(object, location)?.map_or_else(Self::Unknown, Self::$variant)),
                     )*
                     _ => {
                         $(
                             // An object the fallback type cannot take is still kept whole.
-                            return Ok(tagged::variant(object, site)?.map_or_else(Self::Unknown, Self::$fallback));
+                            return Ok(tagged::variant(object, location)?.map_or_else(Self::Unknown, Self::$fallback));
                         )?
                         #[allow(unreachable_code)]
                         Ok(Self::Unknown(tagged::keep(object)?))
@@ -98,8 +98,8 @@ macro_rules! tagged_union {
                         f.write_str(::std::concat!("a ", ::std::stringify!($name), " object"))
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<$name, A::Error> {
-                        let site = $crate::tagged_union::Site { owner: ::std::stringify!($name), member: "(top level)" };
-                        $name::decode(map, site)
+                        let location = $crate::tagged_union::FieldLocation { owner: ::std::stringify!($name), member: "(top level)" };
+                        $name::decode(map, location)
                     }
                 }
                 deserializer.deserialize_map(Visitor)
@@ -109,18 +109,18 @@ macro_rules! tagged_union {
         impl $crate::tagged_union::Lenient for $name {
             const EXPECTED: &'static str = "object";
             fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-                map: A, site: $crate::tagged_union::Site<'_>) -> ::std::result::Result<$crate::tagged_union::Outcome<Self>, A::Error> {
-                Self::decode(map, site).map($crate::tagged_union::Outcome::Value)
+                map: A, location: $crate::tagged_union::FieldLocation<'_>) -> ::std::result::Result<$crate::tagged_union::Outcome<Self>, A::Error> {
+                Self::decode(map, location).map($crate::tagged_union::Outcome::Value)
             }
-            fn map_into<'de, A: ::serde::de::MapAccess<'de>, P: $crate::tagged_union::Place<Self>>(
-                place: P, map: A, site: $crate::tagged_union::Site<'_>) -> ::std::result::Result<$crate::tagged_union::Landed, A::Error> {
-                // Straight into its place (a union is as large as its largest variant: no `Outcome` in between).
-                place.put(Self::decode(map, site)?);
-                Ok($crate::tagged_union::Landed::Stored)
+            fn map_into<'de, A: ::serde::de::MapAccess<'de>, P: $crate::tagged_union::DecodeTarget<Self>>(
+                target: P, map: A, location: $crate::tagged_union::FieldLocation<'_>) -> ::std::result::Result<$crate::tagged_union::TargetOutcome, A::Error> {
+                // Straight into its target (a union is as large as its largest variant: no `Outcome` in between).
+                target.put(Self::decode(map, location)?);
+                Ok($crate::tagged_union::TargetOutcome::Stored)
             }
         }
     };
 }
 
 #[doc(hidden)]
-pub use okta_management_decode::{Landed, Lenient, Outcome, Place, Site, tagged};
+pub use okta_management_decode::{DecodeTarget, FieldLocation, Lenient, Outcome, TargetOutcome, tagged};
