@@ -277,7 +277,6 @@ fn the_cycle_finder_finds_a_cycle() {
     assert_eq!(find_cycle(&acyclic), None);
 }
 
-
 /// A crate's `src/` written from `(path, text)` pairs into a fresh temporary directory.
 fn fixture_tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("okta-architecture-{}-{name}", std::process::id()));
@@ -326,7 +325,11 @@ fn the_checker_sees_a_cycle_through_every_form_of_module_path() {
     ];
     for (name, a_files) in forms {
         let cycle = planted_cycle(name, a_files);
-        assert_eq!(cycle.as_deref(), Some(&["a", "b", "a"].map(String::from)[..]), "{name}: the planted cycle was missed");
+        assert_eq!(
+            cycle.as_deref(),
+            Some(&["a", "b", "a"].map(String::from)[..]),
+            "{name}: the planted cycle was missed"
+        );
     }
 }
 

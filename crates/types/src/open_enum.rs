@@ -1,6 +1,6 @@
 //! `open_enum!`: string enums that survive values Okta adds after the spec was published.
 //!
-//! Every enum of the spec is generated through this macro (see `okta-management-codegen`'s `emit.rs`). A value the spec does not
+//! Every enum of the spec is generated through this macro (see `okta-management-codegen`'s `emit/`). A value the spec does not
 //! list decodes into `Unknown(String)` and encodes back unchanged, so one new value never fails a response.
 
 /// Defines an open string enum: known variants plus `Unknown(String)` carrying any other value verbatim.
@@ -66,17 +66,7 @@ macro_rules! open_enum {
             }
         }
 
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+        $crate::__wire_string_impls!($name);
 
         impl $crate::open_enum::Lenient for $name {
             const EXPECTED: &'static str = "string";
@@ -91,6 +81,26 @@ macro_rules! open_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 deserializer.deserialize_str($crate::open_enum::OpenEnumVisitor::<Self>::new())
+            }
+        }
+    };
+}
+
+/// `Display` and serde's `Serialize` as a string enum's wire value (its `as_str`), written once for [`open_enum!`]
+/// and the hooks crate's wire enums. Not a stable API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_string_impls {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
         }
     };
