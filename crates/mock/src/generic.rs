@@ -16,12 +16,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use crate::paging::{ListRequest, SEARCH_AND_FILTER, any_starts_with};
+use crate::lifecycle::{apply_example, apply_step, is_step, merge_patch};
+use crate::links::{Ids, make_own};
+use crate::paging::ListRequest;
 use crate::query;
 use crate::respond::{ApiError, bytes_response, empty, json_response, params};
 use crate::spec::{Api, Kind, Location, Lookup, Operation, Segment, is_json, parent_template};
 use crate::state::{OrgState, PageLimits, Store};
-use crate::support::{ts, uuid};
+use crate::support::{random_alnum, ts, uuid};
 
 /// The request's JSON body as the request layer parsed it to validate it.
 #[derive(Debug, Clone)]
@@ -67,7 +69,8 @@ pub(crate) async fn serve(State(org): State<Arc<OrgState>>, req: Request) -> Res
         Some(JsonBody(Value::Object(m))) => Some(m.clone()),
         _ => None,
     };
-    let request = Call { api: &api, op, path: &path, query: query.as_deref(), body };
+    let mut request =
+        Call { api: &api, op, path: &path, query: query.as_deref(), body, base: &org.base, ids: Ids::default() };
     match org.with_store(|store| request.answer(store)) {
         Ok(r) => r,
         Err(e) => e.into_response(),
@@ -87,32 +90,50 @@ struct Call<'a> {
     query: Option<&'a str>,
     /// The JSON object sent, if one was.
     body: Option<Map<String, Value>>,
+    /// The org's base URL (no trailing slash), which every link of an answer points at.
+    base: &'a str,
+    /// The ids of the request's path, which an answer's links name.
+    ids: Ids,
 }
 
 impl Call<'_> {
-    fn answer(&self, store: &mut Store) -> Result<Response, ApiError> {
+    fn answer(&mut self, store: &mut Store) -> Result<Response, ApiError> {
         let segments = self.segments(store);
+        self.ids = Ids::of_path(&self.op.segments, &segments);
         self.check_parents(store, &segments)?;
         let joined = |n: usize| format!("/{}", segments.get(..n).unwrap_or_default().join("/"));
         let n = segments.len();
+        let last = segments.last().cloned().unwrap_or_default();
+        let template_up = |k: usize| {
+            let kept = self.op.segments.len().saturating_sub(k);
+            template_prefix(&self.op.segments, kept)
+        };
         match self.op.kind {
+            // `…/{id}/lifecycle/{step}`: the object is two segments up (an item, or a single object such as an
+            // app's provisioning connection).
+            Kind::Lifecycle => self.act(store, &joined(n.saturating_sub(2)), &template_up(2), &last),
+            // `/features/{featureId}/{lifecycle}`: the step is the last parameter.
+            Kind::Merge if self.step_parameter() => {
+                self.act(store, &joined(n.saturating_sub(1)), &template_up(1), &last)
+            }
+            // `…/{updateId}/pause`, `…/subscriptions/{type}/subscribe`, `/org/preferences/hideEndUserFooter`.
+            Kind::Action if self.op.method == "POST" && (is_step(&last) || !template_up(1).ends_with('}')) => {
+                self.act(store, &joined(n.saturating_sub(1)), &template_up(1), &last)
+            }
             Kind::List => self.list(store, &joined(n)),
             Kind::Create => self.create(store, &joined(n)),
             Kind::Get | Kind::Replace | Kind::Merge | Kind::Delete => {
-                let id = segments.last().cloned().unwrap_or_default();
                 let template = parent_template(&self.op.template).unwrap_or_default();
-                self.item(store, &joined(n.saturating_sub(1)), &template, &id)
-            }
-            Kind::Lifecycle => {
-                // `…/{id}/lifecycle/{action}`: the item is two segments up.
-                let action = segments.last().cloned().unwrap_or_default();
-                let id = segments.get(n.saturating_sub(3)).cloned().unwrap_or_default();
-                let template = self.op.template.rsplitn(4, '/').nth(3).unwrap_or_default().to_string();
-                self.lifecycle(store, &joined(n.saturating_sub(3)), &template, &id, &action)
+                self.item(store, &joined(n.saturating_sub(1)), &template, &last)
             }
             Kind::SingletonGet | Kind::SingletonWrite | Kind::SingletonDelete => self.singleton(store, &joined(n)),
             Kind::Action => self.action(),
         }
+    }
+
+    /// Whether the path's last segment is a parameter naming a lifecycle step (`{lifecycle}`: `enable`, `disable`).
+    fn step_parameter(&self) -> bool {
+        matches!(self.op.segments.last(), Some(Segment::Param(p)) if p == "lifecycle")
     }
 
     /// The path's segments, percent-decoded; a user given by login is replaced by the user's id, so that what
@@ -166,9 +187,9 @@ impl Call<'_> {
     }
 
     fn list(&self, store: &mut Store, collection: &str) -> Result<Response, ApiError> {
-        self.seed_if_provided(store, collection);
-        let list = ListRequest::new(params(self.query), self.page_limits(), SEARCH_AND_FILTER)?;
-        let prefix = list.quick_search();
+        self.seed_if_provided(store, collection, &self.op.template);
+        // `search`/`filter` as expressions where Okta documents them so, `q` and keyword searches as keywords.
+        let list = ListRequest::for_operation(self.api, self.op, params(self.query), self.page_limits())?;
         let paged_by_cursor = self.op.query_param("after").is_some();
         // A list of ids (`listInterclientAllowedApplications`): the items' keys.
         let ids_only = self.op.success.as_ref().and_then(|sx| sx.schema.as_ref()).is_some_and(|schema| {
@@ -181,13 +202,9 @@ impl Call<'_> {
             if !list.matches(&|p: &str| query::json_field(item, p)) {
                 return None;
             }
-            if let Some(prefix) = &prefix
-                && !any_starts_with(item.as_object(), &["name", "label", "displayName"], prefix)
-            {
-                return None;
-            }
             let mut shown = if ids_only { json!(id) } else { item.clone() };
             hide_secrets(&mut shown);
+            make_own(&mut shown, self.base, self.api, &self.ids.with_item(&self.op.segments, id));
             Some(shown)
         });
         let next =
@@ -205,14 +222,9 @@ impl Call<'_> {
         Some(PageLimits { default: number("default").unwrap_or(20).clamp(1, max), max })
     }
 
-    /// Fills a collection the API cannot add to with the spec's list example, once.
-    fn seed_if_provided(&self, store: &mut Store, collection: &str) {
-        let template = if self.op.kind == Kind::List {
-            self.op.template.clone()
-        } else {
-            parent_template(&self.op.template).unwrap_or_default()
-        };
-        if self.api.is_creatable(&template) || !store.generic.seeded.insert(collection.to_string()) {
+    /// Fills a collection the API cannot add to (at `template`) with the spec's list example, once.
+    fn seed_if_provided(&self, store: &mut Store, collection: &str, template: &str) {
+        if self.api.is_creatable(template) || !store.generic.seeded.insert(collection.to_string()) {
             return;
         }
         let Some(list) = self.api.operations.iter().find(|o| o.kind == Kind::List && o.template == template) else {
@@ -222,12 +234,12 @@ impl Call<'_> {
         let items: Vec<Value> = example.and_then(Value::as_array).cloned().unwrap_or_default();
         let base = store.base.clone();
         let mut seeded = Vec::new();
-        let named_by = self.item_parameter(&template);
+        let named_by = self.item_parameter(template);
         for mut item in items {
-            // The field the item paths name it by (`{contactType}` → `contactType`, `{featureName}` → `name`), else
-            // its id.
+            // The field the item paths name it by (`{contactType}` → `contactType`, `{featureName}` → `name`,
+            // `{methodType}` → `type`), else its id.
             let by_parameter = named_by.as_deref().and_then(|p| {
-                [p, p.strip_suffix("Name").map_or(p, |_| "name")]
+                [p, p.strip_suffix("Name").map_or(p, |_| "name"), p.strip_suffix("Type").map_or(p, |_| "type")]
                     .iter()
                     .find_map(|k| item.get(*k)?.as_str().map(str::to_string))
             });
@@ -277,7 +289,7 @@ impl Call<'_> {
     }
 
     fn item(&self, store: &mut Store, collection: &str, template: &str, id: &str) -> Result<Response, ApiError> {
-        self.seed_if_provided(store, collection);
+        self.seed_if_provided(store, collection, template);
         let base = store.base.clone();
         let existing = collection_mut(store, collection).get(id).cloned();
         let href = format!("{base}{collection}/{id}");
@@ -302,7 +314,18 @@ impl Call<'_> {
             }
             (Kind::Merge, Some(mut object)) => {
                 if let Some(body) = self.body.clone() {
-                    merge(&mut object, Value::Object(body));
+                    merge_patch(&mut object, Value::Object(body));
+                }
+                self.set_server_fields(&mut object, None, &href, false);
+                collection_mut(store, collection).insert(id.to_string(), object.clone());
+                Ok(self.respond_with(object))
+            }
+            // A partial update of an object the org has under a name of its own (the `default` user schema): what
+            // the org has, with the update.
+            (Kind::Merge, None) if self.org_provided(template, id) => {
+                let mut object = self.example_of(&self.op.template).ok_or_else(|| ApiError::not_found(id))?;
+                if let Some(body) = self.body.clone() {
+                    merge_patch(&mut object, Value::Object(body));
                 }
                 self.set_server_fields(&mut object, None, &href, false);
                 collection_mut(store, collection).insert(id.to_string(), object.clone());
@@ -318,19 +341,22 @@ impl Call<'_> {
             }
             // An object the org has under a name of its own (the `default` user schema, a contact type, an email
             // template): the collection is neither listed nor added to, so any name the spec's example fits is one.
-            (Kind::Get, None)
-                if !self.api.is_creatable(template) && !self.has_list(template) && self.names_allowed(id) =>
-            {
-                let mut object = self.example().ok_or_else(|| ApiError::not_found(id))?;
-                if let Value::Object(m) = &mut object {
-                    if m.contains_key("id") {
-                        m.insert("id".into(), json!(id));
-                    }
+            (Kind::Get, None) if self.org_provided(template, id) => {
+                let mut object = self.example_of(&self.op.template).ok_or_else(|| ApiError::not_found(id))?;
+                // Named as asked.
+                if let Some(own @ Value::String(_)) = object.get_mut("id") {
+                    *own = json!(id);
                 }
                 Ok(self.respond_with(object))
             }
             _ => Err(ApiError::not_found(id)),
         }
+    }
+
+    /// Whether the collection at `template` holds objects the org has under names of its own, neither listed nor
+    /// added to, and `id` may name one.
+    fn org_provided(&self, template: &str, id: &str) -> bool {
+        !self.api.is_creatable(template) && !self.has_list(template) && self.names_allowed(id)
     }
 
     /// Whether `id` may name an object of the item the path ends with: one of its parameter's enum values when it
@@ -354,70 +380,183 @@ impl Call<'_> {
         self.api.operations.iter().any(|o| o.kind == Kind::Create && o.template == template)
     }
 
-    fn lifecycle(
+    /// A lifecycle step or a setting's action on the object at `target` (an item of a collection at `template`, or a
+    /// single object at a fixed path), kept so that a following read and list show it.
+    fn act(&self, store: &mut Store, target: &str, template: &str, step: &str) -> Result<Response, ApiError> {
+        if !template.ends_with('}') {
+            return self.act_on_setting(store, target, template, step);
+        }
+        if step == "publish" {
+            return self.publish_csr(store, target, template);
+        }
+        let (collection, id) = target.rsplit_once('/').unwrap_or_default();
+        let collection_template = parent_template(template).unwrap_or_default();
+        self.seed_if_provided(store, collection, &collection_template);
+        let kept = self.api.is_creatable(&collection_template)
+            || matches!(collection_template.as_str(), "/api/v1/apps" | "/api/v1/eventHooks");
+        let schema = self.schema_of(template);
+        let Some(item) = collection_mut(store, collection).get_mut(id) else {
+            return if kept { Err(ApiError::not_found(id)) } else { self.action() };
+        };
+        if apply_step(self.api, &schema, item, step) {
+            touch(item);
+        }
+        let item = item.clone();
+        if self.returns_object(&schema) { Ok(self.respond_with(item)) } else { self.action() }
+    }
+
+    /// An action on a single object (`/org/preferences/hideEndUserFooter`, an app's provisioning connection's
+    /// `lifecycle/activate`): the step's field, else what the action's example shows it changes.
+    fn act_on_setting(
         &self,
         store: &mut Store,
-        collection: &str,
+        target: &str,
         template: &str,
-        id: &str,
-        action: &str,
+        step: &str,
     ) -> Result<Response, ApiError> {
-        let status = match action {
-            "activate" | "unsuspend" | "unlock" => Some("ACTIVE"),
-            "deactivate" => Some("INACTIVE"),
-            "suspend" => Some("SUSPENDED"),
-            _ => None,
+        let Some((path, template)) = self.setting_acted_on(target, template) else { return self.action() };
+        let schema = self.schema_of(&template);
+        let Some(mut object) = self.setting(store, &path, &template) else { return self.action() };
+        let stepped = apply_step(self.api, &schema, &mut object, step);
+        let shown = self.example().is_some_and(|e| apply_example(&mut object, &e));
+        if stepped || shown {
+            touch(&mut object);
+            store.generic.singletons.insert(path, object.clone());
+        }
+        if self.returns_object(&schema) { Ok(self.respond_with(object)) } else { self.action() }
+    }
+
+    /// The single object an action changes, with its template: the one at the action's parent path, else
+    /// (`/iam/governance/optOut`) a sibling read as the same schema (`/iam/governance/optIn`).
+    fn setting_acted_on(&self, target: &str, template: &str) -> Option<(String, String)> {
+        let is_setting = |t: &str| self.api.operations.iter().any(|o| o.kind == Kind::SingletonGet && o.template == t);
+        if is_setting(template) {
+            return Some((target.to_string(), template.to_string()));
+        }
+        let own = self.api.resolve(self.op.success.as_ref()?.schema.as_ref()?);
+        let sibling = self.api.operations.iter().find(|o| {
+            o.kind == Kind::SingletonGet
+                && parent_template(&o.template).as_deref() == parent_template(&self.op.template).as_deref()
+                && o.success.as_ref().and_then(|s| s.schema.as_ref()).is_some_and(|s| self.api.resolve(s) == own)
+        })?;
+        let name = sibling.template.rsplit('/').next()?;
+        let parent = self.path.rsplit_once('/')?.0;
+        Some((format!("{parent}/{name}"), sibling.template.clone()))
+    }
+
+    /// What a single object holds now: what was written last, else what the org starts with (the spec's example).
+    fn setting(&self, store: &Store, path: &str, template: &str) -> Option<Value> {
+        match store.generic.singletons.get(path) {
+            Some(Value::Null) | None => self.example_of(template),
+            Some(object) => Some(object.clone()),
+        }
+    }
+
+    /// Publishing a CSR (`…/credentials/csrs/{csrId}/lifecycle/publish`): the signed certificate becomes a key of the
+    /// app's (or identity provider's) key credentials under a new `kid`, listed with them, and the CSR is gone, as
+    /// Okta documents.
+    fn publish_csr(&self, store: &mut Store, target: &str, template: &str) -> Result<Response, ApiError> {
+        let (csrs, csr_id) = target.rsplit_once('/').unwrap_or_default();
+        if collection_mut(store, csrs).remove(csr_id).is_none() {
+            return Err(ApiError::not_found(csr_id));
+        }
+        let credentials = |p: &str| p.rsplitn(3, '/').nth(2).map(|c| format!("{c}/keys")).unwrap_or_default();
+        let (keys, keys_template) = (credentials(target), credentials(template));
+        self.seed_if_provided(store, &keys, &keys_template);
+        let shown = self.example().or_else(|| {
+            self.op.success.as_ref().and_then(|s| s.schema.as_ref()).map(|schema| self.instance(schema, 0))
+        });
+        let mut key = match shown {
+            Some(Value::Array(items)) => items.into_iter().next().unwrap_or_else(|| json!({})),
+            Some(other) => other,
+            None => json!({}),
         };
-        let kept = self.api.is_creatable(template) || matches!(template, "/api/v1/apps" | "/api/v1/eventHooks");
-        let items = collection_mut(store, collection);
-        match items.get_mut(id) {
-            Some(item) => {
-                if let (Some(status), Value::Object(m)) = (status, &mut *item) {
-                    m.insert("status".into(), json!(status));
-                    if m.contains_key("lastUpdated") {
-                        m.insert("lastUpdated".into(), json!(ts(Utc::now())));
-                    }
-                }
-                let item = item.clone();
-                let returns_item = self
-                    .op
-                    .success
-                    .as_ref()
-                    .and_then(|sx| sx.schema.as_ref())
-                    .is_some_and(|schema| self.api.properties(schema).contains_key("id"));
-                Ok(if returns_item { self.respond_with(item) } else { self.action()? })
-            }
-            None if kept => Err(ApiError::not_found(id)),
-            None => self.action(),
+        let kid = random_alnum(43);
+        let now = Utc::now();
+        if let Value::Object(m) = &mut key {
+            m.insert("kid".into(), json!(kid));
+            m.insert("created".into(), json!(ts(now)));
+            m.insert("lastUpdated".into(), json!(ts(now)));
+            m.insert("expiresAt".into(), json!(ts(now + chrono::Duration::days(365))));
+            m.entry("kty").or_insert_with(|| json!("RSA"));
+            m.entry("use").or_insert_with(|| json!("sig"));
+        }
+        collection_mut(store, &keys).insert(kid, key.clone());
+        Ok(self.respond_with(key))
+    }
+
+    /// The schema of the object at `template`: its read's answer, else this operation's.
+    fn schema_of(&self, template: &str) -> Value {
+        let read = self.api.operations.iter().find(|o| o.method == "GET" && o.template == template);
+        read.or(Some(self.op)).and_then(|o| o.success.as_ref()).and_then(|s| s.schema.clone()).unwrap_or(Value::Null)
+    }
+
+    /// Whether this operation answers the object acted on (its schema, or one with an `id`), not a document of its
+    /// own.
+    fn returns_object(&self, schema: &Value) -> bool {
+        let Some(own) = self.op.success.as_ref().and_then(|s| s.schema.as_ref()) else { return false };
+        self.api.resolve(own) == self.api.resolve(schema) || self.api.properties(own).contains_key("id")
+    }
+
+    /// The example of the read at `template` (one object: the first of an array where one object is declared).
+    fn example_of(&self, template: &str) -> Option<Value> {
+        let read = self.api.operations.iter().find(|o| o.method == "GET" && o.template == template)?;
+        let success = read.success.as_ref()?;
+        let example = success.examples.iter().find(|e| !e.is_string())?.clone();
+        let declared_array = success
+            .schema
+            .as_ref()
+            .is_some_and(|s| self.api.resolve(s).get("type").and_then(Value::as_str) == Some("array"));
+        match example {
+            Value::Array(items) if !declared_array => items.into_iter().next(),
+            other => Some(other),
         }
     }
 
     fn singleton(&self, store: &mut Store, path: &str) -> Result<Response, ApiError> {
         match self.op.kind {
             Kind::SingletonDelete => {
-                store.generic.singletons.remove(path);
+                if self.has_list(&self.op.template) {
+                    // A whole list deleted (an app's tokens, a template's customizations): empty from now on.
+                    store.generic.seeded.insert(path.to_string());
+                    collection_mut(store, path).clear();
+                } else {
+                    // Kept as deleted, so that the example does not come back.
+                    store.generic.singletons.insert(path.to_string(), Value::Null);
+                }
                 Ok(self.respond_with(Value::Null))
             }
             Kind::SingletonWrite => {
-                let previous = store.generic.singletons.get(path).cloned();
-                let mut object = match (previous, self.body.clone()) {
-                    (Some(mut old), Some(body)) if self.op.method != "PUT" => {
-                        merge(&mut old, Value::Object(body));
+                let current = self.setting(store, path, &self.op.template);
+                let mut object = match (current, self.body.clone()) {
+                    (_, Some(body)) if self.op.method == "PUT" => self.shaped_like_example(body),
+                    (Some(mut old), Some(body)) => {
+                        merge_patch(&mut old, Value::Object(body));
                         old
                     }
-                    (_, Some(body)) => self.shaped_like_example(body),
-                    (Some(old), None) => old,
+                    (None, Some(body)) => self.shaped_like_example(body),
+                    // A write without a body (`POST /iam/governance/optIn`): what its example shows it changes.
+                    (Some(mut old), None) => {
+                        if let Some(shown) = self.example() {
+                            apply_example(&mut old, &shown);
+                        }
+                        old
+                    }
                     (None, None) => self.example().unwrap_or_else(|| json!({})),
                 };
-                if let Value::Object(m) = &mut object {
-                    if m.contains_key("lastUpdated") {
-                        m.insert("lastUpdated".into(), json!(ts(Utc::now())));
-                    }
-                }
+                touch(&mut object);
                 store.generic.singletons.insert(path.to_string(), object.clone());
                 Ok(self.respond_with(object))
             }
             _ => match store.generic.singletons.get(path) {
+                // Deleted: an org answers an empty settings object (the org's CAPTCHA settings), or nothing.
+                Some(Value::Null) => {
+                    let schema = self.op.success.as_ref().and_then(|s| s.schema.clone()).unwrap_or(Value::Null);
+                    match self.api.resolve(&schema).get("type").and_then(Value::as_str) {
+                        Some("object") => Ok(self.respond_with(json!({}))),
+                        _ => Err(ApiError::not_found(path)),
+                    }
+                }
                 Some(object) => Ok(self.respond_with(object.clone())),
                 None => self.action(),
             },
@@ -472,6 +611,12 @@ impl Call<'_> {
                 .is_some_and(|schema| self.api.resolve(schema).get("type").and_then(Value::as_str) == Some("array"));
         let mut value = value;
         hide_secrets(&mut value);
+        // A new object's links name it too.
+        let ids = match (self.op.kind, key_of(&value)) {
+            (Kind::Create, Some(id)) => self.ids.with_item(&self.op.segments, &id),
+            _ => self.ids.clone(),
+        };
+        make_own(&mut value, self.base, self.api, &ids);
         let value = match value {
             Value::Array(_) if declared_array => value,
             Value::Array(items) => items.into_iter().next().unwrap_or_else(|| json!({})),
@@ -550,11 +695,18 @@ impl Call<'_> {
                 m.insert("id".into(), json!(id));
             }
         }
-        if new && has(m, "created") {
-            m.insert("created".into(), now.clone());
-        }
-        if has(m, "lastUpdated") {
-            m.insert("lastUpdated".into(), now);
+        // The org's clock: a new object's `created` and every `…Updated` (`lastMembershipUpdated`), a change's
+        // `lastUpdated`.
+        let stamped: Vec<String> = if new {
+            let named = declared.keys().chain(m.keys()).filter(|k| *k == "created" || k.ends_with("Updated"));
+            named.cloned().collect()
+        } else {
+            vec!["lastUpdated".to_string()]
+        };
+        for k in stamped {
+            if has(m, &k) {
+                m.insert(k, now.clone());
+            }
         }
         if new && declared.contains_key("status") && !m.get("status").is_some_and(Value::is_string) {
             m.insert("status".into(), json!("ACTIVE"));
@@ -676,19 +828,13 @@ fn keep_server_fields(old: &Value, new: &mut Value) {
     }
 }
 
-/// A JSON merge: objects merged key by key, anything else replaced.
-fn merge(into: &mut Value, from: Value) {
-    match (into, from) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, v) in b {
-                match a.get_mut(&k) {
-                    Some(slot) if slot.is_object() && v.is_object() => merge(slot, v),
-                    _ => {
-                        a.insert(k, v);
-                    }
-                }
-            }
+/// A change's time on an object that shows it: `lastUpdated` (and `statusChanged`) where the object has them.
+fn touch(object: &mut Value) {
+    let Value::Object(m) = object else { return };
+    let now = json!(ts(Utc::now()));
+    for k in ["lastUpdated", "statusChanged"] {
+        if m.contains_key(k) {
+            m.insert(k.to_string(), now.clone());
         }
-        (slot, v) => *slot = v,
     }
 }

@@ -35,24 +35,32 @@ mod faults;
 mod query;
 mod spec;
 mod support;
-// the counters, rate limits and Okta-shaped answers,
+// the counters, rate limits, Okta-shaped answers, what list parameters mean and Okta's rules beyond its spec,
 mod counters;
 mod limits;
+mod list_params;
+mod okta_rules;
 mod respond;
 // the org's data,
+mod credentials;
 mod state;
-// hook calls, paging and request validation,
+// hook calls, paging and request validation, the org's links and lifecycle steps on the objects it serves,
 mod hook_delivery;
+mod lifecycle;
+mod links;
 mod paging;
 mod validate;
 // the handlers of the routes,
 mod apps;
+mod authn;
 mod event_hooks;
 mod generic;
 mod groups;
 mod inline_hooks;
 mod logs;
 mod oauth;
+mod sessions;
+mod standing_objects;
 mod users;
 // and the server that routes to them.
 mod server;
@@ -73,6 +81,13 @@ pub use state::{ListEndpoint, RequestRecord};
 
 /// `info.version` of the spec the mock serves every operation of (the default, or `OKTA_SPEC_PATH` when built).
 pub const SPEC_VERSION: &str = env!("OKTA_MOCK_SPEC_VERSION");
+
+/// The spec the org serves every operation of, as JSON (Okta's document without its prose): for tests that walk its
+/// operations against the org.
+#[doc(hidden)]
+pub fn spec_json() -> &'static str {
+    spec::SPEC_JSON
+}
 
 use hook_delivery::HookCalls;
 use server::Shared;
@@ -181,6 +196,8 @@ impl MockOrgBuilder {
             hook_events,
             shutdown_rx.clone(),
         ));
+        // What every org has before anyone calls it (the default authorization server, the API token's metadata…).
+        org.with_store(standing_objects::seed);
         let shared = Shared {
             org: org.clone(),
             oauth: Arc::new(Mutex::new(oauth::OAuthState::default())),

@@ -1,5 +1,6 @@
 //! Okta's paging, for every list the mock serves: the page size (`limit`, within the list's default and maximum),
-//! the `search` and `filter` expressions, the `after` cursor, the page itself and its `Link` headers.
+//! the `search` and `filter` expressions and keyword parameters ([`crate::list_params`]), the `after` cursor, the page
+//! itself and its `Link` headers.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -8,8 +9,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Map, Value};
 
+use crate::list_params::{self, Keyword};
 use crate::query::{self, Expr};
 use crate::respond::{ApiError, bytes_response, page_bytes, param, params};
+use crate::spec::{Api, Operation};
 use crate::state::{ListEndpoint, OrgState, PageLimits};
 use crate::support::lock;
 
@@ -27,6 +30,8 @@ pub(crate) struct ListRequest {
     pub page_size: usize,
     /// The `search`/`filter` expressions the list takes, parsed; an item is listed when it matches them all.
     expressions: Vec<Expr>,
+    /// The keyword parameters sent (`q`, a keyword `search`), each with its value lowercased.
+    keywords: Vec<(Keyword, String)>,
 }
 
 /// One page of a list.
@@ -72,7 +77,24 @@ impl ListRequest {
             .filter_map(|key| param(&query_params, key))
             .map(parse)
             .collect::<Result<_, _>>()?;
-        Ok(ListRequest { query_params, page_size, expressions })
+        Ok(ListRequest { query_params, page_size, expressions, keywords: Vec::new() })
+    }
+
+    /// A request for a list served from the spec: its `search`/`filter` parsed where Okta documents them as
+    /// expressions, its keyword parameters matched as Okta documents them ([`list_params`]).
+    pub fn for_operation(
+        api: &Api,
+        op: &Operation,
+        query_params: Vec<(String, String)>,
+        limits: Option<PageLimits>,
+    ) -> Result<Self, ApiError> {
+        let mut request = Self::new(query_params, limits, &list_params::expression_params(api, op))?;
+        request.keywords = list_params::keyword_params(op)
+            .into_iter()
+            .filter_map(|(name, keyword)| Some((keyword, request.param(name)?.to_lowercase())))
+            .filter(|(_, needle)| !needle.is_empty())
+            .collect();
+        Ok(request)
     }
 
     /// A request for one of the org's hand-served lists, with this query string, paged by the org's limits for it.
@@ -109,9 +131,11 @@ impl ListRequest {
         !self.expressions.is_empty()
     }
 
-    /// Whether an item matches every expression of the request; `field` reads an attribute path of the item.
+    /// Whether an item matches every expression and keyword of the request; `field` reads an attribute path of
+    /// the item.
     pub fn matches(&self, field: &dyn Fn(&str) -> Vec<Value>) -> bool {
         self.expressions.iter().all(|e| e.matches(field))
+            && self.keywords.iter().all(|(keyword, needle)| keyword.matches(needle, field))
     }
 
     /// The page: the first [`Self::page_size`] of `entries` (in list order, already past the cursor) that

@@ -22,20 +22,32 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, summary: impl Into<String>) -> Self {
         Self { status, code, summary: summary.into(), causes: Vec::new(), headers: Vec::new() }
     }
-    /// E0000001 with one error cause.
+    /// E0000001 with one error cause (`"<field>: <reason>"`, as Okta words its causes).
     pub fn validation(cause: impl Into<String>) -> Self {
-        let mut e = Self::new(StatusCode::BAD_REQUEST, "E0000001", "Api validation failed");
-        e.causes.push(cause.into());
-        e
+        Self::validation_failed(vec![cause.into()])
     }
     /// `Ok` when no validation cause was found, else one E0000001 error listing every cause.
     pub fn check_causes(causes: Vec<String>) -> Result<(), Self> {
-        if causes.is_empty() {
-            return Ok(());
+        if causes.is_empty() { Ok(()) } else { Err(Self::validation_failed(causes)) }
+    }
+    /// Okta's E0000001: `Api validation failed: <field>` naming the first cause's field, then every cause once, in
+    /// the order found (a field a schema requires through two of its parts is one problem).
+    fn validation_failed(causes: Vec<String>) -> Self {
+        let mut unique: Vec<String> = Vec::with_capacity(causes.len());
+        for cause in causes {
+            if !unique.contains(&cause) {
+                unique.push(cause);
+            }
         }
-        let mut e = Self::new(StatusCode::BAD_REQUEST, "E0000001", "Api validation failed");
-        e.causes = causes;
-        Err(e)
+        let field =
+            unique.first().and_then(|c| c.split_once(": ")).map(|(field, _)| field).filter(|f| !f.contains(' '));
+        let summary = match field {
+            Some(field) => format!("Api validation failed: {field}"),
+            None => "Api validation failed".to_string(),
+        };
+        let mut e = Self::new(StatusCode::BAD_REQUEST, "E0000001", summary);
+        e.causes = unique;
+        e
     }
     pub fn not_found(what: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {what}"))

@@ -14,7 +14,7 @@ use axum::extract::{ConnectInfo, FromRef, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -24,7 +24,10 @@ use crate::oauth::OAuthState;
 use crate::respond::ApiError;
 use crate::state::{OrgState, RequestRecord};
 use crate::support::{lock, random_alnum};
-use crate::{apps, event_hooks, faults, generic, groups, inline_hooks, logs, oauth, spec, users, validate};
+use crate::{
+    apps, authn, event_hooks, faults, generic, groups, inline_hooks, logs, oauth, sessions, spec, standing_objects,
+    users, validate,
+};
 
 /// What the server's handlers and the [`MockOrg`](crate::MockOrg) handle share; each handler takes the parts it
 /// needs.
@@ -141,6 +144,16 @@ pub(crate) fn router(shared: Shared) -> Router {
             get(users::get).post(users::partial_update).put(users::full_update).delete(users::delete),
         )
         .route("/api/v1/users/{userId}/lifecycle/{operation}", post(users::lifecycle))
+        .route("/api/v1/users/{userId}/credentials/change_password", post(users::change_password))
+        .route("/api/v1/users/{userId}/sessions", delete(sessions::revoke_user_sessions))
+        .route("/api/v1/authn", post(authn::authenticate))
+        .route("/api/v1/authn/credentials/change_password", post(authn::change_password))
+        .route("/api/v1/authn/cancel", post(authn::cancel))
+        .route("/api/v1/sessions", post(sessions::create))
+        .route("/api/v1/sessions/me", get(sessions::get_me).delete(sessions::close_me))
+        .route("/api/v1/sessions/me/lifecycle/refresh", post(sessions::refresh_me))
+        .route("/api/v1/sessions/{sessionId}", get(sessions::get).delete(sessions::close))
+        .route("/api/v1/sessions/{sessionId}/lifecycle/refresh", post(sessions::refresh))
         .route("/api/v1/groups", get(groups::list).post(groups::create))
         .route("/api/v1/groups/{groupId}", get(groups::get).put(groups::replace).delete(groups::delete))
         .route("/api/v1/groups/{groupId}/users", get(groups::list_members))
@@ -219,6 +232,7 @@ async fn okta_layer(State(shared): State<Shared>, mut req: Request, next: Next) 
         record_request(org, &req);
     }
     let scopes: Option<Vec<String>> = match operation {
+        _ if anonymous(&method, &path, req.headers()) => None,
         Some(op) => op.scopes.clone(),
         None if matched.is_some() => oauth::scope_for(&method, &path).map(|s| vec![s]),
         None => None,
@@ -286,8 +300,11 @@ async fn okta_layer(State(shared): State<Shared>, mut req: Request, next: Next) 
         match auth {
             Some(Err(e)) => e.into_response(),
             _ => match validated(req).await {
-                Ok(req) if shadowed => generic::serve(State(org.clone()), req).await,
-                Ok(req) => next.run(req).await,
+                Ok(req) => match standing(org, &req) {
+                    Some(answer) => answer,
+                    None if shadowed => generic::serve(State(org.clone()), req).await,
+                    None => next.run(req).await,
+                },
                 Err(e) => e.into_response(),
             },
         }
@@ -323,6 +340,24 @@ async fn okta_layer(State(shared): State<Shared>, mut req: Request, next: Next) 
     };
     add_standard_headers(org, &mut resp, now, limits, &applied);
     resp
+}
+
+/// Whether a request is one Okta serves without an API token: the Authn API and createSession (a sign-in page's
+/// calls; a trusted app's API token, when it sends one, is checked as anywhere else), and the user's own session
+/// by its cookie (`/api/v1/sessions/me`, where an API token is no substitute for the cookie).
+fn anonymous(method: &axum::http::Method, path: &str, headers: &axum::http::HeaderMap) -> bool {
+    if path == "/api/v1/sessions/me" || path.starts_with("/api/v1/sessions/me/") {
+        return true;
+    }
+    let sign_in = path == "/api/v1/authn" || path.starts_with("/api/v1/authn/");
+    let create_session = path == "/api/v1/sessions" && method == axum::http::Method::POST;
+    (sign_in || create_session) && !headers.contains_key(header::AUTHORIZATION)
+}
+
+/// Okta's own answer about one of the org's standing objects (`standing_objects.rs`), where it has one.
+fn standing(org: &OrgState, req: &Request) -> Option<Response> {
+    let authorization = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    org.with_store(|store| standing_objects::answer(store, req.method(), req.uri().path(), authorization))
 }
 
 /// The request, its body read and checked against its operation in the spec (Okta's `400` when it does not fit).

@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value;
 
 /// The spec as the build wrote it.
-static SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/mock-spec.json"));
+pub(crate) static SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/mock-spec.json"));
 
 /// What an operation does to the org's state, decided from its method, its path and its neighbours in the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, watch};
 use url::Url;
 
 use crate::counters::CounterSet;
+use crate::credentials::Credentials;
 use crate::faults::FaultEntry;
 use crate::limits::{BucketRule, InFlight, OrgClock, Windows};
 use crate::support::{lock, random_alnum, ts, uuid};
@@ -212,6 +213,8 @@ pub(crate) struct GenericStore {
     pub seeded: HashSet<String>,
     /// Single objects by path.
     pub singletons: HashMap<String, Value>,
+    /// Id of the org's own API token's metadata in `/api/v1/api-tokens` (`GET /api/v1/api-tokens/current`).
+    pub current_api_token: Option<String>,
 }
 
 impl GenericStore {
@@ -242,6 +245,8 @@ pub(crate) struct Store {
     pub hooks: BTreeMap<String, Value>,
     /// The objects of the operations served from the spec (`generic.rs`).
     pub generic: GenericStore,
+    /// Passwords, one-time tokens and sessions (`authn.rs`, `sessions.rs`).
+    pub credentials: Credentials,
     pub logs: Vec<LogEntry>,
     pub seq: u64,
     /// `base_url` without the trailing slash, for building links.
@@ -250,10 +255,13 @@ pub(crate) struct Store {
     hook_events: mpsc::UnboundedSender<HookEvent>,
 }
 
+/// The id of the org's admin, the API caller: the owner of the org's API token.
+pub(crate) const ADMIN_USER_ID: &str = "00umockadmin0000000";
+
 /// Actor of the events the mock writes: the API caller.
 fn actor() -> Value {
     json!({
-        "id": "00umockadmin0000000",
+        "id": ADMIN_USER_ID,
         "type": "User",
         "alternateId": "admin@mock.okta.invalid",
         "displayName": "Mock Admin",
@@ -272,6 +280,7 @@ impl Store {
             apps: BTreeMap::new(),
             hooks: BTreeMap::new(),
             generic: GenericStore::default(),
+            credentials: Credentials::default(),
             logs: Vec::new(),
             seq: 0,
             base,

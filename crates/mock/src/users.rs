@@ -67,6 +67,8 @@ pub(crate) async fn create(State(org): State<Arc<OrgState>>, RawQuery(raw_query)
         .and_then(|c| c.get("password"))
         .and_then(|p| p.get("value").or_else(|| p.get("hash")))
         .is_some();
+    // A hashed password (`hash`) is imported but cannot be checked here: only a `value` signs the user in.
+    let password = password_value(&body);
     let group_ids: Vec<String> = body
         .get("groupIds")
         .and_then(Value::as_array)
@@ -107,6 +109,9 @@ pub(crate) async fn create(State(org): State<Arc<OrgState>>, RawQuery(raw_query)
         };
         let target = user_target(&u);
         store.insert_user(u.clone());
+        if let Some(password) = &password {
+            store.credentials.set_password(&id, password);
+        }
         store.emit("user.lifecycle.create", "Create Okta user", vec![target.clone()]);
         if activate {
             store.emit("user.lifecycle.activate", "Activate Okta user", vec![target.clone()]);
@@ -147,7 +152,7 @@ async fn update(org: Arc<OrgState>, id: String, body: Bytes, partial: bool) -> R
             return ApiError::validation("profile: The field cannot be left blank").into_response();
         }
     };
-    let new_password = body.get("credentials").and_then(|c| c.get("password")).and_then(|p| p.get("value")).is_some();
+    let new_password = password_value(&body);
     let base = org.base.clone();
     let res: Result<Value, ApiError> = org.with_store(|store| {
         let uid = store.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
@@ -164,9 +169,10 @@ async fn update(org: Arc<OrgState>, id: String, body: Bytes, partial: bool) -> R
             validate_profile(store, &u.profile, Some(&uid))?;
         }
         let now = ts(Utc::now());
-        if new_password {
+        if let Some(password) = &new_password {
             u.has_password = true;
             u.password_changed = Some(now.clone());
+            store.credentials.set_password(&uid, password);
         }
         u.last_updated = now;
         store.logins.remove(&old_login);
@@ -268,8 +274,21 @@ pub(crate) async fn lifecycle(
         let user = u.to_json(&base);
         store.emit(event, msg, vec![target]);
         match op.as_str() {
+            // A user who may no longer sign in keeps no session.
+            "deactivate" | "suspend" => {
+                store.credentials.end_sessions_of(&uid);
+            }
+            "unlock" => store.credentials.clear_failures(&uid),
+            _ => {}
+        }
+        match op.as_str() {
             "expire_password" => return Ok(user),
-            "expire_password_with_temp_password" => return Ok(json!({ "tempPassword": random_alnum(10) })),
+            "expire_password_with_temp_password" => {
+                // The temporary password is the user's password now, to be changed at the next sign-in.
+                let temp = random_alnum(10);
+                store.credentials.set_password(&uid, &temp);
+                return Ok(json!({ "tempPassword": temp }));
+            }
             "reset_password" if !send_email => {
                 return Ok(json!({ "resetPasswordUrl": format!("{base}/reset_password/{}", random_alnum(20)) }));
             }
@@ -303,11 +322,13 @@ pub(crate) async fn delete(State(org): State<Arc<OrgState>>, Path(id): Path<Stri
             u.status_changed = Some(now.clone());
             u.last_updated = now;
             store.emit("user.lifecycle.deactivate", "Deactivate Okta user", vec![target]);
+            store.credentials.end_sessions_of(&uid);
             return Ok(false);
         }
         let login = u.login().to_lowercase();
         store.users.remove(&uid);
         store.logins.remove(&login);
+        store.credentials.forget_user(&uid);
         for m in store.members.values_mut() {
             m.remove(&uid);
         }
@@ -355,4 +376,66 @@ pub(crate) async fn list(
         (json, next)
     };
     Ok(list.respond(&org.base, "/api/v1/users", &items, next.as_deref()))
+}
+
+/// The password a request body sets (`credentials.password.value`).
+fn password_value(body: &Map<String, Value>) -> Option<String> {
+    let password = body.get("credentials")?.get("password")?;
+    password.get("value")?.as_str().map(str::to_string)
+}
+
+/// Changes a user's password after checking the current one, as Okta's change-password operations do (the Users
+/// API's and the Authn API's for an expired password): the user is `ACTIVE` afterwards.
+pub(crate) fn change_password_locked(
+    store: &mut Store,
+    user_id: &str,
+    old: &str,
+    new: &str,
+    revoke_sessions: bool,
+) -> Result<(), ApiError> {
+    let status = store.users.get(user_id).map(|u| u.status.clone()).ok_or_else(|| ApiError::not_found(user_id))?;
+    let allowed = matches!(status.as_str(), "STAGED" | "ACTIVE" | "PASSWORD_EXPIRED" | "RECOVERY");
+    if !allowed || !store.credentials.has_password(user_id) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "E0000035", "Change password not allowed on specified user."));
+    }
+    if !store.credentials.password_matches(user_id, old) {
+        let mut e = ApiError::new(StatusCode::FORBIDDEN, "E0000014", "Update of credentials failed");
+        e.causes.push("oldPassword: Old Password is not correct".into());
+        return Err(e);
+    }
+    store.credentials.set_password(user_id, new);
+    if revoke_sessions {
+        store.credentials.end_sessions_of(user_id);
+    }
+    let now = ts(Utc::now());
+    let Some(u) = store.users.get_mut(user_id) else { return Err(ApiError::not_found(user_id)) };
+    if matches!(status.as_str(), "PASSWORD_EXPIRED" | "RECOVERY") {
+        u.status = "ACTIVE".into();
+        u.status_changed = Some(now.clone());
+    }
+    u.password_changed = Some(now.clone());
+    u.last_updated = now;
+    let target = user_target(u);
+    store.emit("user.account.update_password", "User update password for Okta", vec![target]);
+    Ok(())
+}
+
+/// `POST /api/v1/users/{userId}/credentials/change_password`
+pub(crate) async fn change_password(State(org): State<Arc<OrgState>>, Path(id): Path<String>, body: Bytes) -> Response {
+    let answer = (|| {
+        let body = json_body(&body)?;
+        let value = |name: &str| body.get(name).and_then(|p| p.get("value")).and_then(Value::as_str);
+        let (old, new) = (value("oldPassword"), value("newPassword"));
+        let missing = [("oldPassword", old), ("newPassword", new)].into_iter().filter(|(_, v)| v.is_none());
+        ApiError::check_causes(missing.map(|(k, _)| format!("{k}: The field cannot be left blank")).collect())?;
+        let revoke = body.get("revokeSessions").and_then(Value::as_bool).unwrap_or(false);
+        org.with_store(|store| {
+            let uid = store.resolve_user(&id).ok_or_else(|| ApiError::not_found(&id))?;
+            change_password_locked(store, &uid, old.unwrap_or_default(), new.unwrap_or_default(), revoke)
+        })
+    })();
+    match answer {
+        Ok(()) => json_response(StatusCode::OK, &json!({"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}})),
+        Err(e) => e.into_response(),
+    }
 }

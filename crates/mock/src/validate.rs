@@ -4,10 +4,13 @@
 //! that is not JSON is `400 E0000003`.
 //!
 //! Fields the spec marks `readOnly` are never required of a request, and objects may carry fields the spec does not
-//! declare (Okta adds fields faster than its spec does).
+//! declare (Okta adds fields faster than its spec does). A scalar is read as Okta's JSON reader reads it: `"true"`
+//! is a boolean and `"587"` an integer (Okta's own request examples send them so), a number is a string's text.
+//! Where Okta's API reference and the spec's schemas differ, Okta's rules ([`crate::okta_rules`]) win.
 
 use serde_json::Value;
 
+use crate::okta_rules;
 use crate::respond::{ApiError, params};
 use crate::spec::{Api, Location, Operation, is_json};
 
@@ -31,7 +34,10 @@ pub(crate) fn request(
             if let Some(schema) = &declared.schema {
                 // A `PATCH` sends only what changes: nothing is required of it.
                 let partial = op.method == "PATCH";
-                Checker { api, causes: &mut causes, partial }.check(schema, &value, "", 0);
+                Checker { api, causes: &mut causes, partial, dispatched: Vec::new() }.check(schema, &value, "", 0);
+                if causes.is_empty() {
+                    causes.extend(okta_rules::body_causes(&op.id, &value));
+                }
             }
             parsed = Some(value);
         } else if empty && declared.required && json_declared {
@@ -87,6 +93,9 @@ struct Checker<'a> {
     api: &'a Api,
     causes: &'a mut Vec<String>,
     partial: bool,
+    /// The discriminator mappings being followed (`$ref`s): the schema a mapping picks includes its base, whose
+    /// discriminator is not followed again.
+    dispatched: Vec<String>,
 }
 
 impl Checker<'_> {
@@ -94,9 +103,30 @@ impl Checker<'_> {
         if depth > 48 {
             return;
         }
+        let component =
+            schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
         let schema = self.api.resolve(schema);
+        if let Some(fixed) = component.and_then(|name| okta_rules::corrected_schema(name, schema)) {
+            return self.check_resolved(&fixed, value, at, depth, component);
+        }
+        self.check_resolved(schema, value, at, depth, component);
+    }
+
+    /// Checks a value against a resolved schema, the spec's component `component` when it is one.
+    fn check_resolved(&mut self, schema: &Value, value: &Value, at: &str, depth: usize, component: Option<&str>) {
         if schema.get("readOnly").and_then(Value::as_bool) == Some(true) || value.is_null() {
             return;
+        }
+        // A base schema whose discriminator picks the value's own schema (`authType: BASIC_SMTP_AUTH` → the basic
+        // SMTP server, which requires a password): the picked schema is checked, base included.
+        let follows = component.is_none_or(|c| !okta_rules::NOT_CHECKED_BY_SUBTYPE.contains(&c));
+        if let Some(chosen) = discriminated(schema, value).filter(|c| follows && !self.dispatched.contains(c)) {
+            if !["oneOf", "anyOf"].iter().any(|k| schema.get(*k).is_some()) {
+                self.dispatched.push(chosen.clone());
+                self.check(&serde_json::json!({ "$ref": chosen }), value, at, depth + 1);
+                self.dispatched.pop();
+                return;
+            }
         }
         for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
             self.check(part, value, at, depth + 1);
@@ -134,12 +164,18 @@ impl Checker<'_> {
                     }
                 }
             }
-            (Some("string"), Value::String(s)) => {
+            (Some("string"), Value::String(_) | Value::Number(_) | Value::Bool(_)) => {
+                let s = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let s = s.as_str();
                 if let Some(allowed) = enum_strings(schema) {
                     if !allowed.iter().any(|a| a == s) {
                         self.causes.push(format!("{name}: '{s}' is not one of {}", allowed.join(", ")));
                     }
                 }
+                self.check_length(schema, s, name);
                 match schema.get("format").and_then(Value::as_str) {
                     Some("date-time") if chrono::DateTime::parse_from_rfc3339(s).is_err() => {
                         self.causes.push(format!("{name}: '{s}' is not a valid date-time"));
@@ -153,6 +189,10 @@ impl Checker<'_> {
             (Some("integer"), Value::Number(n)) if n.is_i64() || n.is_u64() => {}
             (Some("integer"), Value::Number(n)) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => {}
             (Some("number"), Value::Number(_)) | (Some("boolean"), Value::Bool(_)) => {}
+            // Okta's JSON reader takes a scalar's text for the scalar.
+            (Some("boolean"), Value::String(s)) if matches!(s.as_str(), "true" | "false") => {}
+            (Some("integer"), Value::String(s)) if s.trim().parse::<i64>().is_ok() => {}
+            (Some("number"), Value::String(s)) if s.trim().parse::<f64>().is_ok() => {}
             (Some(expected @ ("object" | "array" | "string" | "integer" | "number" | "boolean")), other) => {
                 self.causes.push(format!("{name}: expected {} but got {}", article(expected), describe(other)));
             }
@@ -170,12 +210,8 @@ impl Checker<'_> {
         let mut best: Option<Vec<String>> = None;
         for alternative in alternatives {
             let mut causes = Vec::new();
-            Checker { api: self.api, causes: &mut causes, partial: self.partial }.check(
-                alternative,
-                value,
-                at,
-                depth + 1,
-            );
+            Checker { api: self.api, causes: &mut causes, partial: self.partial, dispatched: self.dispatched.clone() }
+                .check(alternative, value, at, depth + 1);
             if causes.is_empty() {
                 return;
             }
@@ -184,6 +220,27 @@ impl Checker<'_> {
             }
         }
         self.causes.extend(best.unwrap_or_default());
+    }
+}
+
+impl Checker<'_> {
+    /// A string's length within the schema's `minLength`/`maxLength`, worded as Okta words its length errors; an
+    /// empty string where one character is the least is a blank field.
+    fn check_length(&mut self, schema: &Value, s: &str, name: &str) {
+        let bound = |k: &str| schema.get(k).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
+        let length = s.chars().count();
+        match (bound("minLength"), bound("maxLength")) {
+            (Some(min), _) if length < min && length == 0 => {
+                self.causes.push(format!("{name}: The field cannot be left blank"));
+            }
+            (Some(min), _) if length < min => {
+                self.causes.push(format!("{name}: '{name}' must be at least '{min}' characters long."));
+            }
+            (_, Some(max)) if length > max => {
+                self.causes.push(format!("{name}: '{name}' can't be more than '{max}' characters long."));
+            }
+            _ => {}
+        }
     }
 }
 
@@ -272,7 +329,7 @@ mod tests {
     fn each_problem_is_one_cause_naming_its_field() {
         let got = causes(
             Some("activate=yes&mode=C&colour=red"),
-            r#"{"kind": "THREE", "count": "7", "when": "yesterday", "contact": {"email": "nobody"}, "tags": [1]}"#,
+            r#"{"kind": "THREE", "count": "seven", "when": "yesterday", "contact": {"email": "nobody"}, "tags": [[1]]}"#,
         );
         assert_eq!(
             got,
@@ -284,9 +341,77 @@ mod tests {
                 "contact.email: 'nobody' is not a valid email address",
                 "count: expected an integer but got a string",
                 "kind: 'THREE' is not one of ONE, TWO",
-                "tags[0]: expected a string but got a number",
+                "tags[0]: expected a string but got an array",
                 "when: 'yesterday' is not a valid date-time",
             ]
+        );
+    }
+
+    #[test]
+    fn scalars_are_read_as_okta_reads_them() {
+        // `"7"` is an integer and `7` a string's text to Okta's JSON reader; `"seven"` is no integer.
+        assert!(causes(None, r#"{"name": 7, "kind": "ONE", "count": "7"}"#).is_empty());
+        assert_eq!(
+            causes(Some("activate=TRUE"), r#"{"name": "x", "kind": "ONE"}"#),
+            ["activate: 'TRUE' is not a valid boolean"]
+        );
+    }
+
+    fn servers_api() -> Api {
+        let doc = json!({
+            "paths": {"/api/v1/servers": {"post": {
+                "operationId": "createServer",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Server"}}}},
+                "responses": {"200": {}}
+            }}},
+            "components": {"schemas": {
+                "Server": {"type": "object", "required": ["alias", "authType"], "properties": {
+                    "alias": {"type": "string", "minLength": 1, "maxLength": 5},
+                    "authType": {"type": "string", "enum": ["BASIC", "OAUTH"]}},
+                    "discriminator": {"propertyName": "authType", "mapping": {
+                        "BASIC": "#/components/schemas/Basic", "OAUTH": "#/components/schemas/OAuth"}}},
+                "Basic": {"allOf": [{"$ref": "#/components/schemas/Server"},
+                    {"type": "object", "required": ["password"], "properties": {"password": {"type": "string"}}}]},
+                "OAuth": {"allOf": [{"$ref": "#/components/schemas/Server"},
+                    {"type": "object", "required": ["clientId"], "properties": {"clientId": {"type": "string"}}}]}
+            }}
+        });
+        Api::parse(&doc.to_string()).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn server_causes(body: &str) -> Vec<String> {
+        let api = servers_api();
+        let op = api.operations.first().unwrap_or_else(|| unreachable!());
+        request(&api, op, None, None, body.as_bytes()).err().map(|e| e.causes).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_discriminator_picks_the_schema_that_checks_the_body() {
+        assert!(server_causes(r#"{"alias": "a", "authType": "BASIC", "password": "p"}"#).is_empty());
+        assert_eq!(
+            server_causes(r#"{"alias": "a", "authType": "BASIC"}"#),
+            ["password: The field cannot be left blank"]
+        );
+        assert_eq!(
+            server_causes(r#"{"alias": "a", "authType": "OAUTH"}"#),
+            ["clientId: The field cannot be left blank"]
+        );
+        // No tag: the base alone, each missing field once.
+        assert_eq!(
+            server_causes(r#"{}"#),
+            ["alias: The field cannot be left blank", "authType: The field cannot be left blank"]
+        );
+    }
+
+    #[test]
+    fn lengths_are_checked_as_okta_words_them() {
+        assert_eq!(
+            server_causes(r#"{"alias": "", "authType": "BASIC", "password": "p"}"#),
+            ["alias: The field cannot be left blank"]
+        );
+        assert_eq!(
+            server_causes(r#"{"alias": "toolong", "authType": "BASIC", "password": "p"}"#),
+            ["alias: 'alias' can't be more than '5' characters long."]
         );
     }
 
