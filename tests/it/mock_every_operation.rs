@@ -250,7 +250,16 @@ async fn every_operation_of_the_spec_is_answered_by_the_mock_org() {
             template_so_far.push_str(segment);
             match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                 Some(name) => {
-                    let value = ids.get(&key).cloned().unwrap_or_else(|| {
+                    // A parameter naming one of the org's users, groups or apps outside their own paths
+                    // (`/meta/schemas/apps/{appId}/default`) names the walk's.
+                    let named = match name {
+                        "appId" | "appInstanceId" => Some("/api/v1/apps"),
+                        "userId" => Some("/api/v1/users"),
+                        "groupId" => Some("/api/v1/groups"),
+                        _ => None,
+                    };
+                    let known = ids.get(&key).or_else(|| named.and_then(|k| ids.get(k)));
+                    let value = known.cloned().unwrap_or_else(|| {
                         let p = params.iter().find(|p| p["name"] == name && p["in"] == "path");
                         p.map_or_else(|| "default".to_string(), |p| parameter_value(spec, p, "default"))
                     });
@@ -331,8 +340,9 @@ async fn every_operation_of_the_spec_is_answered_by_the_mock_org() {
     let unserved = tally.by_status.get(&501).map_or(0, Vec::len);
     println!("  operations answered 501 (not served): {unserved}");
     assert!(tally.failures.is_empty(), "{} failures:\n{}", tally.failures.len(), tally.failures.join("\n"));
-    // What the walk reaches today (660 of 732 with 2026.06.3, 499 bodies decoded), less a margin for changes of the
-    // walk's order: the rest are Okta's own 4xx answers, listed above (the spec's examples that contradict its
+    // What the walk reaches today (652 of 732 with 2026.06.3, 490 bodies decoded: fewer than when the mock copied
+    // the spec's examples, now that objects must exist and lifecycles run in order), less a margin for changes of
+    // the walk's order: the rest are Okta's own 4xx answers, listed above (the spec's examples that contradict its
     // schemas, objects the org provides under ids the spec's examples do not share, lifecycle steps out of order).
     assert!(tally.answered * 100 >= total * 85, "only {} of {total} operations answered with success", tally.answered);
     assert!(tally.decoded * 100 >= tally.answered * 70, "only {} success bodies decoded", tally.decoded);

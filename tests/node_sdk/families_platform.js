@@ -201,7 +201,8 @@ async function sessions(t, ctx) {
     expect.present(s.expiresAt, 'expiresAt');
     expect.link(raw, 'self', `${ctx.orgUrl}/api/v1/sessions/${s.id}`);
   }), 'the session');
-  await t.fails('createSession with the same token again', () => api.createSession({ createSessionRequest: { sessionToken: tx.sessionToken } }), 403, 'E0000005');
+  // Okta's Sessions API reference: an invalid `sessionToken` (a one-time token already redeemed) is a 401.
+  await t.fails('createSession with the same token again', () => api.createSession({ createSessionRequest: { sessionToken: tx.sessionToken } }), 401, 'E0000004');
   await t.step('getSession', () => api.getSession({ sessionId: session.id }), s => expect.eq(s.userId, user.id, 'userId'));
   await t.step('refreshSession', () => api.refreshSession({ sessionId: session.id }), s => expect.eq(s.id, session.id, 'id'));
   await t.step('revokeSession', () => api.revokeSession({ sessionId: session.id }));

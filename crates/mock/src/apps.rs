@@ -1,5 +1,6 @@
 //! `/api/v1/apps`: create, get and list; apps are stored as raw JSON so unknown sign-on modes
-//! and fields round-trip unchanged.
+//! and fields round-trip unchanged. An OIDC client's secret is generated on creation and shown only then, as Okta
+//! does.
 
 use std::sync::Arc;
 
@@ -15,6 +16,19 @@ use crate::query::json_field;
 use crate::respond::{ApiError, json_body, json_response, param, params};
 use crate::state::{ListEndpoint, OrgState, Store};
 use crate::support::{lock, random_alnum, ts};
+
+/// The `token_endpoint_auth_method`s whose clients authenticate with a secret, which Okta generates when none is
+/// given.
+const SECRET_METHODS: [&str; 3] = ["client_secret_basic", "client_secret_post", "client_secret_jwt"];
+
+/// An app as the org shows it after its creation: without its OAuth client secret.
+pub(crate) fn shown(app: &Value) -> Value {
+    let mut app = app.clone();
+    if let Some(Value::Object(client)) = app.pointer_mut("/credentials/oauthClient") {
+        client.remove("client_secret");
+    }
+    app
+}
 
 /// Completes and stores an app (shared by the endpoint and `MockOrg::seed_app`).
 pub(crate) fn create_locked(store: &mut Store, mut app: Map<String, Value>, activate: bool) -> Result<Value, ApiError> {
@@ -45,7 +59,10 @@ pub(crate) fn create_locked(store: &mut Store, mut app: Map<String, Value>, acti
                 if let Value::Object(oc) = oc {
                     oc.entry("client_id").or_insert_with(|| json!(id.clone()));
                     oc.entry("autoKeyRotation").or_insert(json!(true));
-                    oc.entry("token_endpoint_auth_method").or_insert(json!("client_secret_basic"));
+                    let method = oc.entry("token_endpoint_auth_method").or_insert(json!("client_secret_basic"));
+                    if method.as_str().is_some_and(|m| SECRET_METHODS.contains(&m)) {
+                        oc.entry("client_secret").or_insert_with(|| json!(random_alnum(40)));
+                    }
                 }
             }
         }
@@ -102,11 +119,59 @@ pub(crate) async fn create(State(org): State<Arc<OrgState>>, RawQuery(raw_query)
     }
 }
 
+/// `PUT /api/v1/apps/{appId}`: the app as sent, keeping what the org set (its id, name, status, creation time, links,
+/// OAuth client id and secret, and the defaults the request leaves out); the answer shows the secret, as on creation.
+pub(crate) async fn replace(State(org): State<Arc<OrgState>>, Path(id): Path<String>, body: Bytes) -> Response {
+    let sent = match json_body(&body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let res = org.with_store(|store| {
+        let old = store.apps.get(&id).cloned().ok_or_else(|| ApiError::not_found(&id))?;
+        let label = sent.get("label").and_then(Value::as_str).unwrap_or_default().to_string();
+        if label.trim().is_empty() {
+            return Err(ApiError::validation("label: The field cannot be left blank"));
+        }
+        let mut app = sent;
+        for kept in ["id", "name", "status", "created", "_links"] {
+            if let Some(v) = old.get(kept) {
+                app.insert(kept.into(), v.clone());
+            }
+        }
+        for default in ["features", "visibility", "accessibility"] {
+            if let Some(v) = old.get(default) {
+                app.entry(default).or_insert_with(|| v.clone());
+            }
+        }
+        if let Some(Value::Object(old_client)) = old.pointer("/credentials/oauthClient") {
+            let credentials = app.entry("credentials").or_insert_with(|| json!({}));
+            if let Value::Object(credentials) = credentials {
+                let client = credentials.entry("oauthClient").or_insert_with(|| json!({}));
+                if let Value::Object(client) = client {
+                    for (k, v) in old_client {
+                        client.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                }
+            }
+        }
+        app.insert("lastUpdated".into(), json!(ts(Utc::now())));
+        let app = Value::Object(app);
+        store.apps.insert(id.clone(), app.clone());
+        let target = json!({"id": id, "type": "AppInstance", "alternateId": label, "displayName": label});
+        store.emit("application.lifecycle.update", "Update application", vec![target]);
+        Ok(app)
+    });
+    match res {
+        Ok(app) => json_response(StatusCode::OK, &app),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// `GET /api/v1/apps/{appId}`
 pub(crate) async fn get(State(org): State<Arc<OrgState>>, Path(id): Path<String>) -> Response {
     let store = lock(&org.store);
     match store.apps.get(&id) {
-        Some(a) => json_response(StatusCode::OK, a),
+        Some(a) => json_response(StatusCode::OK, &shown(a)),
         None => ApiError::not_found(&id).into_response(),
     }
 }
@@ -123,6 +188,6 @@ pub(crate) async fn list(
         let wanted =
             prefix.as_deref().is_none_or(|prefix| any_starts_with(app.as_object(), &["name", "label"], prefix))
                 && list.matches(&|p: &str| json_field(app, p));
-        wanted.then(|| app.clone())
+        wanted.then(|| shown(app))
     }))
 }

@@ -210,12 +210,13 @@ pub(crate) async fn verify(
     }
 }
 
-/// `DELETE /api/v1/eventHooks/{eventHookId}`: only an INACTIVE hook can be deleted.
+/// `DELETE /api/v1/eventHooks/{eventHookId}`: only an INACTIVE hook can be deleted; Okta refuses an active one
+/// with the `403` the operation declares.
 pub(crate) async fn delete(State(org): State<Arc<OrgState>>, Path(id): Path<String>) -> Response {
     let res = org.with_store(|store| {
         let h = store.hooks.get(&id).ok_or_else(|| ApiError::not_found(&id))?;
         if h.get("status").and_then(Value::as_str) != Some("INACTIVE") {
-            return Err(ApiError::validation("Cannot delete an ACTIVE event hook: deactivate it first"));
+            return Err(ApiError::forbidden());
         }
         store.hooks.remove(&id);
         Ok(())

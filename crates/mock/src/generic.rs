@@ -6,6 +6,9 @@
 //! settings) answer their example until written. What the spec gives no way to answer is a 501 naming the
 //! operation, never a made-up 200.
 
+mod actions;
+mod new_objects;
+
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -16,14 +19,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use crate::lifecycle::{apply_example, apply_step, is_step, merge_patch};
-use crate::links::{Ids, make_own};
+use crate::lifecycle::{apply_example, is_step, merge_patch};
+use crate::links::{Ids, add_declared_links, make_own};
 use crate::paging::ListRequest;
 use crate::query;
 use crate::respond::{ApiError, bytes_response, empty, json_response, params};
 use crate::spec::{Api, Kind, Location, Lookup, Operation, Segment, is_json, parent_template};
 use crate::state::{OrgState, PageLimits, Store};
-use crate::support::{random_alnum, ts, uuid};
+use crate::support::{ts, uuid};
 
 /// The request's JSON body as the request layer parsed it to validate it.
 #[derive(Debug, Clone)]
@@ -100,6 +103,9 @@ impl Call<'_> {
     fn answer(&mut self, store: &mut Store) -> Result<Response, ApiError> {
         let segments = self.segments(store);
         self.ids = Ids::of_path(&self.op.segments, &segments);
+        if matches!(self.op.kind, Kind::Get | Kind::Replace | Kind::Merge | Kind::Delete | Kind::Lifecycle) {
+            self.ids = std::mem::take(&mut self.ids).owned_by_last();
+        }
         self.check_parents(store, &segments)?;
         let joined = |n: usize| format!("/{}", segments.get(..n).unwrap_or_default().join("/"));
         let n = segments.len();
@@ -161,7 +167,7 @@ impl Call<'_> {
         let own_item = matches!(self.op.kind, Kind::Get | Kind::Replace | Kind::Merge | Kind::Delete | Kind::Lifecycle);
         let params_total = self.op.segments.iter().filter(|t| matches!(t, Segment::Param(_))).count();
         for (i, t) in self.op.segments.iter().enumerate() {
-            let Segment::Param(_) = t else { continue };
+            let Segment::Param(name) = t else { continue };
             params_seen += 1;
             // The item the operation is about is checked by the operation itself (a replace may add it).
             if own_item && params_seen == params_total {
@@ -170,20 +176,49 @@ impl Call<'_> {
             let Some(id) = segments.get(i) else { continue };
             let template = template_prefix(&self.op.segments, i);
             let collection = format!("/{}", segments.get(..i).unwrap_or_default().join("/"));
-            let exists = match template.as_str() {
-                "/api/v1/users" => store.resolve_user(id).is_some(),
-                "/api/v1/groups" => store.groups.contains_key(id.as_str()),
-                t if self.api.is_creatable(t) || t == "/api/v1/apps" || t == "/api/v1/eventHooks" => {
-                    collection_mut(store, &collection).contains_key(id.as_str())
-                }
-                // Objects the org provides (an authenticator, a brand, a device): any id is taken as one of them.
-                _ => true,
+            let exists = match self.kept(&template) {
+                true => self.holds(store, &template, &collection, id),
+                // A path naming an object kept elsewhere (`/meta/schemas/apps/{appId}/default`: an app).
+                false => match self.top_level_collection_named_by(name) {
+                    Some(top) => self.holds(store, &top, &top, id),
+                    // Objects the org provides (an authenticator, a brand, a device): any id is taken as one of them.
+                    None => true,
+                },
             };
             if !exists {
                 return Err(ApiError::not_found(id));
             }
         }
         Ok(())
+    }
+
+    /// Whether the collection at `template` holds only what the API put there (or the org seeded), so that an id
+    /// not in it names nothing.
+    fn kept(&self, template: &str) -> bool {
+        matches!(template, "/api/v1/users" | "/api/v1/groups" | "/api/v1/apps" | "/api/v1/eventHooks")
+            || self.api.is_creatable(template)
+    }
+
+    /// Whether the kept collection at `template` (at the path `collection`) holds `id`.
+    fn holds(&self, store: &mut Store, template: &str, collection: &str, id: &str) -> bool {
+        match template {
+            "/api/v1/users" => store.resolve_user(id).is_some(),
+            "/api/v1/groups" => store.groups.contains_key(id),
+            _ => collection_mut(store, collection).contains_key(id),
+        }
+    }
+
+    /// The kept top-level collection (`/api/v1/apps`) whose items a parameter of this name names (`appId`).
+    fn top_level_collection_named_by(&self, parameter: &str) -> Option<String> {
+        // The users' own paths name a user `{id}`; the paths under other objects name one `{userId}`.
+        if parameter == "userId" {
+            return Some("/api/v1/users".to_string());
+        }
+        self.api.operations.iter().find_map(|o| {
+            let parent = parent_template(&o.template)?;
+            let named = o.kind == Kind::Get && matches!(o.segments.last(), Some(Segment::Param(p)) if p == parameter);
+            (named && !parent.contains('{') && self.kept(&parent)).then_some(parent)
+        })
     }
 
     fn list(&self, store: &mut Store, collection: &str) -> Result<Response, ApiError> {
@@ -197,19 +232,38 @@ impl Call<'_> {
             self.api.resolve(&items).get("type").and_then(Value::as_str) == Some("string")
         });
         let keys = if paged_by_cursor { list.after() } else { (Bound::Unbounded, Bound::Unbounded) };
+        let equal = self.field_params();
+        let link_names = self.declared_link_names();
         let items = collection_mut(store, collection);
         let page = list.page(items.range::<str, _>(keys), |(id, item)| {
             if !list.matches(&|p: &str| query::json_field(item, p)) {
                 return None;
             }
+            if !equal.iter().all(|(field, value)| item.get(field).and_then(Value::as_str) == Some(value.as_str())) {
+                return None;
+            }
             let mut shown = if ids_only { json!(id) } else { item.clone() };
             hide_secrets(&mut shown);
             make_own(&mut shown, self.base, self.api, &self.ids.with_item(&self.op.segments, id));
+            add_declared_links(&mut shown, self.base, self.api, &link_names);
             Some(shown)
         });
         let next =
             if paged_by_cursor { page.next(|v| v.as_str().map(str::to_string).or_else(|| key_of(v))) } else { None };
         Ok(list.respond(&store.base, self.path, &page.items, next.as_deref()))
+    }
+
+    /// The request's query parameters that name a field of the listed objects (`listInlineHooks?type=…`,
+    /// `listIdentityProviders?type=GOOGLE`): Okta lists the objects whose field has that value.
+    fn field_params(&self) -> Vec<(String, String)> {
+        const NOT_FIELDS: &[&str] = &["after", "limit", "q", "search", "filter", "expand", "cursor"];
+        let declared = self.api.properties(&self.answer_schema());
+        params(self.query)
+            .into_iter()
+            .filter(|(name, _)| self.op.query_param(name).is_some() && declared.contains_key(name))
+            // A date (`lastUpdated`) selects by time, not by equality.
+            .filter(|(name, _)| !NOT_FIELDS.contains(&name.as_str()) && !name.ends_with("Updated") && name != "created")
+            .collect()
     }
 
     /// The page size of a list that declares `limit`: the request's, within the parameter's declared maximum
@@ -222,9 +276,13 @@ impl Call<'_> {
         Some(PageLimits { default: number("default").unwrap_or(20).clamp(1, max), max })
     }
 
-    /// Fills a collection the API cannot add to (at `template`) with the spec's list example, once.
+    /// Fills a collection the API cannot add to (at `template`) with the spec's list example, once. A collection of
+    /// links to other objects (an IdP's linked users, added by `POST /idps/{idpId}/users/{userId}`) starts empty.
     fn seed_if_provided(&self, store: &mut Store, collection: &str, template: &str) {
-        if self.api.is_creatable(template) || !store.generic.seeded.insert(collection.to_string()) {
+        if self.api.is_creatable(template)
+            || self.links_to_others(template)
+            || !store.generic.seeded.insert(collection.to_string())
+        {
             return;
         }
         let Some(list) = self.api.operations.iter().find(|o| o.kind == Kind::List && o.template == template) else {
@@ -253,6 +311,16 @@ impl Call<'_> {
         collection_mut(store, collection).extend(seeded);
     }
 
+    /// Whether the API adds items to the collection at `template` by naming objects kept elsewhere
+    /// (`POST /api/v1/idps/{idpId}/users/{userId}` links a user).
+    fn links_to_others(&self, template: &str) -> bool {
+        self.api.operations.iter().any(|o| {
+            o.method == "POST"
+                && parent_template(&o.template).as_deref() == Some(template)
+                && matches!(o.segments.last(), Some(Segment::Param(p)) if self.top_level_collection_named_by(p).is_some())
+        })
+    }
+
     /// The name of the parameter that names an item of the collection at `template` (`contactType` for
     /// `/api/v1/org/contacts/{contactType}`).
     fn item_parameter(&self, template: &str) -> Option<String> {
@@ -273,7 +341,7 @@ impl Call<'_> {
                 .get("id")
                 .is_some_and(|p| self.api.resolve(p).get("readOnly").and_then(Value::as_bool) != Some(true))
         });
-        let mut object = self.shaped_like_example(body);
+        let mut object = self.made_from(body);
         let id = match given.filter(|_| settable) {
             Some(id) if collection_mut(store, collection).contains_key(&id) => {
                 return Err(ApiError::validation(format!("id: An object with this field already exists: {id}")));
@@ -281,6 +349,7 @@ impl Call<'_> {
             Some(id) => id,
             None => store.new_id(&self.id_prefix()),
         };
+        self.check_unique(collection_mut(store, collection), &object, None)?;
         let base = store.base.clone();
         self.set_server_fields(&mut object, Some(&id), &format!("{base}{collection}/{id}"), true);
         let key = key_of(&object).unwrap_or(id);
@@ -295,19 +364,25 @@ impl Call<'_> {
         let href = format!("{base}{collection}/{id}");
         match (self.op.kind, existing) {
             (Kind::Get, Some(item)) => Ok(self.respond_with(item)),
-            // Okta deletes an inactive application only.
-            (Kind::Delete, Some(app))
-                if collection == "/api/v1/apps" && app.get("status") == Some(&json!("ACTIVE")) =>
-            {
-                Err(ApiError::new(StatusCode::FORBIDDEN, "E0000056", "Delete application forbidden."))
-            }
+            // Okta deletes an inactive application or inline hook only (the spec declares `403` for the refusal).
+            (Kind::Delete, Some(item)) if item.get("status") == Some(&json!("ACTIVE")) => match collection {
+                "/api/v1/apps" => {
+                    Err(ApiError::new(StatusCode::FORBIDDEN, "E0000056", "Delete application forbidden."))
+                }
+                "/api/v1/inlineHooks" => Err(ApiError::forbidden()),
+                _ => {
+                    collection_mut(store, collection).remove(id);
+                    Ok(self.respond_with(Value::Null))
+                }
+            },
             (Kind::Delete, Some(_)) => {
                 collection_mut(store, collection).remove(id);
                 Ok(self.respond_with(Value::Null))
             }
             (Kind::Replace, Some(old)) => {
                 let mut object = Value::Object(self.body.clone().unwrap_or_default());
-                keep_server_fields(&old, &mut object);
+                self.keep_server_fields(&old, &mut object);
+                self.check_unique(collection_mut(store, collection), &object, Some(id))?;
                 self.set_server_fields(&mut object, None, &href, false);
                 collection_mut(store, collection).insert(id.to_string(), object.clone());
                 Ok(self.respond_with(object))
@@ -334,7 +409,7 @@ impl Call<'_> {
             // A collection added to by `PUT …/{id}` (an app's group assignments): the path names the new item.
             (Kind::Replace | Kind::Merge, None) if !self.has_create(template) => {
                 let body = self.body.clone().unwrap_or_default();
-                let mut object = self.shaped_like_example(body);
+                let mut object = self.made_from(body);
                 self.set_server_fields(&mut object, Some(id), &href, true);
                 collection_mut(store, collection).insert(id.to_string(), object.clone());
                 Ok(self.respond_with(object))
@@ -380,139 +455,6 @@ impl Call<'_> {
         self.api.operations.iter().any(|o| o.kind == Kind::Create && o.template == template)
     }
 
-    /// A lifecycle step or a setting's action on the object at `target` (an item of a collection at `template`, or a
-    /// single object at a fixed path), kept so that a following read and list show it.
-    fn act(&self, store: &mut Store, target: &str, template: &str, step: &str) -> Result<Response, ApiError> {
-        if !template.ends_with('}') {
-            return self.act_on_setting(store, target, template, step);
-        }
-        if step == "publish" {
-            return self.publish_csr(store, target, template);
-        }
-        let (collection, id) = target.rsplit_once('/').unwrap_or_default();
-        let collection_template = parent_template(template).unwrap_or_default();
-        self.seed_if_provided(store, collection, &collection_template);
-        let kept = self.api.is_creatable(&collection_template)
-            || matches!(collection_template.as_str(), "/api/v1/apps" | "/api/v1/eventHooks");
-        let schema = self.schema_of(template);
-        let Some(item) = collection_mut(store, collection).get_mut(id) else {
-            return if kept { Err(ApiError::not_found(id)) } else { self.action() };
-        };
-        if apply_step(self.api, &schema, item, step) {
-            touch(item);
-        }
-        let item = item.clone();
-        if self.returns_object(&schema) { Ok(self.respond_with(item)) } else { self.action() }
-    }
-
-    /// An action on a single object (`/org/preferences/hideEndUserFooter`, an app's provisioning connection's
-    /// `lifecycle/activate`): the step's field, else what the action's example shows it changes.
-    fn act_on_setting(
-        &self,
-        store: &mut Store,
-        target: &str,
-        template: &str,
-        step: &str,
-    ) -> Result<Response, ApiError> {
-        let Some((path, template)) = self.setting_acted_on(target, template) else { return self.action() };
-        let schema = self.schema_of(&template);
-        let Some(mut object) = self.setting(store, &path, &template) else { return self.action() };
-        let stepped = apply_step(self.api, &schema, &mut object, step);
-        let shown = self.example().is_some_and(|e| apply_example(&mut object, &e));
-        if stepped || shown {
-            touch(&mut object);
-            store.generic.singletons.insert(path, object.clone());
-        }
-        if self.returns_object(&schema) { Ok(self.respond_with(object)) } else { self.action() }
-    }
-
-    /// The single object an action changes, with its template: the one at the action's parent path, else
-    /// (`/iam/governance/optOut`) a sibling read as the same schema (`/iam/governance/optIn`).
-    fn setting_acted_on(&self, target: &str, template: &str) -> Option<(String, String)> {
-        let is_setting = |t: &str| self.api.operations.iter().any(|o| o.kind == Kind::SingletonGet && o.template == t);
-        if is_setting(template) {
-            return Some((target.to_string(), template.to_string()));
-        }
-        let own = self.api.resolve(self.op.success.as_ref()?.schema.as_ref()?);
-        let sibling = self.api.operations.iter().find(|o| {
-            o.kind == Kind::SingletonGet
-                && parent_template(&o.template).as_deref() == parent_template(&self.op.template).as_deref()
-                && o.success.as_ref().and_then(|s| s.schema.as_ref()).is_some_and(|s| self.api.resolve(s) == own)
-        })?;
-        let name = sibling.template.rsplit('/').next()?;
-        let parent = self.path.rsplit_once('/')?.0;
-        Some((format!("{parent}/{name}"), sibling.template.clone()))
-    }
-
-    /// What a single object holds now: what was written last, else what the org starts with (the spec's example).
-    fn setting(&self, store: &Store, path: &str, template: &str) -> Option<Value> {
-        match store.generic.singletons.get(path) {
-            Some(Value::Null) | None => self.example_of(template),
-            Some(object) => Some(object.clone()),
-        }
-    }
-
-    /// Publishing a CSR (`…/credentials/csrs/{csrId}/lifecycle/publish`): the signed certificate becomes a key of the
-    /// app's (or identity provider's) key credentials under a new `kid`, listed with them, and the CSR is gone, as
-    /// Okta documents.
-    fn publish_csr(&self, store: &mut Store, target: &str, template: &str) -> Result<Response, ApiError> {
-        let (csrs, csr_id) = target.rsplit_once('/').unwrap_or_default();
-        if collection_mut(store, csrs).remove(csr_id).is_none() {
-            return Err(ApiError::not_found(csr_id));
-        }
-        let credentials = |p: &str| p.rsplitn(3, '/').nth(2).map(|c| format!("{c}/keys")).unwrap_or_default();
-        let (keys, keys_template) = (credentials(target), credentials(template));
-        self.seed_if_provided(store, &keys, &keys_template);
-        let shown = self.example().or_else(|| {
-            self.op.success.as_ref().and_then(|s| s.schema.as_ref()).map(|schema| self.instance(schema, 0))
-        });
-        let mut key = match shown {
-            Some(Value::Array(items)) => items.into_iter().next().unwrap_or_else(|| json!({})),
-            Some(other) => other,
-            None => json!({}),
-        };
-        let kid = random_alnum(43);
-        let now = Utc::now();
-        if let Value::Object(m) = &mut key {
-            m.insert("kid".into(), json!(kid));
-            m.insert("created".into(), json!(ts(now)));
-            m.insert("lastUpdated".into(), json!(ts(now)));
-            m.insert("expiresAt".into(), json!(ts(now + chrono::Duration::days(365))));
-            m.entry("kty").or_insert_with(|| json!("RSA"));
-            m.entry("use").or_insert_with(|| json!("sig"));
-        }
-        collection_mut(store, &keys).insert(kid, key.clone());
-        Ok(self.respond_with(key))
-    }
-
-    /// The schema of the object at `template`: its read's answer, else this operation's.
-    fn schema_of(&self, template: &str) -> Value {
-        let read = self.api.operations.iter().find(|o| o.method == "GET" && o.template == template);
-        read.or(Some(self.op)).and_then(|o| o.success.as_ref()).and_then(|s| s.schema.clone()).unwrap_or(Value::Null)
-    }
-
-    /// Whether this operation answers the object acted on (its schema, or one with an `id`), not a document of its
-    /// own.
-    fn returns_object(&self, schema: &Value) -> bool {
-        let Some(own) = self.op.success.as_ref().and_then(|s| s.schema.as_ref()) else { return false };
-        self.api.resolve(own) == self.api.resolve(schema) || self.api.properties(own).contains_key("id")
-    }
-
-    /// The example of the read at `template` (one object: the first of an array where one object is declared).
-    fn example_of(&self, template: &str) -> Option<Value> {
-        let read = self.api.operations.iter().find(|o| o.method == "GET" && o.template == template)?;
-        let success = read.success.as_ref()?;
-        let example = success.examples.iter().find(|e| !e.is_string())?.clone();
-        let declared_array = success
-            .schema
-            .as_ref()
-            .is_some_and(|s| self.api.resolve(s).get("type").and_then(Value::as_str) == Some("array"));
-        match example {
-            Value::Array(items) if !declared_array => items.into_iter().next(),
-            other => Some(other),
-        }
-    }
-
     fn singleton(&self, store: &mut Store, path: &str) -> Result<Response, ApiError> {
         match self.op.kind {
             Kind::SingletonDelete => {
@@ -529,12 +471,12 @@ impl Call<'_> {
             Kind::SingletonWrite => {
                 let current = self.setting(store, path, &self.op.template);
                 let mut object = match (current, self.body.clone()) {
-                    (_, Some(body)) if self.op.method == "PUT" => self.shaped_like_example(body),
+                    (_, Some(body)) if self.op.method == "PUT" => self.made_from(body),
                     (Some(mut old), Some(body)) => {
                         merge_patch(&mut old, Value::Object(body));
                         old
                     }
-                    (None, Some(body)) => self.shaped_like_example(body),
+                    (None, Some(body)) => self.made_from(body),
                     // A write without a body (`POST /iam/governance/optIn`): what its example shows it changes.
                     (Some(mut old), None) => {
                         if let Some(shown) = self.example() {
@@ -617,6 +559,9 @@ impl Call<'_> {
             _ => self.ids.clone(),
         };
         make_own(&mut value, self.base, self.api, &ids);
+        if value.is_object() {
+            add_declared_links(&mut value, self.base, self.api, &self.declared_link_names());
+        }
         let value = match value {
             Value::Array(_) if declared_array => value,
             Value::Array(items) => items.into_iter().next().unwrap_or_else(|| json!({})),
@@ -626,98 +571,16 @@ impl Call<'_> {
         json_response(status, &value)
     }
 
+    /// The links the answer's object schema declares (`users`, `deactivate`…).
+    fn declared_link_names(&self) -> Vec<String> {
+        let declared = self.api.properties(&self.answer_schema());
+        declared.get("_links").map(|links| self.api.properties(links).keys().cloned().collect()).unwrap_or_default()
+    }
+
     /// The operation's first example, in the declared shape (the spec's examples are sometimes one object where
     /// an array is declared, or the reverse).
     fn example(&self) -> Option<Value> {
         self.op.success.as_ref().and_then(|s| s.examples.iter().find(|e| !e.is_string()).cloned())
-    }
-
-    /// The body, completed with the fields of the success example it lacks, when the example is of the same kind
-    /// (same `type`, `signOnMode`, `factorType`): what Okta adds to what was sent.
-    fn shaped_like_example(&self, body: Map<String, Value>) -> Value {
-        let examples: Vec<&Value> = self
-            .op
-            .success
-            .iter()
-            .flat_map(|s| s.examples.iter())
-            .map(|e| match e {
-                Value::Array(items) => items.first().unwrap_or(e),
-                other => other,
-            })
-            .filter(|e| e.is_object())
-            .collect();
-        let same_kind = |e: &&Value| {
-            ["type", "signOnMode", "factorType", "provider"].iter().all(|k| match (e.get(*k), body.get(*k)) {
-                (Some(a), Some(b)) => a == b,
-                (Some(_), None) => false,
-                _ => true,
-            })
-        };
-        let mut object = Value::Object(body.clone());
-        if let Some(example) = examples.into_iter().find(same_kind) {
-            if let (Value::Object(out), Value::Object(ex)) = (&mut object, example) {
-                for (k, v) in ex {
-                    out.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-        }
-        object
-    }
-
-    /// The prefix of new ids: the first three characters of the example's id when it looks like Okta's.
-    fn id_prefix(&self) -> String {
-        let example_id = self.example().and_then(|e| match e {
-            Value::Array(items) => items.first().and_then(|i| i.get("id")).cloned(),
-            other => other.get("id").cloned(),
-        });
-        match example_id.as_ref().and_then(Value::as_str) {
-            Some(id) if id.len() == 20 && id.chars().all(|c| c.is_ascii_alphanumeric()) => {
-                id.get(..3).unwrap_or("00x").to_string()
-            }
-            _ => "00x".into(),
-        }
-    }
-
-    /// `id`, `created`, `lastUpdated`, `status` and `_links.self` where the answer's schema (or example) has them.
-    fn set_server_fields(&self, object: &mut Value, id: Option<&str>, href: &str, new: bool) {
-        let schema = self.op.success.as_ref().and_then(|s| s.schema.as_ref()).cloned().unwrap_or(Value::Null);
-        let item_schema = match self.api.resolve(&schema) {
-            s if s.get("type").and_then(Value::as_str) == Some("array") => s.get("items").cloned().unwrap_or_default(),
-            _ => schema,
-        };
-        let declared = self.api.properties(&item_schema);
-        let Value::Object(m) = object else { return };
-        let has = |m: &Map<String, Value>, k: &str| declared.contains_key(k) || m.contains_key(k);
-        let now = json!(ts(Utc::now()));
-        // A new object always gets an `id`: its item paths name it (the spec does not always declare the field).
-        if let Some(id) = id {
-            if new || has(m, "id") {
-                m.insert("id".into(), json!(id));
-            }
-        }
-        // The org's clock: a new object's `created` and every `…Updated` (`lastMembershipUpdated`), a change's
-        // `lastUpdated`.
-        let stamped: Vec<String> = if new {
-            let named = declared.keys().chain(m.keys()).filter(|k| *k == "created" || k.ends_with("Updated"));
-            named.cloned().collect()
-        } else {
-            vec!["lastUpdated".to_string()]
-        };
-        for k in stamped {
-            if has(m, &k) {
-                m.insert(k, now.clone());
-            }
-        }
-        if new && declared.contains_key("status") && !m.get("status").is_some_and(Value::is_string) {
-            m.insert("status".into(), json!("ACTIVE"));
-        }
-        if has(m, "_links") {
-            let mut object_value = Value::Object(std::mem::take(m));
-            set_self_link(&mut object_value, href);
-            if let Value::Object(back) = object_value {
-                *m = back;
-            }
-        }
     }
 
     /// A small instance of a schema: its required properties (and `id`), each with a value of its type.
@@ -815,16 +678,6 @@ fn set_self_link(item: &mut Value, href: &str) {
     }
     if let Value::Object(l) = links {
         l.insert("self".into(), json!({ "href": href }));
-    }
-}
-
-/// A replacement keeps what the server set on the original.
-fn keep_server_fields(old: &Value, new: &mut Value) {
-    let Value::Object(n) = new else { return };
-    for k in ["id", "created", "status", "_links"] {
-        if let Some(v) = old.get(k) {
-            n.entry(k.to_string()).or_insert_with(|| v.clone());
-        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! `/api/v1/groups`: create, get, list, replace, delete and memberships.
+//! `/api/v1/groups`: create, get, list, replace, delete and memberships (and a user's groups). The org's `BUILT_IN`
+//! Everyone group is managed by Okta alone: its profile and memberships cannot be changed, nor the group deleted.
 
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ pub(crate) fn create_locked(store: &mut Store, profile: Map<String, Value>) -> R
         last_updated: now.clone(),
         last_membership_updated: now,
         profile,
+        group_type: "OKTA_GROUP",
     };
     store.groups.insert(g.id.clone(), g.clone());
     store.members.entry(g.id.clone()).or_default();
@@ -60,6 +62,17 @@ pub(crate) async fn create(State(org): State<Arc<OrgState>>, body: Bytes) -> Res
     }
 }
 
+/// Okta's refusal to change a `BUILT_IN` group (its profile, its members) or delete it: only `OKTA_GROUP` groups
+/// are changed through the API.
+fn unless_built_in(store: &Store, group_id: &str) -> Result<(), ApiError> {
+    match store.groups.get(group_id) {
+        Some(g) if g.group_type == "BUILT_IN" => {
+            Err(ApiError::new(StatusCode::BAD_REQUEST, "E0000060", "Unsupported operation."))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `GET /api/v1/groups/{groupId}`
 pub(crate) async fn get(State(org): State<Arc<OrgState>>, Path(id): Path<String>) -> Response {
     let store = lock(&org.store);
@@ -80,6 +93,7 @@ pub(crate) async fn replace(State(org): State<Arc<OrgState>>, Path(id): Path<Str
     };
     let base = org.base.clone();
     let res = org.with_store(|store| {
+        unless_built_in(store, &id)?;
         let name = profile.get("name").and_then(Value::as_str).unwrap_or_default();
         if name.trim().is_empty() {
             return Err(ApiError::validation("name: The field cannot be left blank"));
@@ -106,13 +120,14 @@ pub(crate) async fn replace(State(org): State<Arc<OrgState>>, Path(id): Path<Str
 
 /// `DELETE /api/v1/groups/{groupId}`
 pub(crate) async fn delete(State(org): State<Arc<OrgState>>, Path(id): Path<String>) -> Response {
-    let res = org.with_store(|store| match store.groups.remove(&id) {
-        Some(g) => {
-            store.members.remove(&id);
-            store.emit("group.lifecycle.delete", "Delete Okta group", vec![group_target(&g)]);
-            Ok(())
-        }
-        None => Err(ApiError::not_found(&id)),
+    let res = org.with_store(|store| -> Result<(), ApiError> {
+        unless_built_in(store, &id)?;
+        let g = store.groups.remove(&id).ok_or_else(|| ApiError::not_found(&id))?;
+        store.members.remove(&id);
+        // The apps assigned to the group are no longer.
+        store.forget_app_assignments("groups", &id);
+        store.emit("group.lifecycle.delete", "Delete Okta group", vec![group_target(&g)]);
+        Ok(())
     });
     match res {
         Ok(()) => empty(StatusCode::NO_CONTENT),
@@ -139,12 +154,15 @@ pub(crate) async fn list(
     }))
 }
 
-/// The id of the user (given by id or login) of a membership, once the group is known to exist.
+/// The id of the user (given by id or login) of a membership to change, once the group is known to exist and to
+/// be one whose members the API manages.
 fn member_of(store: &Store, group_id: &str, user: &str) -> Result<String, ApiError> {
     if !store.groups.contains_key(group_id) {
         return Err(ApiError::not_found(group_id));
     }
-    store.resolve_user(user).ok_or_else(|| ApiError::not_found(user))
+    let user_id = store.resolve_user(user).ok_or_else(|| ApiError::not_found(user))?;
+    unless_built_in(store, group_id)?;
+    Ok(user_id)
 }
 
 /// `PUT /api/v1/groups/{groupId}/users/{userId}`
@@ -210,4 +228,13 @@ pub(crate) async fn list_members(
     };
     let path = format!("/api/v1/groups/{group_id}/users");
     Ok(list.respond(&org.base, &path, &page.items, page.next(id_of).as_deref()))
+}
+
+/// `GET /api/v1/users/{id}/groups`: the groups the user is a member of (Everyone included), not paged.
+pub(crate) async fn list_user_groups(State(org): State<Arc<OrgState>>, Path(user): Path<String>) -> Response {
+    let store = lock(&org.store);
+    let Some(user_id) = store.resolve_user(&user) else { return ApiError::not_found(&user).into_response() };
+    let groups: Vec<Value> =
+        store.groups_of(&user_id).iter().filter_map(|id| store.groups.get(id)).map(|g| g.to_json(&org.base)).collect();
+    json_response(StatusCode::OK, &Value::Array(groups))
 }

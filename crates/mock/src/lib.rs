@@ -46,19 +46,25 @@ mod credentials;
 mod state;
 // hook calls, paging and request validation, the org's links and lifecycle steps on the objects it serves,
 mod hook_delivery;
+mod iam;
 mod lifecycle;
 mod links;
 mod paging;
 mod validate;
 // the handlers of the routes,
+mod app_assignments;
 mod apps;
 mod authn;
 mod event_hooks;
 mod generic;
+mod group_rules;
 mod groups;
+mod iam_resource_sets;
+mod iam_roles;
 mod inline_hooks;
 mod logs;
 mod oauth;
+mod role_assignments;
 mod sessions;
 mod standing_objects;
 mod users;

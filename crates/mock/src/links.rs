@@ -1,9 +1,12 @@
 //! Every link an answer served from the spec carries is the org's: the spec's examples point at
 //! `https://{yourOktaDomain}/…` (or `subdomain.okta.com`, `example.com`…) and name the example's ids; an org's answer
 //! points at the org and names the objects it is about. [`make_own`] rewrites a whole answer (nested `_links` and
-//! `_embedded` included) from the ids of the request's path and the object's own id ([`Ids`]).
+//! `_embedded` included) from the ids of the request's path and the object's own id ([`Ids`]), and fills every `{…Id}`
+//! placeholder a served string keeps (`"issuer": "https://{yourOktaDomain}/oauth2/{authorizationServerId}"`).
+//! [`add_declared_links`] adds the links an object's schema declares and the API serves (an IdP's `users`, its
+//! `activate` or `deactivate` as its status allows), as Okta sets them.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::spec::{Api, Segment};
 
@@ -35,7 +38,10 @@ const OKTA_SITES: &[&str] = &["developer.okta.com", "help.okta.com", "support.ok
 /// path up to it (`/api/v1/apps/{}`) and the literal segment before it (`apps`).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Ids {
-    known: Vec<(String, String, String)>,
+    /// (shape, literal, parameter name where the path names it, id).
+    known: Vec<(String, String, Option<String>, String)>,
+    /// The id of the object the answer is (a new or listed item, the item a path ends with).
+    own: Option<String>,
 }
 
 impl Ids {
@@ -51,9 +57,9 @@ impl Ids {
                     shape.push_str(l);
                     literal.clone_from(l);
                 }
-                Segment::Param(_) => {
+                Segment::Param(name) => {
                     shape.push_str("/{}");
-                    ids.known.push((shape.clone(), literal.clone(), value.clone()));
+                    ids.known.push((shape.clone(), literal.clone(), Some(name.clone()), value.clone()));
                 }
             }
         }
@@ -78,17 +84,33 @@ impl Ids {
                 Segment::Param(_) => None,
             })
             .unwrap_or_default();
-        ids.known.push((format!("{shape}/{{}}"), literal, id.to_string()));
+        ids.known.push((format!("{shape}/{{}}"), literal, None, id.to_string()));
+        ids.own = Some(id.to_string());
         ids
+    }
+
+    /// These ids, the answer being the object the path's last id names (a read, a replace, a lifecycle step).
+    pub(crate) fn owned_by_last(mut self) -> Ids {
+        self.own = self.known.iter().rev().find(|(_, _, p, _)| p.as_deref() != Some("lifecycle")).map(|k| k.3.clone());
+        self
+    }
+
+    /// The id a `{name}` placeholder stands for: the path's id at a parameter of that name, else (a `…Id` naming
+    /// no parameter of the path: `{authorizationServerId}` where the path says `{authServerId}`) the object's own.
+    fn for_placeholder(&self, name: &str) -> Option<&str> {
+        if let Some((_, _, _, id)) = self.known.iter().rev().find(|(_, _, p, _)| p.as_deref() == Some(name)) {
+            return Some(id);
+        }
+        self.own.as_deref().filter(|_| name.len() > 2 && name.ends_with("Id"))
     }
 
     /// The real id for a link's id at `shape` after `literal`: the one at the same place of the request's path,
     /// else the one id known after the same literal (an app user's `_links.user` is `/api/v1/users/{the user}`).
     fn find(&self, shape: &str, literal: &str) -> Option<&str> {
-        if let Some((_, _, id)) = self.known.iter().rev().find(|(s, _, _)| s == shape) {
+        if let Some((_, _, _, id)) = self.known.iter().rev().find(|(s, _, _, _)| s == shape) {
             return Some(id);
         }
-        let mut after_literal = self.known.iter().filter(|(_, l, _)| l == literal).map(|(_, _, id)| id.as_str());
+        let mut after_literal = self.known.iter().filter(|(_, l, _, _)| l == literal).map(|(_, _, _, id)| id.as_str());
         let first = after_literal.next()?;
         // Two different ids after the same literal (a group's role targeting another group): no guess.
         after_literal.all(|id| id == first).then_some(first)
@@ -109,17 +131,100 @@ pub(crate) fn make_own(value: &mut Value, base: &str, api: &Api, ids: &Ids) {
                         if let Some(own) = own_href(s, base, api, ids, templated) {
                             *s = own;
                         }
+                        // A templated link's placeholders are the client's to fill.
+                        if !templated {
+                            fill_placeholders(s, ids);
+                        }
                     }
                     Value::String(s) => {
                         if let Some(own) = placeholder_url(s, base) {
                             *s = own;
                         }
+                        fill_placeholders(s, ids);
                     }
                     other => make_own(other, base, api, ids),
                 }
             }
         }
         _ => {}
+    }
+}
+
+/// Replaces each `{name}` (or `${name}`) placeholder of `s` that names an id `ids` knows.
+fn fill_placeholders(s: &mut String, ids: &Ids) {
+    if !s.contains('{') {
+        return;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s.as_str();
+    while let Some(open) = rest.find('{') {
+        let (before, from_brace) = rest.split_at(open);
+        let close = from_brace.find('}');
+        let name = close.and_then(|c| from_brace.get(1..c)).unwrap_or_default();
+        let is_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        match (close, ids.for_placeholder(name).filter(|_| is_name)) {
+            (Some(c), Some(id)) => {
+                out.push_str(before.strip_suffix('$').unwrap_or(before));
+                out.push_str(id);
+                rest = from_brace.get(c + 1..).unwrap_or_default();
+            }
+            _ => {
+                out.push_str(before);
+                out.push('{');
+                rest = from_brace.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    *s = out;
+}
+
+/// Adds to an object the links named `declared` (its `_links` schema's) that the API serves under the object's own
+/// path (`_links.self`, already the org's): a sub-collection (`users` → `…/idps/{id}/users`) and the lifecycle
+/// step its status allows (`deactivate` while `ACTIVE`, `activate` while `INACTIVE`). Links it has stay.
+pub(crate) fn add_declared_links(value: &mut Value, base: &str, api: &Api, declared: &[String]) {
+    let Some(own) = value.pointer("/_links/self/href").and_then(Value::as_str).map(str::to_string) else { return };
+    let Some(path) = own.strip_prefix(base) else { return };
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let Some(template) = template_of(api, &segments) else { return };
+    let status = value.get("status").and_then(Value::as_str).map(str::to_ascii_uppercase);
+    let served = |tail: &[&str]| {
+        api.operations.iter().any(|o| {
+            o.segments.len() == template.len() + tail.len()
+                && o.segments.starts_with(template)
+                && o.segments.iter().skip(template.len()).zip(tail).all(|(s, t)| *s == Segment::Literal((*t).into()))
+        })
+    };
+    let mut added = Vec::new();
+    for name in declared {
+        let step = match name.as_str() {
+            "activate" => Some("INACTIVE"),
+            "deactivate" => Some("ACTIVE"),
+            _ => None,
+        };
+        let link = match step {
+            Some(when) if served(&["lifecycle", name]) && status.as_deref() == Some(when) => {
+                Some(json!({"href": format!("{own}/lifecycle/{name}"), "hints": {"allow": ["POST"]}}))
+            }
+            Some(_) => None,
+            None if name != "self" && served(&[name]) => {
+                Some(json!({"href": format!("{own}/{name}"), "hints": {"allow": ["GET"]}}))
+            }
+            None => None,
+        };
+        if let Some(link) = link {
+            added.push((name.clone(), link));
+        }
+    }
+    let Some(Value::Object(links)) = value.get_mut("_links") else { return };
+    // The step the status no longer allows goes.
+    match status.as_deref() {
+        Some("ACTIVE") => links.remove("activate"),
+        Some("INACTIVE") => links.remove("deactivate"),
+        _ => None,
+    };
+    for (name, link) in added {
+        links.entry(name).or_insert(link);
     }
 }
 
@@ -291,6 +396,39 @@ mod tests {
         assert_eq!(item["_links"]["template"]["href"], format!("{BASE}/api/v1/apps/{{appId}}"));
         assert_eq!(item["issuer"], format!("{BASE}/oauth2/default"));
         assert_eq!(item["note"], "https://example.org/stays");
+    }
+
+    #[test]
+    fn every_id_placeholder_is_filled_from_the_path_or_the_object() {
+        let api = api();
+        let list = segments(&api, "/api/v1/apps/{appId}/users");
+        let ids = Ids::of_path(&list, &strings(&["api", "v1", "apps", "0oaREAL", "users"])).with_item(&list, "00uOWN");
+        let mut item = json!({
+            "schema": "https://{yourOktaDomain}/meta/schemas/apps/{appId}/default",
+            "issuer": "https://{yourOktaDomain}/oauth2/{authorizationServerId}",
+            "dollar": "/api/v1/apps/${appId}/x",
+            "body": "<p>${activationLink}</p> {not an id} {",
+            "_links": {"authorize": {"href": "https://{yourOktaDomain}/x?client_id={clientId}", "templated": true}}
+        });
+        make_own(&mut item, BASE, &api, &ids);
+        assert_eq!(item["schema"], format!("{BASE}/meta/schemas/apps/0oaREAL/default"));
+        // A `…Id` the path does not name is the object's own.
+        assert_eq!(item["issuer"], format!("{BASE}/oauth2/00uOWN"));
+        assert_eq!(item["dollar"], "/api/v1/apps/0oaREAL/x");
+        // Text that is not an id placeholder, and a templated link's parameters, stay.
+        assert_eq!(item["body"], "<p>${activationLink}</p> {not an id} {");
+        assert_eq!(item["_links"]["authorize"]["href"], format!("{BASE}/x?client_id={{clientId}}"));
+
+        // A read: the object is the one the path ends with.
+        let get = segments(&api, "/api/v1/apps/{appId}");
+        let ids = Ids::of_path(&get, &strings(&["api", "v1", "apps", "0oaREAD"])).owned_by_last();
+        let mut read = json!({"issuer": "https://{yourOktaDomain}/oauth2/{authorizationServerId}"});
+        make_own(&mut read, BASE, &api, &ids);
+        assert_eq!(read["issuer"], format!("{BASE}/oauth2/0oaREAD"));
+        // Without an object of its own, an unknown placeholder stays.
+        let mut bare = json!({"issuer": "{authorizationServerId}"});
+        make_own(&mut bare, BASE, &api, &Ids::default());
+        assert_eq!(bare["issuer"], "{authorizationServerId}");
     }
 
     #[test]

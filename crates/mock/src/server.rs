@@ -25,9 +25,10 @@ use crate::respond::ApiError;
 use crate::state::{OrgState, RequestRecord};
 use crate::support::{lock, random_alnum};
 use crate::{
-    apps, authn, event_hooks, faults, generic, groups, inline_hooks, logs, oauth, sessions, spec, standing_objects,
-    users, validate,
+    app_assignments, apps, authn, event_hooks, faults, generic, group_rules, groups, inline_hooks, logs, oauth,
+    sessions, spec, standing_objects, users, validate,
 };
+use crate::{iam_resource_sets, iam_roles, role_assignments};
 
 /// What the server's handlers and the [`MockOrg`](crate::MockOrg) handle share; each handler takes the parts it
 /// needs.
@@ -146,6 +147,8 @@ pub(crate) fn router(shared: Shared) -> Router {
         .route("/api/v1/users/{userId}/lifecycle/{operation}", post(users::lifecycle))
         .route("/api/v1/users/{userId}/credentials/change_password", post(users::change_password))
         .route("/api/v1/users/{userId}/sessions", delete(sessions::revoke_user_sessions))
+        .route("/api/v1/users/{userId}/groups", get(groups::list_user_groups))
+        .route("/api/v1/users/{userId}/appLinks", get(app_assignments::list_app_links))
         .route("/api/v1/authn", post(authn::authenticate))
         .route("/api/v1/authn/credentials/change_password", post(authn::change_password))
         .route("/api/v1/authn/cancel", post(authn::cancel))
@@ -158,8 +161,13 @@ pub(crate) fn router(shared: Shared) -> Router {
         .route("/api/v1/groups/{groupId}", get(groups::get).put(groups::replace).delete(groups::delete))
         .route("/api/v1/groups/{groupId}/users", get(groups::list_members))
         .route("/api/v1/groups/{groupId}/users/{userId}", put(groups::add_member).delete(groups::remove_member))
+        .route("/api/v1/groups/{groupId}/apps", get(app_assignments::list_group_apps))
+        .route("/api/v1/groups/rules", post(group_rules::create))
+        .route("/api/v1/groups/rules/{ruleId}", put(group_rules::replace))
         .route("/api/v1/apps", get(apps::list).post(apps::create))
-        .route("/api/v1/apps/{appId}", get(apps::get))
+        .route("/api/v1/apps/{appId}", get(apps::get).put(apps::replace))
+        .route("/api/v1/apps/{appId}/users", get(app_assignments::list_app_users))
+        .route("/api/v1/apps/{appId}/users/{userId}", get(app_assignments::get_app_user))
         .route("/api/v1/eventHooks", get(event_hooks::list).post(event_hooks::create))
         .route(
             "/api/v1/eventHooks/{eventHookId}",
@@ -170,12 +178,67 @@ pub(crate) fn router(shared: Shared) -> Router {
         .route("/api/v1/eventHooks/{eventHookId}/lifecycle/verify", post(event_hooks::verify))
         .route("/api/v1/inlineHooks/{inlineHookId}/execute", post(inline_hooks::execute))
         .route("/api/v1/logs", get(logs::list))
+        .merge(iam_routes())
         .route("/oauth2/v1/token", post(oauth::token))
         // Every other operation of the spec, and Okta's 404/405 for what the spec does not have.
         .fallback(generic::serve)
         .method_not_allowed_fallback(generic::serve)
         .layer(middleware::from_fn_with_state(shared.clone(), okta_layer));
     api.with_state(shared)
+}
+
+/// The IAM operations (role assignments, custom roles and their permissions, resource sets with their resources,
+/// bindings and members): the org's state, not the spec's examples. A role assignment's reads and targets are served
+/// from the spec (`generic.rs`) on the same collections (`iam.rs`).
+fn iam_routes() -> Router<Shared> {
+    let set = "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}";
+    let binding = format!("{set}/bindings/{{roleIdOrLabel}}");
+    Router::new()
+        .route("/api/v1/users/{userId}/roles", post(role_assignments::assign_to_user))
+        .route("/api/v1/users/{userId}/roles/{roleAssignmentId}", delete(role_assignments::unassign_from_user))
+        .route("/api/v1/groups/{groupId}/roles", post(role_assignments::assign_to_group))
+        .route("/api/v1/groups/{groupId}/roles/{roleAssignmentId}", delete(role_assignments::unassign_from_group))
+        .route("/api/v1/iam/assignees/users", get(role_assignments::users_with_roles))
+        .route("/api/v1/iam/roles", get(iam_roles::list).post(iam_roles::create))
+        .route(
+            "/api/v1/iam/roles/{roleIdOrLabel}",
+            get(iam_roles::get).put(iam_roles::replace).delete(iam_roles::delete),
+        )
+        .route("/api/v1/iam/roles/{roleIdOrLabel}/permissions", get(iam_roles::list_permissions))
+        .route(
+            "/api/v1/iam/roles/{roleIdOrLabel}/permissions/{permissionType}",
+            get(iam_roles::get_permission)
+                .post(iam_roles::create_permission)
+                .put(iam_roles::replace_permission)
+                .delete(iam_roles::delete_permission),
+        )
+        .route("/api/v1/iam/resource-sets", get(iam_resource_sets::list).post(iam_resource_sets::create))
+        .route(set, get(iam_resource_sets::get).put(iam_resource_sets::replace).delete(iam_resource_sets::delete))
+        .route(
+            &format!("{set}/resources"),
+            get(iam_resource_sets::list_resources)
+                .post(iam_resource_sets::add_resource)
+                .patch(iam_resource_sets::add_resources),
+        )
+        .route(
+            &format!("{set}/resources/{{resourceId}}"),
+            get(iam_resource_sets::get_resource)
+                .put(iam_resource_sets::replace_resource)
+                .delete(iam_resource_sets::delete_resource),
+        )
+        .route(
+            &format!("{set}/bindings"),
+            get(iam_resource_sets::list_bindings).post(iam_resource_sets::create_binding),
+        )
+        .route(&binding, get(iam_resource_sets::get_binding).delete(iam_resource_sets::delete_binding))
+        .route(
+            &format!("{binding}/members"),
+            get(iam_resource_sets::list_members).patch(iam_resource_sets::add_members),
+        )
+        .route(
+            &format!("{binding}/members/{{memberId}}"),
+            get(iam_resource_sets::get_member).delete(iam_resource_sets::delete_member),
+        )
 }
 
 /// Headers kept in the request log: their values, except credentials, which are reduced to

@@ -2,7 +2,8 @@
 //! handlers read (the apps with `apps.rs`'s, the rest where `generic.rs` keeps its collections, by path with real
 //! ids): the org's settings and logo, its API token, the `default` custom authorization server with its reserved
 //! scopes and default policy and rule, the Okta Dashboard and Admin Console apps with the Admin Console's settings,
-//! the default brand with its theme and email templates, and the standard roles' notification subscriptions.
+//! the default brand with its theme and email templates, the standard roles' notification subscriptions, and the
+//! system policies (one of each type an org starts with) with their default rules.
 //!
 //! And the few answers about them that Okta gives and an object of the API's own would not get: the token a
 //! request was made with (`GET /api/v1/api-tokens/current`), Okta's refusal to delete the default brand or a reserved
@@ -154,6 +155,8 @@ pub(crate) fn seed(store: &mut Store) {
     let dashboard = first_party_apps(&mut s);
     default_brand(&mut s, &dashboard);
     role_subscriptions(&mut s);
+    group_schema(&mut s);
+    default_policies(&mut s);
 }
 
 /// `GET /api/v1/org`: the org's settings, with the link to its logo (Okta's, until the org uploads its own).
@@ -429,6 +432,41 @@ fn default_brand(s: &mut Seeder<'_>, dashboard: &str) {
     }
 }
 
+/// `GET /api/v1/meta/schemas/group/default`: the group profile's schema, whose base properties are a group's `name`
+/// (required) and `description`, as Okta's Schemas API shows them; no custom property until the org adds one.
+fn group_schema(s: &mut Seeder<'_>) {
+    let path = "/api/v1/meta/schemas/group/default";
+    let base_property = |title: &str, max: u32| {
+        json!({
+            "title": title, "type": "string", "maxLength": max,
+            "mutability": "READ_WRITE", "scope": "NONE",
+            "permissions": [{ "principal": "SELF", "action": "READ_ONLY" }],
+            "master": { "type": "PROFILE_MASTER" }
+        })
+    };
+    let schema = json!({
+        "id": format!("{}/meta/schemas/group/default", s.base),
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "name": "group",
+        "title": "Okta group",
+        "description": "Okta group profile template",
+        "lastUpdated": s.now,
+        "created": s.now,
+        "definitions": {
+            "custom": { "id": "#custom", "type": "object", "properties": {}, "required": [] },
+            "base": {
+                "id": "#base", "type": "object",
+                "properties": { "name": base_property("Name", 255), "description": base_property("Description", 1024) },
+                "required": ["name"]
+            }
+        },
+        "type": "object",
+        "properties": { "profile": { "allOf": [{ "$ref": "#/definitions/custom" }, { "$ref": "#/definitions/base" }] } },
+        "_links": { "self": { "href": format!("{}{path}", s.base), "method": "GET", "rel": "self" } }
+    });
+    s.store.generic.singletons.insert(path.into(), schema);
+}
+
 /// Every standard role's admins subscribed, by email, to every notification.
 fn role_subscriptions(s: &mut Seeder<'_>) {
     for role in STANDARD_ROLES {
@@ -442,6 +480,192 @@ fn role_subscriptions(s: &mut Seeder<'_>) {
             });
             s.put(&collection, kind, subscription);
         }
+    }
+}
+
+/// One of the policies every org has: its type, name, conditions and settings, and its default rule's type, name,
+/// conditions and actions.
+struct DefaultPolicy {
+    kind: &'static str,
+    name: &'static str,
+    conditions: Value,
+    settings: Option<Value>,
+    rule_kind: &'static str,
+    rule_name: &'static str,
+    rule_conditions: Value,
+    rule_actions: Value,
+}
+
+/// The system policies of a new org, one of each type an org has from the start (global session, password,
+/// authenticator enrollment, app sign-on, user profile, IdP discovery, entity risk, session protection), each with
+/// the default rule Okta gives it, shaped as the Policies API's examples show them.
+fn system_policies(everyone: &[String]) -> Vec<DefaultPolicy> {
+    let people = json!({ "people": { "groups": { "include": everyone } } });
+    let anywhere = json!({ "people": { "users": { "exclude": [] } }, "network": { "connection": "ANYWHERE" } });
+    let catch_all = "Catch-all Rule";
+    vec![
+        DefaultPolicy {
+            kind: "OKTA_SIGN_ON",
+            name: "Default Policy",
+            conditions: people.clone(),
+            settings: None,
+            rule_kind: "SIGN_ON",
+            rule_name: "Default Rule",
+            rule_conditions: json!({ "people": { "users": { "exclude": [] } }, "network": { "connection": "ANYWHERE" },
+                                     "authContext": { "authType": "ANY" } }),
+            rule_actions: json!({ "signon": { "access": "ALLOW", "requireFactor": false,
+                                  "primaryFactor": "PASSWORD_IDP_ANY_FACTOR",
+                                  "session": { "usePersistentCookie": false, "maxSessionIdleMinutes": 120,
+                                               "maxSessionLifetimeMinutes": 0 } } }),
+        },
+        DefaultPolicy {
+            kind: "PASSWORD",
+            name: "Default Policy",
+            conditions: json!({ "people": { "groups": { "include": everyone } },
+                                "authProvider": { "provider": "OKTA" } }),
+            settings: Some(json!({
+                "password": {
+                    "complexity": { "minLength": 8, "minLowerCase": 1, "minUpperCase": 1, "minNumber": 1,
+                                    "minSymbol": 0, "excludeUsername": true,
+                                    "dictionary": { "common": { "exclude": false } }, "excludeAttributes": [] },
+                    "age": { "maxAgeDays": 0, "expireWarnDays": 0, "minAgeMinutes": 0, "historyCount": 4 },
+                    "lockout": { "maxAttempts": 10, "autoUnlockMinutes": 0, "userLockoutNotificationChannels": [],
+                                 "showLockoutFailures": false }
+                },
+                "recovery": { "factors": {
+                    "recovery_question": { "status": "ACTIVE", "properties": { "complexity": { "minLength": 4 } } },
+                    "okta_email": { "status": "ACTIVE", "properties": { "recoveryToken": { "tokenLifetimeMinutes": 60 } } },
+                    "okta_sms": { "status": "INACTIVE" },
+                    "okta_call": { "status": "INACTIVE" }
+                } },
+                "delegation": { "options": { "skipUnlock": false } }
+            })),
+            rule_kind: "PASSWORD",
+            rule_name: "Default Rule",
+            rule_conditions: anywhere.clone(),
+            rule_actions: json!({ "passwordChange": { "access": "ALLOW" },
+                                  "selfServicePasswordReset": { "access": "ALLOW" },
+                                  "selfServiceUnlock": { "access": "DENY" } }),
+        },
+        DefaultPolicy {
+            kind: "MFA_ENROLL",
+            name: "Default Policy",
+            conditions: people,
+            settings: Some(json!({ "type": "AUTHENTICATORS", "authenticators": [
+                { "key": "okta_email", "enroll": { "self": "REQUIRED" } },
+                { "key": "okta_password", "enroll": { "self": "REQUIRED" } }
+            ] })),
+            rule_kind: "MFA_ENROLL",
+            rule_name: "Default Rule",
+            rule_conditions: anywhere,
+            rule_actions: json!({ "enroll": { "self": "CHALLENGE" } }),
+        },
+        DefaultPolicy {
+            kind: "ACCESS_POLICY",
+            name: "Default Policy",
+            conditions: Value::Null,
+            settings: None,
+            rule_kind: "ACCESS_POLICY",
+            rule_name: catch_all,
+            rule_conditions: Value::Null,
+            rule_actions: json!({ "appSignOn": { "access": "ALLOW", "verificationMethod": {
+                "factorMode": "1FA", "type": "ASSURANCE", "reauthenticateIn": "PT12H", "constraints": [] } } }),
+        },
+        DefaultPolicy {
+            kind: "PROFILE_ENROLLMENT",
+            name: "Default Policy",
+            conditions: Value::Null,
+            settings: None,
+            rule_kind: "PROFILE_ENROLLMENT",
+            rule_name: catch_all,
+            rule_conditions: Value::Null,
+            rule_actions: json!({ "profileEnrollment": {
+                "access": "ALLOW", "preRegistrationInlineHooks": null, "targetGroupIds": null,
+                "unknownUserAction": "DENY", "activationRequirements": { "emailVerification": true },
+                "profileAttributes": [{ "name": "email", "label": "Email", "required": true }]
+            } }),
+        },
+        DefaultPolicy {
+            kind: "IDP_DISCOVERY",
+            name: "Idp Discovery Policy",
+            conditions: Value::Null,
+            settings: None,
+            rule_kind: "IDP_DISCOVERY",
+            rule_name: "Default Rule",
+            rule_conditions: Value::Null,
+            rule_actions: json!({ "idp": { "providers": [{ "type": "OKTA" }] } }),
+        },
+        DefaultPolicy {
+            kind: "ENTITY_RISK",
+            name: "Default Policy",
+            conditions: Value::Null,
+            settings: None,
+            rule_kind: "ENTITY_RISK",
+            rule_name: catch_all,
+            rule_conditions: Value::Null,
+            rule_actions: json!({ "entityRisk": { "actions": [] } }),
+        },
+        DefaultPolicy {
+            kind: "POST_AUTH_SESSION",
+            name: "Default Policy",
+            conditions: Value::Null,
+            settings: None,
+            rule_kind: "POST_AUTH_SESSION",
+            rule_name: catch_all,
+            rule_conditions: Value::Null,
+            rule_actions: json!({ "postAuthSession": { "failureActions": [] } }),
+        },
+    ]
+}
+
+/// The org's system policies (`GET /api/v1/policies?type=…`), each with its default rule: Okta's, `system`, the
+/// ones that apply when no policy of the org's own does (their audience: the Everyone group).
+fn default_policies(s: &mut Seeder<'_>) {
+    let everyone: Vec<String> = s
+        .store
+        .groups
+        .values()
+        .filter(|g| g.profile.get("name").and_then(Value::as_str) == Some("Everyone"))
+        .map(|g| g.id.clone())
+        .collect();
+    for policy in system_policies(&everyone) {
+        let id = s.ids.id("00p");
+        let path = format!("/api/v1/policies/{id}");
+        let mut object = json!({
+            "id": id,
+            "type": policy.kind,
+            "status": "ACTIVE",
+            "name": policy.name,
+            "description": "The default policy applies in all situations if no other policy applies.",
+            "priority": 1,
+            "system": true,
+            "conditions": policy.conditions,
+            "created": s.now,
+            "lastUpdated": s.now,
+            "_links": {
+                "self": s.link(&path, &["GET", "PUT"]),
+                "rules": s.link(&format!("{path}/rules"), &["GET", "POST"]),
+            }
+        });
+        if let (Some(settings), Value::Object(m)) = (policy.settings, &mut object) {
+            m.insert("settings".into(), settings);
+        }
+        s.put("/api/v1/policies", &id, object);
+        let rule_id = s.ids.id("0pr");
+        let rule = json!({
+            "id": rule_id,
+            "type": policy.rule_kind,
+            "status": "ACTIVE",
+            "name": policy.rule_name,
+            "priority": 1,
+            "system": true,
+            "conditions": policy.rule_conditions,
+            "actions": policy.rule_actions,
+            "created": s.now,
+            "lastUpdated": s.now,
+            "_links": { "self": s.link(&format!("{path}/rules/{rule_id}"), &["GET", "PUT"]) }
+        });
+        s.put(&format!("{path}/rules"), &rule_id, rule);
     }
 }
 

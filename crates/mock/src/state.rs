@@ -174,6 +174,8 @@ pub(crate) struct GroupRec {
     pub last_updated: String,
     pub last_membership_updated: String,
     pub profile: Map<String, Value>,
+    /// `OKTA_GROUP` (made through the API), or `BUILT_IN` (the org's Everyone group, which nobody may change).
+    pub group_type: &'static str,
 }
 
 impl GroupRec {
@@ -185,7 +187,7 @@ impl GroupRec {
             "lastUpdated": self.last_updated,
             "lastMembershipUpdated": self.last_membership_updated,
             "objectClass": ["okta:user_group"],
-            "type": "OKTA_GROUP",
+            "type": self.group_type,
             "profile": self.profile,
             "_links": {
                 "self": {"href": href},
@@ -258,6 +260,10 @@ pub(crate) struct Store {
 /// The id of the org's admin, the API caller: the owner of the org's API token.
 pub(crate) const ADMIN_USER_ID: &str = "00umockadmin0000000";
 
+/// The id of the org's Everyone group (`BUILT_IN`: every user is a member). It sorts before every id the org makes,
+/// so the group lists first, as the org's oldest.
+pub(crate) const EVERYONE_GROUP_ID: &str = "00g0000000000everyon";
+
 /// Actor of the events the mock writes: the API caller.
 fn actor() -> Value {
     json!({
@@ -275,8 +281,8 @@ impl Store {
         Store {
             users: BTreeMap::new(),
             logins: HashMap::new(),
-            groups: BTreeMap::new(),
-            members: HashMap::new(),
+            groups: BTreeMap::from([(EVERYONE_GROUP_ID.to_string(), everyone_group())]),
+            members: HashMap::from([(EVERYONE_GROUP_ID.to_string(), BTreeSet::new())]),
             apps: BTreeMap::new(),
             hooks: BTreeMap::new(),
             generic: GenericStore::default(),
@@ -303,18 +309,55 @@ impl Store {
         format!("{prefix}{seq}{}", random_alnum(7))
     }
 
-    /// Inserts a user record, keeping the login index in step.
+    /// Inserts a user record, keeping the login index in step; every user is a member of the Everyone group.
     pub fn insert_user(&mut self, u: UserRec) {
         self.logins.insert(u.login().to_lowercase(), u.id.clone());
+        self.members.entry(EVERYONE_GROUP_ID.to_string()).or_default().insert(u.id.clone());
         self.users.insert(u.id.clone(), u);
     }
 
-    /// Finds a user id by id or (case-insensitive) login.
+    /// Finds a user id by id, (case-insensitive) login, or login shortname (the part before the `@`) when exactly
+    /// one user's login has it, as Okta resolves a user path.
     pub fn resolve_user(&self, id_or_login: &str) -> Option<String> {
         if self.users.contains_key(id_or_login) {
             return Some(id_or_login.to_string());
         }
-        self.logins.get(&id_or_login.to_lowercase()).cloned()
+        let login = id_or_login.to_lowercase();
+        if let Some(id) = self.logins.get(&login) {
+            return Some(id.clone());
+        }
+        if login.is_empty() || login.contains('@') {
+            return None;
+        }
+        let mut same_shortname =
+            self.logins.iter().filter(|(l, _)| l.split_once('@').is_some_and(|(short, _)| short == login));
+        match (same_shortname.next(), same_shortname.next()) {
+            (Some((_, id)), None) => Some(id.clone()),
+            // None, or ambiguous: Okta resolves a shortname only when one user has it.
+            _ => None,
+        }
+    }
+
+    /// Drops a deleted user's (`kind` `users`) or group's (`groups`) assignments to every app
+    /// (`/api/v1/apps/{appId}/users/{userId}`, `/api/v1/apps/{appId}/groups/{groupId}`).
+    pub fn forget_app_assignments(&mut self, kind: &str, id: &str) {
+        for (path, items) in &mut self.generic.collections {
+            let assignments = path
+                .strip_prefix("/api/v1/apps/")
+                .and_then(|rest| rest.split_once('/'))
+                .is_some_and(|(app_id, tail)| !app_id.is_empty() && tail == kind);
+            if assignments {
+                items.remove(id);
+            }
+        }
+    }
+
+    /// The ids of the groups a user is a member of (the Everyone group included), in id order.
+    pub fn groups_of(&self, user_id: &str) -> Vec<String> {
+        let mut ids: Vec<String> =
+            self.members.iter().filter(|(_, m)| m.contains(user_id)).map(|(g, _)| g.clone()).collect();
+        ids.sort();
+        ids
     }
 
     /// Adds a membership with its event (no-op if already a member); whether it was added.
@@ -380,6 +423,22 @@ impl Store {
             })
             .map(|(id, h)| (id.clone(), h.clone()))
             .collect()
+    }
+}
+
+/// The org's Everyone group, as every org has it from the start.
+fn everyone_group() -> GroupRec {
+    let now = ts(Utc::now());
+    let mut profile = Map::new();
+    profile.insert("name".into(), json!("Everyone"));
+    profile.insert("description".into(), json!("All users in your organization"));
+    GroupRec {
+        id: EVERYONE_GROUP_ID.to_string(),
+        created: now.clone(),
+        last_updated: now.clone(),
+        last_membership_updated: now,
+        profile,
+        group_type: "BUILT_IN",
     }
 }
 

@@ -332,6 +332,7 @@ pub(crate) async fn delete(State(org): State<Arc<OrgState>>, Path(id): Path<Stri
         for m in store.members.values_mut() {
             m.remove(&uid);
         }
+        store.forget_app_assignments("users", &uid);
         store.emit("user.lifecycle.delete.initiated", "Delete Okta user", vec![target]);
         Ok(true)
     });

@@ -152,7 +152,8 @@ impl Walk {
         match template {
             "/api/v1/users" => return self.org.seed_users(1).pop(),
             "/api/v1/groups" => return self.org.seed_group(&format!("Walk {}", self.ids.len())).ok(),
-            "/api/v1/apps" => {
+            // An app's user schema is named by the app's id: only an app of the org has one.
+            "/api/v1/apps" | "/api/v1/meta/schemas/apps" => {
                 let app = json!({"label": "Walk", "signOnMode": "BOOKMARK",
                     "settings": {"app": {"url": "https://wiki.example.com"}}});
                 return self.org.seed_app(app).ok();
