@@ -14,7 +14,8 @@
 //! The client paces itself from Okta's rate-limit headers; `OKTA_CLIENT_RATELIMIT_MAXCONCURRENCY` (or
 //! `okta.client.rateLimit.maxConcurrency` in okta.yaml) caps the requests in flight below the org's limit, and
 //! `OKTA_CLIENT_RATELIMIT_MAXCAPACITY` leaves a share of each bucket to other integrations. Users are created
-//! `STAGED` unless `--activate` is given (activation sends Okta's welcome emails).
+//! `STAGED` unless `--activate` is given (activation sends Okta's welcome emails). `--log info` shows the client's
+//! retries and rate-limit waits on stderr (`debug`: every request).
 //!
 //! Several imports at once (one file each, on one machine or several) share the org's budget through Redis with
 //! `--redis redis://host:6379/0` (built with `--features redis`): together they stay within each bucket and
@@ -30,7 +31,7 @@ use okta_management::Client;
 
 use import::Outcome;
 
-const USAGE: &str = "usage: import_users FILE.csv [--concurrency N] [--activate] [--redis URL]";
+const USAGE: &str = "usage: import_users FILE.csv [--concurrency N] [--activate] [--redis URL] [--log LEVEL]";
 
 struct Args {
     file: String,
@@ -38,6 +39,8 @@ struct Args {
     activate: bool,
     /// Where the processes importing into one org share its rate limits.
     redis: Option<String>,
+    /// The client's log on stderr (its retries, rate-limit waits), at this level and above.
+    log: Option<tracing::Level>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -45,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
     let mut concurrency = 8;
     let mut activate = false;
     let mut redis = None;
+    let mut log = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -58,13 +62,17 @@ fn parse_args() -> Result<Args, String> {
             }
             "--activate" => activate = true,
             "--redis" => redis = Some(args.next().ok_or("--redis needs a URL (redis://host:6379/0)")?),
+            "--log" => {
+                let value = args.next().ok_or("--log needs a level (error, warn, info, debug, trace)")?;
+                log = Some(value.parse().map_err(|_| format!("--log: `{value}` is not a level"))?);
+            }
             "-h" | "--help" => return Err(String::new()),
             other if other.starts_with('-') => return Err(format!("unknown option `{other}`")),
             other if file.is_none() => file = Some(other.to_owned()),
             other => return Err(format!("unexpected argument `{other}`")),
         }
     }
-    Ok(Args { file: file.ok_or("no CSV file given")?, concurrency, activate, redis })
+    Ok(Args { file: file.ok_or("no CSV file given")?, concurrency, activate, redis, log })
 }
 
 /// A one-line progress report on stderr, when stderr is a terminal; at most ten updates a second.
@@ -122,6 +130,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(level) = args.log {
+        tracing_subscriber::fmt().with_max_level(level).with_target(false).with_writer(std::io::stderr).init();
+    }
     let client = match client(args.redis.as_deref()) {
         Ok(client) => client,
         Err(e) => {

@@ -15,6 +15,7 @@ mod redis_server;
 
 mod architecture;
 mod auth;
+mod bulk_import;
 mod client_auth;
 mod client_redaction;
 mod client_retry;

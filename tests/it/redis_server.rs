@@ -148,6 +148,20 @@ impl RedisServer {
         Some(String::from_utf8_lossy(&answer[..n]).lines().next()?.to_owned())
     }
 
+    /// The answer to `command` once it is `expected`, asked every 10 ms for up to 2 s (what clients hand back on
+    /// tasks of their own, such as leases, lands a moment after their calls return); the last answer otherwise.
+    pub async fn settled(&self, command: &str, expected: &str) -> Option<String> {
+        let mut answer = self.command(command);
+        for _ in 0..200 {
+            if answer.as_deref() == Some(expected) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            answer = self.command(command);
+        }
+        answer
+    }
+
     /// Makes the server busy for `seconds` (`DEBUG SLEEP`): it answers nothing meanwhile. Returns at once.
     pub fn stall(&self, seconds: f64) {
         let port = self.port;

@@ -83,6 +83,7 @@ use url::Url;
 pub use counters::Counters;
 pub use faults::Fault;
 pub use hook_delivery::{DELIVERABLE_EVENTS, HookDelivery};
+pub use limits::ConcurrencyHeaders;
 pub use state::{ListEndpoint, RequestRecord};
 
 /// `info.version` of the spec the mock serves every operation of (the default, or `OKTA_SPEC_PATH` when built).
@@ -176,9 +177,16 @@ impl MockOrgBuilder {
         Ok(self)
     }
     /// The org's limit of requests in flight (Okta's default is 75): a request that arrives while that many are
-    /// being processed gets `429 E0000047` with `X-Rate-Limit-Limit: 0`, as Okta answers. Default: none.
+    /// being processed gets `429 E0000047` whose `X-Rate-Limit-*` headers report the concurrent values (limit
+    /// `limit`, remaining 0, an estimated reset), as Okta documents. Default: none.
     pub fn concurrency_limit(mut self, limit: usize) -> Self {
         self.settings.concurrency_limit = Some(limit);
+        self
+    }
+    /// How a concurrency `429` reports itself (default [`ConcurrencyHeaders::Documented`]; `LimitZero` for the
+    /// older `X-Rate-Limit-Limit: 0`).
+    pub fn concurrency_headers(mut self, form: ConcurrencyHeaders) -> Self {
+        self.settings.concurrency_headers = form;
         self
     }
     /// How many requests the request log keeps (default 10 000; oldest dropped first).

@@ -1,6 +1,7 @@
 //! Okta's rate limits, enforced: per-bucket windows (`X-Rate-Limit-*` on every response, `429 E0000047` past the
-//! limit) and the org's limit of requests in flight (`429` with `X-Rate-Limit-Limit: 0`), on a clock that
-//! follows tokio's, so a test on paused time spends no real time in a minute-long window.
+//! limit) and the org's limit of requests in flight (`429` whose headers report the concurrency limit, as Okta's
+//! rate-limit docs describe), on a clock that follows tokio's, so a test on paused time spends no real time in a
+//! minute-long window.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -86,6 +87,29 @@ impl Windows {
     }
 }
 
+/// How the org's `429` over its concurrency limit reports itself in `X-Rate-Limit-*`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConcurrencyHeaders {
+    /// As Okta's "Rate limit best practices" documents it: while a request is over the concurrent limit the three
+    /// headers report the concurrent values (`Limit` the org's concurrency limit, `Remaining: 0`, and a `Reset`
+    /// that is only an estimate: here the next second); below the limit they report the buckets' again.
+    #[default]
+    Documented,
+    /// The older form some orgs still send: `X-Rate-Limit-Limit: 0`, `Remaining: 0`, `Reset` a minute out.
+    LimitZero,
+}
+
+impl ConcurrencyHeaders {
+    /// The `(limit, remaining, reset)` of a `429` over `concurrency_limit` at `now_secs` (epoch seconds).
+    pub(crate) fn values(self, concurrency_limit: usize, now_secs: u64) -> (u64, u64, u64) {
+        match self {
+            ConcurrencyHeaders::Documented => (u64::try_from(concurrency_limit).unwrap_or(u64::MAX), 0, now_secs + 1),
+            ConcurrencyHeaders::LimitZero => (0, 0, now_secs + 60),
+        }
+    }
+}
+
 /// Requests being processed, against the org's concurrency limit.
 #[derive(Debug, Default)]
 pub(crate) struct InFlight {
@@ -139,6 +163,12 @@ mod tests {
         for _ in 0..700 {
             assert!(!w.admit(&rules, 600, "GET", "/api/v1/users", "GET /api/v1/users", t).over);
         }
+    }
+
+    #[test]
+    fn a_concurrency_429_reports_the_concurrency_limit_or_the_older_limit_zero() {
+        assert_eq!(ConcurrencyHeaders::default().values(10, 1_000), (10, 0, 1_001));
+        assert_eq!(ConcurrencyHeaders::LimitZero.values(10, 1_000), (0, 0, 1_060));
     }
 
     #[test]

@@ -11,10 +11,10 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use okta_management_mock::{Fault, MockOrg, MockOrgBuilder};
+use okta_management_mock::{ConcurrencyHeaders, Fault, MockOrg, MockOrgBuilder};
 
 const USAGE: &str = "usage: okta-mock [--port P] [--users N] [--oauth-client ID --jwks FILE [--scopes S]]
-                 [--rate-limit \"METHOD /path=LIMIT/SECONDS\"]... [--concurrency-limit N]
+                 [--rate-limit \"METHOD /path=LIMIT/SECONDS\"]... [--concurrency-limit N [--concurrency-limit-zero]]
                  [--fault \"METHOD /path=KIND\"]...
 
   --port P                 port on 127.0.0.1 (default 0: a free one)
@@ -24,7 +24,9 @@ const USAGE: &str = "usage: okta-mock [--port P] [--users N] [--oauth-client ID 
   --scopes S                 and logs, read and manage)
   --rate-limit R=L/S       a bucket of L requests per S-second window on the routes R matches (`{name}` matches
                            any segment, a final `/*` any rest, method `*` any method)
-  --concurrency-limit N    Okta's concurrency 429 past N requests in flight
+  --concurrency-limit N    Okta's concurrency 429 past N requests in flight (its X-Rate-Limit-* headers report
+                           the concurrent values: Limit N, Remaining 0, an estimated Reset, as Okta documents)
+  --concurrency-limit-zero   ... reported in the older form instead: X-Rate-Limit-Limit: 0
   --fault R=KIND           a fault on the routes R matches, KIND one of: rate-limit-every:N, rate-limit-burst:N,
                            server-error:STATUS:COUNT, latency:MILLISECONDS, drop-before, drop-after,
                            malformed-json, truncated-body, wrong-content-type";
@@ -44,6 +46,7 @@ struct Args {
     /// (route, limit, window seconds)
     rate_limits: Vec<(String, u64, u64)>,
     concurrency_limit: Option<usize>,
+    concurrency_limit_zero: bool,
     faults: Vec<(String, Fault)>,
 }
 
@@ -101,6 +104,7 @@ fn parse_args() -> Args {
                 let n = value("--concurrency-limit").parse().unwrap_or_else(|_| usage("bad --concurrency-limit"));
                 parsed.concurrency_limit = Some(n);
             }
+            "--concurrency-limit-zero" => parsed.concurrency_limit_zero = true,
             "--fault" => parsed.faults.push(parse_fault(&value("--fault"))),
             "-h" | "--help" => {
                 println!("okta-mock: a mock Okta org on 127.0.0.1\n{USAGE}");
@@ -151,6 +155,9 @@ fn builder(args: &Args) -> MockOrgBuilder {
     }
     if let Some(limit) = args.concurrency_limit {
         builder = builder.concurrency_limit(limit);
+    }
+    if args.concurrency_limit_zero {
+        builder = builder.concurrency_headers(ConcurrencyHeaders::LimitZero);
     }
     builder
 }

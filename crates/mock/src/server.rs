@@ -307,7 +307,10 @@ async fn okta_layer(State(shared): State<Shared>, mut req: Request, next: Next) 
     let applied = faults::apply(&mut lock(&org.faults), method.as_str(), &path);
     // Every proof presented is remembered, whatever the answer (a 429 included): a retry must sign a new one.
     let replayed = oauth::replayed_dpop_proof(&shared.oauth, req.headers());
-    let concurrency_limit = lock(&org.settings).concurrency_limit;
+    let (concurrency_limit, concurrency_headers) = {
+        let settings = lock(&org.settings);
+        (settings.concurrency_limit, settings.concurrency_headers)
+    };
     let in_flight = org.in_flight.enter(concurrency_limit);
     let over_concurrency = in_flight.is_none();
 
@@ -387,8 +390,9 @@ async fn okta_layer(State(shared): State<Shared>, mut req: Request, next: Next) 
         resp = truncate(resp).await;
     }
     let limits = if over_concurrency {
-        // Okta's answer over the concurrency limit: no bucket, a reset a minute out that means nothing.
-        RateHeaders { limit: 0, remaining: 0, reset: now.as_secs() + 60 }
+        // Okta's answer over the concurrency limit: the concurrent values, not the bucket's.
+        let (limit, remaining, reset) = concurrency_headers.values(concurrency_limit.unwrap_or(0), now.as_secs());
+        RateHeaders { limit, remaining, reset }
     } else if let Some(w) = window {
         RateHeaders { limit: w.limit, remaining: w.remaining, reset: w.reset }
     } else {

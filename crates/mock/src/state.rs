@@ -14,7 +14,7 @@ use url::Url;
 use crate::counters::CounterSet;
 use crate::credentials::Credentials;
 use crate::faults::FaultEntry;
-use crate::limits::{BucketRule, InFlight, OrgClock, Windows};
+use crate::limits::{BucketRule, ConcurrencyHeaders, InFlight, OrgClock, Windows};
 use crate::support::{lock, random_alnum, ts, uuid};
 
 /// List endpoints whose page size limits can be configured.
@@ -50,6 +50,8 @@ pub(crate) struct Settings {
     pub buckets: Vec<BucketRule>,
     /// The org's limit of requests in flight (`None`: none).
     pub concurrency_limit: Option<usize>,
+    /// How a `429` over that limit reports itself.
+    pub concurrency_headers: ConcurrencyHeaders,
 }
 
 impl Settings {
@@ -75,6 +77,7 @@ impl Default for Settings {
             rate_limit_limit: 600,
             buckets: Vec::new(),
             concurrency_limit: None,
+            concurrency_headers: ConcurrencyHeaders::default(),
         }
     }
 }

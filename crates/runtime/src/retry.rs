@@ -9,6 +9,12 @@
 //!   bucket. A concurrency `429` (Okta's `X-Rate-Limit-Limit: 0`, or one that comes while the bucket still had
 //!   room) is retried after a short jittered backoff ([`RetryPolicy::concurrency_backoff`]). Without usable
 //!   headers, an exponential backoff (a `Retry-After` in seconds is honoured too).
+//!
+//!   A `429` is Okta answering that it is busy, not a failure: while its reset is known (`X-Rate-Limit-Reset` or
+//!   `Retry-After`, or it is the org's concurrency answer), it is retried for as long as the call's time budget
+//!   ([`RetryPolicy::max_elapsed`], default five minutes) allows, however many times that takes; only a `429`
+//!   with no usable header counts against [`RetryPolicy::max_retries`]. A bulk job therefore finishes every row
+//!   the org accepts.
 //! * `502` / `503` / `504` (Okta's or a proxy's, JSON or not), timeouts, connections closed with no answer and
 //!   bodies cut off mid-way (when the caller reads the body inside `send`): only for idempotent methods (`GET`,
 //!   `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`), with exponential backoff and jitter. A `POST` or `PATCH` whose
@@ -18,8 +24,9 @@
 //! Every re-sent request carries `X-Okta-Retry-For: <X-Okta-Request-Id of the first failed response>` and
 //! `X-Okta-Retry-Count: <n>` (replacing any previous value).
 //!
-//! Limits: [`RetryPolicy::max_retries`], the total budget [`RetryPolicy::max_elapsed`] (no wait is started that
-//! would end past it, and each attempt's timeout is capped by what is left of it) and the per-attempt
+//! Limits: [`RetryPolicy::max_retries`] (`5xx`, timeouts, cut-off bodies, connection failures, `429`s without a
+//! reset), the total budget [`RetryPolicy::max_elapsed`] (no wait is started that would end past it, and each
+//! attempt's timeout is capped by what is left of it) and the per-attempt
 //! [`RetryPolicy::request_timeout`]. The connect timeout is a property of the `reqwest::Client`
 //! (`ClientBuilder::connect_timeout`), configured where the client is built.
 
@@ -59,11 +66,14 @@ macro_rules! with_setters {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
-    /// Re-sends after the first attempt. Default 2, as Okta's official SDKs.
+    /// Re-sends after a `5xx`, a timeout, a cut-off body, a connection failure or a `429` without a usable reset.
+    /// Default 2, as Okta's official SDKs. `429`s whose reset is known are bounded by
+    /// [`RetryPolicy::max_elapsed`] instead.
     pub max_retries: u32,
-    /// Total time budget of a call, waits and attempts included. Default 120 s: room for one full wait of
-    /// Okta's one-minute rate-limit window plus the attempts around it. A wait that would end past the budget
-    /// is not started (the error is returned at once), and each attempt's timeout is capped by what is left.
+    /// Total time budget of a call, waits and attempts included: `429`s (Okta busy: a bucket used up, or too many
+    /// requests in flight) are retried while it lasts. Default 300 s: room for several of Okta's one-minute
+    /// rate-limit windows while other integrations share them. A wait that would end past the budget is not
+    /// started (the error is returned at once), and each attempt's timeout is capped by what is left.
     pub max_elapsed: Duration,
     /// Timeout of each attempt, unless the request already has its own (`reqwest::RequestBuilder::timeout`).
     /// Default 60 s. `None`: only the total budget applies.
@@ -77,24 +87,21 @@ pub struct RetryPolicy {
     /// same bucket, so they do not all wake at once. A lone waiter gets none. Default 50 ms.
     pub rate_limit_jitter: Duration,
     /// First backoff after a concurrency `429` (too many requests in flight); doubles on each, up to 16 times the
-    /// base, of which the upper half is random. Default 50 ms.
+    /// base, of which the upper half is random. Default 50 ms. Such `429`s are retried while
+    /// [`RetryPolicy::max_elapsed`] lasts.
     pub concurrency_backoff: Duration,
-    /// Re-sends after concurrency `429`s, counted apart from [`RetryPolicy::max_retries`] (such a `429` clears
-    /// in well under a second, and a bulk job meets many). Default 10.
-    pub max_concurrency_retries: u32,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             max_retries: 2,
-            max_elapsed: Duration::from_secs(120),
+            max_elapsed: Duration::from_secs(300),
             request_timeout: Some(Duration::from_secs(60)),
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(10),
             rate_limit_jitter: Duration::from_millis(50),
             concurrency_backoff: Duration::from_millis(50),
-            max_concurrency_retries: 10,
         }
     }
 }
@@ -116,8 +123,8 @@ impl RetryPolicy {
         with_backoff(base: Duration => backoff_base, max: Duration => backoff_max);
         /// Sets [`RetryPolicy::rate_limit_jitter`].
         with_rate_limit_jitter(jitter: Duration => rate_limit_jitter);
-        /// Sets [`RetryPolicy::concurrency_backoff`] and [`RetryPolicy::max_concurrency_retries`].
-        with_concurrency_backoff(base: Duration => concurrency_backoff, max_retries: u32 => max_concurrency_retries);
+        /// Sets [`RetryPolicy::concurrency_backoff`].
+        with_concurrency_backoff(base: Duration => concurrency_backoff);
     }
 
     /// Backoff before the `n`th (1-based) re-send after a concurrency `429`: `base * 2^(n-1)`, at most 16 times
@@ -157,6 +164,16 @@ fn rate_limit_delay(policy: &RetryPolicy, headers: &HeaderMap, retry: u32) -> Du
         // No usable headers, or a reset already past (clock granularity): back off rather than retry at once.
         _ => policy.backoff(retry),
     }
+}
+
+/// Whether a bucket's `429` says when to try again: an `X-Rate-Limit-Reset` that can be placed on the org's clock
+/// (the `Date`s seen, or its own `Date`), even one already past when the answer is read (a busy machine reads it
+/// late: then it is retried after a backoff), or a `Retry-After`. Then it is retried while the time budget lasts,
+/// not counted against `max_retries`.
+fn says_when(limiter: &RateLimiter, headers: &HeaderMap) -> bool {
+    let info = parse_rate_limit(headers);
+    let placed = info.reset.is_some_and(|reset| limiter.until(reset).is_some() || info.wait().is_some());
+    placed || retry_after(headers).is_some()
 }
 
 /// Methods that may be re-sent when their outcome is unknown (RFC 9110 §9.2.2).
@@ -280,8 +297,10 @@ where
     let method = request.method().clone();
     let idempotent = is_idempotent(&method);
     let mut attempts: u32 = 0;
-    // Re-sends after a failure, and after a concurrency 429 (counted apart).
+    // Re-sends after a failure (bounded by `max_retries`), after a bucket's 429 that says when to retry and after a
+    // concurrency 429 (both bounded by the time budget; counted for their backoffs).
     let mut retries: u32 = 0;
+    let mut rate_limited_retries: u32 = 0;
     let mut concurrency_retries: u32 = 0;
     let mut first_request_id: Option<HeaderValue> = None;
     let mut req = request;
@@ -364,12 +383,13 @@ where
                 "okta request failed with an unknown outcome; not retrying a non-idempotent request");
             return Err(final_error(failure, attempts, started, budget_capped).await);
         }
-        let concurrency = matches!(failure, Failure::RateLimited(_, Throttle::Concurrency));
-        let exhausted = if concurrency {
-            concurrency_retries >= policy.max_concurrency_retries
-        } else {
-            retries >= policy.max_retries
+        // The org answering 429 with a time to come back is busy, not failing: only the time budget bounds that.
+        let bounded_by_time = match &failure {
+            Failure::RateLimited(_, Throttle::Concurrency) => true,
+            Failure::RateLimited(resp, Throttle::Bucket) => says_when(limiter, resp.headers()),
+            Failure::Unavailable(_) | Failure::NotSent(_) | Failure::Ambiguous(_) => false,
         };
+        let exhausted = !bounded_by_time && retries >= policy.max_retries;
         if exhausted {
             tracing::debug!(attempt = attempts, status, request_id, "okta request failed; retries exhausted");
             return Err(final_error(failure, attempts, started, budget_capped).await);
@@ -391,6 +411,19 @@ where
             Failure::RateLimited(_, Throttle::Concurrency) => {
                 concurrency_retries += 1;
                 policy.concurrency_delay(concurrency_retries)
+            }
+            Failure::RateLimited(resp, Throttle::Bucket) if bounded_by_time => {
+                rate_limited_retries += 1;
+                let wait = bucket_wait(policy, limiter, bucket, resp.headers(), rate_limited_retries);
+                // When the limiter holds this reset as the bucket's, its `acquire` waits for it, and wakes early
+                // when another response brings news (a new window; or the bucket's real limit, when this 429 was
+                // a concurrency answer taken for the bucket's before that limit was known).
+                if limiter.waits_for_reset(bucket, parse_rate_limit(resp.headers()).reset) {
+                    tracing::debug!(wait_ms = millis(wait), "okta rate limit: the pacing waits for the bucket's reset");
+                    Duration::ZERO
+                } else {
+                    wait
+                }
             }
             Failure::RateLimited(resp, Throttle::Bucket) => {
                 retries += 1;

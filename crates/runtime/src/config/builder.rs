@@ -45,7 +45,9 @@ macro_rules! config_builder_setters {
             fn connection_timeout(timeout: ::std::time::Duration) |b| b.connection_timeout = Some(timeout);
             /// `okta.client.requestTimeout`: the timeout of each request attempt; zero means no timeout.
             fn request_timeout(timeout: ::std::time::Duration) |b| b.request_timeout = Some(timeout);
-            /// `okta.client.rateLimit.maxRetries`: the most retries of a rate-limited or failed request (default 2).
+            /// `okta.client.rateLimit.maxRetries`: the most retries of a failed request (a `5xx`, a timeout, a cut-off
+            /// body, a `429` without a reset; default 2). `429`s with a reset are retried while the call's time budget
+            /// lasts.
             fn max_retries(retries: u32) |b| b.max_retries = Some(retries);
             /// `okta.client.rateLimit.maxConcurrency`: the most requests in flight of the client and its clones (0:
             /// no cap, the default); further requests wait for one to end. Okta's org-wide concurrency limit (75 by

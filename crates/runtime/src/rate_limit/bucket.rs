@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use super::headers::{RateLimitInfo, reset_at};
 use super::server_clock::ServerClock;
-use super::store::BucketReport;
+use super::store::{BucketReport, Merge};
 use super::{PacingTimeout, RateLimitPolicy, RateLimiter, random_up_to};
 use crate::sync::lock;
 
@@ -27,6 +27,9 @@ pub(super) struct Bucket {
     waiting: u64,
     /// When the last response that set this state arrived.
     updated: Option<Instant>,
+    /// The state was set by a `429` and no other response has confirmed its limit since: it may have been Okta's
+    /// concurrency answer, taken for the bucket's before the bucket's limit was known.
+    from_throttled: bool,
 }
 
 /// What [`Bucket::pace`] found.
@@ -101,22 +104,39 @@ impl Bucket {
         self.in_flight = self.in_flight.saturating_sub(1);
     }
 
-    /// Takes in what the response to a request sent at `sent` said of the bucket, received at `received`.
-    pub(super) fn record(&mut self, report: BucketReport, sent: Instant, received: Instant) {
-        // Within a window, `Remaining` only goes down: the least reported is kept, whatever order responses
-        // arrive in. A later reset is a new window. An earlier one is believed only from a request sent after
-        // the state was last set (the org has changed its mind, e.g. a 429 whose reset has since passed).
+    /// `X-Rate-Limit-Limit` of the bucket, once any response reported it.
+    pub(super) fn limit(&self) -> Option<u64> {
+        self.limit
+    }
+
+    /// Takes in what the response to a request sent at `sent` said of the bucket, received at `received`
+    /// ([`Merge`], the shared stores' rule). Returns the limit of a state it replaced that only a `429` had reported
+    /// and that a response of another status contradicts: that `429` was Okta's concurrency answer, and its limit
+    /// the org's concurrency limit.
+    pub(super) fn record(&mut self, report: BucketReport, sent: Instant, received: Instant) -> Option<u64> {
+        // An earlier reset is believed only from a request sent after the state was last set (the org has changed
+        // its mind, e.g. a 429 whose reset has since passed).
         let newest = self.updated.is_none_or(|updated| sent > updated);
-        match self.reset {
-            Some(current) if report.reset == current => self.remaining = self.remaining.min(report.remaining),
-            Some(current) if report.reset < current && !newest => {}
-            _ => {
+        let mut concurrency_limit = None;
+        match Merge::of(self.limit, self.reset, &report) {
+            Merge::Ignore => return None,
+            Merge::SameWindow => {
+                self.remaining = self.remaining.min(report.remaining);
+                self.from_throttled &= report.throttled;
+            }
+            Merge::Stale if !newest => {}
+            Merge::Stale | Merge::Replace => {
+                if self.from_throttled && !report.throttled && self.limit != Some(report.limit) {
+                    concurrency_limit = self.limit;
+                }
                 self.limit = Some(report.limit);
                 self.remaining = report.remaining;
                 self.reset = Some(report.reset);
+                self.from_throttled = report.throttled;
             }
         }
         self.updated = Some(received);
+        concurrency_limit
     }
 
     /// What a client knows of this bucket.
@@ -131,11 +151,13 @@ impl Bucket {
     }
 }
 
-/// What a response said of its bucket: `None` when it did not say all of limit, remaining and reset, or spoke of
-/// the org's concurrency limit instead.
-pub(super) fn bucket_report(info: &RateLimitInfo) -> Option<BucketReport> {
+/// What a response (a `429` when `throttled`) said of its bucket: `None` when it did not say all of limit,
+/// remaining and reset, or spoke of the org's concurrency limit in the older form (`X-Rate-Limit-Limit: 0`).
+pub(super) fn bucket_report(info: &RateLimitInfo, throttled: bool) -> Option<BucketReport> {
     match (info.is_concurrency_limit(), info.limit, info.remaining, info.reset) {
-        (false, Some(limit), Some(remaining), Some(reset)) => Some(BucketReport { limit, remaining, reset }),
+        (false, Some(limit), Some(remaining), Some(reset)) => {
+            Some(BucketReport::new(limit, remaining, reset).with_throttled(throttled))
+        }
         _ => None,
     }
 }

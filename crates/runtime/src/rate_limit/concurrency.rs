@@ -2,6 +2,12 @@
 //! tells a concurrency `429` from a bucket's, and the cap learned from the org's concurrency `429`s (what was in
 //! flight when one came, growing back by one a second).
 //!
+//! Okta's rate-limit docs ("Rate limit best practices") say that while requests exceed the concurrent limit, the
+//! `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` headers report the *concurrent* values (the concurrency limit,
+//! 0, and a reset that is only an estimate), and switch back to the bucket's once the requests in flight drop
+//! below it. Some orgs answer in an older form, `X-Rate-Limit-Limit: 0`. Either way such a `429` says nothing of
+//! the bucket, whose state it must not overwrite.
+//!
 //! [`RateLimitPolicy::max_concurrency`]: super::RateLimitPolicy::max_concurrency
 
 use std::time::Duration;
@@ -20,6 +26,9 @@ pub(super) struct Concurrency {
     in_flight: usize,
     /// How many requests were in flight before the last concurrency `429`, and when.
     learned: Option<Learned>,
+    /// The `X-Rate-Limit-Limit` the org's concurrency `429`s report (its concurrency limit, e.g. 75), once seen:
+    /// a `429` that reports it on a bucket whose own limit is not known yet is the org's concurrency answer too.
+    pub(super) org_limit: Option<u64>,
 }
 
 /// What the org's concurrency `429`s taught.
@@ -87,19 +96,37 @@ impl Concurrency {
     }
 }
 
-/// What a response of status `status` to a request is, when it is a `429`: Okta's concurrency limit (its headers
-/// say so, or the request's bucket had room in the very window the `429` names: `had_room` in `window`) or the
-/// bucket's own; `None` for any other status.
+/// What the client knew of a request's bucket when its response came: the bucket's limit (`None` until a response
+/// reported it), the window the request was counted against, and whether that window had room for it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SentAgainst {
+    pub(super) bucket_limit: Option<u64>,
+    pub(super) window: Option<u64>,
+    pub(super) had_room: bool,
+}
+
+/// What a response of status `status` to a request is, when it is a `429`: Okta's concurrency limit or the
+/// bucket's own; `None` for any other status. A concurrency `429` is one whose headers say so (`Limit: 0`, the
+/// older form), whose `X-Rate-Limit-Limit` is not the limit the bucket has been reporting (Okta's documented form:
+/// the concurrent values), or is the org's concurrency limit seen before (`org_limit`) on a bucket whose limit is
+/// not known yet, or that came while the bucket had room in the very window it names.
 pub(super) fn throttle(
     status: StatusCode,
     info: &RateLimitInfo,
-    window: Option<u64>,
-    had_room: bool,
+    sent: SentAgainst,
+    org_limit: Option<u64>,
 ) -> Option<Throttle> {
-    let same_window = info.reset.is_some() && info.reset == window;
-    let kind =
-        if info.is_concurrency_limit() || (had_room && same_window) { Throttle::Concurrency } else { Throttle::Bucket };
-    (status == StatusCode::TOO_MANY_REQUESTS).then_some(kind)
+    if status != StatusCode::TOO_MANY_REQUESTS {
+        return None;
+    }
+    let not_the_buckets_limit = match (info.limit, sent.bucket_limit) {
+        (Some(reported), Some(known)) => reported != known,
+        (Some(reported), None) => org_limit == Some(reported),
+        (None, _) => false,
+    };
+    let same_window = info.reset.is_some() && info.reset == sent.window;
+    let concurrency = info.is_concurrency_limit() || not_the_buckets_limit || (sent.had_room && same_window);
+    Some(if concurrency { Throttle::Concurrency } else { Throttle::Bucket })
 }
 
 impl RateLimiter {
@@ -170,6 +197,56 @@ mod tests {
             answered(&other, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH)).await,
             Some(Throttle::Bucket)
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_reporting_the_concurrency_limit_is_concurrency_and_leaves_the_bucket_alone() {
+        // Okta's documented form: over the concurrent limit, the headers report the concurrent values.
+        let l = limiter(RateLimitPolicy::default());
+        answered(&l, StatusCode::OK, &headers(200, 150, EPOCH + 2, EPOCH)).await;
+        assert_eq!(
+            answered(&l, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 1, EPOCH)).await,
+            Some(Throttle::Concurrency)
+        );
+        let bucket = l.bucket("b").unwrap();
+        assert_eq!((bucket.limit, bucket.remaining, bucket.reset), (Some(200), 150, Some(EPOCH + 2)));
+        // A request is not held back by it: the bucket has room.
+        let started = Instant::now();
+        drop(l.acquire("b", None).await.unwrap());
+        assert_eq!(started.elapsed(), Duration::ZERO);
+        // Its limit is the org's concurrency limit from now on, on any bucket.
+        assert_eq!(lock(&l.state).concurrency.org_limit, Some(10));
+        // The bucket's own 429 (its limit, a window the client did not know had room) is the bucket's.
+        assert_eq!(
+            answered(&l, StatusCode::TOO_MANY_REQUESTS, &headers(200, 0, EPOCH + 4, EPOCH + 2)).await,
+            Some(Throttle::Bucket)
+        );
+        assert_eq!(l.bucket("b").unwrap().remaining, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_on_an_unknown_bucket_is_believed_until_an_answer_names_another_limit() {
+        let l = limiter(RateLimitPolicy::default());
+        // Nothing known yet: a 429 is taken at its word.
+        assert_eq!(
+            answered(&l, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 1, EPOCH)).await,
+            Some(Throttle::Bucket)
+        );
+        assert_eq!(l.bucket("b").unwrap().limit, Some(10));
+        // A success names the bucket's limit, with the same reset: it replaces the 429's values (the least
+        // remaining of one window would otherwise have kept 0), and the 429's limit was the org's concurrency limit.
+        let in_flight = l.acquire("b", None).await.unwrap();
+        l.observe(in_flight, StatusCode::OK, &headers(200, 190, EPOCH + 1, EPOCH));
+        let bucket = l.bucket("b").unwrap();
+        assert_eq!((bucket.limit, bucket.remaining, bucket.reset), (Some(200), 190, Some(EPOCH + 1)));
+        assert_eq!(lock(&l.state).concurrency.org_limit, Some(10));
+        // So the same 429 on a bucket not known yet is the org's concurrency answer, kept out of that bucket.
+        let p = l.acquire("c", None).await.unwrap();
+        assert_eq!(
+            l.observe(p, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 1, EPOCH)),
+            Some(Throttle::Concurrency)
+        );
+        assert_eq!(l.bucket("c").unwrap().limit, None);
     }
 
     #[tokio::test(start_paused = true)]

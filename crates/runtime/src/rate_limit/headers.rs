@@ -76,8 +76,9 @@ fn numbers<'a>(headers: &'a HeaderMap, name: &'static str) -> impl Iterator<Item
 }
 
 impl RateLimitInfo {
-    /// Whether these headers report Okta's concurrency limit rather than a bucket: Okta answers a request over
-    /// the org's limit of requests in flight with `X-Rate-Limit-Limit: 0`.
+    /// Whether these headers are the older form of Okta's answer over the org's limit of requests in flight,
+    /// `X-Rate-Limit-Limit: 0`. (The form Okta documents reports the concurrency limit itself, which only the
+    /// bucket's own limit tells apart: the client's rate limiter does that.)
     pub fn is_concurrency_limit(&self) -> bool {
         self.limit == Some(0)
     }

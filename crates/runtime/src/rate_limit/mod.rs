@@ -9,10 +9,13 @@
 //! on the local clock through the responses' `Date` headers, so a wait ends when the server's
 //! window has reset, not a rounded second later.
 //!
-//! Separately, Okta limits the requests an org has in flight; a request over it is answered `429` with
-//! `X-Rate-Limit-Limit: 0`. [`RateLimitPolicy::max_concurrency`] caps this client's requests in flight so that
-//! does not happen, and [`RateLimiter::observe`] tells such a `429` (or one that comes while the bucket still had
-//! room) from a bucket's: the retry layer retries it after a short backoff, not at the window's reset.
+//! Separately, Okta limits the requests an org has in flight; a request over it is answered `429` whose headers
+//! report the concurrent values (the concurrency limit, 0 remaining, an estimated reset), or `X-Rate-Limit-Limit:
+//! 0` in an older form. [`RateLimitPolicy::max_concurrency`] caps this client's requests in flight so that does not
+//! happen, and [`RateLimiter::observe`] tells such a `429` from a bucket's (its limit is not the bucket's, or it
+//! comes while the bucket still had room) and keeps its headers out of the bucket's state: the retry layer retries
+//! it after a short backoff, not at the window's reset, and the client holds its requests in flight to what the
+//! org had room for.
 //!
 //! Every wait goes through `tokio::time`, so tests run it on tokio's paused clock and a minute-long window costs
 //! no real time.
@@ -44,7 +47,7 @@ use crate::sync::lock;
 use crate::time::{millis, now_secs};
 pub use bucket::BucketSnapshot;
 use bucket::{Bucket, Pace, Waiter, bucket_report};
-use concurrency::Concurrency;
+use concurrency::{Concurrency, SentAgainst};
 use headers::reset_at;
 pub use headers::{RateLimitInfo, parse_rate_limit};
 #[cfg(feature = "redis")]
@@ -113,8 +116,8 @@ pub struct PacingTimeout {
 pub enum Throttle {
     /// The bucket is used up until its window resets: wait for the reset.
     Bucket,
-    /// Too many requests in flight (`X-Rate-Limit-Limit: 0`, or the bucket had room when the request was sent):
-    /// retry after a short backoff.
+    /// Too many requests in flight (the headers report the org's concurrency limit instead of the bucket's, or
+    /// `X-Rate-Limit-Limit: 0`, or the bucket had room when the request was sent): retry after a short backoff.
     Concurrency,
 }
 
@@ -310,10 +313,6 @@ impl RateLimiter {
     pub fn observe(&self, mut permit: Permit<'_>, status: StatusCode, headers: &HeaderMap) -> Option<Throttle> {
         permit.open = false;
         let info = parse_rate_limit(headers);
-        let report = bucket_report(&info);
-        if let Some(lease) = permit.lease.take() {
-            self.complete_shared(permit.bucket, lease, report);
-        }
         let received = Instant::now();
         let mut state = lock(&self.state);
         if let Some(date) = info.date {
@@ -322,16 +321,39 @@ impl RateLimiter {
         if permit.in_flight_at_send > 0 {
             state.concurrency.leave();
         }
+        let org_limit = state.concurrency.org_limit;
         let b = state.buckets.entry(permit.bucket).or_default();
         b.end_request();
+        let sent = SentAgainst { bucket_limit: b.limit(), window: permit.window, had_room: permit.had_room };
+        let throttle = concurrency::throttle(status, &info, sent, org_limit);
+        // A concurrency 429's headers are the concurrent values, not the bucket's: kept from its state, here and in
+        // the shared store.
+        let report = match throttle {
+            Some(Throttle::Concurrency) => None,
+            _ => bucket_report(&info, throttle.is_some()),
+        };
         if let Some(report) = report {
-            b.record(report, permit.sent, received);
+            if let Some(limit) = b.record(report, permit.sent, received) {
+                tracing::debug!(
+                    bucket = permit.bucket,
+                    concurrency_limit = limit,
+                    "okta rate limit: an earlier 429 was the org's concurrency answer; its limit is the org's concurrency limit"
+                );
+                state.concurrency.org_limit = Some(limit);
+            }
         }
-        let throttle = concurrency::throttle(status, &info, permit.window, permit.had_room);
-        if throttle == Some(Throttle::Concurrency) && permit.in_flight_at_send > 0 {
-            state.concurrency.learn(permit.sent, Instant::now());
+        if throttle == Some(Throttle::Concurrency) {
+            if let Some(limit) = info.limit.filter(|l| *l > 0) {
+                state.concurrency.org_limit = Some(limit);
+            }
+            if permit.in_flight_at_send > 0 {
+                state.concurrency.learn(permit.sent, Instant::now());
+            }
         }
         drop(state);
+        if let Some(lease) = permit.lease.take() {
+            self.complete_shared(permit.bucket, lease, report);
+        }
         self.changed.notify_waiters();
         throttle
     }
@@ -353,6 +375,15 @@ impl RateLimiter {
     pub fn until(&self, reset: u64) -> Option<Duration> {
         let at = lock(&self.state).clock.local_instant_of(reset)?;
         Some(at.saturating_duration_since(Instant::now()))
+    }
+
+    /// Whether [`acquire`](Self::acquire) of `bucket` will wait for the window resetting at `reset`: pacing is on,
+    /// the bucket is known to be used up until then, and that reset can be placed on our clock.
+    pub fn waits_for_reset(&self, bucket: &str, reset: Option<u64>) -> bool {
+        let Some(reset) = reset else { return false };
+        let state = lock(&self.state);
+        let used_up = state.buckets.get(bucket).is_some_and(|b| b.reset == Some(reset) && b.snapshot().remaining == 0);
+        self.policy.pacing && used_up && state.clock.local_instant_of(reset).is_some()
     }
 
     /// A snapshot of a bucket: limit, least remaining, reset (epoch seconds) and requests in flight.

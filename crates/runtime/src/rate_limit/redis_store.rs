@@ -47,15 +47,23 @@ return {0, 0}
 ";
 
 /// Gives a lease back, with what the response reported. KEYS as ACQUIRE. ARGV: lease id, then limit, remaining,
-/// reset when the response had them. Within a window the least `remaining` is kept; a later reset is a new
-/// window; an earlier one is from a window already over and ignored.
+/// reset and 1 when the response was a `429` (else 0), when the response had them. The rule of `Merge::of`: a
+/// `429` whose limit is not the bucket's is the org's concurrency answer and is ignored; any other response whose
+/// limit differs replaces the state; within a window the least `remaining` is kept; a later reset is a new window;
+/// an earlier one is from a window already over and ignored.
 const COMPLETE: &str = r"
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 if ARGV[2] then
   local limit, remaining, reset = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+  local throttled = ARGV[5] == '1'
+  local known_limit = tonumber(redis.call('HGET', KEYS[1], 'limit'))
   local current = tonumber(redis.call('HGET', KEYS[1], 'reset'))
-  if current and reset == current then
+  if known_limit and known_limit ~= limit then
+    if not throttled then
+      redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', remaining, 'reset', reset)
+    end
+  elseif current and reset == current then
     local known = tonumber(redis.call('HGET', KEYS[1], 'remaining'))
     if not known or remaining < known then redis.call('HSET', KEYS[1], 'remaining', remaining) end
   elseif not current or reset > current then
@@ -147,7 +155,7 @@ impl RateLimitStore for RedisRateLimitStore {
             let mut invocation = self.complete.key(bucket);
             invocation.key(leases).key(in_flight).arg(lease.id());
             if let Some(r) = report {
-                invocation.arg(r.limit).arg(r.remaining).arg(r.reset);
+                invocation.arg(r.limit).arg(r.remaining).arg(r.reset).arg(u8::from(r.throttled));
             }
             let _: i64 = self.redis.invoke(invocation).await.map_err(StoreError)?;
             Ok(())

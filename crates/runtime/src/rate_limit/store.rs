@@ -97,12 +97,55 @@ pub struct BucketReport {
     pub remaining: u64,
     /// `X-Rate-Limit-Reset` (the org's epoch seconds).
     pub reset: u64,
+    /// The response was a `429`. Okta's `429` over its concurrency limit reports the concurrent values in these
+    /// headers, not the bucket's: a store keeps a `429`'s report only where its limit is the bucket's (or none is
+    /// known yet), while a report of any other response is the bucket's for sure and replaces a state whose
+    /// limit differs (a concurrency answer taken for the bucket's before its limit was known).
+    pub throttled: bool,
 }
 
 impl BucketReport {
-    /// A report of these three headers' values.
+    /// A report of these three headers' values, from a response that was not a `429`.
     pub fn new(limit: u64, remaining: u64, reset: u64) -> Self {
-        BucketReport { limit, remaining, reset }
+        BucketReport { limit, remaining, reset, throttled: false }
+    }
+
+    /// The same report, from a `429` (`throttled`) or not.
+    #[must_use]
+    pub fn with_throttled(mut self, throttled: bool) -> Self {
+        self.throttled = throttled;
+        self
+    }
+}
+
+/// How a bucket's known state (`limit`, `reset`) takes in a report: the rule of every store and of each client's
+/// own buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Merge {
+    /// A `429` whose limit is not the bucket's: the org's concurrency values; the state is left alone.
+    Ignore,
+    /// The same window: `Remaining` only goes down, so the least reported is kept.
+    SameWindow,
+    /// A new window (a later reset), a first report, or a non-`429` whose limit differs from the state's: the
+    /// report replaces the state.
+    Replace,
+    /// An earlier reset: a response from a window already over.
+    Stale,
+}
+
+impl Merge {
+    /// How a bucket known as `limit` resetting at `reset` takes in `report`.
+    pub(crate) fn of(limit: Option<u64>, reset: Option<u64>, report: &BucketReport) -> Merge {
+        match limit {
+            Some(known) if known != report.limit && report.throttled => return Merge::Ignore,
+            Some(known) if known != report.limit => return Merge::Replace,
+            _ => {}
+        }
+        match reset {
+            Some(current) if report.reset == current => Merge::SameWindow,
+            Some(current) if report.reset < current => Merge::Stale,
+            _ => Merge::Replace,
+        }
     }
 }
 
@@ -215,14 +258,12 @@ impl RateLimitStore for InMemoryRateLimitStore {
 }
 
 impl SharedBucket {
-    /// Within a window `Remaining` only goes down, so the least reported is kept; a later reset is a new window;
-    /// an earlier one is a response from a window already over, and is ignored. (The Redis store's script does the
-    /// same.)
+    /// Takes in a report as [`Merge`] says (the Redis store's script does the same).
     fn merge(&mut self, report: BucketReport) {
-        match self.reset {
-            Some(current) if report.reset == current => self.remaining = self.remaining.min(report.remaining),
-            Some(current) if report.reset < current => {}
-            _ => {
+        match Merge::of(self.limit, self.reset, &report) {
+            Merge::SameWindow => self.remaining = self.remaining.min(report.remaining),
+            Merge::Ignore | Merge::Stale => {}
+            Merge::Replace => {
                 self.limit = Some(report.limit);
                 self.remaining = report.remaining;
                 self.reset = Some(report.reset);
