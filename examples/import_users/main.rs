@@ -131,7 +131,12 @@ async fn main() -> ExitCode {
         }
     };
     if let Some(level) = args.log {
-        tracing_subscriber::fmt().with_max_level(level).with_target(false).with_writer(std::io::stderr).init();
+        tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_target(false)
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_writer(std::io::stderr)
+            .init();
     }
     let client = match client(args.redis.as_deref()) {
         Ok(client) => client,

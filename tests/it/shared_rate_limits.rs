@@ -141,18 +141,18 @@ async fn store_contract(store: &dyn RateLimitStore) {
         store.acquire(ask("org b4", NOW + 1, 100, None)).await.unwrap(),
         LeaseDecision::WaitForReset { reset: NOW + 2 }
     );
-    // Before any limit is known a 429 is taken at its word; an answer that is not a 429 and names another limit is
-    // the bucket's for sure and replaces it, even within the same second.
+    // Before an answer that is not a 429 has named the bucket's limit, a 429 teaches the store nothing (it may be a
+    // concurrency answer: every client would wait for its "reset"); then it is the bucket's own when its limit is.
     let first = granted(store.acquire(ask("org b5", NOW, 100, None)).await.unwrap());
     let second = granted(store.acquire(ask("org b5", NOW, 100, None)).await.unwrap());
     store.complete("org b5", &first, Some(BucketReport::new(10, 0, NOW + 1).with_throttled(true))).await.unwrap();
+    let third = granted(store.acquire(ask("org b5", NOW, 100, None)).await.unwrap());
+    store.complete("org b5", &second, Some(BucketReport::new(200, 190, NOW + 1))).await.unwrap();
+    store.complete("org b5", &third, Some(BucketReport::new(200, 0, NOW + 1).with_throttled(true))).await.unwrap();
     assert_eq!(
         store.acquire(ask("org b5", NOW, 100, None)).await.unwrap(),
         LeaseDecision::WaitForReset { reset: NOW + 1 }
     );
-    store.complete("org b5", &second, Some(BucketReport::new(200, 190, NOW + 1))).await.unwrap();
-    let after = granted(store.acquire(ask("org b5", NOW, 100, None)).await.unwrap());
-    store.complete("org b5", &after, None).await.unwrap();
     // The concurrency cap counts leases of every bucket.
     let x = granted(store.acquire(ask("org c1", NOW, 100, Some(2))).await.unwrap());
     let y = granted(store.acquire(ask("org c2", NOW, 100, Some(2))).await.unwrap());

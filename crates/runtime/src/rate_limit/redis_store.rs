@@ -47,9 +47,9 @@ return {0, 0}
 ";
 
 /// Gives a lease back, with what the response reported. KEYS as ACQUIRE. ARGV: lease id, then limit, remaining,
-/// reset and 1 when the response was a `429` (else 0), when the response had them. The rule of `Merge::of`: a
-/// `429` whose limit is not the bucket's is the org's concurrency answer and is ignored; any other response whose
-/// limit differs replaces the state; within a window the least `remaining` is kept; a later reset is a new window;
+/// reset and 1 when the response was a `429` (else 0), when the response had them. The in-memory store's rule: a
+/// `429` teaches nothing until the bucket's limit is known, and one whose limit is not the bucket's is the org's
+/// concurrency answer and is ignored; any other response whose limit differs replaces the state; within a window the least `remaining` is kept; a later reset is a new window;
 /// an earlier one is from a window already over and ignored.
 const COMPLETE: &str = r"
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -59,7 +59,9 @@ if ARGV[2] then
   local throttled = ARGV[5] == '1'
   local known_limit = tonumber(redis.call('HGET', KEYS[1], 'limit'))
   local current = tonumber(redis.call('HGET', KEYS[1], 'reset'))
-  if known_limit and known_limit ~= limit then
+  if throttled and not known_limit then
+    -- a 429 teaches nothing until an answer that is not a 429 has named the bucket's limit
+  elseif known_limit and known_limit ~= limit then
     if not throttled then
       redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', remaining, 'reset', reset)
     end

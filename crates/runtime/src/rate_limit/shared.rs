@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use super::headers::reset_at;
 use super::store::{BucketReport, Lease, LeaseDecision, LeaseRequest, RateLimitStore, StoreError};
 use super::{PacingTimeout, Permit, RateLimiter, random_up_to};
+use crate::sync::lock;
 use crate::time::millis;
 
 /// How long a lease of a shared bucket holds if its client never gives it back (it crashed).
@@ -82,7 +83,7 @@ impl RateLimiter {
                 bucket: &key,
                 server_now: self.server_now_secs(),
                 max_capacity_percent: self.policy.max_capacity_percent,
-                max_concurrency: self.policy.max_concurrency.map(|n| u32::try_from(n.get()).unwrap_or(u32::MAX)),
+                max_concurrency: self.shared_concurrency_cap(),
                 lease_ttl: LEASE_TTL,
             };
             let decision = shared.store.acquire(request).await;
@@ -132,6 +133,19 @@ impl RateLimiter {
         }
     }
 
+    /// The cap on the requests in flight of every client sharing the store: the policy's, and the org's
+    /// concurrency limit once one of its `429`s reported it (Okta's documented form names it in
+    /// `X-Rate-Limit-Limit`), whichever is lower. Clients that share a store then keep to the org's limit together
+    /// instead of each learning its share from `429`s.
+    fn shared_concurrency_cap(&self) -> Option<u32> {
+        let policy = self.policy.max_concurrency.map(|n| u32::try_from(n.get()).unwrap_or(u32::MAX));
+        let org = lock(&self.state).concurrency.org_limit.map(|l| u32::try_from(l).unwrap_or(u32::MAX));
+        match (policy, org) {
+            (Some(p), Some(o)) => Some(p.min(o)),
+            (p, o) => p.or(o),
+        }
+    }
+
     /// Gives a lease back to the shared store with what the response reported. The in-memory store answers at
     /// once; another's answer is awaited on a task of its own, so that no caller waits for it.
     pub(super) fn complete_shared(&self, bucket: &'static str, lease: Lease, report: Option<BucketReport>) {
@@ -153,5 +167,42 @@ impl RateLimiter {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::super::tests::{EPOCH, answered, headers, limiter};
+    use super::super::{InMemoryRateLimitStore, RateLimitPolicy, Throttle};
+    use super::*;
+    use http::StatusCode;
+
+    #[tokio::test(start_paused = true)]
+    async fn clients_sharing_a_store_keep_together_to_the_concurrency_limit_one_of_them_was_told() {
+        let store: Arc<dyn RateLimitStore> = Arc::new(InMemoryRateLimitStore::new());
+        let told = limiter(RateLimitPolicy::default()).with_store(store.clone(), "org.example");
+        let other = limiter(RateLimitPolicy::default()).with_store(store, "org.example");
+        answered(&told, StatusCode::OK, &headers(600, 500, EPOCH + 60, EPOCH)).await;
+        // Okta's documented concurrency answer names the org's limit: 3.
+        assert_eq!(
+            answered(&told, StatusCode::TOO_MANY_REQUESTS, &headers(3, 0, EPOCH + 1, EPOCH)).await,
+            Some(Throttle::Concurrency)
+        );
+        assert_eq!(told.shared_concurrency_cap(), Some(3));
+        // Long enough for the cap it learned on its own (one in flight, growing by one a second) not to matter.
+        tokio::time::advance(Duration::from_secs(10)).await;
+        // The other client, told nothing, has two requests in flight: the first may send one more, not two.
+        let in_flight = [other.acquire("b", None).await.unwrap(), other.acquire("b", None).await.unwrap()];
+        let third = told.acquire("b", None).await.unwrap();
+        let fourth = tokio::time::timeout(Duration::from_secs(1), told.acquire("b", None)).await;
+        assert!(fourth.is_err(), "a fourth request in flight across the clients sharing the store");
+        drop(in_flight);
+        let fourth = tokio::time::timeout(Duration::from_secs(1), told.acquire("b", None)).await;
+        assert!(fourth.is_ok(), "one ended: room for one more");
+        drop((third, fourth));
+        // A policy's lower cap still wins.
+        let capped = limiter(RateLimitPolicy::default().with_max_concurrency(2));
+        assert_eq!(capped.shared_concurrency_cap(), Some(2));
     }
 }

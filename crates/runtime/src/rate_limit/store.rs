@@ -98,9 +98,8 @@ pub struct BucketReport {
     /// `X-Rate-Limit-Reset` (the org's epoch seconds).
     pub reset: u64,
     /// The response was a `429`. Okta's `429` over its concurrency limit reports the concurrent values in these
-    /// headers, not the bucket's: a store keeps a `429`'s report only where its limit is the bucket's (or none is
-    /// known yet), while a report of any other response is the bucket's for sure and replaces a state whose
-    /// limit differs (a concurrency answer taken for the bucket's before its limit was known).
+    /// headers, not the bucket's: a store keeps a `429`'s report only where its limit is the bucket's known limit,
+    /// while a report of any other response is the bucket's for sure and replaces a state whose limit differs.
     pub throttled: bool,
 }
 
@@ -258,8 +257,14 @@ impl RateLimitStore for InMemoryRateLimitStore {
 }
 
 impl SharedBucket {
-    /// Takes in a report as [`Merge`] says (the Redis store's script does the same).
+    /// Takes in a report as [`Merge`] says, except that a `429` teaches a store nothing until an answer that is not
+    /// a `429` has named the bucket's limit: every client sharing the store would otherwise wait for the "reset" of
+    /// a concurrency answer taken for the bucket's. (A client's own bucket still believes such a `429`, and is
+    /// woken as soon as another answer corrects it.) The Redis store's script does the same.
     fn merge(&mut self, report: BucketReport) {
+        if report.throttled && self.limit.is_none() {
+            return;
+        }
         match Merge::of(self.limit, self.reset, &report) {
             Merge::SameWindow => self.remaining = self.remaining.min(report.remaining),
             Merge::Ignore | Merge::Stale => {}
