@@ -103,6 +103,10 @@ async fn store_contract(store: &dyn RateLimitStore) {
     store.complete("org b1", &a, Some(BucketReport::new(10, 3, NOW + 10))).await.unwrap();
     let leases: Vec<_> = futures::future::join_all((0..3).map(|_| store.acquire(ask("org b1", NOW, 100, None)))).await;
     let leases: Vec<_> = leases.into_iter().map(|d| granted(d.unwrap())).collect();
+    // A lease says what the store knew of the bucket's limit: a client that just started tells Okta's concurrency
+    // 429s (which report another limit) from the bucket's by it.
+    assert_eq!(a.bucket_limit(), None, "nothing was known when `a` was granted");
+    assert_eq!(leases[0].bucket_limit(), Some(10));
     assert_eq!(store.acquire(ask("org b1", NOW, 100, None)).await.unwrap(), LeaseDecision::WaitForInFlight);
     // Answers of the same window keep the least remaining: 0 left means waiting for the reset.
     store.complete("org b1", &leases[0], Some(BucketReport::new(10, 2, NOW + 10))).await.unwrap();

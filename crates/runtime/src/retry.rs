@@ -349,9 +349,9 @@ where
         let attempt_start = Instant::now();
         let result = send(req).await;
         let throttle = match &result {
-            Ok(resp) => limiter.observe(permit, resp.status(), resp.headers()).unwrap_or(Throttle::Bucket),
+            Ok(resp) => limiter.settle(permit, resp.status(), resp.headers()).await.unwrap_or(Throttle::Bucket),
             Err(_) => {
-                drop(permit);
+                limiter.abandon(permit).await;
                 Throttle::Bucket
             }
         };

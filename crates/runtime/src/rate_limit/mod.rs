@@ -310,7 +310,43 @@ impl RateLimiter {
     /// Takes in the response to `permit`'s request (any status, a `429` included) and ends the permit. For a
     /// `429`, returns what it was, judged against the bucket as it stood when the request was sent (and a
     /// concurrency `429` holds the client to the requests in flight then); `None` for any other status.
-    pub fn observe(&self, mut permit: Permit<'_>, status: StatusCode, headers: &HeaderMap) -> Option<Throttle> {
+    ///
+    /// A lease of the shared store is given back on a task of its own; [`settle`](Self::settle) awaits it instead.
+    pub fn observe(&self, permit: Permit<'_>, status: StatusCode, headers: &HeaderMap) -> Option<Throttle> {
+        let (throttle, lease) = self.take_in(permit, status, headers);
+        if let Some((bucket, lease, report)) = lease {
+            self.complete_shared(bucket, lease, report);
+        }
+        throttle
+    }
+
+    /// [`observe`](Self::observe), then gives the shared store's lease back before returning (bounded by the
+    /// store's timeout): a process that exits after its last request leaves no lease behind to hold other
+    /// processes' room until it lapses. What the retry layer uses.
+    pub async fn settle(&self, permit: Permit<'_>, status: StatusCode, headers: &HeaderMap) -> Option<Throttle> {
+        let (throttle, lease) = self.take_in(permit, status, headers);
+        if let Some((bucket, lease, report)) = lease {
+            self.complete_shared_now(bucket, lease, report).await;
+        }
+        throttle
+    }
+
+    /// Ends `permit`'s request without a response (it failed), giving the shared store's lease back before
+    /// returning.
+    pub async fn abandon(&self, mut permit: Permit<'_>) {
+        if let Some(lease) = permit.lease.take() {
+            self.complete_shared_now(permit.bucket, lease, None).await;
+        }
+    }
+
+    /// What [`observe`](Self::observe) learns from a response, and the lease to give back with its report.
+    #[allow(clippy::type_complexity)]
+    fn take_in(
+        &self,
+        mut permit: Permit<'_>,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> (Option<Throttle>, Option<(&'static str, Lease, Option<BucketReport>)>) {
         permit.open = false;
         let info = parse_rate_limit(headers);
         let received = Instant::now();
@@ -324,7 +360,9 @@ impl RateLimiter {
         let org_limit = state.concurrency.org_limit;
         let b = state.buckets.entry(permit.bucket).or_default();
         b.end_request();
-        let sent = SentAgainst { bucket_limit: b.limit(), window: permit.window, had_room: permit.had_room };
+        // The bucket's limit as this client knows it, else as the shared store did when it granted the request.
+        let bucket_limit = b.limit().or_else(|| permit.lease.as_ref().and_then(Lease::bucket_limit));
+        let sent = SentAgainst { bucket_limit, window: permit.window, had_room: permit.had_room };
         let throttle = concurrency::throttle(status, &info, sent, org_limit);
         // A concurrency 429's headers are the concurrent values, not the bucket's: kept from its state, here and in
         // the shared store.
@@ -351,11 +389,9 @@ impl RateLimiter {
             }
         }
         drop(state);
-        if let Some(lease) = permit.lease.take() {
-            self.complete_shared(permit.bucket, lease, report);
-        }
+        let lease = permit.lease.take().map(|lease| (permit.bucket, lease, report));
         self.changed.notify_waiters();
-        throttle
+        (throttle, lease)
     }
 
     /// The request of a permit ended without a response; `counted`: it was in flight.

@@ -12,8 +12,9 @@ use crate::redis_connection::RedisConnection;
 use super::store::{BucketReport, Lease, LeaseDecision, LeaseRequest, RateLimitStore, StoreError, StoreFuture};
 
 /// Takes a lease if the bucket and the cap have room. KEYS: bucket hash, bucket leases, all leases.
-/// ARGV: server_now, capacity percent, cap (0: none), lease id, lease ttl (ms). Returns {0} granted,
-/// {1, reset} wait for the reset, {2} wait for a request in flight to end.
+/// ARGV: server_now, capacity percent, cap (0: none), lease id, lease ttl (ms). Returns {0, limit} granted (the
+/// bucket's known limit, 0 when none is known), {1, reset} wait for the reset, {2} wait for a request in flight to
+/// end.
 const ACQUIRE: &str = r"
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -43,7 +44,7 @@ local lapses = now_ms + tonumber(ARGV[5])
 redis.call('ZADD', KEYS[2], lapses, ARGV[4])
 redis.call('ZADD', KEYS[3], lapses, ARGV[4])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], 3600000) end
-return {0, 0}
+return {0, limit or 0}
 ";
 
 /// Gives a lease back, with what the response reported. KEYS as ACQUIRE. ARGV: lease id, then limit, remaining,
@@ -144,7 +145,7 @@ impl RateLimitStore for RedisRateLimitStore {
                 .arg(crate::time::millis(request.lease_ttl).max(1));
             let answer: (u8, u64) = self.redis.invoke(invocation).await.map_err(StoreError)?;
             Ok(match answer {
-                (0, _) => LeaseDecision::Granted(lease),
+                (0, limit) => LeaseDecision::Granted(lease.with_bucket_limit((limit > 0).then_some(limit))),
                 (1, reset) => LeaseDecision::WaitForReset { reset },
                 _ => LeaseDecision::WaitForInFlight,
             })

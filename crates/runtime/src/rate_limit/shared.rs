@@ -148,6 +148,13 @@ impl RateLimiter {
 
     /// Gives a lease back to the shared store with what the response reported. The in-memory store answers at
     /// once; another's answer is awaited on a task of its own, so that no caller waits for it.
+    /// Gives a lease back and waits for the store's answer (bounded by its timeout).
+    pub(super) async fn complete_shared_now(&self, bucket: &'static str, lease: Lease, report: Option<BucketReport>) {
+        let Some(shared) = &self.shared else { return };
+        let key = shared.key(bucket);
+        shared.note(shared.store.complete(&key, &lease, report).await);
+    }
+
     pub(super) fn complete_shared(&self, bucket: &'static str, lease: Lease, report: Option<BucketReport>) {
         let Some(shared) = &self.shared else { return };
         let key = shared.key(bucket);
@@ -201,6 +208,23 @@ mod tests {
         let fourth = tokio::time::timeout(Duration::from_secs(1), told.acquire("b", None)).await;
         assert!(fourth.is_ok(), "one ended: room for one more");
         drop((third, fourth));
+        // A client that has just started knows nothing of the bucket, but the store does (its lease says 600):
+        // the documented concurrency answer is told from the bucket's, and kept out of its state.
+        let fresh = limiter(RateLimitPolicy::default()).with_store(Arc::new(InMemoryRateLimitStore::new()), "o");
+        let store: Arc<dyn RateLimitStore> = Arc::new(InMemoryRateLimitStore::new());
+        let veteran = limiter(RateLimitPolicy::default()).with_store(store.clone(), "org.example");
+        answered(&veteran, StatusCode::OK, &headers(600, 500, EPOCH + 60, EPOCH)).await;
+        let newcomer = limiter(RateLimitPolicy::default()).with_store(store, "org.example");
+        assert_eq!(
+            answered(&newcomer, StatusCode::TOO_MANY_REQUESTS, &headers(3, 0, EPOCH + 1, EPOCH)).await,
+            Some(Throttle::Concurrency)
+        );
+        assert_eq!(newcomer.bucket("b").unwrap().limit, None, "the concurrency values are not the bucket's");
+        // Without a store that knew, the same answer is taken at its word (nothing tells it apart yet).
+        assert_eq!(
+            answered(&fresh, StatusCode::TOO_MANY_REQUESTS, &headers(3, 0, EPOCH + 1, EPOCH)).await,
+            Some(Throttle::Bucket)
+        );
         // A policy's lower cap still wins.
         let capped = limiter(RateLimitPolicy::default().with_max_concurrency(2));
         assert_eq!(capped.shared_concurrency_cap(), Some(2));

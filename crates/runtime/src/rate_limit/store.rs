@@ -65,19 +65,37 @@ pub enum LeaseDecision {
 
 /// A request's place in a shared bucket, from [`LeaseDecision::Granted`] until [`RateLimitStore::complete`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Lease(pub(crate) String);
+pub struct Lease {
+    id: String,
+    /// The bucket's limit as the store knew it when granting (`None`: it knew none).
+    bucket_limit: Option<u64>,
+}
 
 impl Lease {
     /// A new, unique lease id.
     pub fn new() -> Self {
         use rand::Rng;
         let id: u128 = rand::rng().random();
-        Lease(format!("{id:032x}"))
+        Lease { id: format!("{id:032x}"), bucket_limit: None }
+    }
+
+    /// The lease, saying that the store knew the bucket's `X-Rate-Limit-Limit` to be `limit` when it granted it.
+    /// A client whose own view of the bucket is empty (it just started) then tells Okta's concurrency `429`s,
+    /// whose headers report another limit, from the bucket's own.
+    #[must_use]
+    pub fn with_bucket_limit(mut self, limit: Option<u64>) -> Self {
+        self.bucket_limit = limit;
+        self
     }
 
     /// The lease's id.
     pub fn id(&self) -> &str {
-        &self.0
+        &self.id
+    }
+
+    /// The bucket's limit as the store knew it when granting.
+    pub fn bucket_limit(&self) -> Option<u64> {
+        self.bucket_limit
     }
 }
 
@@ -237,8 +255,8 @@ impl RateLimitStore for InMemoryRateLimitStore {
             Some(wait) => wait,
             None if capped => LeaseDecision::WaitForInFlight,
             None => {
-                let lease = Lease::new();
-                b.leases.insert(lease.0.clone(), now + request.lease_ttl);
+                let lease = Lease::new().with_bucket_limit(b.limit);
+                b.leases.insert(lease.id.clone(), now + request.lease_ttl);
                 LeaseDecision::Granted(lease)
             }
         };
@@ -248,7 +266,7 @@ impl RateLimitStore for InMemoryRateLimitStore {
     fn complete<'a>(&'a self, bucket: &'a str, lease: &'a Lease, report: Option<BucketReport>) -> StoreFuture<'a, ()> {
         let mut state = lock(&self.state);
         let b = state.buckets.entry(bucket.to_owned()).or_default();
-        b.leases.remove(&lease.0);
+        b.leases.remove(&lease.id);
         if let Some(report) = report {
             b.merge(report);
         }
