@@ -44,6 +44,7 @@
 
 mod client;
 mod customizations;
+pub mod events;
 mod generated;
 pub mod manifest;
 pub mod pagination;

@@ -10,7 +10,7 @@ use progenitor_client::ClientInfo;
 use url::Url;
 
 use crate::error::Error;
-use crate::pagination::{Items, Pages, TailOptions, tail};
+use crate::pagination::{Cursor, Items, Pages, TailOptions, tail};
 
 /// Operation name used in errors and traces (the generated method that lists log events).
 const OPERATION: &str = "list_log_events";
@@ -53,6 +53,47 @@ impl crate::Client {
             async move { crate::customizations::paginated::fetch_page(&api, url, OPERATION).await }
         };
         Pages::new(tail::<crate::types::LogEvent, _, _>(OPERATION, first, fetch, options)).items()
+    }
+
+    /// [`tail_system_log`](Self::tail_system_log) page by page, empty polls included (each page's
+    /// [`next_cursor`](crate::pagination::Page::next_cursor) is where to resume after handling it).
+    pub fn tail_system_log_pages(
+        &self,
+        since: Option<DateTime<Utc>>,
+        filter: Option<String>,
+        options: TailOptions,
+    ) -> Pages<'static, crate::types::LogEvent> {
+        match first_url(self.api.baseurl(), since, filter.as_deref()) {
+            Ok(first) => self.tail_system_log_at(first, options),
+            Err(e) => Pages::failed(e),
+        }
+    }
+
+    /// Resumes a System Log tail at `cursor`: a polling `next` link saved earlier
+    /// ([`Page::next_cursor`](crate::pagination::Page::next_cursor)), with the `since` and `filter` it carries.
+    /// A cursor of another org is refused.
+    pub fn tail_system_log_from(
+        &self,
+        cursor: &Cursor,
+        options: TailOptions,
+    ) -> Pages<'static, crate::types::LogEvent> {
+        let org = match Url::parse(self.api.baseurl()) {
+            Ok(org) => org,
+            Err(e) => return Pages::failed(Error::InvalidRequest(format!("invalid org URL: {e}"))),
+        };
+        match cursor.resolve(&org) {
+            Ok(first) => self.tail_system_log_at(first, options),
+            Err(e) => Pages::failed(Error::Pagination(e)),
+        }
+    }
+
+    fn tail_system_log_at(&self, first: Url, options: TailOptions) -> Pages<'static, crate::types::LogEvent> {
+        let api = self.api.clone();
+        let fetch = move |url: Url| {
+            let api = api.clone();
+            async move { crate::customizations::paginated::fetch_page(&api, url, OPERATION).await }
+        };
+        Pages::new(tail::<crate::types::LogEvent, _, _>(OPERATION, first, fetch, options))
     }
 }
 

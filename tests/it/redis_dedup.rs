@@ -249,3 +249,29 @@ async fn wait_until_deduplicating(replicas: &[(SocketAddr, Arc<Replica>)]) {
         }
     }
 }
+
+/// The event processor's claims on Redis: a claim held while an event is handled, seen by another replica as in
+/// progress, then as handled once completed; given back, or lapsed with its lease when its holder died.
+#[tokio::test]
+async fn leased_claims_are_in_progress_until_completed_released_or_lapsed() {
+    use okta_management::hooks::Claim;
+    let Some(redis) = RedisServer::start_or_skip("leased_claims_are_in_progress") else { return };
+    let (a, b) = (RedisDedupStore::new(&redis.url()).unwrap(), RedisDedupStore::new(&redis.url()).unwrap());
+    let lease = Duration::from_millis(300);
+    assert_eq!(a.claim_for("e1", lease).await.unwrap(), Claim::Claimed);
+    assert_eq!(b.claim_for("e1", lease).await.unwrap(), Claim::InProgress);
+    a.complete("e1").await.unwrap();
+    assert_eq!(b.claim_for("e1", lease).await.unwrap(), Claim::Handled);
+    // A claim taken the old way (`claim`) counts as handled.
+    assert!(a.claim("e2").await.unwrap());
+    assert_eq!(b.claim_for("e2", lease).await.unwrap(), Claim::Handled);
+    // Given back: claimable again at once.
+    assert_eq!(a.claim_for("e3", lease).await.unwrap(), Claim::Claimed);
+    a.release("e3").await.unwrap();
+    assert_eq!(b.claim_for("e3", lease).await.unwrap(), Claim::Claimed);
+    // Its holder died before completing: claimable again once the lease lapses.
+    assert_eq!(a.claim_for("e4", lease).await.unwrap(), Claim::Claimed);
+    assert_eq!(b.claim_for("e4", lease).await.unwrap(), Claim::InProgress);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(b.claim_for("e4", lease).await.unwrap(), Claim::Claimed);
+}

@@ -1,10 +1,11 @@
 //! De-duplication of event hook deliveries by event `uuid`: the [`DedupStore`] trait, and its in-memory store
 //! [`EventDeduplicator`] (bounded, one process). The Redis store, shared by replicas, is in `dedup_redis.rs`.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use okta_management_runtime::sync::lock;
 
@@ -26,6 +27,40 @@ pub trait DedupStore: Send + Sync + std::fmt::Debug {
 
     /// Gives a claim up: handling the event failed, so its redelivery should be handled.
     fn release<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()>;
+
+    /// Claims `uuid` while it is handled, for at most `lease` (the event processor's claim, taken before its
+    /// handler runs): [`Claim::Claimed`] when it is now the caller's, [`Claim::Handled`] when someone sharing the
+    /// store [completed](Self::complete) it, [`Claim::InProgress`] while another holds it. A holder that dies
+    /// before completing lets the claim lapse after `lease`, and the event can be claimed again: that is the one
+    /// way an event is handled twice.
+    ///
+    /// The default, for stores that only know [`claim`](Self::claim): a claim that never lapses, and `false`
+    /// read as handled.
+    fn claim_for<'a>(&'a self, uuid: &'a str, lease: Duration) -> StoreFuture<'a, Claim> {
+        let _ = lease;
+        let claim = self.claim(uuid);
+        Box::pin(async move { Ok(if claim.await? { Claim::Claimed } else { Claim::Handled }) })
+    }
+
+    /// Records that `uuid` was handled: from now on a claim of it answers [`Claim::Handled`] (for as long as the
+    /// store remembers events). The default does nothing (its claims never lapse).
+    fn complete<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
+        let _ = uuid;
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// What [`DedupStore::claim_for`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Claim {
+    /// The event is the caller's to handle, until its lease lapses: [`complete`](DedupStore::complete) it after
+    /// handling, or [`release`](DedupStore::release) it if handling failed.
+    Claimed,
+    /// Someone sharing the store handled it already.
+    Handled,
+    /// Someone sharing the store holds it and is handling it now.
+    InProgress,
 }
 
 /// What a [`DedupStore`] returns: a boxed future, so that a store can be chosen at run time (`Arc<dyn DedupStore>`).
@@ -65,6 +100,8 @@ pub struct EventDeduplicator {
 struct Inner {
     order: VecDeque<String>,
     seen: HashSet<String>,
+    /// Events claimed with a lease ([`DedupStore::claim_for`]) and not yet completed, with when the lease lapses.
+    in_progress: HashMap<String, Instant>,
 }
 
 impl EventDeduplicator {
@@ -79,6 +116,7 @@ impl EventDeduplicator {
             inner: Mutex::new(Inner {
                 order: VecDeque::with_capacity(capacity.min(1024)),
                 seen: HashSet::with_capacity(capacity.min(1024)),
+                in_progress: HashMap::new(),
             }),
         }
     }
@@ -113,12 +151,29 @@ impl EventDeduplicator {
     /// Returns whether it was remembered.
     pub fn forget(&self, uuid: &str) -> bool {
         let mut inner = lock(&self.inner);
+        let leased = inner.in_progress.remove(uuid).is_some();
         if inner.seen.remove(uuid) {
             inner.order.retain(|id| id != uuid);
             true
         } else {
-            false
+            leased
         }
+    }
+
+    /// [`DedupStore::claim_for`] in memory.
+    fn claim_with_lease(&self, uuid: &str, lease: Duration) -> Claim {
+        let mut inner = lock(&self.inner);
+        if inner.seen.contains(uuid) {
+            return Claim::Handled;
+        }
+        let now = Instant::now();
+        // Leases held by no one any more (their holder died before completing) lapse; the map stays small.
+        inner.in_progress.retain(|_, lapses| *lapses > now);
+        if inner.in_progress.contains_key(uuid) {
+            return Claim::InProgress;
+        }
+        inner.in_progress.insert(uuid.to_owned(), now.checked_add(lease).unwrap_or(now));
+        Claim::Claimed
     }
 
     /// Number of remembered ids.
@@ -146,6 +201,16 @@ impl DedupStore for EventDeduplicator {
 
     fn release<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
         self.forget(uuid);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn claim_for<'a>(&'a self, uuid: &'a str, lease: Duration) -> StoreFuture<'a, Claim> {
+        Box::pin(std::future::ready(Ok(self.claim_with_lease(uuid, lease))))
+    }
+
+    fn complete<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
+        lock(&self.inner).in_progress.remove(uuid);
+        self.first_time(uuid);
         Box::pin(std::future::ready(Ok(())))
     }
 }
@@ -176,6 +241,34 @@ mod tests {
         assert!(!d.forget("c"));
         assert!(d.first_time("c"));
         assert_eq!(EventDeduplicator::new(0).capacity(), 1);
+    }
+
+    #[test]
+    fn a_leased_claim_is_in_progress_until_completed_released_or_lapsed() {
+        let d = EventDeduplicator::new(10);
+        let claim = |uuid| d.claim_with_lease(uuid, Duration::from_millis(50));
+        assert_eq!(claim("a"), Claim::Claimed);
+        assert_eq!(claim("a"), Claim::InProgress);
+        futures_lite_block_on(d.complete("a")).unwrap();
+        assert_eq!(claim("a"), Claim::Handled);
+        assert!(!d.first_time("a"), "a completed event is remembered as seen");
+        // Released: claimable again at once.
+        assert_eq!(claim("b"), Claim::Claimed);
+        futures_lite_block_on(d.release("b")).unwrap();
+        assert_eq!(claim("b"), Claim::Claimed);
+        // Its holder died: claimable again once the lease lapses.
+        assert_eq!(claim("c"), Claim::Claimed);
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(claim("c"), Claim::Claimed);
+    }
+
+    /// Polls a future that is ready at once (the in-memory store's are).
+    fn futures_lite_block_on<T>(mut future: StoreFuture<'_, T>) -> Result<T, DedupError> {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(result) => result,
+            std::task::Poll::Pending => panic!("the in-memory store's futures are ready at once"),
+        }
     }
 
     /// A store that fails its `fail_at`-th claim (counting from 1), and otherwise is an [`EventDeduplicator`].

@@ -5,7 +5,20 @@ use std::time::Duration;
 
 use okta_management_runtime::redis_connection::RedisConnection;
 
-use crate::dedup::{DedupError, DedupStore, StoreFuture};
+use crate::dedup::{Claim, DedupError, DedupStore, StoreFuture};
+
+/// A claim with a lease, atomic in Redis. KEYS: the event's key. ARGV: the lease (ms). Returns 0 when claimed (the
+/// key is set to `in-progress`, lapsing with the lease), 1 when handled (`done`, or `1`: a claim without a lease),
+/// 2 when another holds it.
+const CLAIM_FOR: &str = r"
+local held = redis.call('GET', KEYS[1])
+if not held then
+  redis.call('SET', KEYS[1], 'in-progress', 'PX', ARGV[1])
+  return 0
+end
+if held == 'in-progress' then return 2 end
+return 1
+";
 
 /// What a claim answers when Redis cannot (down, unreachable, slower than the timeout).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -31,6 +44,7 @@ pub enum WhenStoreFails {
 /// `Debug` and logs never show the URL (it may hold a password).
 pub struct RedisDedupStore {
     redis: RedisConnection,
+    claim_for: redis::Script,
     key_prefix: String,
     ttl: Duration,
     when_fails: WhenStoreFails,
@@ -66,6 +80,7 @@ impl RedisDedupStore {
     pub fn new(url: &str) -> Result<Self, DedupError> {
         Ok(RedisDedupStore {
             redis: RedisConnection::new(url, Self::DEFAULT_TIMEOUT).map_err(DedupError::new)?,
+            claim_for: redis::Script::new(CLAIM_FOR),
             key_prefix: Self::DEFAULT_KEY_PREFIX.to_owned(),
             ttl: Self::DEFAULT_TTL,
             when_fails: WhenStoreFails::default(),
@@ -150,6 +165,52 @@ impl DedupStore for RedisDedupStore {
                         WhenStoreFails::HandleEvent => Ok(true),
                         WhenStoreFails::FailDelivery => Err(DedupError::new(problem)),
                     }
+                }
+            }
+        })
+    }
+
+    /// A lease held as `in-progress` until it lapses or is completed; Redis failing answers as [`WhenStoreFails`]
+    /// says (`Claimed`, or `Err`).
+    fn claim_for<'a>(&'a self, uuid: &'a str, lease: Duration) -> StoreFuture<'a, Claim> {
+        let mut invocation = self.claim_for.key(format!("{}{uuid}", self.key_prefix));
+        invocation.arg(okta_management_runtime::time::millis(lease).max(1));
+        Box::pin(async move {
+            match self.redis.invoke::<u8>(invocation).await {
+                Ok(answer) => {
+                    self.answered();
+                    Ok(match answer {
+                        0 => Claim::Claimed,
+                        2 => Claim::InProgress,
+                        _ => Claim::Handled,
+                    })
+                }
+                Err(problem) => {
+                    self.unanswered.fetch_add(1, Ordering::Relaxed);
+                    self.unanswered(&problem);
+                    match self.when_fails {
+                        WhenStoreFails::HandleEvent => Ok(Claim::Claimed),
+                        WhenStoreFails::FailDelivery => Err(DedupError::new(problem)),
+                    }
+                }
+            }
+        })
+    }
+
+    /// `done`, remembered for the store's TTL.
+    fn complete<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
+        let mut command = redis::cmd("SET");
+        let ttl_ms = okta_management_runtime::time::millis(self.ttl);
+        command.arg(format!("{}{uuid}", self.key_prefix)).arg("done").arg("PX").arg(ttl_ms);
+        Box::pin(async move {
+            match self.redis.query::<Option<String>>(&command).await {
+                Ok(_) => {
+                    self.answered();
+                    Ok(())
+                }
+                Err(problem) => {
+                    self.unanswered(&problem);
+                    Err(DedupError::new(problem))
                 }
             }
         })

@@ -89,7 +89,7 @@ mod response;
 mod verify;
 
 pub use common::{Extra, LooseString, Sensitive, UnknownWireValue};
-pub use dedup::{DedupError, DedupStore, EventDeduplicator, StoreFuture};
+pub use dedup::{Claim, DedupError, DedupStore, EventDeduplicator, StoreFuture};
 #[cfg(feature = "redis")]
 pub use dedup_redis::{RedisDedupStore, WhenStoreFails};
 pub use error::{HookError, JsonErrorKind};

@@ -84,6 +84,11 @@ counters! {
     hook_deliveries_ok,
     /// Hook deliveries that failed after their retry.
     hook_deliveries_failed,
+    /// Hook deliveries dropped by an injected fault, never sent (see
+    /// [`MockOrg::set_hook_delivery_faults`](crate::MockOrg::set_hook_delivery_faults)).
+    hook_deliveries_dropped,
+    /// Hook deliveries not made because the hook's filter (`events.filter`) was not true for the event.
+    hook_deliveries_filtered,
 }
 
 impl CounterSet {

@@ -1,4 +1,5 @@
-//! `/api/v1/eventHooks`: CRUD, lifecycle and the one-time verification call. The deliveries: `hook_delivery.rs`.
+//! `/api/v1/eventHooks`: CRUD, lifecycle and the one-time verification call. The deliveries: `hook_delivery.rs`; the
+//! filters (`events.filter`) checked here and applied there: `hook_filter.rs`.
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use crate::hook_delivery::{HOOK_TIMEOUT, HookCalls, hook_headers, hook_uri};
+use crate::hook_filter;
 use crate::respond::{ApiError, bytes_response, empty, json_body, json_response, page_bytes};
 use crate::state::OrgState;
 use crate::support::{lock, random_alnum, ts};
@@ -45,6 +47,9 @@ fn validate(body: &Map<String, Value>) -> Result<(), ApiError> {
         Some(items) if !items.is_empty() && items.iter().all(Value::is_string) => {}
         _ => causes.push("events.items: The field cannot be left blank".to_string()),
     }
+    if let Some(events) = events {
+        causes.extend(hook_filter::filter_causes(events));
+    }
     let channel = body.get("channel");
     if channel.and_then(|c| c.get("type")).and_then(Value::as_str) != Some("HTTP") {
         causes.push("channel.type: must be HTTP".to_string());
@@ -54,6 +59,13 @@ fn validate(body: &Map<String, Value>) -> Result<(), ApiError> {
         causes.push("channel.config.uri: must be a valid URL".to_string());
     }
     ApiError::check_causes(causes)
+}
+
+/// Adds to a valid hook's filter what Okta sets on it (its `type`, each condition's `version`).
+fn complete(body: &mut Map<String, Value>) {
+    if let Some(Value::Object(events)) = body.get_mut("events") {
+        hook_filter::complete_filter(events);
+    }
 }
 
 fn links(base: &str, id: &str) -> Value {
@@ -74,6 +86,7 @@ pub(crate) async fn create(State(org): State<Arc<OrgState>>, body: Bytes) -> Res
     if let Err(e) = validate(&body) {
         return e.into_response();
     }
+    complete(&mut body);
     let base = org.base.clone();
     let v = org.with_store(|store| {
         let id = store.new_id("who");
@@ -108,13 +121,14 @@ pub(crate) async fn list(State(org): State<Arc<OrgState>>) -> Response {
 
 /// `PUT /api/v1/eventHooks/{eventHookId}`: replaces name, events, channel and description.
 pub(crate) async fn replace(State(org): State<Arc<OrgState>>, Path(id): Path<String>, body: Bytes) -> Response {
-    let body = match json_body(&body) {
+    let mut body = match json_body(&body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
     if let Err(e) = validate(&body) {
         return e.into_response();
     }
+    complete(&mut body);
     let res: Result<Value, ApiError> = org.with_store(|store| {
         let h = store.hooks.get_mut(&id).ok_or_else(|| ApiError::not_found(&id))?;
         if let Value::Object(m) = h {

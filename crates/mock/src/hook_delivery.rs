@@ -1,7 +1,8 @@
 //! The org's calls to hooks: the HTTP client they share, Okta's 3-second timeout, the headers a hook's channel
 //! asks for, and the event hook deliveries — a task started with the server receives the events writes record
-//! ([`HookEvent`], through a channel, so no write waits on the network) and posts each delivery on a task of its
-//! own (one retry), recording the outcome.
+//! ([`HookEvent`], through a channel, so no write waits on the network), keeps those each hook's filter lets through
+//! (`hook_filter.rs`), plans each delivery under the faults a test set (`hook_faults.rs`: dropped, delayed) and posts
+//! it on a task of its own (one retry), recording the outcome.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,22 +12,42 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, watch};
 
+use crate::hook_faults::{DeliveryPlan, FaultDraws, HookDeliveryFaults};
+use crate::hook_filter;
 use crate::state::{HookEvent, OrgState};
 use crate::support::{lock, ts, uuid};
 
 /// Timeout of one delivery or verification request, as Okta.
 pub(crate) const HOOK_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// The event types this mock delivers to hooks.
-pub const DELIVERABLE_EVENTS: [&str; 5] = [
+/// The event types this mock records that Okta lets event hooks subscribe to (its Event Types catalog, tag
+/// `event-hook-eligible`), which it therefore delivers; the others it records are in the System Log only.
+pub const DELIVERABLE_EVENTS: &[&str] = &[
     "user.lifecycle.create",
     "user.lifecycle.activate",
+    "user.lifecycle.reactivate",
     "user.lifecycle.deactivate",
+    "user.lifecycle.suspend",
+    "user.lifecycle.unsuspend",
     "user.lifecycle.delete.initiated",
+    "user.account.lock",
+    "user.account.unlock",
+    "user.account.update_profile",
+    "user.account.update_password",
+    "user.account.reset_password",
+    "user.mfa.factor.reset_all",
+    "user.session.start",
+    "user.session.end",
+    "group.lifecycle.create",
+    "group.lifecycle.delete",
+    "group.profile.update",
     "group.user_membership.add",
+    "group.user_membership.remove",
+    "application.lifecycle.create",
+    "application.lifecycle.update",
 ];
 
-/// One completed delivery (after its retry, if any) as seen by the mock.
+/// One completed delivery (after its retry, if any) as seen by the mock, or one dropped by an injected fault.
 #[derive(Debug, Clone)]
 pub struct HookDelivery {
     /// Id of the event hook.
@@ -37,7 +58,7 @@ pub struct HookDelivery {
     pub event_types: Vec<String>,
     /// The hook URL posted to.
     pub url: String,
-    /// Attempts made: 1, or 2 when the first failed and the one retry was made.
+    /// Attempts made: 1, or 2 when the first failed and the one retry was made (0 when dropped).
     pub attempts: u32,
     /// HTTP status of the last attempt, `None` if it got no response (timeout, refused).
     pub status: Option<u16>,
@@ -45,7 +66,12 @@ pub struct HookDelivery {
     pub delivered: bool,
     /// Whether this was a re-sent duplicate.
     pub redelivery: bool,
-    /// The envelope that was posted.
+    /// Whether an injected fault dropped it
+    /// ([`MockOrg::set_hook_delivery_faults`](crate::MockOrg::set_hook_delivery_faults)): it never reached the
+    /// receiver, as if Okta had lost it after its retry. It can still be sent with
+    /// [`MockOrg::redeliver`](crate::MockOrg::redeliver).
+    pub dropped: bool,
+    /// The envelope that was posted (or would have been, when dropped).
     pub body: Value,
 }
 
@@ -88,16 +114,22 @@ pub(crate) fn hook_uri(hook: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The deliveries one recorded event causes: one per subscribed hook with a URL, for the types delivered.
-fn jobs_for_event(base: &str, recorded: HookEvent) -> Vec<DeliveryJob> {
+/// The deliveries one recorded event causes: one per subscribed hook with a URL whose filter lets it through, for
+/// the types delivered. The envelope carries the event as the System Log has it (same `uuid`).
+fn jobs_for_event(org: &OrgState, recorded: HookEvent) -> Vec<DeliveryJob> {
     let HookEvent { event, hooks } = recorded;
     let event_type = event.get("eventType").and_then(Value::as_str).unwrap_or_default().to_string();
     if !DELIVERABLE_EVENTS.contains(&event_type.as_str()) {
         return Vec::new();
     }
+    let base = &org.base;
     let mut jobs = Vec::new();
     for (id, hook) in hooks {
         let Some(url) = hook_uri(&hook) else { continue };
+        if !hook_filter::hook_accepts(&hook, &event) {
+            org.counters.hook_deliveries_filtered.inc();
+            continue;
+        }
         let event_id = uuid();
         let envelope = json!({
             "eventType": "com.okta.event_hook",
@@ -133,6 +165,8 @@ pub(crate) struct HookCalls {
     sent_jobs: Mutex<HashMap<String, DeliveryJob>>,
     /// The number of completed deliveries, for waiters.
     deliveries_done: watch::Sender<usize>,
+    /// The delivery faults in force, and their draws.
+    faults: Mutex<FaultDraws>,
 }
 
 impl Default for HookCalls {
@@ -142,6 +176,7 @@ impl Default for HookCalls {
             deliveries: Mutex::new(Vec::new()),
             sent_jobs: Mutex::new(HashMap::new()),
             deliveries_done: watch::channel(0).0,
+            faults: Mutex::new(FaultDraws::default()),
         }
     }
 }
@@ -173,9 +208,41 @@ impl HookCalls {
         self.deliveries_done.subscribe()
     }
 
-    /// A delivery made before, by its `eventId`.
+    /// A delivery made (or dropped) before, by its `eventId`.
     pub(crate) fn sent(&self, event_id: &str) -> Option<DeliveryJob> {
         lock(&self.sent_jobs).get(event_id).cloned()
+    }
+
+    /// Puts delivery faults in force from now on (their draws start again from their seed).
+    pub(crate) fn set_faults(&self, faults: HookDeliveryFaults) {
+        *lock(&self.faults) = FaultDraws::new(faults);
+    }
+
+    /// The delivery faults in force.
+    pub(crate) fn faults(&self) -> HookDeliveryFaults {
+        lock(&self.faults).faults()
+    }
+
+    /// What happens to the next delivery under the faults in force.
+    fn plan(&self) -> DeliveryPlan {
+        lock(&self.faults).next_plan()
+    }
+
+    /// A delivery lost to an injected fault: never sent, kept for redelivery.
+    fn drop_delivery(&self, job: DeliveryJob) -> HookDelivery {
+        lock(&self.sent_jobs).insert(job.event_id.clone(), job.clone());
+        HookDelivery {
+            hook_id: job.hook_id,
+            event_id: job.event_id,
+            event_types: job.event_types,
+            url: job.url,
+            attempts: 0,
+            status: None,
+            delivered: false,
+            redelivery: false,
+            dropped: true,
+            body: job.envelope,
+        }
     }
 
     /// Posts a delivery now: 3 s timeout, one retry.
@@ -209,13 +276,16 @@ impl HookCalls {
             status,
             delivered,
             redelivery,
+            dropped: false,
             body: job.envelope,
         }
     }
 
     /// Records a finished delivery and wakes waiters.
     pub(crate) fn record(&self, org: &OrgState, d: HookDelivery) {
-        if d.delivered {
+        if d.dropped {
+            org.counters.hook_deliveries_dropped.inc();
+        } else if d.delivered {
             org.counters.hook_deliveries_ok.inc();
         } else {
             org.counters.hook_deliveries_failed.inc();
@@ -230,7 +300,9 @@ impl HookCalls {
 }
 
 /// Starts the delivery task: it receives the events writes record and posts each of their deliveries in the
-/// background, until the org shuts down (deliveries still running then are abandoned).
+/// background, until the org shuts down (deliveries still running then are abandoned). Events are taken in the
+/// order they were recorded and their deliveries planned in that order, so seeded faults drop the same ones on
+/// every run.
 pub(crate) fn start_delivery_task(
     org: Arc<OrgState>,
     calls: Arc<HookCalls>,
@@ -244,12 +316,24 @@ pub(crate) fn start_delivery_task(
                 _ = shutdown.wait_for(|s| *s) => None,
             };
             let Some(recorded) = recorded else { break };
-            for job in jobs_for_event(&org.base, recorded) {
+            for job in jobs_for_event(&org, recorded) {
+                let plan = calls.plan();
+                if plan.drop {
+                    let d = calls.drop_delivery(job);
+                    calls.record(&org, d);
+                    continue;
+                }
                 let (org, calls) = (org.clone(), calls.clone());
                 let mut shutdown = org.shutdown.clone();
                 tokio::spawn(async move {
+                    let delayed_delivery = async {
+                        if !plan.delay.is_zero() {
+                            tokio::time::sleep(plan.delay).await;
+                        }
+                        calls.deliver(&org, job, false).await
+                    };
                     tokio::select! {
-                        d = calls.deliver(&org, job, false) => calls.record(&org, d),
+                        d = delayed_delivery => calls.record(&org, d),
                         _ = shutdown.wait_for(|s| *s) => {}
                     }
                 });

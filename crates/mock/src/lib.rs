@@ -16,6 +16,12 @@
 //! inspect counters, the request log and event hook deliveries. The server stops when the handle
 //! is dropped.
 //!
+//! Event hooks behave as Okta's: an event hook's `events.filter` (Okta Expression Language conditions per event
+//! type, e.g. `event.target.?[type eq 'UserGroup' && displayName eq 'Sales'].size() > 0`) is checked when the hook
+//! is saved and keeps from its receiver the events it is not true for; each delivery has a 3-second timeout and one
+//! retry; every delivered event is in the System Log with the `uuid` its delivery carries. A test can also drop a
+//! share of the deliveries and delay them ([`MockOrg::set_hook_delivery_faults`]).
+//!
 //! The org's clock (its `Date` and `X-Rate-Limit-Reset` headers, its windows) follows tokio's: in a
 //! test on `#[tokio::test(start_paused = true)]` a minute-long window passes in no real time.
 //!
@@ -32,6 +38,8 @@
 // The modules, in layers from the bottom up: each uses only modules of the layers before its own.
 // Helpers that use no other module,
 mod faults;
+mod hook_faults;
+mod hook_filter;
 mod query;
 mod spec;
 mod support;
@@ -83,6 +91,7 @@ use url::Url;
 pub use counters::Counters;
 pub use faults::Fault;
 pub use hook_delivery::{DELIVERABLE_EVENTS, HookDelivery};
+pub use hook_faults::HookDeliveryFaults;
 pub use limits::ConcurrencyHeaders;
 pub use state::{ListEndpoint, RequestRecord};
 
@@ -574,12 +583,13 @@ impl MockOrg {
 
     // ----- event hooks -----
 
-    /// Completed hook deliveries so far (each after its retry, if any), in completion order.
+    /// Completed hook deliveries so far (each after its retry, if any), and those dropped by injected faults, in
+    /// completion order.
     pub fn hook_deliveries(&self) -> Vec<HookDelivery> {
         self.shared.hook_calls.deliveries()
     }
 
-    /// Waits until at least `n` deliveries have completed (delivered or failed) and returns
+    /// Waits until at least `n` deliveries have completed (delivered, failed or dropped) and returns
     /// them all, or fails with [`MockError::Timeout`].
     pub async fn wait_for_deliveries(&self, n: usize, timeout: Duration) -> Result<Vec<HookDelivery>, MockError> {
         let mut completed = self.shared.hook_calls.watch_completed();
@@ -591,12 +601,27 @@ impl MockOrg {
     }
 
     /// Sends a delivery again with the same envelope (same `eventId`), as Okta may do, waits
-    /// for the outcome and records it (with `redelivery: true`).
+    /// for the outcome and records it (with `redelivery: true`). A dropped delivery can be sent so too; the
+    /// faults of [`Self::set_hook_delivery_faults`] do not apply to a redelivery.
     pub async fn redeliver(&self, event_id: &str) -> Result<HookDelivery, MockError> {
         let calls = &self.shared.hook_calls;
         let job = calls.sent(event_id).ok_or_else(|| MockError::NotFound(format!("delivery {event_id}")))?;
         let d = calls.deliver(&self.shared.org, job, true).await;
         calls.record(&self.shared.org, d.clone());
         Ok(d)
+    }
+
+    /// Puts faults on the event hook deliveries planned from now on: a share of them dropped (never sent, recorded
+    /// with [`HookDelivery::dropped`] and counted in [`Counters::hook_deliveries_dropped`]), and a delay before
+    /// each one sent. Deliveries are planned in the order their events were recorded, so with a seed the same
+    /// events drop the same deliveries on every run; setting faults again starts the draws again from the seed.
+    /// [`HookDeliveryFaults::default()`] turns every fault off.
+    pub fn set_hook_delivery_faults(&self, faults: HookDeliveryFaults) {
+        self.shared.hook_calls.set_faults(faults);
+    }
+
+    /// The event hook delivery faults in force (see [`Self::set_hook_delivery_faults`]).
+    pub fn hook_delivery_faults(&self) -> HookDeliveryFaults {
+        self.shared.hook_calls.faults()
     }
 }
