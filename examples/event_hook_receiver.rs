@@ -1,10 +1,11 @@
 //! An identity-lifecycle automation service: Okta event hooks in, Management API calls out.
 //!
 //! * `GET  /okta/events`: the event hook's one-time verification (echoes the challenge).
-//! * `POST /okta/events`: event deliveries. The configured header is checked (constant time),
-//!   events are de-duplicated by `uuid`, and for `user.lifecycle.create` /
-//!   `user.lifecycle.activate` the target user is added to `HOOK_GROUP_ID`; for
-//!   `user.lifecycle.deactivate` it is removed from it.
+//! * `POST /okta/events`: event deliveries. The configured header is checked (constant time), and the events
+//!   go through an [`EventProcessor`] (`okta_management::events`): for `user.lifecycle.create` /
+//!   `user.lifecycle.activate` the target user is added to `HOOK_GROUP_ID`; for `user.lifecycle.deactivate` it is
+//!   removed from it, **once per event `uuid`**. The processor's System Log poller handles what the hooks missed
+//!   (a delivery Okta lost, events of a time the receiver was down), from a saved position.
 //! * `POST /okta/registration`: a registration inline hook that allows only emails of
 //!   `HOOK_ALLOWED_DOMAINS` and denies everything else with an error shown to the user.
 //!
@@ -18,10 +19,15 @@
 //! | `HOOK_AUTH_SECRET` | the secret registered with the hooks (required, never logged) |
 //! | `HOOK_GROUP_ID` | group the lifecycle events manage (required) |
 //! | `HOOK_ALLOWED_DOMAINS` | comma-separated email domains allowed to register |
-//! | `HOOK_REDIS_URL` | with `--features redis`: de-duplicate in Redis, shared by every replica (`redis://host:6379/0`) |
+//! | `HOOK_PUBLIC_URL` | the URL Okta reaches `POST /okta/events` at: on start, an event hook for the three lifecycle events is created, verified and activated for it, unless the org has an active one for that URL (then it is reused) |
+//! | `HOOK_HANDLED_FILE` | appends one JSON line per event whose actions completed: `{"uuid":…,"eventType":…,"userId":…}` |
+//! | `HOOK_CHECKPOINT_FILE` | where the System Log position is kept (default: in Redis with `HOOK_REDIS_URL`, else none: the poller starts at the start time); without Redis, the events handled are remembered beside it (`<file>.claims`) |
+//! | `HOOK_POLL_SECONDS`, `HOOK_GRACE_SECONDS` | the System Log poller's wait between empty polls, and how long after an event's `published` time it leaves the event to the hooks (default 10 and 10) |
+//! | `HOOK_REDIS_URL` | with `--features redis`: claims (and the position, without `HOOK_CHECKPOINT_FILE`) in Redis, shared by every replica (`redis://host:6379/0`) |
 //!
-//! Run several replicas behind one load balancer with the same `HOOK_REDIS_URL`: Okta's redeliveries of an
-//! event may reach any of them, and exactly one acts on it.
+//! Run several replicas behind one load balancer with the same `HOOK_PUBLIC_URL` and `HOOK_REDIS_URL`: they share
+//! one event hook, Okta's deliveries and redeliveries may reach any of them, every replica's poller follows the
+//! System Log, and exactly one acts on each event.
 //!
 //! `cargo run --example event_hook_receiver`; see the README for running it against a real org
 //! (through a tunnel) or the mock org. The router is built by [`router`] from an [`App`], so the
@@ -30,7 +36,6 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -40,22 +45,18 @@ use axum::routing::any;
 use futures::StreamExt;
 use http::{HeaderName, Method, StatusCode};
 use okta_management::Client;
+use okta_management::events::{CheckpointStore, EventProcessor, FileCheckpoint};
 use okta_management::hooks::{
     DedupStore, ErrorCause, EventDeduplicator, EventHookDelivery, EventHookReceiver, EventSummary, HookError,
     HookResponse, InlineHookError, InlineHookReceiver, InlineHookResponse, RegistrationInlineHookRequest,
 };
 use okta_management::secret::SecretString;
-use okta_management::types::UserStatus;
-use tokio::time::Instant;
-
-/// Okta gives up on an event hook delivery after 3 seconds; the SDK calls a delivery triggers
-/// must finish well within that so the answer (200, or 500 to get Okta's one retry) arrives.
-const PROCESSING_BUDGET: Duration = Duration::from_millis(2500);
+use okta_management::types::{LogEvent, UserStatus};
 
 /// Event types that put the target user into the group.
 const ADD_EVENTS: [&str; 2] = ["user.lifecycle.create", "user.lifecycle.activate"];
-/// Event type that takes the target user out of the group.
-const REMOVE_EVENT: &str = "user.lifecycle.deactivate";
+/// Every event type the receiver acts on (and subscribes its event hook to).
+pub const EVENT_TYPES: [&str; 3] = ["user.lifecycle.create", "user.lifecycle.activate", "user.lifecycle.deactivate"];
 
 /// The receiver's own settings (the SDK's come from `OKTA_CLIENT_*`).
 #[derive(Debug, Clone)]
@@ -73,6 +74,17 @@ pub struct ReceiverConfig {
     /// Where handled events are remembered across replicas (`HOOK_REDIS_URL`, feature `redis`); `None`: in this
     /// process's memory. A secret: the URL may hold Redis's password.
     pub redis_url: Option<SecretString>,
+    /// The URL Okta posts deliveries to (`HOOK_PUBLIC_URL`): the event hook to create or reuse on start.
+    pub public_url: Option<url::Url>,
+    /// Where a JSON line per handled event is appended (`HOOK_HANDLED_FILE`).
+    pub handled_file: Option<std::path::PathBuf>,
+    /// Where the System Log position is kept (`HOOK_CHECKPOINT_FILE`).
+    pub checkpoint_file: Option<std::path::PathBuf>,
+    /// The poller's wait between empty polls (`HOOK_POLL_SECONDS`, default 10 s).
+    pub poll_interval: std::time::Duration,
+    /// How long after an event's `published` time the poller leaves it to the hooks (`HOOK_GRACE_SECONDS`,
+    /// default 10 s).
+    pub hook_grace: std::time::Duration,
 }
 
 /// A configuration problem found at startup.
@@ -112,12 +124,76 @@ impl ReceiverConfig {
             var("HOOK_GROUP_ID").map(|g| g.trim().to_owned()).ok_or(ConfigError::Missing("HOOK_GROUP_ID"))?;
         let allowed_domains = parse_domains(&var("HOOK_ALLOWED_DOMAINS").unwrap_or_default());
         let redis_url = var("HOOK_REDIS_URL").map(|u| SecretString::from(u.trim().to_owned()));
-        Ok(Self { listen_addr, auth_header, auth_secret, group_id, allowed_domains, redis_url })
+        let public_url = var("HOOK_PUBLIC_URL")
+            .map(|u| url::Url::parse(u.trim()))
+            .transpose()
+            .map_err(|e| ConfigError::Invalid { name: "HOOK_PUBLIC_URL", reason: e.to_string() })?;
+        let handled_file = var("HOOK_HANDLED_FILE").map(|p| p.trim().into());
+        let checkpoint_file = var("HOOK_CHECKPOINT_FILE").map(|p| p.trim().into());
+        let seconds = |name: &'static str| -> Result<std::time::Duration, ConfigError> {
+            match var(name) {
+                None => Ok(std::time::Duration::from_secs(10)),
+                Some(v) => std::time::Duration::try_from_secs_f64(
+                    v.trim().parse::<f64>().map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })?,
+                )
+                .map_err(|e| ConfigError::Invalid { name, reason: e.to_string() }),
+            }
+        };
+        let poll_interval = seconds("HOOK_POLL_SECONDS")?;
+        let hook_grace = seconds("HOOK_GRACE_SECONDS")?;
+        Ok(Self {
+            listen_addr,
+            auth_header,
+            auth_secret,
+            group_id,
+            allowed_domains,
+            redis_url,
+            public_url,
+            handled_file,
+            checkpoint_file,
+            poll_interval,
+            hook_grace,
+        })
+    }
+
+    /// Where the System Log position is kept: `HOOK_CHECKPOINT_FILE`, else Redis (`HOOK_REDIS_URL`, under a key
+    /// of the org's host), else nowhere.
+    pub fn checkpoint_store(&self, org_host: &str) -> Result<Option<Arc<dyn CheckpointStore>>, ConfigError> {
+        if let Some(path) = &self.checkpoint_file {
+            return Ok(Some(Arc::new(FileCheckpoint::new(path))));
+        }
+        let Some(url) = &self.redis_url else { return Ok(None) };
+        #[cfg(feature = "redis")]
+        {
+            let key = format!("okta:event-hook-receiver:checkpoint:{org_host}");
+            let store = okta_management::events::RedisCheckpoint::new(url.expose_secret(), key)
+                .map_err(|e| ConfigError::Invalid { name: "HOOK_REDIS_URL", reason: e.to_string() })?;
+            Ok(Some(Arc::new(store)))
+        }
+        #[cfg(not(feature = "redis"))]
+        {
+            let _ = (url, org_host);
+            Err(ConfigError::Invalid {
+                name: "HOOK_REDIS_URL",
+                reason: "this build has no Redis support: run with `--features redis`".to_owned(),
+            })
+        }
     }
 
     /// The de-duplication store: Redis when `HOOK_REDIS_URL` is set, else this process's memory.
     pub fn dedup_store(&self) -> Result<Arc<dyn DedupStore>, ConfigError> {
-        let Some(url) = &self.redis_url else { return Ok(Arc::new(EventDeduplicator::default())) };
+        let Some(url) = &self.redis_url else {
+            // One process with a checkpoint file: the events it handled are remembered beside it, so that a restart
+            // repeats none but one whose actions ran and whose completion was not written.
+            if let Some(checkpoint) = &self.checkpoint_file {
+                let mut path = checkpoint.clone().into_os_string();
+                path.push(".claims");
+                let claims = okta_management::events::FileClaims::open(path)
+                    .map_err(|e| ConfigError::Invalid { name: "HOOK_CHECKPOINT_FILE", reason: e.to_string() })?;
+                return Ok(Arc::new(claims));
+            }
+            return Ok(Arc::new(EventDeduplicator::default()));
+        };
         #[cfg(feature = "redis")]
         {
             let store = okta_management::hooks::RedisDedupStore::new(url.expose_secret())
@@ -152,11 +228,11 @@ pub struct Stats {
     pub deliveries_accepted: AtomicU64,
     /// Requests (either endpoint) rejected before processing: auth, size, type, JSON, method.
     pub requests_rejected: AtomicU64,
-    /// Events acted on (group membership ensured or checked).
+    /// Events acted on (group membership ensured or checked), from deliveries or the System Log.
     pub events_applied: AtomicU64,
-    /// Events skipped because their `uuid` was already handled.
+    /// Delivered events skipped because their `uuid` was already handled (or is being handled).
     pub duplicates_skipped: AtomicU64,
-    /// Events whose processing failed (answered 500 so that Okta retries).
+    /// Handler attempts that failed (a delivery's answered 500 so that Okta retries; the poller retries too).
     pub events_failed: AtomicU64,
     /// Registrations allowed.
     pub registrations_allowed: AtomicU64,
@@ -172,27 +248,57 @@ impl Stats {
 
 /// Shared state of the service.
 pub struct App {
-    client: Client,
     events: EventHookReceiver,
     inline: InlineHookReceiver,
-    dedup: Arc<dyn DedupStore>,
-    group_id: String,
+    /// Every lifecycle event, from deliveries and the System Log, handled once.
+    pub processor: EventProcessor,
     allowed_domains: Vec<String>,
     /// Counters of what was done.
-    pub stats: Stats,
+    pub stats: Arc<Stats>,
+}
+
+/// What the event handler needs: the SDK, the group, where to record handled events, the counters.
+struct Actions {
+    client: Client,
+    group_id: String,
+    handled_file: Option<std::path::PathBuf>,
+    stats: Arc<Stats>,
 }
 
 impl App {
     /// State for `config`, calling Okta through `client`.
     pub fn new(client: Client, config: &ReceiverConfig) -> Result<Arc<Self>, ConfigError> {
+        let stats = Arc::new(Stats::default());
+        let org_host = url::Url::parse(client.org_url()).ok().and_then(|u| u.host_str().map(str::to_owned));
+        let actions = Arc::new(Actions {
+            client: client.clone(),
+            group_id: config.group_id.clone(),
+            handled_file: config.handled_file.clone(),
+            stats: stats.clone(),
+        });
+        let mut processor = EventProcessor::builder(client)
+            .event_types(EVENT_TYPES)
+            .claims(config.dedup_store()?)
+            .poll_interval(config.poll_interval)
+            .hook_grace(config.hook_grace)
+            .on_dead_letter(|letter| {
+                tracing::error!(uuid = letter.uuid.as_deref(), error = %letter.error, "gave up on an event");
+            })
+            .handler(move |event: LogEvent| {
+                let actions = actions.clone();
+                async move { actions.handle(&event).await }
+            });
+        if let Some(store) = config.checkpoint_store(org_host.as_deref().unwrap_or("org"))? {
+            processor = processor.checkpoint(store);
+        }
+        let processor =
+            processor.build().map_err(|e| ConfigError::Invalid { name: "HOOK_GROUP_ID", reason: e.to_string() })?;
         Ok(Arc::new(Self {
-            client,
             events: EventHookReceiver::new(config.auth_header.clone(), config.auth_secret.clone()),
             inline: InlineHookReceiver::new(config.auth_header.clone(), config.auth_secret.clone()),
-            dedup: config.dedup_store()?,
-            group_id: config.group_id.clone(),
+            processor,
             allowed_domains: config.allowed_domains.clone(),
-            stats: Stats::default(),
+            stats,
         }))
     }
 }
@@ -261,7 +367,7 @@ async fn event_hook(State(app): State<Arc<App>>, request: Request) -> Response {
     }
     let delivery = match read_limited(body, app.events.body_limit())
         .await
-        .and_then(|bytes| app.events.receive_as::<EventSummary>(&parts.headers, &bytes))
+        .and_then(|bytes| app.events.receive_as::<LogEvent>(&parts.headers, &bytes))
     {
         Ok(delivery) => delivery,
         Err(err) => return reject(&app, "events", &err),
@@ -271,64 +377,51 @@ async fn event_hook(State(app): State<Arc<App>>, request: Request) -> Response {
     status.into_response()
 }
 
-/// Applies the events of a delivery; `200` when all are done (or were already), `500` when
-/// one failed, so that Okta's retry brings it back (its uuid is forgotten for that purpose).
-async fn process_delivery(app: &App, delivery: &EventHookDelivery<EventSummary>) -> StatusCode {
-    let deadline = Instant::now() + PROCESSING_BUDGET;
+/// Hands a delivery's events to the processor: `200` when all were handled (now or before), `500` when one's
+/// handler failed, so that Okta's retry brings it back soon (the System Log poller would handle it anyway).
+async fn process_delivery(app: &App, delivery: &EventHookDelivery<LogEvent>) -> StatusCode {
     let delivery_id = delivery.event_id.as_deref().unwrap_or("-");
-    tracing::info!(delivery_id, events = delivery.events().len(), "event hook delivery");
-    let mut status = StatusCode::OK;
-    for event in delivery.events() {
-        let event_type = event.event_type.as_deref().unwrap_or("-");
-        let uuid = event.uuid.as_deref();
-        let relevant = ADD_EVENTS.contains(&event_type) || event_type == REMOVE_EVENT;
-        if !relevant || !event.succeeded() {
-            tracing::info!(event_type, uuid, "ignored (not a handled successful lifecycle event)");
-            continue;
-        }
-        // Okta delivers at least once: act once per event uuid. Events without a uuid cannot
-        // be de-duplicated; acting on them again is harmless (the calls are idempotent).
-        if let Some(uuid) = uuid {
-            match app.dedup.claim(uuid).await {
-                Ok(true) => {}
-                Ok(false) => {
-                    Stats::inc(&app.stats.duplicates_skipped);
-                    tracing::info!(event_type, uuid, "duplicate event, already handled");
-                    continue;
-                }
-                Err(err) => {
-                    // The store is set to fail rather than guess: Okta sends the delivery again.
-                    tracing::error!(event_type, uuid, "{err}");
-                    status = StatusCode::SERVICE_UNAVAILABLE;
-                    break;
-                }
-            }
-        }
-        let outcome = tokio::time::timeout_at(deadline, apply_event(app, event)).await;
-        match outcome {
-            Ok(Ok(())) => Stats::inc(&app.stats.events_applied),
-            Ok(Err(err)) => {
-                tracing::error!(event_type, uuid, "failed: {err}");
-                status = StatusCode::INTERNAL_SERVER_ERROR;
-            }
-            Err(_) => {
-                tracing::error!(event_type, uuid, "not done within {PROCESSING_BUDGET:?}");
-                status = StatusCode::INTERNAL_SERVER_ERROR;
-            }
-        }
-        if status != StatusCode::OK {
-            Stats::inc(&app.stats.events_failed);
-            if let Some(uuid) = uuid {
-                if let Err(err) = app.dedup.release(uuid).await {
-                    tracing::warn!(uuid, "the retry of this event may be taken for a duplicate: {err}");
-                }
-            }
-            // The remaining events come back with Okta's retry of the whole delivery; the ones
-            // done so far are then skipped as duplicates.
-            break;
-        }
+    let events = delivery.data.as_ref().map_or(0, |d| d.events.len());
+    tracing::info!(delivery_id, events, "event hook delivery");
+    let outcome = app.processor.on_delivery(delivery).await;
+    for _ in 0..outcome.duplicates {
+        Stats::inc(&app.stats.duplicates_skipped);
     }
-    status
+    if outcome.left_to_poller > 0 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK }
+}
+
+impl Actions {
+    /// The processor's handler: the event's actions, then its line in `HOOK_HANDLED_FILE`.
+    async fn handle(&self, event: &LogEvent) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let summary = EventSummary::from_event(event)?;
+        let event_type = summary.event_type.as_deref().unwrap_or("-");
+        if !summary.succeeded() {
+            tracing::info!(event_type, uuid = summary.uuid.as_deref(), "ignored (the event's outcome is not SUCCESS)");
+            return Ok(());
+        }
+        if let Err(err) = apply_event(self, &summary).await {
+            Stats::inc(&self.stats.events_failed);
+            tracing::error!(event_type, uuid = summary.uuid.as_deref(), "failed: {err}");
+            return Err(Box::new(err));
+        }
+        Stats::inc(&self.stats.events_applied);
+        if let Some(path) = &self.handled_file {
+            let line = serde_json::json!({
+                "uuid": summary.uuid,
+                "eventType": summary.event_type,
+                "userId": summary.target_user_ids().next(),
+            });
+            append_line(path, &line.to_string())?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends `line` and a newline to `path` in one write (lines of concurrent handlers do not interleave).
+fn append_line(path: &std::path::Path, line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    file.write_all(format!("{line}\n").as_bytes())
 }
 
 /// Brings the group membership of the event's target users in line with the event.
@@ -336,7 +429,7 @@ async fn process_delivery(app: &App, delivery: &EventHookDelivery<EventSummary>)
 /// Deliveries can arrive out of order (a late `activate` after a `deactivate`), so the user's
 /// current status decides: a deactivated user is never added back, and a `deactivate` that
 /// was overtaken by a reactivation does not remove the user.
-async fn apply_event(app: &App, event: &EventSummary) -> Result<(), okta_management::Error> {
+async fn apply_event(app: &Actions, event: &EventSummary) -> Result<(), okta_management::Error> {
     let event_type = event.event_type.as_deref().unwrap_or("-");
     let wants_member = ADD_EVENTS.contains(&event_type);
     for user_id in event.target_user_ids() {
@@ -442,16 +535,72 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         auth_header = %config.auth_header,
         group_id = %config.group_id,
         allowed_domains = ?config.allowed_domains,
+        public_url = config.public_url.as_ref().map(url::Url::as_str),
         "starting (auth secret configured)"
     );
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
-    let app = App::new(client, &config)?;
+    let app = App::new(client.clone(), &config)?;
     tracing::info!("serving http://{}/okta/events and /okta/registration; Ctrl-C to stop", listener.local_addr()?);
-    axum::serve(listener, router(app.clone()))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    tracing::info!(stats = ?app.stats, "stopped");
+    let server = axum::serve(listener, router(app.clone())).with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    let mut server = tokio::spawn(async move { server.await });
+    // Listening already: Okta's verification request (on creating the hook) can be answered.
+    if let Some(url) = &config.public_url {
+        let hook = ensure_event_hook(&client, url, &config).await?;
+        tracing::info!(hook, url = url.as_str(), "event hook ready");
+    }
+    let processor = app.processor.clone();
+    let mut poller = tokio::spawn(async move { processor.run_poller().await });
+    tokio::select! {
+        served = &mut server => served??,
+        polled = &mut poller => {
+            polled??;
+        }
+    }
+    poller.abort();
+    tracing::info!(stats = ?app.stats, processor = ?app.processor.stats(), "stopped");
     Ok(())
+}
+
+/// The org's event hook for `url`: an active, verified one subscribed to [`EVENT_TYPES`] is reused (so replicas
+/// given the same `HOOK_PUBLIC_URL` share one); otherwise one is created, verified and activated. Returns its id.
+pub async fn ensure_event_hook(
+    client: &Client,
+    url: &url::Url,
+    config: &ReceiverConfig,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let hooks = client.list_event_hooks().send().await?;
+    for hook in hooks {
+        let value = serde_json::to_value(&hook)?;
+        let text = |pointer: &str| value.pointer(pointer).and_then(serde_json::Value::as_str);
+        let same_url = text("/channel/config/uri") == Some(url.as_str());
+        let items = value.pointer("/events/items").and_then(serde_json::Value::as_array);
+        let subscribed =
+            EVENT_TYPES.iter().all(|t| items.is_some_and(|items| items.iter().any(|i| i.as_str() == Some(t))));
+        if same_url
+            && subscribed
+            && text("/status") == Some("ACTIVE")
+            && text("/verificationStatus") == Some("VERIFIED")
+        {
+            return Ok(hook.id.unwrap_or_default());
+        }
+    }
+    let body: okta_management::types::EventHook = serde_json::from_value(serde_json::json!({
+        "name": "event_hook_receiver: user lifecycle",
+        "events": {"type": "EVENT_TYPE", "items": EVENT_TYPES},
+        "channel": {"type": "HTTP", "version": "1.0.0", "config": {
+            "uri": url.as_str(),
+            "authScheme": {
+                "type": "HEADER",
+                "key": config.auth_header.as_str(),
+                "value": config.auth_secret.expose_secret(),
+            },
+        }},
+    }))?;
+    let created = client.create_event_hook().body(body).send().await?;
+    let id = created.id.clone().ok_or("Okta answered the new event hook without an id")?;
+    client.verify_event_hook().event_hook_id(id.as_str()).send().await?;
+    client.activate_event_hook().event_hook_id(id.as_str()).send().await?;
+    Ok(id)
 }

@@ -98,7 +98,7 @@ impl crate::Client {
 }
 
 /// `<org>/api/v1/logs?since=...&filter=...`, without `until` so that Okta answers in polling mode.
-fn first_url(base: &str, since: Option<DateTime<Utc>>, filter: Option<&str>) -> Result<Url, Error> {
+pub(crate) fn first_url(base: &str, since: Option<DateTime<Utc>>, filter: Option<&str>) -> Result<Url, Error> {
     let mut url = Url::parse(&format!("{}/api/v1/logs", base.trim_end_matches('/')))
         .map_err(|e| Error::InvalidRequest(format!("invalid org URL: {e}")))?;
     {

@@ -10,11 +10,13 @@
 //! every replica.
 
 mod checkpoint;
+mod claims_file;
 mod processor;
 
 #[cfg(feature = "redis")]
 pub use checkpoint::RedisCheckpoint;
 pub use checkpoint::{CheckpointError, CheckpointFuture, CheckpointStore, FileCheckpoint};
+pub use claims_file::FileClaims;
 pub use processor::{
     BuildError, DeadLetter, DeliveryOutcome, EventProcessor, EventProcessorBuilder, HandlerError, PollerError,
     ProcessorStats,

@@ -319,8 +319,11 @@ impl fmt::Debug for EventProcessor {
     }
 }
 
-/// How long the poller waits before asking again about an event someone else is handling.
-const IN_PROGRESS_POLL: Duration = Duration::from_millis(200);
+/// How long the poller first waits before asking again about an event someone else is handling (a hook delivery
+/// usually finishes in milliseconds), doubling up to [`IN_PROGRESS_POLL_MAX`].
+const IN_PROGRESS_POLL: Duration = Duration::from_millis(10);
+/// The longest wait between two asks about an event someone else is handling.
+const IN_PROGRESS_POLL_MAX: Duration = Duration::from_millis(500);
 
 impl EventProcessor {
     /// A processor for `client`'s org: give it the event types, a handler, and (for more than one process) shared
@@ -369,8 +372,9 @@ impl EventProcessor {
 
     /// Handles a delivery's events at once: each wanted event is claimed, handled once, and recorded as handled.
     /// A handler that fails gives its claim back: the System Log poller handles the event later, with retries.
-    /// Answer Okta's delivery with `200` whatever this returns (the poller is the safety net; a `5xx` would only
-    /// make Okta send the same events once more).
+    /// Answer Okta's delivery with `200`, or with a `5xx` when [`DeliveryOutcome::left_to_poller`] is not zero to
+    /// get Okta's one retry sooner than the next poll (the poller handles those events either way; a retried
+    /// delivery's events already handled are skipped).
     pub async fn on_delivery(&self, delivery: &EventHookDelivery<LogEvent>) -> DeliveryOutcome {
         let mut outcome = DeliveryOutcome::default();
         let events = delivery.data.as_ref().map_or(&[][..], |data| data.events.as_slice());
@@ -445,12 +449,25 @@ impl EventProcessor {
             }
             None => None,
         };
-        let since = self.inner.start_since.unwrap_or_else(Utc::now);
+        if position.is_none() {
+            // No position saved: start at `start_since` (else now), and save that start at once, so that a process
+            // killed before its first page was handled resumes there, not at its next start.
+            let since = self.inner.start_since.unwrap_or_else(Utc::now);
+            let first = crate::customizations::system_log::first_url(
+                self.inner.client.org_url(),
+                Some(since),
+                Some(&self.filter()),
+            )
+            .map_err(|e| PollerError::ForeignCheckpoint { position: String::new(), reason: e.to_string() })?;
+            let first = Cursor::from(first);
+            self.save(&first).await;
+            position = Some(first);
+        }
         let mut failures: u32 = 0;
         loop {
             let mut pages: Pages<'static, LogEvent> = match &position {
                 Some(cursor) => self.inner.client.tail_system_log_from(cursor, options.clone()),
-                None => self.inner.client.tail_system_log_pages(Some(since), Some(self.filter()), options.clone()),
+                None => return Ok(()),
             };
             loop {
                 let page = match pages.try_next().await {
@@ -541,10 +558,14 @@ impl EventProcessor {
             return;
         };
         let mut store_failures = 0;
+        let mut in_progress_wait = IN_PROGRESS_POLL;
         loop {
             match self.inner.claims.claim_for(uuid, self.inner.lease).await {
                 Ok(Claim::Claimed) => return self.handle_with_retries(uuid, event).await,
-                Ok(Claim::InProgress) => tokio::time::sleep(IN_PROGRESS_POLL).await,
+                Ok(Claim::InProgress) => {
+                    tokio::time::sleep(in_progress_wait).await;
+                    in_progress_wait = (in_progress_wait * 2).min(IN_PROGRESS_POLL_MAX);
+                }
                 Ok(_) => {
                     bump(&self.inner.counters.duplicates);
                     return;

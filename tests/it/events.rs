@@ -1,4 +1,4 @@
-#![cfg(feature = "mock")]
+#![cfg(all(feature = "mock", feature = "full"))]
 //! The event processor (`okta_management::events`) against the mock org over real HTTP: event-hook deliveries
 //! (a receiver on loopback, which loses a share of them on purpose) reconciled with the System Log poller, each
 //! event handled once; handler failures retried, then dead-lettered; the System Log position kept in a file and

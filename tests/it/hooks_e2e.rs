@@ -52,6 +52,11 @@ fn config(group_id: &str) -> ReceiverConfig {
         group_id: group_id.to_owned(),
         allowed_domains: receiver::parse_domains("example.com"),
         redis_url: None,
+        public_url: None,
+        handled_file: None,
+        checkpoint_file: None,
+        poll_interval: Duration::from_secs(10),
+        hook_grace: Duration::from_secs(10),
     }
 }
 

@@ -22,6 +22,7 @@ mod client_retry;
 mod concurrency;
 mod config;
 mod conformance;
+mod event_receiver;
 mod events;
 mod faults;
 mod features;
