@@ -167,18 +167,33 @@ pub(crate) async fn list_resources(
     Path(set): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let list = match list_request(query.as_deref()) {
+    list_under(
+        &org,
+        query.as_deref(),
+        |store| the_set(store, &set).map(|(id, _)| id),
+        |store, list, id| {
+            let path = resources_path(id);
+            let extra = [("resource-set", href(store, &set_path(id)))];
+            iam::list_answer(store, list, &path, "resources", items(store, &path), |_, r| Some(r.clone()), &extra)
+        },
+    )
+}
+
+/// A list under an object of a resource set: the list request parsed, the object found (`find`), then listed
+/// (`answer`); Okta's error when either fails.
+fn list_under<T>(
+    org: &OrgState,
+    query: Option<&str>,
+    find: impl FnOnce(&Store) -> Result<T, ApiError>,
+    answer: impl FnOnce(&mut Store, &crate::paging::ListRequest, &T) -> Response,
+) -> Response {
+    let list = match list_request(query) {
         Ok(list) => list,
         Err(e) => return e.into_response(),
     };
-    org.with_store(|store| {
-        let id = match the_set(store, &set) {
-            Ok((id, _)) => id,
-            Err(e) => return e.into_response(),
-        };
-        let path = resources_path(&id);
-        let extra = [("resource-set", href(store, &set_path(&id)))];
-        iam::list_answer(store, &list, &path, "resources", items(store, &path), |_, r| Some(r.clone()), &extra)
+    org.with_store(|store| match find(store) {
+        Ok(found) => answer(store, &list, &found),
+        Err(e) => e.into_response(),
     })
 }
 
@@ -293,25 +308,22 @@ pub(crate) async fn list_bindings(
     Path(set): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let list = match list_request(query.as_deref()) {
-        Ok(list) => list,
-        Err(e) => return e.into_response(),
-    };
-    org.with_store(|store| {
-        let id = match the_set(store, &set) {
-            Ok((id, _)) => id,
-            Err(e) => return e.into_response(),
-        };
-        let path = bindings_path(&id);
-        let extra = [("self", href(store, &path)), ("resource-set", href(store, &set_path(&id)))];
-        let shown = |role: &str, _: &Value| {
-            Some(json!({ "id": role, "_links": {
+    list_under(
+        &org,
+        query.as_deref(),
+        |store| the_set(store, &set).map(|(id, _)| id),
+        |store, list, id| {
+            let path = bindings_path(id);
+            let extra = [("self", href(store, &path)), ("resource-set", href(store, &set_path(id)))];
+            let shown = |role: &str, _: &Value| {
+                Some(json!({ "id": role, "_links": {
                 "self": href(store, &format!("{}/{role}", iam::ROLES)),
-                "members": href(store, &members_path(&id, role)),
+                "members": href(store, &members_path(id, role)),
             } }))
-        };
-        iam::list_answer(store, &list, &path, "roles", items(store, &path), shown, &extra)
-    })
+            };
+            iam::list_answer(store, list, &path, "roles", items(store, &path), shown, &extra)
+        },
+    )
 }
 
 /// `POST …/{resourceSetIdOrLabel}/bindings` (createResourceSetBinding): the role bound to the members.
@@ -363,20 +375,17 @@ pub(crate) async fn list_members(
     Path((set, role)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let list = match list_request(query.as_deref()) {
-        Ok(list) => list,
-        Err(e) => return e.into_response(),
-    };
-    org.with_store(|store| {
-        let (set, role) = match the_binding(store, &set, &role) {
-            Ok(found) => found,
-            Err(e) => return e.into_response(),
-        };
-        let path = members_path(&set, &role);
-        let extra =
-            [("self", href(store, &path)), ("binding", href(store, &format!("{}/{role}", bindings_path(&set))))];
-        iam::list_answer(store, &list, &path, "members", items(store, &path), |_, m| Some(m.clone()), &extra)
-    })
+    list_under(
+        &org,
+        query.as_deref(),
+        |store| the_binding(store, &set, &role),
+        |store, list, (set, role)| {
+            let path = members_path(set, role);
+            let extra =
+                [("self", href(store, &path)), ("binding", href(store, &format!("{}/{role}", bindings_path(set))))];
+            iam::list_answer(store, list, &path, "members", items(store, &path), |_, m| Some(m.clone()), &extra)
+        },
+    )
 }
 
 /// `PATCH …/bindings/{roleIdOrLabel}/members` (addMembersToBinding): the `additions` bound too.

@@ -4,44 +4,13 @@
 //! from each side.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use okta_management_mock::MockOrg;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-struct Org {
-    org: MockOrg,
-    http: reqwest::Client,
-    base: String,
-}
+mod support;
+use support::Org;
 
 impl Org {
-    async fn start(users: usize) -> Org {
-        let org = MockOrg::builder().seed_users(users).start().await.unwrap();
-        let base = org.base_url().as_str().trim_end_matches('/').to_string();
-        Org { org, http: reqwest::Client::new(), base }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("authorization", format!("SSWS {}", self.org.token()))
-            .header("accept", "application/json");
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let bytes = response.bytes().await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
-
-    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let (status, answer) = self.call(method.clone(), path, body).await;
-        assert!(status.is_success(), "{method} {path}: {status} {answer}");
-        answer
-    }
-
     async fn list(&self, path: &str) -> Vec<Value> {
         self.ok(Method::GET, path, None).await.as_array().cloned().unwrap_or_else(|| panic!("GET {path}: not a list"))
     }
@@ -82,7 +51,7 @@ fn names(groups: &[Value]) -> Vec<&str> {
 
 #[tokio::test]
 async fn a_user_is_found_by_login_shortname_only_when_one_user_has_it() {
-    let org = Org::start(0).await;
+    let org = Org::with_users(0).await;
     let ada = org.new_user("ada.lovelace@example.com").await;
     let got = org.ok(Method::GET, "/api/v1/users/ada.lovelace", None).await;
     assert_eq!(id(&got), ada);
@@ -99,7 +68,7 @@ async fn a_user_is_found_by_login_shortname_only_when_one_user_has_it() {
 
 #[tokio::test]
 async fn every_user_is_in_the_everyone_group_which_nobody_may_change() {
-    let org = Org::start(3).await;
+    let org = Org::with_users(3).await;
     let built_in = org.list("/api/v1/groups?filter=type%20eq%20%22BUILT_IN%22").await;
     assert_eq!(names(&built_in), ["Everyone"]);
     assert_eq!(built_in[0]["type"], "BUILT_IN");
@@ -146,7 +115,7 @@ async fn every_user_is_in_the_everyone_group_which_nobody_may_change() {
 
 #[tokio::test]
 async fn a_group_rule_is_replaced_only_while_inactive() {
-    let org = Org::start(0).await;
+    let org = Org::with_users(0).await;
     let group = org.new_group("Research").await;
     let rule = |expression: &str| {
         json!({"type": "group_rule", "name": "Researchers",
@@ -171,7 +140,7 @@ async fn a_group_rule_is_replaced_only_while_inactive() {
 
 #[tokio::test]
 async fn an_oidc_client_gets_a_secret_shown_only_on_creation() {
-    let org = Org::start(0).await;
+    let org = Org::with_users(0).await;
     let web = |label: &str, method: &str| {
         json!({"name": "oidc_client", "label": label, "signOnMode": "OPENID_CONNECT",
             "credentials": {"oauthClient": {"token_endpoint_auth_method": method}},
@@ -210,7 +179,7 @@ async fn an_oidc_client_gets_a_secret_shown_only_on_creation() {
 
 #[tokio::test]
 async fn an_apps_assignments_are_read_the_same_from_the_app_the_group_and_the_user() {
-    let org = Org::start(0).await;
+    let org = Org::with_users(0).await;
     let app = org.new_bookmark("Wiki").await;
     let other_app = org.new_bookmark("Other").await;
     let direct = org.new_user("direct@example.com").await;

@@ -14,9 +14,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
-use okta_management_mock::{DELIVERABLE_EVENTS, HookDelivery, HookDeliveryFaults, MockOrg};
+use okta_management_mock::{DELIVERABLE_EVENTS, HookDelivery, HookDeliveryFaults};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+mod support;
+use support::Org;
 
 /// Generous bound for deliveries; only reached when something is broken.
 const WAIT: Duration = Duration::from_secs(20);
@@ -77,45 +80,29 @@ async fn delivery(
 
 /// A running org and a receiver for its hooks.
 struct Fixture {
-    org: MockOrg,
-    http: reqwest::Client,
-    base: String,
+    /// The org, and its admin's calls.
+    api: Org,
     received: Receiver,
     receiver_base: String,
 }
 
+impl std::ops::Deref for Fixture {
+    type Target = Org;
+    fn deref(&self) -> &Org {
+        &self.api
+    }
+}
+
 impl Fixture {
     async fn start() -> Fixture {
-        let org = MockOrg::start().await.unwrap();
-        let base = org.base_url().as_str().trim_end_matches('/').to_string();
+        let api = Org::with_users(0).await;
         let received = Receiver::default();
         let app =
             axum::Router::new().route("/hooks/{name}", get(verification).post(delivery)).with_state(received.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let receiver_base = format!("http://{}/hooks", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Fixture { org, http: reqwest::Client::new(), base, received, receiver_base }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("authorization", format!("SSWS {}", self.org.token()))
-            .header("accept", "application/json");
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let bytes = response.bytes().await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
-
-    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let (status, answer) = self.call(method.clone(), path, body).await;
-        assert!(status.is_success(), "{method} {path}: {status} {answer}");
-        answer
+        Fixture { api, received, receiver_base }
     }
 
     /// An event hook's body: subscribed to `items`, posting to the receiver's path `name`, with `filter` if any.

@@ -4,37 +4,15 @@
 //! its system default policies, listed by the `type` the request names.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use okta_management_mock::MockOrg;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// A started org with a client for it.
-struct Org {
-    org: MockOrg,
-    http: reqwest::Client,
-    base: String,
-}
+mod support;
+use support::Org;
 
 impl Org {
     async fn start() -> Org {
-        let org = MockOrg::builder().seed_users(3).start().await.unwrap();
-        let base = org.base_url().as_str().trim_end_matches('/').to_string();
-        Org { org, http: reqwest::Client::new(), base }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("authorization", format!("SSWS {}", self.org.token()))
-            .header("accept", "application/json");
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let bytes = response.bytes().await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        Org::with_users(3).await
     }
 
     /// The body of an answer with this status.
