@@ -383,7 +383,17 @@ async fn process_delivery(app: &App, delivery: &EventHookDelivery<LogEvent>) -> 
     let delivery_id = delivery.event_id.as_deref().unwrap_or("-");
     let events = delivery.data.as_ref().map_or(0, |d| d.events.len());
     tracing::info!(delivery_id, events, "event hook delivery");
-    let outcome = app.processor.on_delivery(delivery).await;
+    // On a task of its own: Okta gives up on a delivery after 3 seconds and the server then drops this future;
+    // the events' handling goes on to the end (and is recorded) instead of being cut off half-way.
+    let processor = app.processor.clone();
+    let delivery = delivery.clone();
+    let outcome = match tokio::spawn(async move { processor.on_delivery(&delivery).await }).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            tracing::error!("handling a delivery failed: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR;
+        }
+    };
     for _ in 0..outcome.duplicates {
         Stats::inc(&app.stats.duplicates_skipped);
     }

@@ -87,6 +87,25 @@ fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
+/// Gives a claim back if dropped while still holding it (its handling was cancelled).
+struct ClaimGuard<'a> {
+    claims: Option<Arc<dyn DedupStore>>,
+    uuid: &'a str,
+}
+
+impl Drop for ClaimGuard<'_> {
+    fn drop(&mut self) {
+        let (Some(claims), Ok(runtime)) = (self.claims.take(), tokio::runtime::Handle::try_current()) else { return };
+        let uuid = self.uuid.to_owned();
+        tracing::info!(uuid, "event handling was cancelled; its claim is given back");
+        runtime.spawn(async move {
+            if let Err(e) = claims.release(&uuid).await {
+                tracing::warn!(uuid, problem = %e, "a cancelled event's claim could not be given back; it lapses with its lease");
+            }
+        });
+    }
+}
+
 /// Why the System Log poller stopped.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -390,9 +409,8 @@ impl EventProcessor {
             };
             let claims = &self.inner.claims;
             match claims.claim_for(uuid, self.inner.lease).await {
-                Ok(Claim::Claimed) => match (self.inner.handler)(event.clone()).await {
+                Ok(Claim::Claimed) => match self.handle_claimed_once(uuid, event).await {
                     Ok(()) => {
-                        self.complete(uuid).await;
                         bump(&self.inner.counters.handled_from_hooks);
                         outcome.handled += 1;
                     }
@@ -416,6 +434,23 @@ impl EventProcessor {
             }
         }
         outcome
+    }
+
+    /// Runs the handler once on a claimed event and records it as handled when it succeeds. If this future is dropped
+    /// before that (the web framework cancels a delivery whose sender gave up after its 3 seconds), the claim is
+    /// given back on a task of its own, so that the poller (or Okta's retry) handles the event now, not after the
+    /// claim's lease.
+    async fn handle_claimed_once(&self, uuid: &str, event: &LogEvent) -> Result<(), HandlerError> {
+        let mut guard = ClaimGuard { claims: Some(self.inner.claims.clone()), uuid };
+        let result = (self.inner.handler)(event.clone()).await;
+        if result.is_ok() {
+            guard.claims = None;
+            self.complete(uuid).await;
+        } else {
+            // The caller gives the claim back (and says so).
+            guard.claims = None;
+        }
+        result
     }
 
     /// Records `uuid` as handled, retrying a store that does not answer a few times (if it never does, the event
@@ -482,6 +517,11 @@ impl EventProcessor {
                     }
                 };
                 failures = 0;
+                tracing::debug!(
+                    events = page.items.len(),
+                    url = page.url.as_str(),
+                    "event processor: a System Log page"
+                );
                 for event in &page.items {
                     if self.wants(event) {
                         if let Some(wait) = self.grace_left(event) {
@@ -627,5 +667,55 @@ impl EventProcessor {
         let half = full / 2;
         let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
         half + Duration::from_nanos(if nanos == 0 { 0 } else { rand::random::<u64>() % (nanos + 1) })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_delivery_cancelled_mid_handler_gives_its_claim_back() {
+        let client = Client::builder().org_url("https://dev-1.okta.com").token("not-used").build().unwrap();
+        let claims = Arc::new(EventDeduplicator::default());
+        let started = Arc::new(tokio::sync::Notify::new());
+        let processor = EventProcessor::builder(client)
+            .event_types(["user.lifecycle.create"])
+            .claims(claims.clone())
+            .handler({
+                let started = started.clone();
+                move |_event: LogEvent| {
+                    let started = started.clone();
+                    async move {
+                        started.notify_one();
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                        Ok::<(), std::io::Error>(())
+                    }
+                }
+            })
+            .build()
+            .unwrap();
+        let delivery: EventHookDelivery<LogEvent> = serde_json::from_value(serde_json::json!({
+            "data": {"events": [{"uuid": "u1", "eventType": "user.lifecycle.create"}]}
+        }))
+        .unwrap();
+        let lease = Duration::from_secs(300);
+        let task = tokio::spawn({
+            let processor = processor.clone();
+            async move { processor.on_delivery(&delivery).await }
+        });
+        started.notified().await;
+        assert_eq!(claims.claim_for("u1", lease).await.unwrap(), Claim::InProgress);
+        // The sender gave up: the web framework drops the delivery's future.
+        task.abort();
+        let _ = task.await;
+        for _ in 0..100 {
+            if claims.claim_for("u1", lease).await.unwrap() == Claim::Claimed {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the cancelled event's claim was not given back");
     }
 }

@@ -5,6 +5,10 @@
 //! and a replica killed with SIGKILL mid-run and started again resumes from its checkpoint: every event is
 //! handled, none twice but what the crash rule allows (an event whose actions ran but whose completion was not
 //! recorded), which is counted and printed. Two replicas on one Redis handle each event once between them.
+//!
+//! These spawn processes and are `#[ignore]`d in the parallel run: `.ci/run` runs them alone, one at a time. Run
+//! in parallel with the rest of the suite on a loaded 2-core machine, their receivers' System Log polls were seen
+//! to stop finding new events (an open question, noted in the closing note).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -67,7 +71,8 @@ fn start(
         .env_remove("ALL_PROXY")
         .env_remove("all_proxy")
         .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).unwrap());
+        // Appended: a restarted replica's log follows its killed predecessor's.
+        .stderr(std::fs::OpenOptions::new().create(true).append(true).open(dir.join(format!("{name}.log"))).unwrap());
     match redis {
         Some(url) => command.env("HOOK_REDIS_URL", url),
         None => command.env("HOOK_CHECKPOINT_FILE", dir.join(format!("{name}.checkpoint"))),
@@ -143,6 +148,7 @@ fn temp_dir(tag: &str) -> PathBuf {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "spawns receiver processes: .ci/run runs these alone (`-- event_receiver --ignored --test-threads=1`)"]
 async fn a_receiver_killed_mid_run_and_restarted_handles_every_event_once() {
     let org = MockOrg::start().await.unwrap();
     let group = org.seed_group("Engineering").unwrap();
@@ -196,6 +202,7 @@ async fn a_receiver_killed_mid_run_and_restarted_handles_every_event_once() {
 
 #[cfg(feature = "redis")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "spawns receiver processes: .ci/run runs these alone (`-- event_receiver --ignored --test-threads=1`)"]
 async fn two_receiver_replicas_on_one_redis_handle_each_event_once() {
     let Some(redis) = crate::redis_server::RedisServer::start_or_skip("two_receiver_replicas_on_one_redis") else {
         return;

@@ -106,10 +106,10 @@ async fn concurrency_429s_are_retried_after_a_short_backoff_not_at_the_reset() {
         assert_eq!(get_many(&uncapped, &id, 16, 8).await, 0);
         let elapsed = started.elapsed();
         assert!(org.counters().concurrency_limited > 0, "the org's concurrency limit was met ({form:?})");
-        // 16 requests of 100 ms, 2 at a time, take 0.8 s (on the paused clock, exactly: the short backoffs overlap
-        // the requests in flight). Taking a concurrency 429 for the bucket's would wait for its reset: up to the next
-        // second, or a minute.
-        assert!(elapsed <= Duration::from_millis(900), "{form:?}: {elapsed:?}");
+        // 16 requests of 100 ms, 2 at a time, take 0.8 s on the paused clock (the short backoffs overlap the
+        // requests in flight; a loaded machine adds a little). Taking a concurrency 429 for the bucket's waits for
+        // its reset again and again: 3.1 s when planted, or a minute.
+        assert!(elapsed <= Duration::from_millis(1500), "{form:?}: {elapsed:?}");
     }
 
     // Capped at the org's limit, the client never meets it.
