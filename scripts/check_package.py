@@ -7,7 +7,7 @@
 - None holds what only the repository needs: the CI scripts, the benchmarks, the Node SDK check, the fuzz targets,
   or tests that read the workspace or ../shared.
 
-    python3 scripts/check_package.py target/package spec/okta-management-2026.06.3.yaml   # exit 1 on a violation
+    python3 scripts/check_package.py target/packaging/package spec/okta-management-2026.06.3.yaml   # exit 1 on a violation
     python3 scripts/check_package.py --self-test
 """
 import hashlib
