@@ -6,10 +6,10 @@
 //! handled, none twice but what the crash rule allows (an event whose actions ran but whose completion was not
 //! recorded), which is counted and printed. Two replicas on one Redis handle each event once between them.
 //!
-//! These spawn processes and are `#[ignore]`d in the parallel run: `.ci/run` runs them alone, one at a time. A
-//! receiver listens on a port the test picked free and then released (a restarted one on the same port, as its
-//! event hook names it); run beside tests that start servers of their own, another test's server can take that port
-//! first, and events then reach the wrong receiver (seen on a loaded 2-core machine).
+//! These spawn processes and are `#[ignore]`d in the parallel run: `.ci/run` runs them alone, one at a time. Run in
+//! parallel with the rest of the suite on a loaded 2-core machine, they failed now and then: the receivers' System
+//! Log polls kept coming back empty at one cursor while the org's log had more events (cause not found yet; see
+//! issue 33's notes).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
