@@ -243,7 +243,8 @@ impl EventProcessorBuilder {
         self
     }
 
-    /// Where the poller starts when no position was saved (default: when the poller starts).
+    /// Where the poller starts when no position was saved (default: when the processor is built, so that events of a
+    /// hook registered after that are never missed however late the poller starts).
     pub fn start_since(mut self, since: DateTime<Utc>) -> Self {
         self.start_since = Some(since);
         self
@@ -283,7 +284,9 @@ impl EventProcessorBuilder {
                 backoff_max: self.backoff_max,
                 lease: self.lease,
                 poll_interval: self.poll_interval,
-                start_since: self.start_since,
+                // Events of a hook registered after the processor was built (as a receiver does on start) are never
+                // older than this, however late the poller starts.
+                start_since: self.start_since.or_else(|| Some(Utc::now())),
                 hook_grace: self.hook_grace,
                 counters: Counters::default(),
             }),
@@ -468,7 +471,7 @@ impl EventProcessor {
     }
 
     /// Follows the System Log from the saved position (or [`start_since`](EventProcessorBuilder::start_since),
-    /// else now) and handles every wanted event no one has handled, page by page, saving the position after each
+    /// else when the processor was built) and handles every wanted event no one has handled, page by page, saving the position after each
     /// page. Runs until dropped (or the task running it is aborted); a poll that fails (network, Okta) is retried
     /// with backoff. Returns only when the checkpoint cannot be read or belongs to another org.
     pub async fn run_poller(&self) -> Result<(), PollerError> {
@@ -485,7 +488,7 @@ impl EventProcessor {
             None => None,
         };
         if position.is_none() {
-            // No position saved: start at `start_since` (else now), and save that start at once, so that a process
+            // No position saved: start at `start_since` (else when built), and save that start at once, so that a process
             // killed before its first page was handled resumes there, not at its next start.
             let since = self.inner.start_since.unwrap_or_else(Utc::now);
             let first = crate::customizations::system_log::first_url(

@@ -416,3 +416,37 @@ async fn the_orgs_own_lost_deliveries_are_found_in_the_system_log() {
     assert_eq!(stats.handled_from_log, dropped, "the poller handled exactly the lost ones: {stats:?}");
     assert_eq!(stats.handled_from_hooks, 200 - dropped);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poller_started_late_finds_the_events_since_its_processor_was_built() {
+    // A receiver builds its processor, then registers its hook, then starts polling; on a busy machine events can
+    // come between the two. The poller's start is when the processor was built, not when it starts.
+    let org = MockOrg::start().await.unwrap();
+    let client = client(&org);
+    let handled = Handled::default();
+    let processor = {
+        let handled = handled.clone();
+        EventProcessor::builder(client.clone())
+            .event_types([CREATE])
+            .poll_interval(Duration::from_millis(100))
+            .hook_grace(Duration::ZERO)
+            .handler(move |event: LogEvent| {
+                let handled = handled.clone();
+                async move {
+                    handled.record(&event);
+                    Ok::<(), std::io::Error>(())
+                }
+            })
+            .build()
+            .unwrap()
+    };
+    create_users(&client, "early", 3).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let poller = tokio::spawn({
+        let processor = processor.clone();
+        async move { processor.run_poller().await }
+    });
+    until("the 3 events from before the poller started", || handled.count() == 3).await;
+    poller.abort();
+    assert_eq!(handled.twice(), 0);
+}
