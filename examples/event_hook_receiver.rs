@@ -14,16 +14,17 @@
 //! | variable | meaning |
 //! |---|---|
 //! | `OKTA_CLIENT_ORGURL`, `OKTA_CLIENT_TOKEN`, ... | the SDK (`Client::from_env`); `OKTA_TESTING_DISABLEHTTPSCHECK=true` for the mock org |
-//! | `HOOK_LISTEN_ADDR` | listen address, default `127.0.0.1:8080` |
+//! | `HOOK_LISTEN_ADDR` | listen address, default `127.0.0.1:8080` (port `0`: any free port; the address is printed on stdout, `listening on http://…`) |
 //! | `HOOK_AUTH_HEADER` | header Okta sends the secret in, default `Authorization` |
 //! | `HOOK_AUTH_SECRET` | the secret registered with the hooks (required, never logged) |
 //! | `HOOK_GROUP_ID` | group the lifecycle events manage (required) |
 //! | `HOOK_ALLOWED_DOMAINS` | comma-separated email domains allowed to register |
 //! | `HOOK_PUBLIC_URL` | the URL Okta reaches `POST /okta/events` at: on start, an event hook for the three lifecycle events is created, verified and activated for it, unless the org has an active one for that URL (then it is reused) |
-//! | `HOOK_HANDLED_FILE` | appends one JSON line per event whose actions completed: `{"uuid":…,"eventType":…,"userId":…}` |
+//! | `HOOK_HANDLED_FILE` | appends one JSON line per event whose actions completed: `{"uuid":…,"eventType":…,"userId":…,"handledAt":…}` (`handledAt`: RFC 3339, milliseconds) |
 //! | `HOOK_CHECKPOINT_FILE` | where the System Log position is kept (default: in Redis with `HOOK_REDIS_URL`, else none: the poller starts at the start time); without Redis, the events handled are remembered beside it (`<file>.claims`) |
 //! | `HOOK_POLL_SECONDS`, `HOOK_GRACE_SECONDS` | the System Log poller's wait between empty polls, and how long after an event's `published` time it leaves the event to the hooks (default 10 and 10) |
-//! | `HOOK_REDIS_URL` | with `--features redis`: claims (and the position, without `HOOK_CHECKPOINT_FILE`) in Redis, shared by every replica (`redis://host:6379/0`) |
+//! | `HOOK_LEASE_SECONDS` | how long an event's claim holds unless renewed (renewed while its actions run; bounds how long a replica that died mid-event keeps the others off it), default 30 |
+//! | `HOOK_REDIS_URL` | with `--features redis`: claims (and the position, without `HOOK_CHECKPOINT_FILE`) in Redis, shared by every replica (`redis://host:6379/0`). While Redis does not answer, deliveries are answered `500` and the poller waits for it: nothing is handled twice, and events are handled once it is back |
 //!
 //! Run several replicas behind one load balancer with the same `HOOK_PUBLIC_URL` and `HOOK_REDIS_URL`: they share
 //! one event hook, Okta's deliveries and redeliveries may reach any of them, every replica's poller follows the
@@ -85,6 +86,8 @@ pub struct ReceiverConfig {
     /// How long after an event's `published` time the poller leaves it to the hooks (`HOOK_GRACE_SECONDS`,
     /// default 10 s).
     pub hook_grace: std::time::Duration,
+    /// How long an event's claim holds unless renewed (`HOOK_LEASE_SECONDS`, default 30 s).
+    pub lease: std::time::Duration,
 }
 
 /// A configuration problem found at startup.
@@ -130,17 +133,21 @@ impl ReceiverConfig {
             .map_err(|e| ConfigError::Invalid { name: "HOOK_PUBLIC_URL", reason: e.to_string() })?;
         let handled_file = var("HOOK_HANDLED_FILE").map(|p| p.trim().into());
         let checkpoint_file = var("HOOK_CHECKPOINT_FILE").map(|p| p.trim().into());
-        let seconds = |name: &'static str| -> Result<std::time::Duration, ConfigError> {
+        let seconds = |name: &'static str, default: u64| -> Result<std::time::Duration, ConfigError> {
             match var(name) {
-                None => Ok(std::time::Duration::from_secs(10)),
+                None => Ok(std::time::Duration::from_secs(default)),
                 Some(v) => std::time::Duration::try_from_secs_f64(
                     v.trim().parse::<f64>().map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })?,
                 )
                 .map_err(|e| ConfigError::Invalid { name, reason: e.to_string() }),
             }
         };
-        let poll_interval = seconds("HOOK_POLL_SECONDS")?;
-        let hook_grace = seconds("HOOK_GRACE_SECONDS")?;
+        let poll_interval = seconds("HOOK_POLL_SECONDS", 10)?;
+        let hook_grace = seconds("HOOK_GRACE_SECONDS", 10)?;
+        let lease = seconds("HOOK_LEASE_SECONDS", 30)?;
+        if lease.is_zero() {
+            return Err(ConfigError::Invalid { name: "HOOK_LEASE_SECONDS", reason: "must be more than 0".to_owned() });
+        }
         Ok(Self {
             listen_addr,
             auth_header,
@@ -153,6 +160,7 @@ impl ReceiverConfig {
             checkpoint_file,
             poll_interval,
             hook_grace,
+            lease,
         })
     }
 
@@ -196,8 +204,11 @@ impl ReceiverConfig {
         };
         #[cfg(feature = "redis")]
         {
+            // Redis not answering fails the delivery (`500`) instead of handling its events unclaimed: the poller
+            // waits for Redis and handles them then, once between the replicas.
             let store = okta_management::hooks::RedisDedupStore::new(url.expose_secret())
-                .map_err(|e| ConfigError::Invalid { name: "HOOK_REDIS_URL", reason: e.to_string() })?;
+                .map_err(|e| ConfigError::Invalid { name: "HOOK_REDIS_URL", reason: e.to_string() })?
+                .when_store_fails(okta_management::hooks::WhenStoreFails::FailDelivery);
             Ok(Arc::new(store))
         }
         #[cfg(not(feature = "redis"))]
@@ -281,6 +292,7 @@ impl App {
             .claims(config.dedup_store()?)
             .poll_interval(config.poll_interval)
             .hook_grace(config.hook_grace)
+            .lease(config.lease)
             .on_dead_letter(|letter| {
                 tracing::error!(uuid = letter.uuid.as_deref(), error = %letter.error, "gave up on an event");
             })
@@ -420,6 +432,7 @@ impl Actions {
                 "uuid": summary.uuid,
                 "eventType": summary.event_type,
                 "userId": summary.target_user_ids().next(),
+                "handledAt": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             });
             append_line(path, &line.to_string())?;
         }
@@ -550,7 +563,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     let app = App::new(client.clone(), &config)?;
-    tracing::info!("serving http://{}/okta/events and /okta/registration; Ctrl-C to stop", listener.local_addr()?);
+    let bound = listener.local_addr()?;
+    tracing::info!("serving http://{bound}/okta/events and /okta/registration; Ctrl-C to stop");
+    // For whoever started it with port 0 (a load balancer's registration, a test).
+    println!("listening on http://{bound}");
     let server = axum::serve(listener, router(app.clone())).with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
     });

@@ -30,6 +30,7 @@
 //! |---|---|---|
 //! | [`Client`], [`builders`], [`types`], [`manifest`] | this one (`client.rs`, `generated.rs`) | the client, a builder per operation, typify's models |
 //! | `.pages()`/`.stream()`/`.resume_from()`, uploads, System Log tail | this one (`customizations/`) | hand-written operations on the generated client |
+//! | [`filter`], [`scopes`], [`events`] | this one (`filter.rs`, `scopes.rs`, `events/`) | search/filter expressions built from parts; the OAuth scopes a program needs; every Okta event handled once |
 //! | [`config`], [`auth`], [`credentials`], [`retry`], [`pagination`], [`error`], [`Response`], [`secret`], [`query`] | `okta-management-runtime` | no generated code |
 //! | [`hooks`] | `okta-management-hooks` | receiving event and inline hooks |
 //! | [`mock`] (feature `mock`) | `okta-management-mock` | a mock Okta org over real HTTP |
@@ -45,9 +46,11 @@
 mod client;
 mod customizations;
 pub mod events;
+pub mod filter;
 mod generated;
 pub mod manifest;
 pub mod pagination;
+pub mod scopes;
 mod transport;
 
 /// The request builder of every operation, as the [`Client`]'s methods return them: set parameters, then

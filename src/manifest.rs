@@ -15,6 +15,10 @@ pub struct Operation {
     pub rust_method: &'static str,
     /// Whether the method is hand-written (operations progenitor cannot express, e.g. multipart uploads).
     pub hand_written: bool,
+    /// The OAuth 2.0 scopes an access token needs for it, from the spec's `security` (all of them; a `.manage`
+    /// scope includes its `.read`). Empty: an access token cannot call it (an API token only, or no
+    /// authentication). See [`crate::scopes`].
+    pub oauth_scopes: &'static [&'static str],
 }
 
 include!(concat!(env!("OKTA_GENERATED_DIR"), "/okta_manifest.rs"));

@@ -44,6 +44,38 @@ impl ClientHooks<Arc<Runtime>> for generated::Client {}
 /// A request a builder describes, or why it could not be built.
 pub(crate) type Built<'a> = Result<(&'a generated::Client, reqwest::Request), Error>;
 
+/// What a path segment may hold as it is (RFC 3986 `pchar`): letters, digits, `-._~`, the sub-delimiters
+/// `!$&'()*+,;=`, `:` and `@`. Everything else is percent-encoded, `/`, `\`, `%`, `?`, `#` and non-ASCII included.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// A path parameter's value as one path segment (the generated code calls it for each; see the codegen's
+/// `encode_path_segments_strictly`). A value that cannot be one is refused: empty (`/api/v1/users/` is another
+/// operation), `.` or `..` (URL parsers resolve them, even percent-encoded, to another path).
+pub(crate) fn encode_path_segment(value: &str) -> Result<String, Error> {
+    match value {
+        "" => Err(Error::InvalidRequest("a path parameter is empty".to_owned())),
+        "." | ".." => Err(Error::InvalidRequest(format!("a path parameter is `{value}`, which names another path"))),
+        _ => Ok(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()),
+    }
+}
+
 /// What `reqwest` says when a request cannot be built (an invalid URL, header or body).
 pub(crate) fn unbuildable_request(error: reqwest::Error) -> Error {
     Error::InvalidRequest(format!("the request cannot be built: {error}"))
@@ -184,11 +216,24 @@ async fn exchange(
         span.record("request_id", id);
     }
     if response.status().is_client_error() || response.status().is_server_error() {
-        return Err(crate::error::ApiError::from_response(response).await);
+        return Err(scope_refusal(operation, crate::error::ApiError::from_response(response).await));
     }
     let mut response = response;
     response.extensions_mut().insert(runtime.decoding);
     Ok(response)
+}
+
+/// Okta's `403 insufficient_scope` becomes [`Error::InsufficientScope`], naming the operation and the scopes the
+/// spec gives it; any other error is as it came.
+fn scope_refusal(operation: &'static str, error: Error) -> Error {
+    match error {
+        Error::Api(api) if api.challenged_scopes().is_some() => {
+            let required = crate::scopes::required_for(operation).unwrap_or_default();
+            let required = required.iter().map(|s| (*s).to_owned()).collect();
+            Error::InsufficientScope(crate::error::InsufficientScope::new(operation, required, api))
+        }
+        other => other,
+    }
 }
 
 /// Reads a response's body whole and gives back an equivalent response holding it, so that a body cut off

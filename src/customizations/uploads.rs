@@ -73,7 +73,7 @@ impl<'a, T> Upload<'a, T> {
             let value = value
                 .as_deref()
                 .ok_or_else(|| Error::InvalidRequest(format!("{}: `{name}` was not set", self.operation_id)))?;
-            path = path.replace(&format!("{{{name}}}"), &progenitor_client::encode_path(value));
+            path = path.replace(&format!("{{{name}}}"), &crate::transport::encode_path_segment(value)?);
         }
         let file = self.file.ok_or_else(|| Error::InvalidRequest(format!("{}: no file was set", self.operation_id)))?;
         let boundary = format!("okta-management-{:032x}", rand::random::<u128>());

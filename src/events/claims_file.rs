@@ -97,6 +97,10 @@ impl DedupStore for FileClaims {
         self.memory.claim_for(uuid, lease)
     }
 
+    fn renew<'a>(&'a self, uuid: &'a str, lease: Duration) -> StoreFuture<'a, bool> {
+        self.memory.renew(uuid, lease)
+    }
+
     /// Remembers `uuid` as handled, in memory and in the file (one line, one write).
     fn complete<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
         let written = lock(&self.file).write_all(format!("{uuid}\n").as_bytes());

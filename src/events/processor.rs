@@ -114,6 +114,9 @@ pub enum PollerError {
     /// or skip them). Fix or delete the checkpoint.
     #[error(transparent)]
     Checkpoint(#[from] CheckpointError),
+    /// The first poll's URL cannot be built from the client's org URL.
+    #[error("the System Log poller cannot start: {0}")]
+    Start(#[source] crate::Error),
     /// The saved position belongs to another org (or is not a System Log link).
     #[error("the saved System Log position {position} is not one of this org's ({reason})")]
     ForeignCheckpoint {
@@ -181,7 +184,7 @@ impl EventProcessorBuilder {
     }
 
     /// The handler: called once per event `uuid`; an `Err` is retried with backoff (see
-    /// [`attempts`](Self::attempts)). It must finish well within the claim's [`lease`](Self::lease).
+    /// [`attempts`](Self::attempts)). Its claim is renewed while it runs (see [`lease`](Self::lease)).
     pub fn handler<F, Fut, E>(mut self, handler: F) -> Self
     where
         F: Fn(LogEvent) -> Fut + Send + Sync + 'static,
@@ -230,8 +233,10 @@ impl EventProcessorBuilder {
         self
     }
 
-    /// How long a claim holds while its handler runs (default 5 minutes). A process that dies mid-handler leaves
-    /// its claim to lapse after this; then the event is handled again (the one way an event can be handled twice).
+    /// How long a claim holds unless renewed (default 30 s). It is renewed every third of this while its handler
+    /// runs (retries included), so it bounds how long a process that died mid-handler keeps others off its event,
+    /// not how long a handler may take. Once it lapses the event is handled again (the one way an event can be
+    /// handled twice).
     pub fn lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
@@ -361,7 +366,7 @@ impl EventProcessor {
             attempts: 5,
             backoff_base: Duration::from_millis(200),
             backoff_max: Duration::from_secs(10),
-            lease: Duration::from_secs(300),
+            lease: Duration::from_secs(30),
             poll_interval: Duration::from_secs(10),
             start_since: None,
             hook_grace: Duration::from_secs(10),
@@ -445,15 +450,38 @@ impl EventProcessor {
     /// claim's lease.
     async fn handle_claimed_once(&self, uuid: &str, event: &LogEvent) -> Result<(), HandlerError> {
         let mut guard = ClaimGuard { claims: Some(self.inner.claims.clone()), uuid };
-        let result = (self.inner.handler)(event.clone()).await;
+        let result = self.holding(uuid, (self.inner.handler)(event.clone())).await;
+        // Ran to the end: recorded as handled here, or given back by the caller (which says so).
+        guard.claims = None;
         if result.is_ok() {
-            guard.claims = None;
             self.complete(uuid).await;
-        } else {
-            // The caller gives the claim back (and says so).
-            guard.claims = None;
         }
         result
+    }
+
+    /// Runs `work` while renewing `uuid`'s claim every third of its lease, so that a slow handler (one waiting out
+    /// a rate limit, say) keeps its claim: only a holder that died lets it lapse.
+    async fn holding<F: Future>(&self, uuid: &str, work: F) -> F::Output {
+        let lease = self.inner.lease;
+        let heartbeat = async {
+            loop {
+                tokio::time::sleep((lease / 3).max(Duration::from_millis(10))).await;
+                match self.inner.claims.renew(uuid, lease).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(
+                        uuid,
+                        "an event's claim lapsed while its handler ran; another holder may handle it too"
+                    ),
+                    Err(e) => {
+                        tracing::warn!(uuid, problem = %e, "an event's claim could not be renewed; it lapses with its lease unless renewed later")
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            output = work => output,
+            never = heartbeat => never,
+        }
     }
 
     /// Records `uuid` as handled, retrying a store that does not answer a few times (if it never does, the event
@@ -496,7 +524,7 @@ impl EventProcessor {
                 Some(since),
                 Some(&self.filter()),
             )
-            .map_err(|e| PollerError::ForeignCheckpoint { position: String::new(), reason: e.to_string() })?;
+            .map_err(PollerError::Start)?;
             let first = Cursor::from(first);
             self.save(&first).await;
             position = Some(first);
@@ -624,6 +652,11 @@ impl EventProcessor {
     }
 
     async fn handle_with_retries(&self, uuid: &str, event: &LogEvent) {
+        self.holding(uuid, self.attempt_until_done(uuid, event)).await;
+    }
+
+    /// The handler's attempts, with backoff between them, then the dead-letter callback.
+    async fn attempt_until_done(&self, uuid: &str, event: &LogEvent) {
         let mut attempt = 0;
         loop {
             attempt += 1;

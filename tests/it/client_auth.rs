@@ -126,14 +126,28 @@ async fn scopes_are_enforced_with_typed_errors() {
     register_rsa(&mock, &["okta.users.read", "okta.groups.read"]);
     let client = rsa_client(&mock, &["okta.users.read"]).build().unwrap();
     assert_eq!(list_count(&client).await.unwrap(), 2);
-    // Creating a user needs okta.users.manage: the org answers 403 E0000006.
+    // Creating a user needs okta.users.manage: the org answers 403 insufficient_scope, which names the operation
+    // and the scope it needs.
     let err = client.create_user().body(new_user_body("nope@example.com")).send().await;
     match err {
-        Err(Error::Api(e)) => {
-            assert_eq!(e.status().as_u16(), 403);
-            assert_eq!(e.error_code(), Some("E0000006"));
+        Err(Error::InsufficientScope(e)) => {
+            assert_eq!(e.operation(), "create_user");
+            assert_eq!(e.required_scopes(), ["okta.users.manage"]);
+            assert_eq!(e.challenged_scopes(), ["okta.users.manage"]);
+            assert_eq!(e.api_error().status().as_u16(), 403);
+            let text = e.to_string();
+            assert!(text.starts_with("create_user needs the OAuth scope(s) `okta.users.manage`"), "{text}");
         }
-        other => panic!("expected a 403 Api error, got {other:?}"),
+        other => panic!("expected InsufficientScope, got {other:?}"),
+    }
+    // Each page of a listing too: groups need okta.groups.read.
+    #[cfg(feature = "groups")]
+    match client.list_groups().stream().try_next().await {
+        Err(Error::InsufficientScope(e)) => {
+            assert_eq!((e.operation(), e.required_scopes()), ("list_groups", &["okta.groups.read".to_owned()][..]));
+            assert_eq!(Error::InsufficientScope(e).status().map(|s| s.as_u16()), Some(403));
+        }
+        other => panic!("expected InsufficientScope, got {other:?}"),
     }
     assert_eq!(mock.counters().users_created, 0);
 

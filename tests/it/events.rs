@@ -336,6 +336,30 @@ async fn a_damaged_checkpoint_stops_the_poller_with_an_error_naming_the_file() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// Two processors both given every delivery (as replicas behind one URL receive Okta's retries) and both polling:
+/// `n` users are created, and once `n` events were handled, `settle` more passes before the pollers stop.
+async fn both_given_everything(
+    client: &Client,
+    handled: &Handled,
+    processors: [&EventProcessor; 2],
+    tag: &str,
+    n: usize,
+    settle: Duration,
+) {
+    let mut pollers = Vec::new();
+    for processor in processors {
+        register_hook(client, &receiver(processor.clone(), 0).await).await;
+        let processor = processor.clone();
+        pollers.push(tokio::spawn(async move { processor.run_poller().await }));
+    }
+    create_users(client, tag, n).await;
+    until(&format!("{n} events handled"), || handled.count() == n).await;
+    tokio::time::sleep(settle).await;
+    for poller in pollers {
+        poller.abort();
+    }
+}
+
 #[cfg(feature = "redis")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processors_sharing_redis_handle_each_event_once() {
@@ -349,18 +373,7 @@ async fn two_processors_sharing_redis_handle_each_event_once() {
         processor(&client, &handled, claims, Duration::ZERO).build().unwrap()
     };
     let (a, b) = (replica(), replica());
-    // Both receive every delivery (as replicas behind one URL receive Okta's retries), and both poll.
-    let (url_a, url_b) = (receiver(a.clone(), 0).await, receiver(b.clone(), 0).await);
-    register_hook(&client, &url_a).await;
-    register_hook(&client, &url_b).await;
-    let pollers: Vec<_> =
-        [a.clone(), b.clone()].into_iter().map(|p| tokio::spawn(async move { p.run_poller().await })).collect();
-    create_users(&client, "shared", 40).await;
-    until("40 events handled", || handled.count() == 40).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    for poller in pollers {
-        poller.abort();
-    }
+    both_given_everything(&client, &handled, [&a, &b], "shared", 40, Duration::from_millis(500)).await;
     let (sa, sb) = (a.stats(), b.stats());
     println!("two processors on one Redis, 40 events delivered to both: {sa:?} / {sb:?}");
     assert_eq!(handled.twice(), 0);
@@ -449,4 +462,38 @@ async fn a_poller_started_late_finds_the_events_since_its_processor_was_built() 
     until("the 3 events from before the poller started", || handled.count() == 3).await;
     poller.abort();
     assert_eq!(handled.twice(), 0);
+}
+
+/// Two processors sharing one claims store, both given every delivery and both polling, with a lease far shorter
+/// than their handler: the holder renews its claim while the handler runs, so the other never takes it over.
+async fn slow_handlers_keep_their_claims(claims: impl Fn() -> Arc<dyn DedupStore>, store: &str) {
+    let org = MockOrg::start().await.unwrap();
+    let client = client(&org);
+    let handled = Handled::default();
+    let replica = || {
+        processor(&client, &handled, claims(), Duration::from_millis(700))
+            .lease(Duration::from_millis(150))
+            .build()
+            .unwrap()
+    };
+    let (a, b) = (replica(), replica());
+    // The wait after: long enough for a lapsed claim to be taken and handled again.
+    both_given_everything(&client, &handled, [&a, &b], "renewed", 10, Duration::from_millis(1200)).await;
+    assert_eq!(handled.twice(), 0, "{store}: a handler 4.7 times as long as its lease kept its claim");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_longer_than_its_lease_keeps_its_claim_in_memory() {
+    let shared: Arc<dyn DedupStore> = Arc::new(EventDeduplicator::default());
+    slow_handlers_keep_their_claims(|| shared.clone(), "in memory").await;
+}
+
+#[cfg(feature = "redis")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_longer_than_its_lease_keeps_its_claim_in_redis() {
+    use okta_management::hooks::RedisDedupStore;
+    let Some(redis) = crate::redis_server::RedisServer::start_or_skip("a_handler_longer_than_its_lease") else {
+        return;
+    };
+    slow_handlers_keep_their_claims(|| Arc::new(RedisDedupStore::new(&redis.url()).unwrap()), "Redis").await;
 }

@@ -57,6 +57,7 @@ fn config(group_id: &str) -> ReceiverConfig {
         checkpoint_file: None,
         poll_interval: Duration::from_secs(10),
         hook_grace: Duration::from_secs(10),
+        lease: Duration::from_secs(30),
     }
 }
 

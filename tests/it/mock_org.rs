@@ -246,11 +246,27 @@ async fn oauth_es256_token_flow_and_scopes() {
     let token = t["access_token"].as_str().unwrap().to_string();
     let get = |path: &str| client().get(url(&org, path)).bearer_auth(&token).send();
     assert_eq!(get("/api/v1/users").await.unwrap().status(), 200);
+    // Without the scope: Okta's documented answer, 403 with no body and the challenge naming the scope.
     let r = get("/api/v1/groups").await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let base = org.base_url().as_str().trim_end_matches('/').to_owned();
     assert_eq!(
-        (r.status(), r.json::<Value>().await.unwrap()["errorCode"].clone()),
-        (StatusCode::FORBIDDEN, json!("E0000006"))
+        r.headers()["www-authenticate"].to_str().unwrap(),
+        format!(
+            "Bearer authorization_uri=\"{base}/oauth2/v1/authorize\", realm=\"{base}\", scope=\"okta.groups.read\", \
+             error=\"insufficient_scope\", error_description=\"The access token provided does not contain the \
+             required scopes.\", resource=\"/api/v1/groups\""
+        )
     );
+    assert_eq!(r.bytes().await.unwrap().len(), 0);
+    // Per operation, from the spec: an operation whose OAuth requirement lists two scopes needs both.
+    let r = get("/api/v1/apps/0oa1/group-push/mappings").await.unwrap();
+    let challenge = r.headers()["www-authenticate"].to_str().unwrap().to_owned();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(challenge.contains("scope=\"okta.apps.read okta.groups.read\""), "{challenge}");
+    // An operation an access token cannot call at all (an API token only).
+    let r = client().delete(url(&org, "/api/v1/api-tokens/current")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Replayed jti, wrong aud, expired, too far in the future, bad signature, unknown scope.
     let r = token_request(&org, &a, "okta.users.read", None).await;
     assert_eq!(

@@ -274,4 +274,14 @@ async fn leased_claims_are_in_progress_until_completed_released_or_lapsed() {
     assert_eq!(b.claim_for("e4", lease).await.unwrap(), Claim::InProgress);
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(b.claim_for("e4", lease).await.unwrap(), Claim::Claimed);
+    // Renewed by its holder: in progress past its first lease; nothing to renew once completed or never claimed.
+    assert_eq!(a.claim_for("e5", lease).await.unwrap(), Claim::Claimed);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(a.renew("e5", lease).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(b.claim_for("e5", lease).await.unwrap(), Claim::InProgress, "renewed at 200 ms, asked at 400 ms");
+    a.complete("e5").await.unwrap();
+    assert!(!a.renew("e5", lease).await.unwrap(), "a completed event stays done");
+    assert_eq!(b.claim_for("e5", lease).await.unwrap(), Claim::Handled);
+    assert!(!a.renew("never-claimed", lease).await.unwrap());
 }

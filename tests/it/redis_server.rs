@@ -112,7 +112,17 @@ impl RedisServer {
         }
     }
 
-    /// Starts the server (again) on the same port, empty (no persistence), and waits until it answers `PING`.
+    /// Stops the server as an operator does (`SHUTDOWN SAVE`: its data written to `dump.rdb`, which
+    /// [`restart`](Self::restart) loads) and waits for it to be gone.
+    pub fn shutdown_saving(&mut self) {
+        let _ = self.command("SHUTDOWN SAVE");
+        if let Some(mut child) = self.child.take() {
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server (again) on the same port, empty (no persistence, but a `dump.rdb` saved by
+    /// [`shutdown_saving`](Self::shutdown_saving) is loaded), and waits until it answers `PING`.
     pub fn restart(&mut self) {
         self.kill();
         let mut command = Command::new("redis-server");

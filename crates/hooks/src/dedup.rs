@@ -42,6 +42,15 @@ pub trait DedupStore: Send + Sync + std::fmt::Debug {
         Box::pin(async move { Ok(if claim.await? { Claim::Claimed } else { Claim::Handled }) })
     }
 
+    /// Extends a claim held by `lease` from now. The event processor renews its claims while their handler runs,
+    /// so that a lease need only outlast a dead holder's absence, not the slowest handler. `Ok(true)` while the
+    /// event is in progress, `Ok(false)` when it no longer is (its lease lapsed, or it was completed or released).
+    /// The default, for stores whose claims never lapse: `Ok(true)`.
+    fn renew<'a>(&'a self, uuid: &'a str, lease: Duration) -> StoreFuture<'a, bool> {
+        let _ = (uuid, lease);
+        Box::pin(std::future::ready(Ok(true)))
+    }
+
     /// Records that `uuid` was handled: from now on a claim of it answers [`Claim::Handled`] (for as long as the
     /// store remembers events). The default does nothing (its claims never lapse).
     fn complete<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
@@ -176,6 +185,19 @@ impl EventDeduplicator {
         Claim::Claimed
     }
 
+    /// [`DedupStore::renew`] in memory.
+    fn renew_lease(&self, uuid: &str, lease: Duration) -> bool {
+        let mut inner = lock(&self.inner);
+        let now = Instant::now();
+        match inner.in_progress.get_mut(uuid) {
+            Some(lapses) if *lapses > now => {
+                *lapses = now.checked_add(lease).unwrap_or(now);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Number of remembered ids.
     pub fn len(&self) -> usize {
         lock(&self.inner).order.len()
@@ -206,6 +228,10 @@ impl DedupStore for EventDeduplicator {
 
     fn claim_for<'a>(&'a self, uuid: &'a str, lease: Duration) -> StoreFuture<'a, Claim> {
         Box::pin(std::future::ready(Ok(self.claim_with_lease(uuid, lease))))
+    }
+
+    fn renew<'a>(&'a self, uuid: &'a str, lease: Duration) -> StoreFuture<'a, bool> {
+        Box::pin(std::future::ready(Ok(self.renew_lease(uuid, lease))))
     }
 
     fn complete<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
@@ -260,6 +286,17 @@ mod tests {
         assert_eq!(claim("c"), Claim::Claimed);
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(claim("c"), Claim::Claimed);
+        // Renewed while held: still in progress after its first lease would have lapsed.
+        assert_eq!(claim("d"), Claim::Claimed);
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(futures_lite_block_on(d.renew("d", Duration::from_millis(50))).unwrap());
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(claim("d"), Claim::InProgress, "renewed 30 ms into a 50 ms lease, asked 60 ms after the claim");
+        // Nothing to renew once lapsed, completed or never claimed.
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(!futures_lite_block_on(d.renew("d", Duration::from_millis(50))).unwrap());
+        assert!(!futures_lite_block_on(d.renew("a", Duration::from_millis(50))).unwrap());
+        assert!(!futures_lite_block_on(d.renew("z", Duration::from_millis(50))).unwrap());
     }
 
     /// Polls a future that is ready at once (the in-memory store's are).

@@ -20,6 +20,16 @@ if held == 'in-progress' then return 2 end
 return 1
 ";
 
+/// A claim's lease extended while it is in progress. KEYS: the event's key. ARGV: the lease (ms). Returns 1 when
+/// renewed, 0 when the key is not `in-progress` (lapsed, completed or released).
+const RENEW: &str = r"
+if redis.call('GET', KEYS[1]) == 'in-progress' then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+";
+
 /// What a claim answers when Redis cannot (down, unreachable, slower than the timeout).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -45,6 +55,7 @@ pub enum WhenStoreFails {
 pub struct RedisDedupStore {
     redis: RedisConnection,
     claim_for: redis::Script,
+    renew: redis::Script,
     key_prefix: String,
     ttl: Duration,
     when_fails: WhenStoreFails,
@@ -81,6 +92,7 @@ impl RedisDedupStore {
         Ok(RedisDedupStore {
             redis: RedisConnection::new(url, Self::DEFAULT_TIMEOUT).map_err(DedupError::new)?,
             claim_for: redis::Script::new(CLAIM_FOR),
+            renew: redis::Script::new(RENEW),
             key_prefix: Self::DEFAULT_KEY_PREFIX.to_owned(),
             ttl: Self::DEFAULT_TTL,
             when_fails: WhenStoreFails::default(),
@@ -120,6 +132,20 @@ impl RedisDedupStore {
     /// How many claims were answered without Redis (by [`WhenStoreFails`]) since this store was made.
     pub fn unanswered_claims(&self) -> u64 {
         self.unanswered.load(Ordering::Relaxed)
+    }
+
+    /// The outcome of a command whose answer carries nothing but that Redis took it (`complete`, `release`).
+    fn acknowledged(&self, answer: Result<redis::Value, String>) -> Result<(), DedupError> {
+        match answer {
+            Ok(_) => {
+                self.answered();
+                Ok(())
+            }
+            Err(problem) => {
+                self.unanswered(&problem);
+                Err(DedupError::new(problem))
+            }
+        }
     }
 
     fn answered(&self) {
@@ -197,16 +223,16 @@ impl DedupStore for RedisDedupStore {
         })
     }
 
-    /// `done`, remembered for the store's TTL.
-    fn complete<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
-        let mut command = redis::cmd("SET");
-        let ttl_ms = okta_management_runtime::time::millis(self.ttl);
-        command.arg(format!("{}{uuid}", self.key_prefix)).arg("done").arg("PX").arg(ttl_ms);
+    /// A lease extended while `in-progress`; Redis failing is an `Err` whatever [`WhenStoreFails`] says (the holder
+    /// goes on; the claim may lapse under it).
+    fn renew<'a>(&'a self, uuid: &'a str, lease: Duration) -> StoreFuture<'a, bool> {
+        let mut invocation = self.renew.key(format!("{}{uuid}", self.key_prefix));
+        invocation.arg(okta_management_runtime::time::millis(lease).max(1));
         Box::pin(async move {
-            match self.redis.query::<Option<String>>(&command).await {
-                Ok(_) => {
+            match self.redis.invoke::<u8>(invocation).await {
+                Ok(answer) => {
                     self.answered();
-                    Ok(())
+                    Ok(answer == 1)
                 }
                 Err(problem) => {
                     self.unanswered(&problem);
@@ -216,20 +242,17 @@ impl DedupStore for RedisDedupStore {
         })
     }
 
+    /// `done`, remembered for the store's TTL.
+    fn complete<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
+        let mut command = redis::cmd("SET");
+        let ttl_ms = okta_management_runtime::time::millis(self.ttl);
+        command.arg(format!("{}{uuid}", self.key_prefix)).arg("done").arg("PX").arg(ttl_ms);
+        Box::pin(async move { self.acknowledged(self.redis.query::<redis::Value>(&command).await) })
+    }
+
     fn release<'a>(&'a self, uuid: &'a str) -> StoreFuture<'a, ()> {
         let mut command = redis::cmd("DEL");
         command.arg(format!("{}{uuid}", self.key_prefix));
-        Box::pin(async move {
-            match self.redis.query::<i64>(&command).await {
-                Ok(_) => {
-                    self.answered();
-                    Ok(())
-                }
-                Err(problem) => {
-                    self.unanswered(&problem);
-                    Err(DedupError::new(problem))
-                }
-            }
-        })
+        Box::pin(async move { self.acknowledged(self.redis.query::<redis::Value>(&command).await) })
     }
 }

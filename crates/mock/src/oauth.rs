@@ -367,24 +367,63 @@ pub(crate) async fn token(
     r
 }
 
-/// Whether the scopes granted include one of those an operation accepts (`.manage` includes `.read`).
-fn scope_ok(have: &[String], accepted: &[String]) -> bool {
-    accepted.iter().any(|need| {
-        have.iter().any(|s| {
-            s == need || need.strip_suffix(".read").is_some_and(|stem| s.strip_suffix(".manage") == Some(stem))
+/// Whether the scopes granted cover every scope an operation's OAuth requirement lists (OpenAPI: a requirement's
+/// scopes are all required; `.manage` includes `.read`). An operation that lists none cannot be called with an
+/// access token (its only requirement is an API token).
+fn scope_ok(have: &[String], required: &[String]) -> bool {
+    !required.is_empty()
+        && required.iter().all(|need| {
+            have.iter().any(|s| {
+                s == need || need.strip_suffix(".read").is_some_and(|stem| s.strip_suffix(".manage") == Some(stem))
+            })
         })
-    })
 }
 
-/// Checks the caller of a resource endpoint: SSWS (all scopes), Bearer or DPoP access tokens.
-pub(crate) fn authorize(
+/// Okta's answer to an access token without the scopes an operation needs: `403`, no body, and a
+/// `WWW-Authenticate` challenge naming them (`error="insufficient_scope"`), in the scheme the token came in.
+fn insufficient_scope(org: &OrgState, path: &str, required: &[String], dpop: bool) -> Response {
+    let scheme = if dpop { "DPoP algs=\"RS256 RS384 RS512 ES256 ES384 ES512\"," } else { "Bearer" };
+    let base = org.base.trim_end_matches('/');
+    let challenge = format!(
+        "{scheme} authorization_uri=\"{base}/oauth2/v1/authorize\", realm=\"{base}\", scope=\"{}\", \
+         error=\"insufficient_scope\", error_description=\"The access token provided does not contain the required \
+         scopes.\", resource=\"{path}\"",
+        required.join(" ")
+    );
+    let mut response = Response::new(axum::body::Body::empty());
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    if let Ok(value) = axum::http::HeaderValue::from_str(&challenge) {
+        response.headers_mut().insert("www-authenticate", value);
+    }
+    response
+}
+
+/// Checks the caller of a resource endpoint (SSWS: all scopes; Bearer or DPoP access tokens: `need`): `None` when
+/// it may call, else Okta's refusal.
+pub(crate) fn refusal(
     org: &OrgState,
     oauth: &Mutex<OAuthState>,
     method: &Method,
     path: &str,
     headers: &HeaderMap,
     need: &[String],
-) -> Result<(), ApiError> {
+) -> Option<Response> {
+    match caller(org, oauth, method, path, headers) {
+        Err(e) => Some(e.into_response()),
+        Ok(None) => None,
+        Ok(Some((granted, _))) if scope_ok(&granted, need) => None,
+        Ok(Some((_, dpop))) => Some(insufficient_scope(org, path, need, dpop)),
+    }
+}
+
+/// Who calls: `None` for the API token (every scope), else the access token's scopes and whether it is DPoP-bound.
+fn caller(
+    org: &OrgState,
+    oauth: &Mutex<OAuthState>,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Result<Option<(Vec<String>, bool)>, ApiError> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
     // SSWS with or without a space before the token: the official Python SDK (3.x) sends `SSWS<token>`, and it is
     // used against real orgs (the mock assumes they take it; not checked against one here).
@@ -392,7 +431,7 @@ pub(crate) fn authorize(
         let value = value.trim();
         use subtle::ConstantTimeEq;
         return if bool::from(value.as_bytes().ct_eq(org.token.as_bytes())) {
-            Ok(())
+            Ok(None)
         } else {
             Err(ApiError::invalid_token())
         };
@@ -442,7 +481,7 @@ pub(crate) fn authorize(
             }
         }
     }
-    if scope_ok(&rec.scopes, need) { Ok(()) } else { Err(ApiError::forbidden()) }
+    Ok(Some((rec.scopes, is_dpop)))
 }
 
 /// A DPoP proof presented to a resource route whose `jti` was presented before: Okta accepts each proof once,

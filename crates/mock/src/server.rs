@@ -362,10 +362,11 @@ async fn okta_layer(State(shared): State<Shared>, mut req: Request, next: Next) 
     } else if let Some(replayed) = replayed {
         replayed
     } else {
-        let auth = scopes.map(|scopes| oauth::authorize(org, &shared.oauth, &method, &path, req.headers(), &scopes));
-        match auth {
-            Some(Err(e)) => e.into_response(),
-            _ => match validated(req).await {
+        let refused =
+            scopes.and_then(|scopes| oauth::refusal(org, &shared.oauth, &method, &path, req.headers(), &scopes));
+        match refused {
+            Some(refusal) => refusal,
+            None => match validated(req).await {
                 Ok(req) => match standing(org, &req) {
                     Some(answer) => answer,
                     None if shadowed => generic::serve(State(org.clone()), req).await,

@@ -320,10 +320,14 @@ impl Store {
     }
 
     /// Finds a user id by id, (case-insensitive) login, or login shortname (the part before the `@`) when exactly
-    /// one user's login has it, as Okta resolves a user path.
+    /// one user's login has it, as Okta resolves a user path. A login holding a `/` is not resolved: Okta's getUser
+    /// documents that such a user "can only be fetched by `id`" (list users with a search to find it).
     pub fn resolve_user(&self, id_or_login: &str) -> Option<String> {
         if self.users.contains_key(id_or_login) {
             return Some(id_or_login.to_string());
+        }
+        if id_or_login.contains('/') {
+            return None;
         }
         let login = id_or_login.to_lowercase();
         if let Some(id) = self.logins.get(&login) {

@@ -3,38 +3,13 @@
 //! `sessionToken` for a session, which is read, refreshed and closed; every failure answers Okta's error.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use okta_management_mock::MockOrg;
-use reqwest::{Client, StatusCode};
-use serde_json::{Value, json};
+mod support;
 
-struct Org {
-    org: MockOrg,
-    http: Client,
-    base: String,
-}
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{Org, assert_okta_error};
 
 impl Org {
-    async fn start() -> Org {
-        let org = MockOrg::builder().start().await.unwrap();
-        let base = org.base_url().as_str().trim_end_matches('/').to_string();
-        Org { org, http: Client::new(), base }
-    }
-
-    /// An administrator's call (SSWS).
-    async fn admin(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut r = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("authorization", format!("SSWS {}", self.org.token()));
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let resp = r.send().await.unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
     /// A sign-in page's call: no API token.
     async fn anonymous(&self, path: &str, body: &str) -> (StatusCode, Value) {
         let resp = self
@@ -55,7 +30,7 @@ impl Org {
             user["credentials"] = json!({"password": {"value": p}});
         }
         let (status, body) =
-            self.admin(reqwest::Method::POST, &format!("/api/v1/users?activate={activate}"), Some(user)).await;
+            self.call(reqwest::Method::POST, &format!("/api/v1/users?activate={activate}"), Some(user)).await;
         assert_eq!(status, 200, "{body}");
         body
     }
@@ -80,15 +55,12 @@ impl Org {
 
 fn assert_error(status: StatusCode, body: &Value, want_status: u16, code: &str) {
     assert_eq!(status.as_u16(), want_status, "{body}");
-    assert_eq!(body["errorCode"], code, "{body}");
-    assert_eq!(body["errorLink"], code, "{body}");
-    assert!(body["errorId"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
-    assert!(body["errorCauses"].is_array(), "{body}");
+    assert_okta_error(body, code);
 }
 
 #[tokio::test]
 async fn a_user_signs_in_and_the_session_lives_its_whole_lifecycle() {
-    let o = Org::start().await;
+    let o = Org::with_users(0).await;
     let user = o.create_user("dade.murphy@example.com", Some("correcthorsebatterystaple"), true).await;
     let user_id = user["id"].as_str().unwrap();
     assert_eq!(user["status"], "ACTIVE");
@@ -126,23 +98,23 @@ async fn a_user_signs_in_and_the_session_lives_its_whole_lifecycle() {
     assert_eq!(session["_links"]["user"]["href"], format!("{}/api/v1/users/{user_id}", o.base));
     assert_eq!(session["_links"]["user"]["name"], "Dade Murphy");
 
-    let (status, read) = o.admin(reqwest::Method::GET, &format!("/api/v1/sessions/{id}"), None).await;
+    let (status, read) = o.call(reqwest::Method::GET, &format!("/api/v1/sessions/{id}"), None).await;
     assert_eq!(status, 200, "{read}");
     assert_eq!(read["id"], id.as_str());
     assert_eq!(read["expiresAt"], session["expiresAt"]);
 
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let path = format!("/api/v1/sessions/{id}/lifecycle/refresh");
-    let (status, refreshed) = o.admin(reqwest::Method::POST, &path, None).await;
+    let (status, refreshed) = o.call(reqwest::Method::POST, &path, None).await;
     assert_eq!(status, 200, "{refreshed}");
     assert!(refreshed["expiresAt"].as_str().unwrap() > session["expiresAt"].as_str().unwrap(), "{refreshed}");
     assert_eq!(refreshed["createdAt"], session["createdAt"]);
 
-    let (status, _) = o.admin(reqwest::Method::DELETE, &format!("/api/v1/sessions/{id}"), None).await;
+    let (status, _) = o.call(reqwest::Method::DELETE, &format!("/api/v1/sessions/{id}"), None).await;
     assert_eq!(status, 204);
-    let (status, gone) = o.admin(reqwest::Method::GET, &format!("/api/v1/sessions/{id}"), None).await;
+    let (status, gone) = o.call(reqwest::Method::GET, &format!("/api/v1/sessions/{id}"), None).await;
     assert_error(status, &gone, 404, "E0000007");
-    let (status, gone) = o.admin(reqwest::Method::DELETE, &format!("/api/v1/sessions/{id}"), None).await;
+    let (status, gone) = o.call(reqwest::Method::DELETE, &format!("/api/v1/sessions/{id}"), None).await;
     assert_error(status, &gone, 404, "E0000007");
 
     // The System Log (and event hooks) saw the session start and end, for this user.
@@ -155,7 +127,7 @@ async fn a_user_signs_in_and_the_session_lives_its_whole_lifecycle() {
 
 #[tokio::test]
 async fn bad_credentials_and_bad_requests_get_oktas_errors() {
-    let o = Org::start().await;
+    let o = Org::with_users(0).await;
     o.create_user("kate@example.com", Some("Acid-Burn-1995"), true).await;
 
     let (status, body) = o.sign_in("kate@example.com", "wrong").await;
@@ -192,7 +164,7 @@ async fn bad_credentials_and_bad_requests_get_oktas_errors() {
     assert_eq!(resp.status(), 401);
     assert_eq!(resp.json::<Value>().await.unwrap()["errorCode"], "E0000011");
     let (status, body) = o
-        .admin(
+        .call(
             reqwest::Method::POST,
             "/api/v1/authn",
             Some(json!({"username": "kate@example.com", "password": "Acid-Burn-1995"})),
@@ -207,7 +179,7 @@ async fn bad_credentials_and_bad_requests_get_oktas_errors() {
 
 #[tokio::test]
 async fn a_session_token_is_exchanged_once() {
-    let o = Org::start().await;
+    let o = Org::with_users(0).await;
     o.create_user("joey@example.com", Some("Pardon-My-Ignorance"), true).await;
     let (_, authn) = o.sign_in("joey@example.com", "Pardon-My-Ignorance").await;
     let token = authn["sessionToken"].as_str().unwrap();
@@ -227,19 +199,19 @@ async fn a_session_token_is_exchanged_once() {
 
 #[tokio::test]
 async fn users_who_may_not_sign_in_are_refused_and_lose_their_sessions() {
-    let o = Org::start().await;
+    let o = Org::with_users(0).await;
     let user = o.create_user("cereal@example.com", Some("Killer-Cereal-1"), true).await;
     let id = user["id"].as_str().unwrap();
     let session = o.session_for("cereal@example.com", "Killer-Cereal-1").await;
     let (_, authn) = o.sign_in("cereal@example.com", "Killer-Cereal-1").await;
     let unused_token = authn["sessionToken"].as_str().unwrap().to_string();
 
-    let (status, _) = o.admin(reqwest::Method::POST, &format!("/api/v1/users/{id}/lifecycle/deactivate"), None).await;
+    let (status, _) = o.call(reqwest::Method::POST, &format!("/api/v1/users/{id}/lifecycle/deactivate"), None).await;
     assert_eq!(status, 200);
     let (status, body) = o.sign_in("cereal@example.com", "Killer-Cereal-1").await;
     assert_error(status, &body, 401, "E0000004");
     let path = format!("/api/v1/sessions/{}", session["id"].as_str().unwrap());
-    let (status, body) = o.admin(reqwest::Method::GET, &path, None).await;
+    let (status, body) = o.call(reqwest::Method::GET, &path, None).await;
     assert_error(status, &body, 404, "E0000007");
     // A token issued before the deactivation opens nothing.
     let (status, body) = o.open_session(&unused_token).await;
@@ -251,7 +223,7 @@ async fn users_who_may_not_sign_in_are_refused_and_lose_their_sessions() {
     let (status, body) = o.sign_in("nikon@example.com", "Lord-Nikon-22").await;
     assert_error(status, &body, 401, "E0000004");
     let path = format!("/api/v1/users/{}/lifecycle/activate", staged["id"].as_str().unwrap());
-    let (status, _) = o.admin(reqwest::Method::POST, &path, None).await;
+    let (status, _) = o.call(reqwest::Method::POST, &path, None).await;
     assert_eq!(status, 200);
     let (status, body) = o.sign_in("nikon@example.com", "Lord-Nikon-22").await;
     assert_eq!(status, 200, "{body}");
@@ -264,7 +236,7 @@ async fn users_who_may_not_sign_in_are_refused_and_lose_their_sessions() {
     let (status, body) = o.sign_in("phreak@example.com", "anything").await;
     assert_error(status, &body, 401, "E0000004");
     let path = format!("/api/v1/users/{}/lifecycle/suspend", staged["id"].as_str().unwrap());
-    let (status, _) = o.admin(reqwest::Method::POST, &path, None).await;
+    let (status, _) = o.call(reqwest::Method::POST, &path, None).await;
     assert_eq!(status, 200);
     let (status, body) = o.sign_in("nikon@example.com", "Lord-Nikon-22").await;
     assert_error(status, &body, 401, "E0000004");
@@ -272,7 +244,7 @@ async fn users_who_may_not_sign_in_are_refused_and_lose_their_sessions() {
 
 #[tokio::test]
 async fn ten_failures_lock_the_user_out_until_unlocked() {
-    let o = Org::start().await;
+    let o = Org::with_users(0).await;
     let user = o.create_user("razor@example.com", Some("Razor-And-Blade"), true).await;
     let id = user["id"].as_str().unwrap();
     for _ in 0..9 {
@@ -292,7 +264,7 @@ async fn ten_failures_lock_the_user_out_until_unlocked() {
     assert_error(status, &body, 401, "E0000004");
     assert!(o.org.log_events().iter().any(|e| e["eventType"] == "user.account.lock"));
 
-    let (status, _) = o.admin(reqwest::Method::POST, &format!("/api/v1/users/{id}/lifecycle/unlock"), None).await;
+    let (status, _) = o.call(reqwest::Method::POST, &format!("/api/v1/users/{id}/lifecycle/unlock"), None).await;
     assert_eq!(status, 200);
     let (status, body) = o.sign_in("razor@example.com", "Razor-And-Blade").await;
     assert_eq!(status, 200, "{body}");
@@ -300,11 +272,11 @@ async fn ten_failures_lock_the_user_out_until_unlocked() {
 
 #[tokio::test]
 async fn an_expired_password_is_changed_during_sign_in() {
-    let o = Org::start().await;
+    let o = Org::with_users(0).await;
     let user = o.create_user("plague@example.com", Some("Da-Vinci-Virus"), true).await;
     let id = user["id"].as_str().unwrap();
     let (status, _) =
-        o.admin(reqwest::Method::POST, &format!("/api/v1/users/{id}/lifecycle/expire_password"), None).await;
+        o.call(reqwest::Method::POST, &format!("/api/v1/users/{id}/lifecycle/expire_password"), None).await;
     assert_eq!(status, 200);
 
     let (status, authn) = o.sign_in("plague@example.com", "Da-Vinci-Virus").await;
@@ -338,7 +310,7 @@ async fn an_expired_password_is_changed_during_sign_in() {
 
     // A temporary password is the password until changed.
     let path = format!("/api/v1/users/{id}/lifecycle/expire_password_with_temp_password");
-    let (status, temp) = o.admin(reqwest::Method::POST, &path, None).await;
+    let (status, temp) = o.call(reqwest::Method::POST, &path, None).await;
     assert_eq!(status, 200, "{temp}");
     let (status, authn) = o.sign_in("plague@example.com", temp["tempPassword"].as_str().unwrap()).await;
     assert_eq!(status, 200, "{authn}");
@@ -350,21 +322,21 @@ async fn an_expired_password_is_changed_during_sign_in() {
 
 #[tokio::test]
 async fn the_users_api_changes_a_password_after_checking_the_old_one() {
-    let o = Org::start().await;
+    let o = Org::with_users(0).await;
     let user = o.create_user("gill@example.com", Some("Ellingson-Mineral"), true).await;
     let id = user["id"].as_str().unwrap();
     let session = o.session_for("gill@example.com", "Ellingson-Mineral").await;
     let path = format!("/api/v1/users/{id}/credentials/change_password");
 
     let wrong = json!({"oldPassword": {"value": "nope"}, "newPassword": {"value": "Gibson-Supercomputer"}});
-    let (status, body) = o.admin(reqwest::Method::POST, &path, Some(wrong)).await;
+    let (status, body) = o.call(reqwest::Method::POST, &path, Some(wrong)).await;
     assert_error(status, &body, 403, "E0000014");
-    let (status, body) = o.admin(reqwest::Method::POST, &path, Some(json!({"newPassword": {"value": "x"}}))).await;
+    let (status, body) = o.call(reqwest::Method::POST, &path, Some(json!({"newPassword": {"value": "x"}}))).await;
     assert_error(status, &body, 400, "E0000001");
 
     let right = json!({"oldPassword": {"value": "Ellingson-Mineral"}, "newPassword": {"value": "Gibson-Supercomputer"},
                        "revokeSessions": true});
-    let (status, body) = o.admin(reqwest::Method::POST, &path, Some(right)).await;
+    let (status, body) = o.call(reqwest::Method::POST, &path, Some(right)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body, json!({"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}}));
     let (status, _) = o.sign_in("gill@example.com", "Ellingson-Mineral").await;
@@ -373,12 +345,12 @@ async fn the_users_api_changes_a_password_after_checking_the_old_one() {
     assert_eq!(status, 200);
     // revokeSessions closed the session opened before.
     let (status, body) =
-        o.admin(reqwest::Method::GET, &format!("/api/v1/sessions/{}", session["id"].as_str().unwrap()), None).await;
+        o.call(reqwest::Method::GET, &format!("/api/v1/sessions/{}", session["id"].as_str().unwrap()), None).await;
     assert_error(status, &body, 404, "E0000007");
 
     // An administrator's new password (a profile update with credentials) is the password too.
     let update = json!({"credentials": {"password": {"value": "Set-By-Admin-9"}}});
-    let (status, body) = o.admin(reqwest::Method::POST, &format!("/api/v1/users/{id}"), Some(update)).await;
+    let (status, body) = o.call(reqwest::Method::POST, &format!("/api/v1/users/{id}"), Some(update)).await;
     assert_eq!(status, 200, "{body}");
     let (status, _) = o.sign_in("gill@example.com", "Set-By-Admin-9").await;
     assert_eq!(status, 200);
@@ -386,7 +358,7 @@ async fn the_users_api_changes_a_password_after_checking_the_old_one() {
 
 #[tokio::test]
 async fn the_current_session_is_the_cookies_and_a_users_sessions_are_revoked_together() {
-    let o = Org::start().await;
+    let o = Org::with_users(0).await;
     let user = o.create_user("crash@example.com", Some("Zero-Cool-1988"), true).await;
     let id = user["id"].as_str().unwrap();
     let first = o.session_for("crash@example.com", "Zero-Cool-1988").await;
@@ -397,7 +369,7 @@ async fn the_current_session_is_the_cookies_and_a_users_sessions_are_revoked_tog
     let resp = o.http.get(format!("{}/api/v1/sessions/me", o.base)).send().await.unwrap();
     assert_eq!(resp.status(), 404);
     assert_eq!(resp.json::<Value>().await.unwrap()["errorCode"], "E0000007");
-    let (status, body) = o.admin(reqwest::Method::GET, "/api/v1/sessions/me", None).await;
+    let (status, body) = o.call(reqwest::Method::GET, "/api/v1/sessions/me", None).await;
     assert_error(status, &body, 404, "E0000007");
     // The `sid` cookie names the session.
     let cookie = format!("JSESSIONID=x; sid={}", first["id"].as_str().unwrap());
@@ -407,15 +379,15 @@ async fn the_current_session_is_the_cookies_and_a_users_sessions_are_revoked_tog
     assert_eq!(me["id"], first["id"]);
     assert_eq!(me["_links"]["self"]["href"], format!("{}/api/v1/sessions/me", o.base));
 
-    let (status, _) = o.admin(reqwest::Method::DELETE, &format!("/api/v1/users/{id}/sessions"), None).await;
+    let (status, _) = o.call(reqwest::Method::DELETE, &format!("/api/v1/users/{id}/sessions"), None).await;
     assert_eq!(status, 204);
     for s in [&first, &second] {
         let path = format!("/api/v1/sessions/{}", s["id"].as_str().unwrap());
-        let (status, body) = o.admin(reqwest::Method::GET, &path, None).await;
+        let (status, body) = o.call(reqwest::Method::GET, &path, None).await;
         assert_error(status, &body, 404, "E0000007");
     }
     let ends = o.org.log_events().iter().filter(|e| e["eventType"] == "user.session.end").count();
     assert_eq!(ends, 2);
-    let (status, body) = o.admin(reqwest::Method::DELETE, "/api/v1/users/00unosuchuser/sessions", None).await;
+    let (status, body) = o.call(reqwest::Method::DELETE, "/api/v1/users/00unosuchuser/sessions", None).await;
     assert_error(status, &body, 404, "E0000007");
 }

@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 mod support;
-use support::Org;
+use support::{Org, assert_okta_error};
 
 impl Org {
     async fn start() -> Org {
@@ -54,15 +54,6 @@ impl Org {
         let answer = self.get("/api/v1/iam/assignees/users").await;
         answer["value"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_string()).collect()
     }
-}
-
-/// Okta's error shape, with the status and code expected.
-fn assert_okta_error(body: &Value, code: &str) {
-    assert_eq!(body["errorCode"], code, "{body}");
-    assert_eq!(body["errorLink"], code, "{body}");
-    assert!(body["errorSummary"].as_str().is_some_and(|s| !s.is_empty()), "{body}");
-    assert!(body["errorId"].as_str().is_some_and(|s| !s.is_empty()), "{body}");
-    assert!(body["errorCauses"].is_array(), "{body}");
 }
 
 fn labels(values: &Value, field: &str, key: &str) -> Vec<String> {

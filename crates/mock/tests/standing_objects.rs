@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 mod support;
-use support::Org;
+use support::{Org, assert_okta_error};
 
 impl Org {
     async fn start() -> Org {
@@ -38,15 +38,6 @@ async fn assert_each_gettable(org: &Org, collection: &str, items: &[Value], key:
         org.assert_self_link(item, &path);
         assert_eq!(&org.get(&path).await, item, "GET {path}");
     }
-}
-
-/// Okta's error shape, with the code expected.
-fn assert_okta_error(body: &Value, code: &str) {
-    assert_eq!(body["errorCode"], code, "{body}");
-    assert_eq!(body["errorLink"], code, "{body}");
-    assert!(body["errorSummary"].as_str().is_some_and(|s| !s.is_empty()), "{body}");
-    assert!(body["errorId"].as_str().is_some_and(|s| !s.is_empty()), "{body}");
-    assert!(body["errorCauses"].is_array(), "{body}");
 }
 
 /// An Okta-shaped id: the prefix and 17 more letters or digits.

@@ -37,5 +37,6 @@ pub mod secret;
 pub mod sync;
 #[doc(hidden)]
 pub mod time;
+mod www_authenticate;
 
 pub use error::{Error, Result};

@@ -307,6 +307,45 @@ pub(super) fn keep_progenitor_private(file: &mut syn::File, _: &Context) -> Resu
     Ok(changed)
 }
 
+/// progenitor's `encode_path` leaves `\`, `[`, `]`, `^`, `|` and other characters a path segment must not hold
+/// as they are (the URL parser turns a `\` into a `/`: a login with one reached another path); every call
+/// becomes `crate::transport::encode_path_segment(…)?`, which leaves only RFC 3986's segment characters and refuses
+/// a value that cannot be one segment (empty, `.`, `..`). Returns how many calls it changed.
+pub(super) fn encode_path_segments_strictly(file: &mut syn::File, _: &Context) -> Result<usize, String> {
+    struct Calls(usize);
+    impl VisitMut for Calls {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::Call(call) = expr else { return };
+            let is_encode_path =
+                matches!(call.func.as_ref(), syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident("encode_path"));
+            if is_encode_path {
+                let args = &call.args;
+                *expr = syn::parse_quote!(crate::transport::encode_path_segment(#args)?);
+                self.0 += 1;
+            }
+        }
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            // `format!("{}/api/v1/users/{}", client.baseurl, encode_path(&id.to_string()))`: the calls are in
+            // the macro's tokens.
+            if let Ok(mut args) =
+                mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            {
+                let before = self.0;
+                for arg in args.iter_mut() {
+                    self.visit_expr_mut(arg);
+                }
+                if self.0 > before {
+                    mac.tokens = quote::ToTokens::to_token_stream(&args);
+                }
+            }
+        }
+    }
+    let mut calls = Calls(0);
+    calls.visit_file_mut(file);
+    Ok(calls.0)
+}
+
 /// The public methods progenitor emitted on `Client` (read from its output, not from the spec).
 pub(super) fn client_methods(file: &syn::File) -> Vec<String> {
     let mut methods = Vec::new();

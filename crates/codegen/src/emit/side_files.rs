@@ -205,9 +205,10 @@ fn manifest(n: &Normalised, emitted: &[String], paginated: &[String]) -> String 
     for (id, method, path, group) in &n.operations {
         let _ = writeln!(
             out,
-            "    crate::manifest::Operation {{ operation_id: {id:?}, method: {method:?}, path: {path:?}, group: {group:?}, rust_method: {:?}, hand_written: {} }},",
+            "    crate::manifest::Operation {{ operation_id: {id:?}, method: {method:?}, path: {path:?}, group: {group:?}, rust_method: {:?}, hand_written: {}, oauth_scopes: &{:?} }},",
             heck::ToSnakeCase::to_snake_case(id.as_str()),
-            n.hand_written.contains(id)
+            n.hand_written.contains(id),
+            n.oauth_scopes.get(id).map(Vec::as_slice).unwrap_or_default()
         );
     }
     out.push_str("];\n");

@@ -603,6 +603,25 @@ fn progenitors_re_exports_become_private() {
 }
 
 #[test]
+fn path_parameters_are_encoded_by_the_crates_strict_encoder() {
+    let before = quote! {
+        fn into_request(self) {
+            let url = format!("{}/api/v1/users/{}/groups/{}", client.baseurl, encode_path(&id.to_string()), encode_path(&g));
+            let other = encode_path(&x);
+            let untouched = progenitor_client::encode_path(&y);
+        }
+    };
+    let after = quote! {
+        fn into_request(self) {
+            let url = format!("{}/api/v1/users/{}/groups/{}", client.baseurl, crate::transport::encode_path_segment(&id.to_string())?, crate::transport::encode_path_segment(&g)?);
+            let other = crate::transport::encode_path_segment(&x)?;
+            let untouched = progenitor_client::encode_path(&y);
+        }
+    };
+    check(encode_path_segments_strictly, before, after, 3);
+}
+
+#[test]
 fn the_public_methods_progenitor_wrote_on_its_client_are_read_sorted() {
     let file: syn::File = syn::parse_quote! {
         impl Client {
@@ -632,6 +651,7 @@ const TESTED: &[&str] = &[
     "own_the_send_path",
     "move_operations_to_public_client",
     "keep_progenitor_private",
+    "encode_path_segments_strictly",
 ];
 
 #[test]

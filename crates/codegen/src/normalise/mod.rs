@@ -149,6 +149,9 @@ pub struct Normalised {
     pub array_responses: Vec<String>,
     /// Operations that have an `after` query parameter (paged lists).
     pub paged: BTreeSet<String>,
+    /// operationId -> the OAuth 2.0 scopes its `security` requires of an access token (all of them; empty when no
+    /// requirement names `oauth2`: an API token only, or no authentication).
+    pub oauth_scopes: BTreeMap<String, Vec<String>>,
     /// JSON bodies: (operationId, "request" or the status code, JSON pointer to the schema in the document).
     pub bodies: Vec<(String, String, String)>,
     /// A line per transformation: (name, count of places touched).
@@ -191,6 +194,7 @@ pub fn run(doc: &mut Value, feature_of: FeatureOf<'_>, vetted: Option<&str>) -> 
     let mut n = Normalised {
         operations: list_operations(doc, feature_of),
         paged: paged_operations(doc),
+        oauth_scopes: oauth_scopes(doc),
         ..Normalised::default()
     };
     let mut idle = Vec::new();
@@ -221,6 +225,24 @@ fn list_operations(doc: &mut Value, feature_of: FeatureOf<'_>) -> Vec<(String, S
         ops.push((id.to_string(), method.to_uppercase(), path.to_string(), group))
     });
     ops
+}
+
+/// Each operation's OAuth 2.0 scopes: those of the first `security` requirement naming `oauth2` (the operation's
+/// own `security`, else the document's). OpenAPI requires every scope a requirement lists.
+pub(crate) fn oauth_scopes(doc: &mut Value) -> BTreeMap<String, Vec<String>> {
+    let global = doc.get("security").cloned();
+    let mut scopes = BTreeMap::new();
+    for_each_operation(doc, |id, _, _, op| {
+        let security = op.get("security").or(global.as_ref()).and_then(Value::as_array);
+        let listed = security
+            .into_iter()
+            .flatten()
+            .find_map(|requirement| requirement.get("oauth2").and_then(Value::as_array))
+            .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        scopes.insert(id.to_owned(), listed);
+    });
+    scopes
 }
 
 fn resolve_parameter<'a>(doc: &'a Value, p: &'a Value) -> &'a Value {

@@ -1042,3 +1042,28 @@ components:
         Some(&json!({"$ref": "#/components/schemas/ErrorBody"}))
     );
 }
+
+#[test]
+fn oauth_scopes_are_read_from_each_operations_security_or_the_documents() {
+    let mut d = doc(r#"
+security: [{oauth2: [okta.default.read]}]
+paths:
+  /api/v1/users:
+    get: {operationId: listUsers, security: [{apiToken: []}, {oauth2: [okta.users.read]}]}
+  /api/v1/groups/{id}/push:
+    get: {operationId: listPushMappings, security: [{oauth2: [okta.apps.read, okta.groups.read]}]}
+  /api/v1/tokens/current:
+    delete: {operationId: revokeCurrent, security: [{apiToken: []}]}
+  /.well-known/x:
+    get: {operationId: wellKnown, security: []}
+  /api/v1/other:
+    get: {operationId: inherits}
+"#);
+    let scopes = oauth_scopes(&mut d);
+    let of = |id: &str| scopes[id].iter().map(String::as_str).collect::<Vec<_>>();
+    assert_eq!(of("listUsers"), ["okta.users.read"]);
+    assert_eq!(of("listPushMappings"), ["okta.apps.read", "okta.groups.read"]);
+    assert!(of("revokeCurrent").is_empty(), "an API token only");
+    assert!(of("wellKnown").is_empty(), "no authentication");
+    assert_eq!(of("inherits"), ["okta.default.read"]);
+}

@@ -45,3 +45,12 @@ impl Org {
         answer
     }
 }
+
+/// Okta's error shape, with the code expected.
+pub fn assert_okta_error(body: &Value, code: &str) {
+    assert_eq!(body["errorCode"], code, "{body}");
+    assert_eq!(body["errorLink"], code, "{body}");
+    assert!(body["errorSummary"].as_str().is_some_and(|s| !s.is_empty()), "{body}");
+    assert!(body["errorId"].as_str().is_some_and(|s| !s.is_empty()), "{body}");
+    assert!(body["errorCauses"].is_array(), "{body}");
+}

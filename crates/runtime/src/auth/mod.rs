@@ -179,22 +179,7 @@ pub(crate) fn www_authenticate_error(headers: &HeaderMap) -> Option<String> {
 }
 
 fn auth_param_error(value: &str) -> Option<String> {
-    let bytes = value.as_bytes();
-    let mut from = 0;
-    while let Some(pos) = value.get(from..).and_then(|s| s.find("error=")) {
-        let at = from + pos;
-        let boundary = at == 0 || matches!(bytes.get(at - 1), Some(b' ' | b',' | b'\t'));
-        let rest = value.get(at + 6..).unwrap_or("");
-        if boundary {
-            let v = match rest.strip_prefix('"') {
-                Some(q) => q.split('"').next().unwrap_or(""),
-                None => rest.split([',', ' ']).next().unwrap_or(""),
-            };
-            return Some(v.to_owned());
-        }
-        from = at + 6;
-    }
-    None
+    crate::www_authenticate::param(value, "error")
 }
 
 #[cfg(test)]

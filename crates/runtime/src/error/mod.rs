@@ -15,10 +15,12 @@ use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 mod pagination;
+mod scope;
 
 #[doc(hidden)]
 pub use crate::excerpt::excerpt;
 pub use pagination::{LinkSyntaxError, PaginationError};
+pub use scope::InsufficientScope;
 
 /// `Result` with the crate's [`Error`] as default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -46,6 +48,11 @@ pub enum Error {
     /// Okta answered with an error status (other than exhausted rate limiting).
     #[error(transparent)]
     Api(#[from] ApiError),
+
+    /// The access token lacks a scope the operation needs: Okta answered `403` with `WWW-Authenticate: …
+    /// error="insufficient_scope"`. It names the operation and the scopes it needs.
+    #[error(transparent)]
+    InsufficientScope(InsufficientScope),
 
     /// Okta kept answering `429 Too Many Requests` and the retries (or the time budget) ran out.
     #[error(
@@ -179,6 +186,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status()),
+            Error::InsufficientScope(e) => Some(e.api_error().status()),
             Error::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
             Error::Decode { status, .. } => *status,
             Error::Transport(e) => e.status(),
@@ -191,6 +199,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id(),
+            Error::InsufficientScope(e) => e.api_error().request_id(),
             Error::RateLimited { request_id, .. } => request_id.as_deref(),
             Error::NotRetryable { source, .. } => source.request_id(),
             _ => None,
