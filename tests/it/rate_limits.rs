@@ -134,14 +134,6 @@ async fn a_bucket_429_waits_until_the_reset_exactly() {
         sdk.get_user().id(&id).send().await.unwrap();
         tokio::time::sleep(Duration::from_millis(370)).await;
     }
-    // The injected 429 resets 3 s from now; where that is the bucket's own minute boundary (the org's clock is the
-    // wall clock's: 1 run in 60), the client, which saw room in that very window, takes it for a concurrency 429
-    // (`rate_limit::concurrency::throttle`) and backs off briefly instead. Step past such a boundary first.
-    let into_minute = org.now().as_secs() % 60;
-    if into_minute >= 55 {
-        tokio::time::sleep(Duration::from_secs(61 - into_minute)).await;
-        sdk.get_user().id(&id).send().await.unwrap();
-    }
     org.set_rate_limit_reset_delay(Duration::from_secs(3));
     org.inject(GET_ONE, Fault::RateLimitBurst(1)).unwrap();
     let now = org.now();
@@ -152,6 +144,37 @@ async fn a_bucket_429_waits_until_the_reset_exactly() {
     let exact = Duration::from_secs(reset) - now;
     // Never before the reset, and not the second more that `Reset - Date` would give.
     assert!(waited >= exact && waited <= exact + Duration::from_millis(400), "{waited:?} for {exact:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_bucket_spent_by_another_integration_is_waited_for_not_hammered() {
+    // The bucket is the org's, not the client's: another integration can spend what the client last saw left. The
+    // 429 that follows carries the bucket's own limit and the very window the client saw room in; it is the
+    // bucket's, and the client waits for that window's reset instead of retrying into it.
+    let org = MockOrg::builder().rate_limit(GET_ONE, 20, Duration::from_secs(60)).unwrap().start().await.unwrap();
+    let id = org.seed_users(1).remove(0);
+    // All of it in one window of the org's minute (its clock starts at the wall clock's).
+    let into_minute = org.now().as_secs() % 60;
+    if into_minute >= 50 {
+        tokio::time::sleep(Duration::from_secs(61 - into_minute)).await;
+    }
+    let sdk = client(&org, RateLimitPolicy::default());
+    sdk.get_user().id(&id).send().await.unwrap();
+    // The rest of the window, spent by another integration with its own client.
+    let other = client(&org, RateLimitPolicy::default().with_pacing(false));
+    for _ in 0..19 {
+        other.get_user().id(&id).send().await.unwrap();
+    }
+    assert_eq!(org.counters().rate_limited, 0);
+    let now = org.now();
+    let next_window = Duration::from_secs((now.as_secs() / 60 + 1) * 60);
+    let started = Instant::now();
+    sdk.get_user().id(&id).send().await.unwrap();
+    let waited = started.elapsed();
+    assert_eq!(org.counters().rate_limited, 1, "one 429, then the wait for the reset; none retried into the window");
+    assert_eq!(org.route_count(GET_ONE), 22);
+    let exact = next_window - now;
+    assert!(waited >= exact && waited <= exact + Duration::from_secs(1), "{waited:?} for {exact:?}");
 }
 
 #[tokio::test]

@@ -34,8 +34,8 @@ pub(super) struct Bucket {
 
 /// What [`Bucket::pace`] found.
 pub(super) enum Pace {
-    /// Send now: the request is counted in, against the window resetting at `window`, which had room for it or not.
-    Admit { window: Option<u64>, had_room: bool },
+    /// Send now: the request is counted in.
+    Admit,
     /// Wait until `wake` (the window's reset), or until a request of the bucket ends (`None`); counted among the
     /// bucket's waiters.
     Wait { wake: Option<Instant> },
@@ -78,7 +78,7 @@ impl Bucket {
         };
         if !policy.pacing || !wait {
             self.in_flight += 1;
-            return Pace::Admit { window: self.reset, had_room: room.is_some_and(|r| r > 0) };
+            return Pace::Admit;
         }
         let mut wake = if usable == Some(0) { local_reset } else { None };
         if let Some(at) = wake.as_mut() {

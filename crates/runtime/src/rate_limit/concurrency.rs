@@ -97,19 +97,18 @@ impl Concurrency {
 }
 
 /// What the client knew of a request's bucket when its response came: the bucket's limit (`None` until a response
-/// reported it), the window the request was counted against, and whether that window had room for it.
+/// reported it).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct SentAgainst {
     pub(super) bucket_limit: Option<u64>,
-    pub(super) window: Option<u64>,
-    pub(super) had_room: bool,
 }
 
 /// What a response of status `status` to a request is, when it is a `429`: Okta's concurrency limit or the
 /// bucket's own; `None` for any other status. A concurrency `429` is one whose headers say so (`Limit: 0`, the
 /// older form), whose `X-Rate-Limit-Limit` is not the limit the bucket has been reporting (Okta's documented form:
 /// the concurrent values), or is the org's concurrency limit seen before (`org_limit`) on a bucket whose limit is
-/// not known yet, or that came while the bucket had room in the very window it names.
+/// not known yet. A `429` with the bucket's own limit is the bucket's, even in a window the client saw room in:
+/// the bucket is the org's, and other integrations spend it too.
 pub(super) fn throttle(
     status: StatusCode,
     info: &RateLimitInfo,
@@ -124,8 +123,7 @@ pub(super) fn throttle(
         (Some(reported), None) => org_limit == Some(reported),
         (None, _) => false,
     };
-    let same_window = info.reset.is_some() && info.reset == sent.window;
-    let concurrency = info.is_concurrency_limit() || not_the_buckets_limit || (sent.had_room && same_window);
+    let concurrency = info.is_concurrency_limit() || not_the_buckets_limit;
     Some(if concurrency { Throttle::Concurrency } else { Throttle::Bucket })
 }
 
@@ -178,7 +176,7 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_429_is_concurrency_when_the_org_says_so_or_the_bucket_had_room() {
+    async fn a_429_is_concurrency_when_the_org_says_so_and_the_buckets_when_its_limit_is() {
         let l = limiter(RateLimitPolicy::default());
         answered(&l, StatusCode::OK, &headers(10, 8, EPOCH + 60, EPOCH)).await;
         // Okta's concurrency answer: limit 0.
@@ -186,11 +184,16 @@ mod tests {
             answered(&l, StatusCode::TOO_MANY_REQUESTS, &headers(0, 0, EPOCH + 60, EPOCH)).await,
             Some(Throttle::Concurrency)
         );
-        // The bucket's own window, which had 8 left when the request was sent.
+        assert_eq!(l.bucket("b").unwrap().remaining, 8, "kept out of the bucket");
+        // The bucket's own limit in the window the client saw 8 left in: other integrations spent them. It is the
+        // bucket's 429, and the bucket is used up until that window resets.
         assert_eq!(
             answered(&l, StatusCode::TOO_MANY_REQUESTS, &headers(10, 0, EPOCH + 60, EPOCH)).await,
-            Some(Throttle::Concurrency)
+            Some(Throttle::Bucket)
         );
+        let bucket = l.bucket("b").unwrap();
+        assert_eq!((bucket.remaining, bucket.reset), (0, Some(EPOCH + 60)));
+        assert!(l.waits_for_reset("b", Some(EPOCH + 60)));
         // A 429 of a window the client did not know of: the bucket's.
         let other = limiter(RateLimitPolicy::default());
         assert_eq!(

@@ -12,8 +12,8 @@
 //! Separately, Okta limits the requests an org has in flight; a request over it is answered `429` whose headers
 //! report the concurrent values (the concurrency limit, 0 remaining, an estimated reset), or `X-Rate-Limit-Limit:
 //! 0` in an older form. [`RateLimitPolicy::max_concurrency`] caps this client's requests in flight so that does not
-//! happen, and [`RateLimiter::observe`] tells such a `429` from a bucket's (its limit is not the bucket's, or it
-//! comes while the bucket still had room) and keeps its headers out of the bucket's state: the retry layer retries
+//! happen, and [`RateLimiter::observe`] tells such a `429` from a bucket's (its limit is not the bucket's: the
+//! concurrency limit, or 0) and keeps its headers out of the bucket's state: the retry layer retries
 //! it after a short backoff, not at the window's reset, and the client holds its requests in flight to what the
 //! org had room for.
 //!
@@ -117,13 +117,13 @@ pub enum Throttle {
     /// The bucket is used up until its window resets: wait for the reset.
     Bucket,
     /// Too many requests in flight (the headers report the org's concurrency limit instead of the bucket's, or
-    /// `X-Rate-Limit-Limit: 0`, or the bucket had room when the request was sent): retry after a short backoff.
+    /// `X-Rate-Limit-Limit: 0`): retry after a short backoff.
     Concurrency,
 }
 
 /// What [`RateLimiter::decide`] found: [`Pace`], with what wakes a waiting request early.
 enum Decision<'a> {
-    Admit { window: Option<u64>, had_room: bool },
+    Admit,
     Wait { wake: Option<Instant>, notified: tokio::sync::futures::Notified<'a> },
     TooLate(PacingTimeout),
 }
@@ -159,9 +159,6 @@ struct State {
 pub struct Permit<'a> {
     limiter: &'a RateLimiter,
     bucket: &'static str,
-    /// The window the request was counted against, and whether it had room in it.
-    window: Option<u64>,
-    had_room: bool,
     sent: Instant,
     _slot: Option<OwnedSemaphorePermit>,
     /// Requests of the client in flight when this one was sent, itself included (0 until it is).
@@ -222,8 +219,8 @@ impl RateLimiter {
         let mut jitter = None;
         loop {
             let (wake, notified) = match self.decide(bucket, deadline, &mut jitter) {
-                Decision::Admit { window, had_room } => {
-                    let mut permit = self.admitted(bucket, window, had_room).await;
+                Decision::Admit => {
+                    let mut permit = self.admitted(bucket).await;
                     // Dropping the permit on a timeout gives back its place here.
                     self.acquire_shared(&mut permit, deadline).await?;
                     return Ok(permit);
@@ -273,7 +270,7 @@ impl RateLimiter {
         let clock = state.clock;
         let b = state.buckets.entry(bucket).or_default();
         match b.pace(&self.policy, &clock, now, deadline, jitter, self.jitter) {
-            Pace::Admit { window, had_room } => Decision::Admit { window, had_room },
+            Pace::Admit => Decision::Admit,
             Pace::TooLate(timeout) => Decision::TooLate(timeout),
             // Notified of what happens from now on: the lock is still held.
             Pace::Wait { wake } => Decision::Wait { wake, notified: self.changed.notified() },
@@ -290,12 +287,10 @@ impl RateLimiter {
     }
 
     /// The permit of a request `decide` admitted, once it is also in flight under the concurrency caps.
-    async fn admitted(&self, bucket: &'static str, window: Option<u64>, had_room: bool) -> Permit<'_> {
+    async fn admitted(&self, bucket: &'static str) -> Permit<'_> {
         let mut permit = Permit {
             limiter: self,
             bucket,
-            window,
-            had_room,
             sent: Instant::now(),
             _slot: None,
             in_flight_at_send: 0,
@@ -362,7 +357,7 @@ impl RateLimiter {
         b.end_request();
         // The bucket's limit as this client knows it, else as the shared store did when it granted the request.
         let bucket_limit = b.limit().or_else(|| permit.lease.as_ref().and_then(Lease::bucket_limit));
-        let sent = SentAgainst { bucket_limit, window: permit.window, had_room: permit.had_room };
+        let sent = SentAgainst { bucket_limit };
         let throttle = concurrency::throttle(status, &info, sent, org_limit);
         // A concurrency 429's headers are the concurrent values, not the bucket's: kept from its state, here and in
         // the shared store.
