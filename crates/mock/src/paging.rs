@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::{Map, Value};
 
 use crate::list_params::{self, Keyword};
-use crate::query::{self, Expr};
+use crate::query::{self, Case, Expr};
 use crate::respond::{ApiError, bytes_response, page_bytes, param, params};
 use crate::spec::{Api, Operation};
 use crate::state::{ListEndpoint, OrgState, PageLimits};
@@ -28,8 +28,9 @@ pub(crate) struct ListRequest {
     pub query_params: Vec<(String, String)>,
     /// Items per page (`usize::MAX` for a list that is not paged).
     pub page_size: usize,
-    /// The `search`/`filter` expressions the list takes, parsed; an item is listed when it matches them all.
-    expressions: Vec<Expr>,
+    /// The `search`/`filter` expressions the list takes, parsed, each with how its string values compare; an item
+    /// is listed when it matches them all.
+    expressions: Vec<(Expr, Case)>,
     /// The keyword parameters sent (`q`, a keyword `search`), each with its value lowercased.
     keywords: Vec<(Keyword, String)>,
 }
@@ -74,9 +75,9 @@ impl ListRequest {
         };
         let expressions = expression_params
             .iter()
-            .filter_map(|key| param(&query_params, key))
-            .map(parse)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|key| Some((param(&query_params, key)?, case_of(key))))
+            .map(|(expression, case)| Ok((parse(expression)?, case)))
+            .collect::<Result<_, ApiError>>()?;
         Ok(ListRequest { query_params, page_size, expressions, keywords: Vec::new() })
     }
 
@@ -134,7 +135,7 @@ impl ListRequest {
     /// Whether an item matches every expression and keyword of the request; `field` reads an attribute path of
     /// the item.
     pub fn matches(&self, field: &dyn Fn(&str) -> Vec<Value>) -> bool {
-        self.expressions.iter().all(|e| e.matches(field))
+        self.expressions.iter().all(|(e, case)| e.matches(field, *case))
             && self.keywords.iter().all(|(keyword, needle)| keyword.matches(needle, field))
     }
 
@@ -172,6 +173,11 @@ impl ListRequest {
         r.headers_mut().extend(link_headers(base, path, &self.query_params, next));
         r
     }
+}
+
+/// How a parameter's string values compare: a `filter` exactly, a `search` ignoring case (Okta's listUsers docs).
+fn case_of(param: &str) -> Case {
+    if param == "search" { Case::Insensitive } else { Case::Sensitive }
 }
 
 fn parse(expression: &str) -> Result<Expr, ApiError> {

@@ -3,7 +3,11 @@
 //! Grammar: `expr := term ("or" term)*`, `term := factor ("and" factor)*`,
 //! `factor := "not" factor | "(" expr ")" | ATTR "pr" | ATTR OP VALUE`, with OP one of
 //! `eq ne sw co ew gt ge lt le` and VALUE a double-quoted string (`\"` escapes), a number,
-//! `true`, `false` or `null`. String comparisons are case-insensitive, as Okta's search is.
+//! `true`, `false` or `null`. String values compare as [`Case`] says: ignoring case in a `search` (Okta's
+//! listUsers docs: "operators … and string values are case insensitive"), exactly in a `filter` ("Filtering is
+//! case-sensitive for property names and query values"). Property names are case-sensitive in both.
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
@@ -19,6 +23,15 @@ pub(crate) enum Op {
     Ge,
     Lt,
     Le,
+}
+
+/// How string values compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    /// `search`: `"ann"` finds `Ann`.
+    Insensitive,
+    /// `filter`: `"ann"` does not find `Ann`.
+    Sensitive,
 }
 
 /// A parsed expression.
@@ -213,23 +226,26 @@ fn as_f64(v: &Value) -> Option<f64> {
     }
 }
 
-fn cmp_one(field: &Value, op: Op, lit: &Value) -> bool {
+fn cmp_one(field: &Value, op: Op, lit: &Value, case: Case) -> bool {
     match (field, lit) {
         (Value::String(a), Value::String(b)) => {
-            let (a, b) = (a.to_lowercase(), b.to_lowercase());
+            let (a, b): (Cow<'_, str>, Cow<'_, str>) = match case {
+                Case::Insensitive => (a.to_lowercase().into(), b.to_lowercase().into()),
+                Case::Sensitive => (a.into(), b.into()),
+            };
             match op {
                 Op::Eq => a == b,
                 Op::Ne => a != b,
-                Op::Sw => a.starts_with(&b),
-                Op::Co => a.contains(&b),
-                Op::Ew => a.ends_with(&b),
+                Op::Sw => a.starts_with(b.as_ref()),
+                Op::Co => a.contains(b.as_ref()),
+                Op::Ew => a.ends_with(b.as_ref()),
                 Op::Gt => a > b,
                 Op::Ge => a >= b,
                 Op::Lt => a < b,
                 Op::Le => a <= b,
             }
         }
-        (Value::Array(items), _) => items.iter().any(|i| cmp_one(i, op, lit)),
+        (Value::Array(items), _) => items.iter().any(|i| cmp_one(i, op, lit, case)),
         (f, Value::Number(_)) => match (as_f64(f), as_f64(lit)) {
             (Some(a), Some(b)) => match op {
                 Op::Eq => a == b,
@@ -252,11 +268,11 @@ fn cmp_one(field: &Value, op: Op, lit: &Value) -> bool {
 
 impl Expr {
     /// Evaluates against an object whose fields `get` returns (several values for arrays).
-    pub fn matches(&self, get: &dyn Fn(&str) -> Vec<Value>) -> bool {
+    pub fn matches(&self, get: &dyn Fn(&str) -> Vec<Value>, case: Case) -> bool {
         match self {
-            Expr::And(a, b) => a.matches(get) && b.matches(get),
-            Expr::Or(a, b) => a.matches(get) || b.matches(get),
-            Expr::Not(a) => !a.matches(get),
+            Expr::And(a, b) => a.matches(get, case) && b.matches(get, case),
+            Expr::Or(a, b) => a.matches(get, case) || b.matches(get, case),
+            Expr::Not(a) => !a.matches(get, case),
             Expr::Present(p) => get(p).iter().any(|v| !v.is_null()),
             Expr::Cmp(p, op, lit) => {
                 let vals = get(p);
@@ -268,7 +284,7 @@ impl Expr {
                         _ => false,
                     };
                 }
-                vals.iter().any(|v| cmp_one(v, *op, lit))
+                vals.iter().any(|v| cmp_one(v, *op, lit, case))
             }
         }
     }
@@ -318,7 +334,19 @@ mod tests {
             (r#"profile.missing pr"#, false),
             (r#"profile.login co "@X.""#, true),
         ] {
-            assert_eq!(parse(q).map(|e| e.matches(&get)).ok(), Some(want), "{q}");
+            assert_eq!(parse(q).map(|e| e.matches(&get, Case::Insensitive)).ok(), Some(want), "{q}");
+        }
+        // A filter compares string values exactly; property names are exact in both.
+        for (q, insensitive, sensitive) in [
+            (r#"profile.login eq "ann@x.com""#, true, false),
+            (r#"profile.login eq "Ann@x.com""#, true, true),
+            (r#"profile.login sw "ANN""#, true, false),
+            (r#"profile.login co "@x.""#, true, true),
+            (r#"STATUS eq "ACTIVE""#, false, false),
+            (r#"status EQ "ACTIVE""#, true, true),
+        ] {
+            let e = parse(q).unwrap();
+            assert_eq!((e.matches(&get, Case::Insensitive), e.matches(&get, Case::Sensitive)), (insensitive, sensitive), "{q}");
         }
         for bad in ["", "status", "status eq", "status zz \"a\"", "(status eq \"a\"", "a eq \"x"] {
             assert!(parse(bad).is_err(), "{bad}");
