@@ -132,6 +132,26 @@ async fn a_malformed_raw_expression_gets_oktas_e0000031_with_its_cause() {
     }
 }
 
+#[tokio::test]
+async fn a_filter_compares_values_exactly_and_a_search_ignores_their_case() {
+    // Okta's listUsers docs: "Filtering is case-sensitive for property names and query values"; in a search
+    // "string values are case insensitive". A filter on a lowercased email misses a mixed-case one.
+    let org = MockOrg::start().await.unwrap();
+    let client = client(&org);
+    let body: okta_management::types::CreateUserRequest = serde_json::from_value(json!({"profile": {
+        "login": "Ann.Lee@example.com", "email": "Ann.Lee@example.com", "firstName": "Ann", "lastName": "Lee"}}))
+    .unwrap();
+    let id = client.create_user().body(body).activate(false).send().await.unwrap().id.unwrap();
+    let filtered = |v: &'static str| async move {
+        let users = client.list_users().filter(user::EMAIL.eq(v)).send().await.unwrap();
+        users.into_iter().filter_map(|u| u.id).collect::<Vec<_>>()
+    };
+    assert_eq!(filtered("Ann.Lee@example.com").await, [id.clone()]);
+    assert_eq!(filtered("ann.lee@example.com").await, Vec::<String>::new());
+    let searched = client.list_users().search(user::EMAIL.eq("ann.lee@example.com")).send().await.unwrap();
+    assert_eq!(searched.into_iter().filter_map(|u| u.id).collect::<Vec<_>>(), [id]);
+}
+
 #[cfg(feature = "full")]
 #[tokio::test]
 async fn the_groups_apps_and_system_log_setters_take_a_filter_too() {
