@@ -142,6 +142,7 @@ async fn a_filter_compares_values_exactly_and_a_search_ignores_their_case() {
         "login": "Ann.Lee@example.com", "email": "Ann.Lee@example.com", "firstName": "Ann", "lastName": "Lee"}}))
     .unwrap();
     let id = client.create_user().body(body).activate(false).send().await.unwrap().id.unwrap();
+    let client = &client;
     let filtered = |v: &'static str| async move {
         let users = client.list_users().filter(user::EMAIL.eq(v)).send().await.unwrap();
         users.into_iter().filter_map(|u| u.id).collect::<Vec<_>>()
