@@ -147,7 +147,7 @@ async fn a_filter_compares_values_exactly_and_a_search_ignores_their_case() {
         let users = client.list_users().filter(user::EMAIL.eq(v)).send().await.unwrap();
         users.into_iter().filter_map(|u| u.id).collect::<Vec<_>>()
     };
-    assert_eq!(filtered("Ann.Lee@example.com").await, [id.clone()]);
+    assert_eq!(filtered("Ann.Lee@example.com").await, std::slice::from_ref(&id));
     assert_eq!(filtered("ann.lee@example.com").await, Vec::<String>::new());
     let searched = client.list_users().search(user::EMAIL.eq("ann.lee@example.com")).send().await.unwrap();
     assert_eq!(searched.into_iter().filter_map(|u| u.id).collect::<Vec<_>>(), [id]);

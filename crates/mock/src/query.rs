@@ -346,7 +346,11 @@ mod tests {
             (r#"status EQ "ACTIVE""#, true, true),
         ] {
             let e = parse(q).unwrap();
-            assert_eq!((e.matches(&get, Case::Insensitive), e.matches(&get, Case::Sensitive)), (insensitive, sensitive), "{q}");
+            assert_eq!(
+                (e.matches(&get, Case::Insensitive), e.matches(&get, Case::Sensitive)),
+                (insensitive, sensitive),
+                "{q}"
+            );
         }
         for bad in ["", "status", "status eq", "status zz \"a\"", "(status eq \"a\"", "a eq \"x"] {
             assert!(parse(bad).is_err(), "{bad}");
