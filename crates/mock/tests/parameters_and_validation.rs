@@ -97,9 +97,13 @@ async fn a_documented_filter_expression_takes_the_grammar_and_q_is_a_prefix() {
         let (status, created) = org.post("/api/v1/trustedOrigins", body).await;
         assert!(status == 200 || status == 201, "{created}");
     }
-    let (status, found) = org.get("/api/v1/trustedOrigins?filter=name%20eq%20%22portal%22").await;
+    let (status, found) = org.get("/api/v1/trustedOrigins?filter=name%20eq%20%22Portal%22").await;
     assert_eq!(status, 200, "{found}");
     assert_eq!(names(&found), ["Portal"]);
+    // A filter's `eq` wants values identical (Okta's operator table; listUsers: "case-sensitive for ... query
+    // values"); only a `search` ignores their case.
+    let (status, found) = org.get("/api/v1/trustedOrigins?filter=name%20eq%20%22portal%22").await;
+    assert_eq!((status, found), (200, json!([])));
     // Not an expression where one is documented: Okta's E0000031.
     let (status, error) = org.get("/api/v1/trustedOrigins?filter=Portal").await;
     assert_eq!((status, error["errorCode"].as_str()), (400, Some("E0000031")), "{error}");
