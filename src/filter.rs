@@ -19,7 +19,8 @@
 //! ```
 //!
 //! Every generated `search` / `filter` setter takes a [`Filter`] as it takes a string
-//! (`client.list_users().search(search)`); raw strings still work.
+//! (`client.list_users().search(search)`); raw strings still work. Okta compares string values ignoring case in a
+//! `search` and exactly in a `filter`.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -1,7 +1,7 @@
 #![cfg(all(feature = "mock", feature = "users"))]
 //! `okta_management::filter` against the mock org over real HTTP: for arbitrary string values (quotes,
 //! backslashes, the words `or`/`and`/`not`, parentheses, `+`, `/`, non-ASCII), `profile.nickName eq v` finds exactly
-//! the users whose nickname is `v` (as Okta compares strings: case-insensitively), and injection strings find
+//! the users whose nickname is `v` (as a search compares strings: ignoring case), and injection strings find
 //! nothing. A malformed raw expression gets Okta's `E0000031` with its cause.
 
 use std::collections::BTreeSet;
@@ -39,7 +39,7 @@ fn client(org: &MockOrg) -> Client {
         .unwrap()
 }
 
-/// The users whose nickname equals `value` as Okta's `eq` compares strings (ignoring case).
+/// The users whose nickname equals `value` as `eq` compares strings in a search (ignoring case).
 fn expected(users: &[(String, String)], value: &str) -> BTreeSet<String> {
     users.iter().filter(|(_, nick)| nick.to_lowercase() == value.to_lowercase()).map(|(id, _)| id.clone()).collect()
 }
