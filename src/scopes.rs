@@ -53,14 +53,9 @@ where
         }
         scopes.extend(op.oauth_scopes.iter().map(|s| (*s).to_owned()));
     }
-    let covered: Vec<String> = scopes
-        .iter()
-        .filter(|s| s.strip_suffix(".read").is_some_and(|stem| scopes.contains(&format!("{stem}.manage"))))
-        .cloned()
-        .collect();
-    for scope in covered {
-        scopes.remove(&scope);
-    }
+    // A `.read` scope whose `.manage` is in the set is covered by it.
+    let all = scopes.clone();
+    scopes.retain(|s| !s.strip_suffix(".read").is_some_and(|stem| all.contains(&format!("{stem}.manage"))));
     Ok(RequiredScopes { scopes, api_token_only })
 }
 

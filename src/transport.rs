@@ -44,26 +44,13 @@ impl ClientHooks<Arc<Runtime>> for generated::Client {}
 /// A request a builder describes, or why it could not be built.
 pub(crate) type Built<'a> = Result<(&'a generated::Client, reqwest::Request), Error>;
 
-/// What a path segment may hold as it is (RFC 3986 `pchar`): letters, digits, `-._~`, the sub-delimiters
-/// `!$&'()*+,;=`, `:` and `@`. Everything else is percent-encoded, `/`, `\`, `%`, `?`, `#` and non-ASCII included.
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@');
+/// What a path parameter keeps as it is: RFC 3986's unreserved characters (letters, digits, `-._~`) and the `@` of
+/// a login. Everything else is percent-encoded: `/`, `\`, `%`, `?`, `#`, spaces and non-ASCII, and also the
+/// sub-delimiters RFC 3986 would allow raw in a segment (`!$&'()*+,;=`, `:`), since servers read some of them
+/// apart from the value: Java servlet containers cut a `;` and what follows off a segment (path parameters), and
+/// some decoders take a `+` for a space. Encoded, every server reads back the value given.
+const PATH_SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'@');
 
 /// A path parameter's value as one path segment (the generated code calls it for each; see the codegen's
 /// `encode_path_segments_strictly`). A value that cannot be one is refused: empty (`/api/v1/users/` is another

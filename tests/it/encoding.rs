@@ -2,7 +2,8 @@
 //! What goes on the wire for values with reserved characters: the request line is asserted (as the mock org
 //! received it), not only the result. (A login with a `/` is sent as one segment too, but Okta's getUser documents
 //! that such a user can only be fetched by id: the mock answers 404, and the search finds it.) A path segment is percent-encoded whole (a `/` in a login is `%2F`, never a
-//! path separator; `+` and `@` are literal there, as RFC 3986 allows and Okta reads them); a query value is
+//! path separator; only `@` and RFC 3986's unreserved characters stay literal, so that `+` cannot be read as a space
+//! nor `;` cut off as a servlet path parameter); a query value is
 //! form-encoded (`+` is `%2B`, a space `+`), so Okta reads back exactly the value given.
 
 use okta_management::Client;
@@ -26,7 +27,7 @@ fn last_request_line(org: &MockOrg) -> String {
 const CASES: &[(&str, &str, &str)] = &[
     (
         "a+b/c@example.com",
-        "GET /api/v1/users/a+b%2Fc@example.com",
+        "GET /api/v1/users/a%2Bb%2Fc@example.com",
         "GET /api/v1/users?search=profile.login+eq+%22a%2Bb%2Fc%40example.com%22",
     ),
     (
@@ -36,7 +37,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     (
         "h#sh?q=1&r@example.com",
-        "GET /api/v1/users/h%23sh%3Fq=1&r@example.com",
+        "GET /api/v1/users/h%23sh%3Fq%3D1%26r@example.com",
         "GET /api/v1/users?search=profile.login+eq+%22h%23sh%3Fq%3D1%26r%40example.com%22",
     ),
     (
@@ -53,6 +54,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "pipe|caret^[br]{c}`@example.com",
         "GET /api/v1/users/pipe%7Ccaret%5E%5Bbr%5D%7Bc%7D%60@example.com",
         "GET /api/v1/users?search=profile.login+eq+%22pipe%7Ccaret%5E%5Bbr%5D%7Bc%7D%60%40example.com%22",
+    ),
+    (
+        "semi;colon,comma(paren)!*'$:x@example.com",
+        "GET /api/v1/users/semi%3Bcolon%2Ccomma%28paren%29%21%2A%27%24%3Ax@example.com",
+        "GET /api/v1/users?search=profile.login+eq+%22semi%3Bcolon%2Ccomma%28paren%29%21*%27%24%3Ax%40example.com%22",
     ),
     (
         r#"q"uo\te@example.com"#,

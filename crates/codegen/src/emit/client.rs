@@ -309,7 +309,7 @@ pub(super) fn keep_progenitor_private(file: &mut syn::File, _: &Context) -> Resu
 
 /// progenitor's `encode_path` leaves `\`, `[`, `]`, `^`, `|` and other characters a path segment must not hold
 /// as they are (the URL parser turns a `\` into a `/`: a login with one reached another path); every call
-/// becomes `crate::transport::encode_path_segment(…)?`, which leaves only RFC 3986's segment characters and refuses
+/// becomes `crate::transport::encode_path_segment(…)?`, which leaves only unreserved characters and `@`, and refuses
 /// a value that cannot be one segment (empty, `.`, `..`). Returns how many calls it changed.
 pub(super) fn encode_path_segments_strictly(file: &mut syn::File, _: &Context) -> Result<usize, String> {
     struct Calls(usize);
